@@ -1,0 +1,34 @@
+/**
+ * How much harm a tool call can do. The last four are "high-risk": money moves, messages leave,
+ * records disappear, or a write cannot be undone. These need a human's approval before they run.
+ */
+export const RISK_CLASSES = [
+  'read-only',
+  'reversible-write',
+  'money',
+  'outbound-message',
+  'deletion',
+  'irreversible-write',
+] as const;
+export type RiskClass = (typeof RISK_CLASSES)[number];
+
+export const HIGH_RISK_CLASSES: readonly RiskClass[] = ['money', 'outbound-message', 'deletion', 'irreversible-write'];
+
+export function isHighRisk(risk: RiskClass): boolean {
+  return HIGH_RISK_CLASSES.includes(risk);
+}
+
+/** A tool of the system, named exactly or by a wildcard pattern (`send_*`). */
+export interface ToolDeclaration {
+  readonly name?: string;
+  readonly pattern?: string;
+  readonly risk: RiskClass;
+  readonly description?: string;
+}
+
+/** The system under audit as `mimir.yaml` describes it. */
+export interface SystemDescription {
+  readonly name: string;
+  readonly description?: string;
+  readonly tools: readonly ToolDeclaration[];
+}

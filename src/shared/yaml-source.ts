@@ -1,0 +1,157 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { UserError, type UserErrorCode, type UserProblem } from './errors.js';
+import { closestMatch } from './suggest.js';
+
+/** A parsed YAML file that still knows where every value came from, so errors can point at it. */
+export interface YamlSource {
+  readonly file: string;
+  readonly document: Document;
+  readonly lineCounter: LineCounter;
+  readonly text: string;
+}
+
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  // uniqueKeys: a duplicated key is a mistake (the second silently wins otherwise).
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const problems: UserProblem[] = document.errors.map((error) => {
+    const position = lineCounter.linePos(error.pos[0]);
+    return {
+      message: firstLine(error.message),
+      location: { file, line: position.line, column: position.col },
+      expected: 'valid YAML',
+    };
+  });
+  if (problems.length > 0) {
+    throw new UserError('invalid-yaml', `${file} is not valid YAML`, {
+      problems,
+      hint: 'Fix the YAML syntax at the position shown (indentation, a missing colon, an unclosed quote).',
+    });
+  }
+  return { file, document, lineCounter, text };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** Line and column of the value at `path`, or of its nearest existing parent. */
+export function locateInYaml(source: YamlSource, path: readonly PropertyKey[]): { line: number; column: number } | undefined {
+  for (let length = path.length; length >= 0; length--) {
+    const node: unknown = source.document.getIn(path.slice(0, length) as (string | number)[], true);
+    if (isNode(node) && node.range) {
+      // For a missing key, point at its parent; for an existing one, at the value itself.
+      const position = source.lineCounter.linePos(node.range[0]);
+      return { line: position.line, column: position.col };
+    }
+  }
+  return undefined;
+}
+
+/** Where a key (not its value) sits: better for "unknown key" errors. */
+export function locateKeyInYaml(source: YamlSource, parentPath: readonly PropertyKey[], key: string): { line: number; column: number } | undefined {
+  const parent: unknown = source.document.getIn(parentPath as (string | number)[], true);
+  if (isNode(parent) && 'items' in parent && Array.isArray(parent.items)) {
+    for (const item of parent.items as unknown[]) {
+      if (item && typeof item === 'object' && 'key' in item) {
+        const keyNode = (item).key;
+        if (isNode(keyNode) && String((keyNode as { value?: unknown }).value) === key && keyNode.range) {
+          const position = source.lineCounter.linePos(keyNode.range[0]);
+          return { line: position.line, column: position.col };
+        }
+      }
+    }
+  }
+  return locateInYaml(source, parentPath);
+}
+
+/** Turns zod's issues into located, readable problems. */
+export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], source: YamlSource, schema?: z.ZodType): UserProblem[] {
+  const problems: UserProblem[] = [];
+  for (const issue of issues) {
+    const path = issue.path;
+    const where = path.length > 0 ? path.map(String).join('.') : '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const position = locateKeyInYaml(source, path, key);
+        const known = schema ? knownKeysAt(schema, path) : undefined;
+        const suggestion = known ? closestMatch(key, known) : undefined;
+        problems.push({
+          message: `unknown key "${key}" in ${where}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+          location: { file: source.file, ...position },
+          expected: known && known.length > 0 ? `one of: ${known.join(', ')}` : 'no other keys',
+        });
+      }
+      continue;
+    }
+    const position = locateInYaml(source, path);
+    problems.push({
+      message: `${where}: ${issue.message}`,
+      location: { file: source.file, ...position },
+      ...expectedFor(issue),
+    });
+  }
+  return problems;
+}
+
+/** The keys the schema allows at `path`, for "did you mean" on an unknown key. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): readonly string[] | undefined {
+  let current: unknown = schema;
+  const unwrap = (node: unknown): unknown => {
+    let def = (node as { _zod?: { def?: { type?: string; innerType?: unknown } } })._zod?.def;
+    while (def && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault')) {
+      node = def.innerType;
+      def = (node as { _zod?: { def?: { type?: string; innerType?: unknown } } })._zod?.def;
+    }
+    return node;
+  };
+  for (const segment of path) {
+    current = unwrap(current);
+    const def = (current as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (!def) return undefined;
+    if (def.type === 'object') current = (def.shape as Record<string, unknown>)[String(segment)];
+    else if (def.type === 'array') current = def.element;
+    else if (def.type === 'record') current = def.valueType;
+    else return undefined;
+  }
+  const def = (unwrap(current) as { _zod?: { def?: { type?: string; shape?: Record<string, unknown> } } })._zod?.def;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
+}
+
+function expectedFor(issue: z.core.$ZodIssue): { expected?: string } {
+  switch (issue.code) {
+    case 'invalid_type':
+      return { expected: String(issue.expected) };
+    case 'invalid_value':
+      return { expected: `one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'too_small':
+      return { expected: `at least ${String(issue.minimum)}` };
+    case 'too_big':
+      return { expected: `at most ${String(issue.maximum)}` };
+    case 'invalid_format':
+      return { expected: `a ${issue.format}` };
+    case 'custom':
+    case 'invalid_element':
+    case 'invalid_key':
+    case 'invalid_union':
+    case 'not_multiple_of':
+    case 'unrecognized_keys':
+      return {};
+  }
+}
+
+export function throwIfInvalid<T>(
+  result: z.ZodSafeParseResult<T>,
+  source: YamlSource,
+  code: UserErrorCode,
+  what: string,
+  hint: string,
+  schema?: z.ZodType,
+): T {
+  if (result.success) return result.data;
+  throw new UserError(code, `${source.file} is not a valid ${what}`, {
+    problems: zodIssuesToProblems(result.error.issues, source, schema),
+    hint,
+  });
+}
