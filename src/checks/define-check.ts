@@ -1,14 +1,6 @@
 import { z } from 'zod';
-import type { Area, EvidenceKind, MeasuredValue, Reference, Severity, SystemDescription } from '../model/index.js';
+import type { Area, EvidenceKind, MeasuredValue, Reference, Remediation, Severity, SystemDescription } from '../model/index.js';
 import type { ProbeEvidence, TraceEvidence } from '../evidence/types.js';
-
-/** How long a fix typically takes a team that already runs the agent in production. */
-export type RemediationEffort = 'hours' | 'days' | 'weeks';
-
-export interface Remediation {
-  readonly text: string;
-  readonly effort: RemediationEffort;
-}
 
 /** The measured evidence each evaluator receives. Attestation is evaluated generically, not per check. */
 export interface MeasuredEvidenceByKind {

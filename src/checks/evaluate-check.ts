@@ -33,7 +33,16 @@ export const PARTIAL_ATTESTATION_CREDIT = 0.5;
  * attestation. Never throws: an evaluator that throws yields an `error` finding and the audit goes on.
  */
 export function evaluateCheck(check: AnyCheck, context: EvaluationContext): Finding {
-  const base = { checkId: check.id, area: check.area, severity: check.severity, answerableBy: check.answerableBy };
+  const base = {
+    checkId: check.id,
+    title: check.title,
+    question: check.question,
+    rationale: check.rationale,
+    remediation: check.remediation,
+    area: check.area,
+    severity: check.severity,
+    answerableBy: check.answerableBy,
+  };
   const considered: EvidenceConsideration[] = [];
   const toCapture: string[] = [];
   const options: unknown = check.options.parse(context.options ?? {});
@@ -123,7 +132,10 @@ function measuredEvidence<K extends MeasuredKind>(bundle: EvidenceBundle, kind: 
 
 type AttestationDecision =
   | { readonly answered: false; readonly reason: string }
-  | { readonly answered: true; readonly finding: Omit<Finding, 'checkId' | 'area' | 'severity' | 'answerableBy' | 'considered'> };
+  | {
+      readonly answered: true;
+      readonly finding: Omit<Finding, 'checkId' | 'title' | 'question' | 'rationale' | 'remediation' | 'area' | 'severity' | 'answerableBy' | 'considered'>;
+    };
 
 function decideFromAttestation(check: AnyCheck, attestation: Attestation | undefined, context: EvaluationContext): AttestationDecision {
   if (!context.evidence.attestations) return { answered: false, reason: 'no answers file in this audit' };

@@ -12,9 +12,24 @@ export interface EvidenceConsideration {
   readonly reason?: string;
 }
 
-/** A check's result. It carries no score: scoring turns findings into numbers. */
+/** How long a fix typically takes a team that already runs the agent in production. */
+export type RemediationEffort = 'hours' | 'days' | 'weeks';
+
+export interface Remediation {
+  readonly text: string;
+  readonly effort: RemediationEffort;
+}
+
+/**
+ * A check's result. It carries no score: scoring turns findings into numbers. The check's texts are
+ * copied in so a saved report reads (and diffs) on its own, whatever catalogue version reads it later.
+ */
 export interface Finding {
   readonly checkId: string;
+  readonly title: string;
+  readonly question: string;
+  readonly rationale: string;
+  readonly remediation: Remediation;
   readonly area: Area;
   readonly severity: Severity;
   /** The evidence kinds that can answer this check (copied from the check, so a finding scores on its own). */

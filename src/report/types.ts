@@ -1,0 +1,20 @@
+import type { Audit } from '../model/index.js';
+
+/** Every reporting command takes `--format` with one or more of these. */
+export const REPORT_FORMATS = ['terminal', 'md', 'json', 'html', 'sarif', 'junit'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  /** ANSI colours (terminal only); off when writing to a file or when NO_COLOR is set. */
+  readonly color: boolean;
+  /** Terminal width to lay out for; reports must read well at 80 columns. */
+  readonly width: number;
+}
+
+export interface Reporter {
+  readonly format: ReportFormat;
+  /** File name used under `--out DIR`. */
+  readonly fileName: string;
+  /** Pure: the same audit and options always give the same text. */
+  render(audit: Audit, options: RenderOptions): string;
+}
