@@ -1,0 +1,10 @@
+import check from './agent-can-be-paused-and-stopped.js';
+import { testCheck } from '../test-support/check-tester.js';
+
+testCheck(check, {
+  pass: [{ name: 'attested yes', answer: 'yes', note: 'feature flag agent.halt checked before each tool call; drilled in staging last month' }],
+  fail: [{ name: 'attested no', answer: 'no', note: 'only by redeploying with zero replicas' }],
+  other: [
+    { name: 'always applies', answer: 'not-applicable', note: 'runs are short', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
+  ],
+});

@@ -1,0 +1,123 @@
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Document } from 'yaml';
+import { AREA_TITLES, AREAS, MEASURED_EVIDENCE_KINDS, type Answer, type Area, type Attestation } from '../../model/index.js';
+import { readAnswersFile, upsertAnswer } from '../../evidence/attestation/answers-file.js';
+import { attestationExpiry } from '../../checks/evaluate-check.js';
+import { CHECKS } from '../../checks/registry.js';
+import type { AnyCheck } from '../../checks/define-check.js';
+import { loadConfig } from '../../config/load-config.js';
+import { DEFAULT_POLICY } from '../../model/index.js';
+import { UserError } from '../../shared/errors.js';
+import { fileExists } from '../../shared/read-user-file.js';
+import { auditClock, type CliIo } from '../io.js';
+import type { Prompter } from '../prompter.js';
+
+export interface WalkOptions {
+  readonly config: string;
+  readonly answers?: string;
+  readonly area?: Area;
+  /** Ask again even where a valid answer exists. */
+  readonly revisit: boolean;
+  readonly by?: string;
+}
+
+type Choice = Answer | 'skip' | 'quit';
+
+/**
+ * The attestation walk-through: area by area, each check's question, why it matters and the
+ * options. Every answer is written to the answers file at once, so quitting loses nothing and
+ * running it again resumes where it stopped (valid answers are not asked again).
+ */
+export async function walkCommand(options: WalkOptions, io: CliIo, prompter: Prompter | undefined): Promise<number> {
+  if (!prompter) {
+    throw new UserError('not-interactive', 'mimir walk is interactive and needs a terminal', {
+      hint: 'Run it in a terminal, or edit the answers file directly (schema: schemas/answers.schema.json; `mimir explain <id>` shows each question).',
+    });
+  }
+  const { answersPath, validityDays } = await resolveAnswersPath(options);
+  const checkIds = CHECKS.map((c) => c.id);
+  const existing = (await fileExists(answersPath)) ? await readAnswersFile(answersPath, checkIds) : undefined;
+  const document = existing?.source.document ?? new Document({ version: 1, answers: {} });
+  const attestations = new Map(existing?.attestations ?? []);
+  const now = auditClock(io);
+  const by = options.by ?? (await prompter.input('Who is answering? (name or email, recorded with every answer)', { default: io.env.USER ?? '', required: true }));
+
+  const areas = options.area ? [options.area] : AREAS;
+  let answered = 0;
+  for (const [areaIndex, area] of areas.entries()) {
+    const pending = CHECKS.filter((c) => c.area === area && (options.revisit || !isValid(attestations.get(c.id), validityDays, now)));
+    prompter.say(`\n━━ ${AREA_TITLES[area]} (${areaIndex + 1}/${areas.length}) — ${pending.length} question(s) to answer`);
+    for (const [index, check] of pending.entries()) {
+      prompter.say(describe(check, index, pending.length, attestations.get(check.id)));
+      const choice = await prompter.select<Choice>('Your answer:', choicesFor(check));
+      if (choice === 'quit') {
+        prompter.say(`Stopped. ${answered} answer(s) saved in ${answersPath}; run \`mimir walk\` again to resume.`);
+        return 0;
+      }
+      if (choice === 'skip') continue;
+      const note = await prompter.input(
+        choice === 'not-applicable' ? 'Why does it not apply? (required)' : 'Note — what does this answer rest on? (optional)',
+        { required: choice === 'not-applicable' },
+      );
+      const attestation: Omit<Attestation, 'file' | 'line'> = {
+        checkId: check.id,
+        answer: choice,
+        by,
+        at: now.toISOString().slice(0, 10),
+        ...(note.trim() !== '' && { note: note.trim() }),
+      };
+      await writeFile(answersPath, upsertAnswer(document, attestation));
+      attestations.set(check.id, { ...attestation, file: answersPath });
+      answered++;
+    }
+  }
+  prompter.say(`\nDone: ${answered} answer(s) saved in ${answersPath}. Next: \`mimir audit\`.`);
+  return 0;
+}
+
+async function resolveAnswersPath(options: WalkOptions): Promise<{ answersPath: string; validityDays: number }> {
+  if (await fileExists(options.config)) {
+    const loaded = await loadConfig(options.config);
+    return {
+      answersPath: options.answers ?? loaded.answersPath ?? join(dirname(options.config), 'mimir-answers.yaml'),
+      validityDays: loaded.policy.attestationValidityDays,
+    };
+  }
+  if (options.answers !== undefined) return { answersPath: options.answers, validityDays: DEFAULT_POLICY.attestationValidityDays };
+  throw new UserError('file-not-found', `config file not found: ${options.config}`, {
+    hint: 'Create one with `mimir init`, point at it with --config, or name the answers file with --answers.',
+  });
+}
+
+function isValid(attestation: Attestation | undefined, validityDays: number, now: Date): boolean {
+  return attestation !== undefined && attestationExpiry(attestation, validityDays).getTime() > now.getTime();
+}
+
+function describe(check: AnyCheck, index: number, total: number, previous: Attestation | undefined): string {
+  const measurable = check.answerableBy.some((k) => MEASURED_EVIDENCE_KINDS.includes(k));
+  const lines = [
+    '',
+    `[${index + 1}/${total}] ${check.title}  (${check.severity}, ${check.id})`,
+    `  ${check.question}`,
+    `  Why it matters: ${check.rationale}`,
+  ];
+  if (measurable) {
+    lines.push(`  Measurable from ${check.answerableBy.filter((k) => k !== 'attestation').join(' or ')}: an attested answer earns at most the policy's attestation factor until it is shown.`);
+  }
+  if (previous) lines.push(`  Previously: ${previous.answer} by ${previous.by} on ${previous.at}${previous.note ? ` — ${previous.note}` : ''}`);
+  return lines.join('\n');
+}
+
+function choicesFor(check: AnyCheck): { value: Choice; name: string; description?: string }[] {
+  const choices: { value: Choice; name: string; description?: string }[] = [
+    { value: 'yes', name: 'yes' },
+    { value: 'partial', name: 'partially' },
+    { value: 'no', name: 'no' },
+  ];
+  if (check.notApplicableWhen !== undefined) {
+    choices.push({ value: 'not-applicable', name: 'not applicable', description: `Only when ${check.notApplicableWhen}` });
+  }
+  choices.push({ value: 'skip', name: 'skip for now' }, { value: 'quit', name: 'save and quit' });
+  return choices;
+}

@@ -1,0 +1,154 @@
+import { Command, CommanderError, Option } from 'commander';
+import { AREAS } from '../model/index.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/types.js';
+import { MIMIR_VERSION } from '../shared/version.js';
+import { auditCommand } from './commands/audit.js';
+import { checksCommand } from './commands/checks.js';
+import { diffCommand } from './commands/diff.js';
+import { explainCommand } from './commands/explain.js';
+import { initCommand } from './commands/init.js';
+import { walkCommand } from './commands/walk.js';
+import { EXIT_USER_ERROR, handleError } from './handle-error.js';
+import { processIo, type CliIo } from './io.js';
+import { collectFormats, parseScore } from './options.js';
+import { inquirerPrompter, isPromptAbort, type Prompter } from './prompter.js';
+
+export interface MainDependencies {
+  readonly io?: CliIo;
+  /** The prompter for interactive commands; undefined means "no terminal". */
+  readonly prompter?: Prompter;
+}
+
+/**
+ * Runs one mimir command and returns its exit code: 0 within the gate, 1 outside it, 2 for usage
+ * or input errors. Only bin/mimir.js turns it into process.exit.
+ */
+export async function main(argv: readonly string[], dependencies: MainDependencies = {}): Promise<number> {
+  const io = dependencies.io ?? processIo();
+  const prompter =
+    'prompter' in dependencies ? dependencies.prompter : io.stdinIsTTY && io.stdout.isTTY ? inquirerPrompter((t) => io.stdout.write(t)) : undefined;
+  let exitCode = 0;
+  const program = buildProgram(io, prompter, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with code 0 through the same path; everything else is usage.
+      return error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
+    }
+    if (isPromptAbort(error)) {
+      io.stderr.write('mimir: stopped; answers given so far are saved.\n');
+      return 130;
+    }
+    return handleError(error, io);
+  }
+}
+
+function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (code: number) => void): Command {
+  const program = new Command('mimir')
+    .description('Audit whether an AI agent system is ready for production — from evidence, not feelings.')
+    .version(MIMIR_VERSION, '-v, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  const formatOption = (choices: readonly string[], fallback: string) =>
+    new Option('-f, --format <formats>', `output formats, comma-separated or repeated: ${choices.join(', ')}`).default(undefined, fallback);
+
+  program
+    .command('audit')
+    .description('config + evidence → findings → scores → reports (the main job)')
+    .option('-c, --config <path>', 'the system description', 'mimir.yaml')
+    .option('-a, --answers <path>', 'answers file (overrides evidence.answers in mimir.yaml)')
+    .addOption(formatOption(REPORT_FORMATS, 'terminal').argParser(collectFormats))
+    .option('-o, --out <dir>', 'write every report format into this directory')
+    .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['red', 'yellow', 'none']).default('red'))
+    .option('--min-score <n>', 'exit 1 when the overall score is below n (0–100)', parseScore)
+    .action(async (opts: { config: string; answers?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number }) => {
+      setExitCode(
+        await auditCommand(
+          {
+            config: opts.config,
+            format: opts.format ?? ['terminal'],
+            failOn: opts.failOn,
+            ...(opts.answers !== undefined && { answers: opts.answers }),
+            ...(opts.out !== undefined && { out: opts.out }),
+            ...(opts.minScore !== undefined && { minScore: opts.minScore }),
+          },
+          io,
+        ),
+      );
+    });
+
+  program
+    .command('checks')
+    .description('list the check catalogue')
+    .addOption(new Option('-f, --format <format>', 'terminal, md or json').choices(['terminal', 'md', 'json']).default('terminal'))
+    .addOption(new Option('--area <area>', 'only this area').choices(AREAS))
+    .action((opts: { format: 'terminal' | 'md' | 'json'; area?: (typeof AREAS)[number] }) => {
+      setExitCode(checksCommand({ format: opts.format, ...(opts.area !== undefined && { area: opts.area }) }, io));
+    });
+
+  program
+    .command('explain')
+    .description('explain one check: question, why it matters, remediation, how mimir answers it')
+    .argument('<check-id>')
+    .addOption(new Option('-f, --format <format>', 'terminal or json').choices(['terminal', 'json']).default('terminal'))
+    .action((id: string, opts: { format: 'terminal' | 'json' }) => {
+      setExitCode(explainCommand(id, opts, io));
+    });
+
+  program
+    .command('diff')
+    .description('compare two JSON reports: score change per area, checks that got worse or better')
+    .argument('<before.json>')
+    .argument('<after.json>')
+    .addOption(new Option('-f, --format <format>', 'terminal, md or json').choices(['terminal', 'md', 'json']).default('terminal'))
+    .option('--fail-on-regression', 'exit 1 when the overall score dropped or any check got worse', false)
+    .action(async (before: string, after: string, opts: { format: 'terminal' | 'md' | 'json'; failOnRegression: boolean }) => {
+      setExitCode(await diffCommand(before, after, opts, io));
+    });
+
+  program
+    .command('init')
+    .description('write a mimir.yaml: interactively, or from flags when there is no terminal')
+    .option('-c, --config <path>', 'where to write it', 'mimir.yaml')
+    .option('--name <name>', 'the system name')
+    .option('--description <text>', 'one sentence about the system')
+    .option('--tool <name=risk>', 'a tool and its risk class; repeat for more', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--answers <path>', 'the answers file to reference (created empty if missing)', 'mimir-answers.yaml')
+    .option('--force', 'overwrite an existing file', false)
+    .option('-y, --yes', 'do not ask; take everything from flags', false)
+    .action(async (opts: { config: string; name?: string; description?: string; tool: string[]; answers: string; force: boolean; yes: boolean }) => {
+      setExitCode(await initCommand(opts, io, prompter));
+    });
+
+  program
+    .command('walk')
+    .description('answer the readiness checklist interactively, area by area (resumable)')
+    .option('-c, --config <path>', 'the system description', 'mimir.yaml')
+    .option('-a, --answers <path>', 'answers file to write (default: evidence.answers in mimir.yaml)')
+    .addOption(new Option('--area <area>', 'only this area').choices(AREAS))
+    .option('--revisit', 'ask again even where a valid answer exists', false)
+    .option('--by <who>', 'who is answering (asked if omitted)')
+    .action(async (opts: { config: string; answers?: string; area?: (typeof AREAS)[number]; revisit: boolean; by?: string }) => {
+      setExitCode(
+        await walkCommand(
+          {
+            config: opts.config,
+            revisit: opts.revisit,
+            ...(opts.answers !== undefined && { answers: opts.answers }),
+            ...(opts.area !== undefined && { area: opts.area }),
+            ...(opts.by !== undefined && { by: opts.by }),
+          },
+          io,
+          prompter,
+        ),
+      );
+    });
+
+  return program;
+}

@@ -1,0 +1,41 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Audit } from '../model/index.js';
+import { REPORTERS } from '../report/index.js';
+import type { ReportFormat } from '../report/types.js';
+import { UserError } from '../shared/errors.js';
+import { terminalWidth, useColor, type CliIo } from './io.js';
+
+/**
+ * Where each report goes: `terminal` always to stdout; with `--out DIR` every other format is a file
+ * there; without it, a single other format goes to stdout (for piping), and several are refused.
+ */
+export async function emitReports(audit: Audit, formats: readonly ReportFormat[], outDir: string | undefined, io: CliIo): Promise<void> {
+  const fileFormats = formats.filter((f) => f !== 'terminal');
+  if (outDir === undefined && fileFormats.length > 0 && formats.length > 1) {
+    throw new UserError('usage', `--format ${formats.join(',')} writes several reports; say where with --out DIR`, {
+      hint: 'Add `--out mimir-report` (or ask for one format to print it to stdout).',
+    });
+  }
+  if (formats.includes('terminal')) {
+    io.stdout.write(REPORTERS.terminal.render(audit, { color: useColor(io), width: terminalWidth(io) }));
+  }
+  if (outDir === undefined) {
+    for (const format of fileFormats) io.stdout.write(REPORTERS[format].render(audit, { color: false, width: 80 }));
+    return;
+  }
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    throw new UserError('file-unreadable', `cannot create the output directory ${outDir}: ${(error as Error).message}`, {
+      hint: 'Choose a writable --out directory.',
+    });
+  }
+  // A file copy of the terminal report is handy in CI artifacts; it is written without colour.
+  for (const format of formats) {
+    const reporter = REPORTERS[format];
+    const path = join(outDir, reporter.fileName);
+    await writeFile(path, reporter.render(audit, { color: false, width: 80 }));
+    io.stderr.write(`wrote ${path}\n`);
+  }
+}

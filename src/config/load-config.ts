@@ -1,0 +1,86 @@
+import { dirname, join } from 'node:path';
+import type { Policy, SystemDescription } from '../model/index.js';
+import { findCheck, CHECKS } from '../checks/registry.js';
+import { UserError, type UserProblem } from '../shared/errors.js';
+import { sha256 } from '../shared/hash.js';
+import { readUserFile } from '../shared/read-user-file.js';
+import { closestMatch } from '../shared/suggest.js';
+import { locateInYaml, parseYamlSource, throwIfInvalid, type YamlSource } from '../shared/yaml-source.js';
+import { configSchema, type MimirConfig } from './schema.js';
+
+export interface LoadedConfig {
+  readonly path: string;
+  /** sha256 of the file's bytes as read: `sha256sum mimir.yaml` gives the same. */
+  readonly hash: string;
+  readonly config: MimirConfig;
+  readonly system: SystemDescription;
+  readonly policy: Policy;
+  /** The answers file, resolved against the config's directory. */
+  readonly answersPath?: string;
+}
+
+const HINT = 'Compare with schemas/mimir.schema.json (your editor can complete keys from it), or start again with `mimir init`.';
+
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const text = await readUserFile(path, 'config file');
+  return parseConfig(text, path);
+}
+
+export function parseConfig(text: string, path: string): LoadedConfig {
+  const source = parseYamlSource(text, path);
+  const raw: unknown = source.document.toJS() ?? {};
+  const config = throwIfInvalid(configSchema.safeParse(raw), source, 'invalid-config', 'mimir.yaml', HINT, configSchema);
+  rejectUnknownDisabledChecks(config, source);
+
+  const system: SystemDescription = {
+    name: config.system.name,
+    ...(config.system.description !== undefined && { description: config.system.description }),
+    tools: config.tools.map((tool) => ({
+      risk: tool.risk,
+      ...(tool.name !== undefined && { name: tool.name }),
+      ...(tool.pattern !== undefined && { pattern: tool.pattern }),
+      ...(tool.description !== undefined && { description: tool.description }),
+    })),
+  };
+  const checkOptions: Record<string, Record<string, unknown>> = {};
+  for (const [id, options] of Object.entries(config.policy.checks)) {
+    if (options) checkOptions[id] = options;
+  }
+  const policy: Policy = {
+    attestationDiscount: config.policy.attestationDiscount,
+    attestationValidityDays: config.policy.attestationValidityDays,
+    thresholds: config.policy.thresholds,
+    disabled: config.policy.disabled.map((d) => ({ checkId: d.check, justification: d.justification })),
+    checkOptions,
+  };
+  return {
+    path,
+    hash: sha256(text),
+    config,
+    system,
+    policy,
+    ...(config.evidence.answers !== undefined && { answersPath: join(dirname(path), config.evidence.answers) }),
+  };
+}
+
+function rejectUnknownDisabledChecks(config: MimirConfig, source: YamlSource): void {
+  const problems: UserProblem[] = [];
+  const seen = new Set<string>();
+  config.policy.disabled.forEach((entry, index) => {
+    const location = { file: source.file, ...locateInYaml(source, ['policy', 'disabled', index, 'check']) };
+    if (!findCheck(entry.check)) {
+      const suggestion = closestMatch(entry.check, CHECKS.map((c) => c.id));
+      problems.push({
+        message: `policy.disabled.${index}.check: unknown check id "${entry.check}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+        location,
+        expected: 'a check id from `mimir checks`',
+      });
+    } else if (seen.has(entry.check)) {
+      problems.push({ message: `policy.disabled.${index}.check: "${entry.check}" is disabled twice`, location, expected: 'each check at most once' });
+    }
+    seen.add(entry.check);
+  });
+  if (problems.length > 0) {
+    throw new UserError('unknown-check', `${source.file} disables checks it cannot`, { problems, hint: 'List the valid ids with `mimir checks`.' });
+  }
+}

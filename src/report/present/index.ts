@@ -1,0 +1,6 @@
+/** What reporters share: labels, ordering, value formatting, policy and stamp lines. */
+export * from './evidence-trail.js';
+export * from './labels.js';
+export * from './order.js';
+export * from './policy.js';
+export * from './values.js';
