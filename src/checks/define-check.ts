@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Area, EvidenceKind, MeasuredValue, Reference, Remediation, Severity, SystemDescription } from '../model/index.js';
 import type { ProbeEvidence, TraceEvidence } from '../evidence/types.js';
+import type { Applicability } from './applicability.js';
 
 /** The measured evidence each evaluator receives. Attestation is evaluated generically, not per check. */
 export interface MeasuredEvidenceByKind {
@@ -56,7 +57,7 @@ export interface CheckSpec<Id extends string, OptionsSchema extends z.ZodObject,
    * When a "not applicable" answer is legitimate (e.g. "the system has no high-risk tools").
    * Absent: the check always applies, and an attested not-applicable is not accepted.
    */
-  readonly notApplicableWhen?: string;
+  readonly notApplicableWhen?: Applicability;
   /** Message templates by id; `{{name}}` is replaced with the evaluator's data. */
   readonly messages: Readonly<Record<MessageId, string>>;
   /** Per-check options (set under `policy.checks.<id>` in mimir.yaml), with defaults. */

@@ -172,6 +172,10 @@ function decideFromAttestation(check: AnyCheck, attestation: Attestation | undef
       if (!note) {
         return { answered: false, reason: `answered not-applicable by ${attestation.by} without the written reason it needs in the note` };
       }
+      const contradiction = check.notApplicableWhen.contradictedBy?.(context.system);
+      if (contradiction !== undefined) {
+        return { answered: false, reason: `answered not-applicable by ${attestation.by}, but ${contradiction}` };
+      }
       return {
         answered: true,
         finding: {

@@ -16,7 +16,7 @@ import { inquirerPrompter, isPromptAbort, type Prompter } from './prompter.js';
 export interface MainDependencies {
   readonly io?: CliIo;
   /** The prompter for interactive commands; undefined means "no terminal". */
-  readonly prompter?: Prompter;
+  readonly prompter?: Prompter | undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ export default defineCheck({
   id: 'context-is-assembled-deliberately',
   area: 'architecture',
   severity: 'medium',
-  title: 'Each prompt is assembled from chosen parts, not from the leftover transcript',
+  title: 'Prompts are assembled from chosen parts, not leftovers',
   question:
     'Is each step\'s prompt built from named, deliberately selected parts (the goal, the relevant state, the selected results of earlier steps) rather than from whatever has accumulated in the running transcript?',
   rationale:

@@ -7,5 +7,13 @@ testCheck(check, {
   other: [
     { name: 'not applicable with a reason', answer: 'not-applicable', note: 'all five tools are read-only lookups', outcome: 'not-applicable' },
     { name: 'not applicable without a reason', answer: 'not-applicable', outcome: 'insufficient-evidence', messageIncludes: 'written reason' },
+    {
+      name: 'not applicable contradicted by a declared writing tool',
+      answer: 'not-applicable',
+      note: 'we only read',
+      system: { name: 'back office', tools: [{ name: 'update_order', risk: 'reversible-write' }] },
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'mimir.yaml declares tools that write: update_order (reversible-write)',
+    },
   ],
 });

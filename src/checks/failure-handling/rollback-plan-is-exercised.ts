@@ -1,3 +1,4 @@
+import { WITHOUT_WRITES } from '../applicability.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +15,7 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['attestation'],
-  notApplicableWhen: 'the agent performs no writes (every tool is read-only)',
+  notApplicableWhen: WITHOUT_WRITES,
   messages: {},
   options: noOptions,
   evaluators: {},

@@ -1,3 +1,4 @@
+import { WITHOUT_HIGH_RISK_TOOLS } from '../applicability.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +15,7 @@ export default defineCheck({
     effort: 'hours',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  notApplicableWhen: 'the system has no tool in a high-risk class (money, outbound-message, deletion, irreversible-write)',
+  notApplicableWhen: WITHOUT_HIGH_RISK_TOOLS,
   messages: {},
   options: noOptions,
   evaluators: {},

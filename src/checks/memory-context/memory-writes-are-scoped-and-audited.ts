@@ -1,3 +1,4 @@
+import { WITHOUT_LONG_TERM_MEMORY } from '../applicability.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +15,7 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['trace', 'attestation'],
-  notApplicableWhen: 'the agent keeps no memory beyond a single run',
+  notApplicableWhen: WITHOUT_LONG_TERM_MEMORY,
   messages: {},
   options: noOptions,
   evaluators: {},

@@ -23,7 +23,7 @@ export function catalogueEntries(checks: readonly AnyCheck[]) {
     remediation: check.remediation,
     answerableBy: check.answerableBy,
     measuredNow: Object.keys(check.evaluators),
-    ...(check.notApplicableWhen !== undefined && { notApplicableWhen: check.notApplicableWhen }),
+    ...(check.notApplicableWhen !== undefined && { notApplicableWhen: check.notApplicableWhen.description }),
     options: defaultsOf(check),
   }));
 }

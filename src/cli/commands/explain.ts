@@ -31,7 +31,7 @@ export function explainCommand(id: string, options: { format: 'terminal' | 'json
     '',
     `Remediation (${check.remediation.effort}): ${check.remediation.text}`,
   ];
-  if (check.notApplicableWhen !== undefined) lines.push('', `Not applicable when: ${check.notApplicableWhen}`);
+  if (check.notApplicableWhen !== undefined) lines.push('', `Not applicable when: ${check.notApplicableWhen.description}`);
   if (Object.keys(defaults).length > 0) {
     lines.push('', `Options (policy.checks.${check.id} in mimir.yaml): ${Object.entries(defaults).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
   }

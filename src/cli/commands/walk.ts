@@ -116,7 +116,7 @@ function choicesFor(check: AnyCheck): { value: Choice; name: string; description
     { value: 'no', name: 'no' },
   ];
   if (check.notApplicableWhen !== undefined) {
-    choices.push({ value: 'not-applicable', name: 'not applicable', description: `Only when ${check.notApplicableWhen}` });
+    choices.push({ value: 'not-applicable', name: 'not applicable', description: `Only when ${check.notApplicableWhen.description}` });
   }
   choices.push({ value: 'skip', name: 'skip for now' }, { value: 'quit', name: 'save and quit' });
   return choices;

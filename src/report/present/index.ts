@@ -4,3 +4,4 @@ export * from './labels.js';
 export * from './order.js';
 export * from './policy.js';
 export * from './values.js';
+export * from './credit.js';

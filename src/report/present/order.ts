@@ -1,4 +1,4 @@
-import { AREAS, type Audit, type Outcome, type ScoredFinding } from '../../model/index.js';
+import { AREAS, OUTCOMES, type Audit, type Outcome, type ScoredFinding } from '../../model/index.js';
 import { severityRank } from './labels.js';
 
 /** Outcomes a reader must act on: what failed, what only partly holds, what nobody could answer, what broke. */
@@ -69,4 +69,9 @@ export function findingsInReportOrder(audit: Audit): readonly ScoredFinding[] {
 /** The findings of one area, most severe first. */
 export function findingsOfArea(audit: Audit, area: ScoredFinding['area']): readonly ScoredFinding[] {
   return audit.findings.filter((f) => f.area === area).sort(byAreaThenSeverity);
+}
+
+/** Non-zero outcome counts in the canonical outcome order, for area legends. */
+export function outcomeCounts(outcomes: Readonly<Record<Outcome, number>>): readonly { readonly outcome: Outcome; readonly count: number }[] {
+  return OUTCOMES.filter((o) => outcomes[o] > 0).map((outcome) => ({ outcome, count: outcomes[outcome] }));
 }
