@@ -91,7 +91,7 @@ describe('scoring (DESIGN.md formula)', () => {
     const oneCriticalUnanswered = [...allAreasPassing(), finding({ checkId: 'crit', severity: 'critical', outcome: 'insufficient-evidence', credit: 0, evidenceKind: null })];
     const yellow = scoreFindings(oneCriticalUnanswered, DEFAULT_POLICY).score;
     expect(yellow.verdict).toBe('yellow');
-    expect(yellow.reasons.map((r) => r.code)).toEqual(['area-below-green', 'critical-check-not-passed']);
+    expect(yellow.reasons.map((r) => r.code)).toEqual(['critical-check-not-passed', 'area-below-green']);
   });
 
   it('is red when a critical check fails, whatever the score', () => {

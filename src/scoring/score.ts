@@ -90,21 +90,9 @@ export function decideVerdict(
   findings: readonly ScoredFinding[],
   thresholds: Policy['thresholds'],
 ): { verdict: Verdict; reasons: VerdictReason[] } {
+  // Reasons are listed most specific first: a failed critical check is what a reviewer must fix first.
   const red: VerdictReason[] = [];
   const notGreen: VerdictReason[] = [];
-  if (overall < thresholds.redOverallBelow) {
-    red.push({ code: 'overall-below-red', message: `overall score ${formatScore(overall)} is below ${thresholds.redOverallBelow}` });
-  } else if (overall < thresholds.greenOverallAtLeast) {
-    notGreen.push({ code: 'overall-below-green', message: `overall score ${formatScore(overall)} is below ${thresholds.greenOverallAtLeast}` });
-  }
-  for (const area of areas) {
-    const title = AREA_TITLES[area.area];
-    if (area.score < thresholds.redAreaBelow) {
-      red.push({ code: 'area-below-red', area: area.area, message: `${title} scores ${formatScore(area.score)}, below ${thresholds.redAreaBelow}` });
-    } else if (area.score < thresholds.greenAreaAtLeast) {
-      notGreen.push({ code: 'area-below-green', area: area.area, message: `${title} scores ${formatScore(area.score)}, below ${thresholds.greenAreaAtLeast}` });
-    }
-  }
   for (const finding of findings) {
     if (finding.severity !== 'critical') continue;
     if (finding.outcome === 'fail') {
@@ -117,6 +105,19 @@ export function decideVerdict(
         message: `critical check ${finding.checkId} did not pass (${finding.outcome})`,
       });
     }
+  }
+  for (const area of areas) {
+    const title = AREA_TITLES[area.area];
+    if (area.score < thresholds.redAreaBelow) {
+      red.push({ code: 'area-below-red', area: area.area, message: `${title} scores ${formatScore(area.score)}, below ${thresholds.redAreaBelow}` });
+    } else if (area.score < thresholds.greenAreaAtLeast) {
+      notGreen.push({ code: 'area-below-green', area: area.area, message: `${title} scores ${formatScore(area.score)}, below ${thresholds.greenAreaAtLeast}` });
+    }
+  }
+  if (overall < thresholds.redOverallBelow) {
+    red.push({ code: 'overall-below-red', message: `overall score ${formatScore(overall)} is below ${thresholds.redOverallBelow}` });
+  } else if (overall < thresholds.greenOverallAtLeast) {
+    notGreen.push({ code: 'overall-below-green', message: `overall score ${formatScore(overall)} is below ${thresholds.greenOverallAtLeast}` });
   }
   if (red.length > 0) return { verdict: 'red', reasons: [...red, ...notGreen] };
   if (notGreen.length > 0) return { verdict: 'yellow', reasons: notGreen };

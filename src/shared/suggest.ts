@@ -9,7 +9,7 @@ export function closestMatch(input: string, candidates: Iterable<string>): strin
       bestDistance = distance;
     }
   }
-  const tolerance = Math.max(2, Math.floor(input.length / 3));
+  const tolerance = Math.max(3, Math.floor(input.length / 3));
   return bestDistance <= tolerance ? best : undefined;
 }
 

@@ -16,9 +16,12 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   // uniqueKeys: a duplicated key is a mistake (the second silently wins otherwise).
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const problems: UserProblem[] = document.errors.map((error) => {
-    const position = lineCounter.linePos(error.pos[0]);
+    // The parser notices an unclosed quote only at the end of the input; point at where it opened.
+    const quote = /Missing closing (["'])quote/.exec(error.message)?.[1];
+    const opened = quote === undefined ? -1 : text.lastIndexOf(quote, error.pos[0] - 1);
+    const position = lineCounter.linePos(opened >= 0 ? opened : error.pos[0]);
     return {
-      message: firstLine(error.message),
+      message: opened >= 0 ? `a quote opened here is never closed` : firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''),
       location: { file, line: position.line, column: position.col },
       expected: 'valid YAML',
     };
@@ -86,8 +89,9 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], source:
       continue;
     }
     const position = locateInYaml(source, path);
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
     problems.push({
-      message: `${where}: ${issue.message}`,
+      message: missing ? `${where} is missing` : `${where}: ${issue.message}`,
       location: { file: source.file, ...position },
       ...expectedFor(issue),
     });

@@ -21,7 +21,7 @@ const CASES: readonly BadInput[] = [
   {
     name: 'malformed YAML',
     files: { 'mimir.yaml': 'version: 1\nsystem:\n  name: "unclosed\n' },
-    expect: ['is not valid YAML', 'mimir.yaml:3:9', 'expected valid YAML', '→'],
+    expect: ['is not valid YAML', 'mimir.yaml:3:9: a quote opened here is never closed', 'expected valid YAML', '→'],
   },
   {
     name: 'a duplicated key',
@@ -138,7 +138,7 @@ const CASES: readonly BadInput[] = [
       'mimir.yaml': MINIMAL_CONFIG + 'evidence:\n  answers: answers.yaml\n',
       'answers.yaml': 'version: 1\nanswers:\n  retries-are-bounded:\n    answer: yes\n    at: 2026-11-01\n',
     },
-    expect: ['answers.retries-are-bounded.by', 'answers.yaml:3:3'],
+    expect: ['answers.retries-are-bounded.by is missing', 'answers.yaml:4:5', 'expected string'],
   },
   {
     name: 'an unknown report format',

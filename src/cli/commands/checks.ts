@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { AREA_TITLES, AREAS, type Area } from '../../model/index.js';
+import { AREA_TITLES, AREAS, EVIDENCE_KINDS, type Area } from '../../model/index.js';
 import type { AnyCheck } from '../../checks/define-check.js';
 import { CATALOGUE_VERSION, CHECKS } from '../../checks/registry.js';
 import { SEVERITY_WEIGHTS } from '../../scoring/index.js';
@@ -58,11 +58,14 @@ export function checksCommand(options: ChecksCommandOptions, io: CliIo): number 
         if (inArea.length === 0) continue;
         lines.push(color.bold(`${AREA_TITLES[area]} (${inArea.length})`));
         for (const c of inArea) {
-          lines.push(`  ${c.id.padEnd(56)} ${severityLabel(c.severity, color)}`);
-          lines.push(color.dim(`    ${c.title} · ${c.answerableBy.join(', ')}`));
+          // Fixed columns keep the list within 80 columns: the longest id is 54 characters.
+          const kinds = EVIDENCE_KINDS.map((k) => (c.answerableBy.includes(k) ? k.charAt(0).toUpperCase() : '·')).join(' ');
+          lines.push(`  ${c.id.padEnd(55)} ${severityLabel(c.severity, color)}${' '.repeat(9 - c.severity.length)}${kinds}`);
+          lines.push(color.dim(`    ${c.title}`));
         }
         lines.push('');
       }
+      lines.push(color.dim('evidence that can answer: P probe, T trace, A attestation'));
       lines.push(color.dim(`${checks.length} checks · catalogue ${CATALOGUE_VERSION} · \`mimir explain <id>\` for details`));
       io.stdout.write(lines.join('\n') + '\n');
       return 0;
