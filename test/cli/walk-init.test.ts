@@ -18,8 +18,9 @@ describe('mimir walk', () => {
     const first = scriptedPrompter(['ana@example.com', 'yes', 'pinned as first message', 'no', '', 'quit']);
     const walk1 = await runCli(['walk', '--config', config, '--area', 'memory-context'], { prompter: first });
     expect(walk1.code).toBe(0);
-    expect(first.said.join('\n')).toContain(memoryChecks[0]!.question);
-    expect(first.said.join('\n')).toContain('Why it matters');
+    const shown = (prompter: { said: string[] }) => prompter.said.join(' ').replace(/\s+/g, ' ');
+    expect(shown(first)).toContain(memoryChecks[0]!.question);
+    expect(shown(first)).toContain('Why it matters');
     const saved = parseAnswersFile(readFileSync(join(dir, 'answers.yaml'), 'utf8'), 'answers.yaml', CHECK_IDS);
     expect([...saved.attestations.keys()]).toEqual([memoryChecks[0]!.id, memoryChecks[1]!.id]);
     expect(saved.attestations.get(memoryChecks[0]!.id)).toMatchObject({ answer: 'yes', by: 'ana@example.com', at: '2026-11-24', note: 'pinned as first message' });
@@ -27,8 +28,8 @@ describe('mimir walk', () => {
     // Second session: the two answered checks are not asked again.
     const second = scriptedPrompter(['quit']);
     await runCli(['walk', '--config', config, '--area', 'memory-context', '--by', 'ana@example.com'], { prompter: second });
-    expect(second.said.join('\n')).toContain(memoryChecks[2]!.question);
-    expect(second.said.join('\n')).not.toContain(memoryChecks[0]!.question);
+    expect(shown(second)).toContain(memoryChecks[2]!.question);
+    expect(shown(second)).not.toContain(memoryChecks[0]!.question);
   });
 
   it('offers not-applicable only where a check allows it, and then requires a reason', async () => {
@@ -49,6 +50,16 @@ describe('mimir walk', () => {
     await runCli(['walk', '--config', config, '--area', 'memory-context', '--revisit'], { prompter: first });
     expect(memoryChecks[0]!.notApplicableWhen).toBeUndefined();
     expect(first.choicesSeen[0]).toEqual(['yes', 'partial', 'no', 'skip', 'quit']);
+  });
+
+  it('does not offer not-applicable when mimir.yaml contradicts it', async () => {
+    const dir = tempProject({ 'mimir.yaml': MINIMAL_CONFIG + 'tools:\n  - pattern: send_*\n    risk: outbound-message\n' });
+    const prompter = scriptedPrompter(['ana', 'quit']);
+    await runCli(['walk', '--config', join(dir, 'mimir.yaml'), '--area', 'human-oversight'], { prompter });
+    expect(CHECKS.find((c) => c.area === 'human-oversight')!.id).toBe('high-risk-actions-need-prior-approval');
+    expect(prompter.choicesSeen[0]).not.toContain('not-applicable');
+    // Text is wrapped for the terminal, never wider than 80 columns.
+    for (const line of prompter.said.join('\n').split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it('keeps the comments of an existing answers file', async () => {
