@@ -44,7 +44,7 @@ describe('the catalogue', () => {
       const kinds = [...evidenceSection.matchAll(/^- \*\*(probe|trace|attestation)\*\*:/gm)].map((m) => m[1]);
       expect(kinds).toEqual([...check.answerableBy]);
       expect(headings.includes('When it does not apply')).toBe(check.notApplicableWhen !== undefined);
-      const options = Object.keys(check.options.parse({}) as object);
+      const options = Object.keys(check.options.parse({}));
       expect(headings.includes('Options')).toBe(options.length > 0);
       for (const option of options) expect(doc).toContain(`\`${option}\``);
     });

@@ -11,8 +11,9 @@ export interface RenderOptions {
   readonly width: number;
 }
 
-export interface Reporter {
-  readonly format: ReportFormat;
+/** `F` ties a reporter to its format, so the REPORTERS map can check each key against its reporter. */
+export interface Reporter<F extends ReportFormat = ReportFormat> {
+  readonly format: F;
   /** File name used under `--out DIR`. */
   readonly fileName: string;
   /** Pure: the same audit and options always give the same text. */

@@ -338,6 +338,10 @@ export function redFindings(): Finding[] {
       message: 'Attested by dana.ops@example.com on 2026-10-02 as not applicable: the agent keeps no memory between runs.',
       notApplicableReason: 'The agent keeps no memory between runs; every run starts from the ticket alone.',
       references: [answerRef('memory-is-scoped-per-user', 24)],
+      considered: [
+        { kind: 'trace', answered: false, reason: 'no memory step in 40 runs: nothing to judge from traces' },
+        { kind: 'attestation', answered: true },
+      ],
     }),
     sampleFinding('retries-are-bounded', {
       outcome: 'partial',
@@ -513,3 +517,21 @@ export function greenAudit(options?: BuildAuditOptions): Audit {
 }
 
 export const SAMPLE_AUDITS = { red: redAudit, yellow: yellowAudit, green: greenAudit } as const;
+
+/** Text that tries to break out of every report format: HTML, Markdown tables and links, XML, terminals. */
+export const MALICIOUS_TEXT = '<script>alert(1)</script> | col | [click](https://evil.example) @ops-team **bold** `x|y` "q" \'a\' & ]]> \u001b[2J';
+
+/** The red sample with user-controlled texts (system name, a note, a reason, a justification) set to MALICIOUS_TEXT. */
+export function maliciousAudit(): Audit {
+  const findings = redFindings().map((f): Finding => {
+    if (f.checkId === 'state-is-checkpointed') return { ...f, message: `Attested by mallory on 2026-10-02: yes. ${MALICIOUS_TEXT}` };
+    if (f.checkId === 'memory-is-scoped-per-user') return { ...f, notApplicableReason: MALICIOUS_TEXT };
+    if (f.checkId === 'hangs-time-out') return { ...f, message: MALICIOUS_TEXT, measured: [{ name: MALICIOUS_TEXT, value: MALICIOUS_TEXT }] };
+    return f;
+  });
+  return buildAudit(findings, {
+    systemName: `evil ${MALICIOUS_TEXT}`,
+    description: MALICIOUS_TEXT,
+    policy: { disabled: [{ checkId: 'handoffs-carry-full-context', justification: MALICIOUS_TEXT }] },
+  });
+}

@@ -29,7 +29,7 @@ export function catalogueEntries(checks: readonly AnyCheck[]) {
 }
 
 function defaultsOf(check: AnyCheck): Record<string, unknown> {
-  return check.options.parse({}) as Record<string, unknown>;
+  return check.options.parse({});
 }
 
 export function checksCommand(options: ChecksCommandOptions, io: CliIo): number {

@@ -20,7 +20,7 @@ export function explainCommand(id: string, options: { format: 'terminal' | 'json
     io.stdout.write(JSON.stringify({ ...catalogueEntries([check])[0], doc }, null, 2) + '\n');
     return 0;
   }
-  const defaults = check.options.parse({}) as Record<string, unknown>;
+  const defaults = check.options.parse({});
   const lines = [
     `${check.id} — ${check.title}`,
     `area: ${AREA_TITLES[check.area]} · severity: ${check.severity} (weight ${SEVERITY_WEIGHTS[check.severity]}) · evidence: ${check.answerableBy.join(', ')}`,

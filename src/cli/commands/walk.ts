@@ -99,7 +99,7 @@ function isValid(attestation: Attestation | undefined, validityDays: number, now
 
 function describe(check: AnyCheck, index: number, total: number, previous: Attestation | undefined, width: number): string {
   const measurable = check.answerableBy.some((k) => MEASURED_EVIDENCE_KINDS.includes(k));
-  const paragraphs = [`${check.question}`, `Why it matters: ${check.rationale}`];
+  const paragraphs = [check.question, `Why it matters: ${check.rationale}`];
   if (measurable) {
     paragraphs.push(`Measurable from ${check.answerableBy.filter((k) => k !== 'attestation').join(' or ')}: an attested answer earns at most the policy's attestation factor until it is shown.`);
   }

@@ -5,3 +5,5 @@ export * from './order.js';
 export * from './policy.js';
 export * from './values.js';
 export * from './credit.js';
+export * from './bands.js';
+export * from './summary.js';

@@ -1,4 +1,4 @@
-import { SEVERITIES, type EvidenceKind, type Outcome, type Severity, type Verdict } from '../../model/index.js';
+import { SEVERITIES, type EvidenceKind, type Finding, type Outcome, type Severity, type Verdict } from '../../model/index.js';
 
 /**
  * Words and symbols every reporter uses for outcomes, verdicts and evidence, in one place so the
@@ -75,7 +75,7 @@ export function verdictMeaning(verdict: Verdict): string {
     case 'red':
       return 'not ready for production';
     case 'yellow':
-      return 'ready with known gaps';
+      return 'gaps to close before production';
     case 'green':
       return 'ready for production';
   }
@@ -108,4 +108,11 @@ export function evidenceDescription(kind: EvidenceKind): string {
 /** 0 for the most severe. */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
+}
+
+/** Which evidence decided a finding, in words: "probe", "trace (its evaluator failed)", "none …". */
+export function decidedByLabel(finding: Pick<Finding, 'evidenceKind' | 'outcome'>): string {
+  if (finding.evidenceKind === null) return 'none: no evidence could answer it';
+  const kind = evidenceLabel(finding.evidenceKind);
+  return finding.outcome === 'error' ? `${kind} (its evaluator failed)` : kind;
 }

@@ -10,6 +10,9 @@ export function formatNumber(value: number): string {
   return String(Number(value.toFixed(3)));
 }
 
+/** Keeps "n = 8" and "95% CI" on one line when text is wrapped. */
+const NBSP = '\u00a0';
+
 /** Units that are symbols hug their number ("37.5%"); words get a space ("120 s"). */
 function withUnit(text: string, unit: string | undefined): string {
   if (unit === undefined || unit === '') return text;
@@ -28,9 +31,9 @@ export function formatUncertainty(measured: MeasuredValue): string {
   const parts: string[] = [];
   if (measured.interval) {
     const [low, high] = measured.interval;
-    parts.push(`95% CI ${formatNumber(low)}–${withUnit(formatNumber(high), measured.unit)}`);
+    parts.push(`95%${NBSP}CI ${formatNumber(low)}–${withUnit(formatNumber(high), measured.unit)}`);
   }
-  if (measured.sampleSize !== undefined) parts.push(`n = ${measured.sampleSize}`);
+  if (measured.sampleSize !== undefined) parts.push(`n${NBSP}=${NBSP}${measured.sampleSize}`);
   return parts.join(', ');
 }
 

@@ -1,18 +1,43 @@
 /**
- * Word wrapping for fixed-width output. Widths are counted in code points with ANSI colour codes
- * removed, which is what a terminal shows for the characters mimir prints (no wide CJK glyphs of
- * its own; user text with them may still overflow a little, which is only cosmetic).
+ * Word wrapping for fixed-width output. Widths are counted in grapheme clusters with ANSI colour
+ * codes removed, which is what a terminal shows for the characters mimir prints (no wide CJK glyphs
+ * of its own; user text with them may still overflow a little, which is only cosmetic).
  */
+
+/**
+ * A word runs up to an ordinary space, except inside `code`: a command like `mimir walk` stays on
+ * one line so it can be copied. A no-break space never breaks, which keeps "n = 8" together.
+ */
+const WORD = /(?:`[^`]*`|[^ \t`]+|`)+/g;
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** The characters a reader sees: an emoji with its modifiers is one, an "é" written as e + accent is one. */
+export function graphemes(text: string): string[] {
+  return Array.from(GRAPHEMES.segment(text), (s) => s.segment);
+}
 
 // eslint-disable-next-line no-control-regex -- matching the ESC of ANSI sequences is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * Control characters in user text (an ESC starting a colour or a screen clear, a carriage return
+ * overwriting the line) would let a note or a tool's output rewrite the terminal; they are shown
+ * as U+FFFD instead. Tabs and line breaks are layout, and wrapping handles them.
+ */
+// eslint-disable-next-line no-control-regex -- these are exactly the characters to neutralise
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
+
+export function neutraliseControls(text: string): string {
+  return text.replace(CONTROL, '\ufffd');
+}
 
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
 export function visibleWidth(text: string): number {
-  return [...stripAnsi(text)].length;
+  return graphemes(stripAnsi(text)).length;
 }
 
 export interface WrapOptions {
@@ -23,7 +48,7 @@ export interface WrapOptions {
 }
 
 /**
- * Wraps plain text to `width` columns including prefixes. Line breaks in the text are kept as
+ * Wraps plain text to `width` columns including prefixes (which must leave room for text). Line breaks in the text are kept as
  * paragraph breaks; a word longer than a line is cut, because overflowing the width is worse.
  */
 export function wrap(text: string, width: number, options: WrapOptions = {}): string[] {
@@ -39,16 +64,16 @@ export function wrap(text: string, width: number, options: WrapOptions = {}): st
     current = undefined;
   };
 
-  for (const paragraph of text.split(/\r?\n/)) {
-    for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
+  for (const paragraph of neutraliseControls(text).split(/\r?\n/)) {
+    for (const word of paragraph.match(WORD) ?? []) {
       if (current !== undefined && visibleWidth(current) + 1 + visibleWidth(word) <= room()) {
         current = `${current} ${word}`;
         continue;
       }
       if (current !== undefined) flush();
-      let rest = [...word];
+      let rest = graphemes(word);
       while (rest.length > room()) {
-        const take = room();
+        const take = breakPoint(rest, room());
         current = rest.slice(0, take).join('');
         rest = rest.slice(take);
         flush();
@@ -68,4 +93,13 @@ export function padEndVisible(text: string, width: number): string {
 
 export function padStartVisible(text: string, width: number): string {
   return ' '.repeat(Math.max(0, width - visibleWidth(text))) + text;
+}
+
+/** Where to cut a word too long for a line: after the last hyphen or slash that fits, else at the edge. */
+function breakPoint(chars: readonly string[], room: number): number {
+  for (let i = room; i > room / 2; i--) {
+    const previous = chars[i - 1];
+    if (previous === '-' || previous === '/') return i;
+  }
+  return room;
 }

@@ -1,0 +1,32 @@
+import type { Audit } from '../model/index.js';
+import { htmlReporter } from './html.js';
+import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
+import { sarifReporter } from './sarif.js';
+import { terminalReporter } from './terminal.js';
+import type { RenderOptions, Reporter, ReportFormat } from './types.js';
+
+/**
+ * Every reporter by format: a typed map, so a new format in REPORT_FORMATS does not compile until
+ * it has a reporter, and each reporter's `format` must equal its key.
+ */
+export const REPORTERS: { readonly [F in ReportFormat]: Reporter<F> } = {
+  terminal: terminalReporter,
+  md: markdownReporter,
+  json: jsonReporter,
+  html: htmlReporter,
+  sarif: sarifReporter,
+  junit: junitReporter,
+};
+
+/** Renders one report; pure. */
+export function renderReport(audit: Audit, format: ReportFormat, options: RenderOptions): string {
+  return REPORTERS[format].render(audit, options);
+}
+
+export { REPORT_FORMATS, type RenderOptions, type Reporter, type ReportFormat } from './types.js';
+export { diffAudits, compareFindings, type AuditDiff, type CheckChange, type CheckChangeKind, type CheckState, type AreaChange, type ScoreChange } from './diff.js';
+export { renderDiff, type DiffFormat } from './diff-render.js';
+export { parseAuditReport } from './parse-report.js';
+export { auditReportSchema, reportJsonSchema, REPORT_SCHEMA_ID } from './report-schema.js';
