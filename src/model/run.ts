@@ -16,6 +16,24 @@ export interface RunOutcome {
   readonly source: string;
 }
 
+/** Where a run was read from, so reports can link to it. */
+export interface RunSource {
+  readonly file: string;
+  /** Line of the JSON Lines document (or first line) that carried the run's root. */
+  readonly line?: number;
+  readonly traceId?: string;
+}
+
+/** A tool as the trace declared it to the model (e.g. `gen_ai.tool.definitions`). */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description?: string;
+  /** JSON Schema of the arguments. */
+  readonly inputSchema?: unknown;
+  /** JSON Schema of the result, when declared. */
+  readonly outputSchema?: unknown;
+}
+
 export interface Run {
   readonly id: string;
   /** Groups repeated trials of the same task (pass^k). */
@@ -30,6 +48,20 @@ export interface Run {
   readonly outcome: RunOutcome;
   /** The checkpoint this run resumed from, if it was a resume. */
   readonly resumedFrom?: string;
+  /**
+   * Set when the run failed for infrastructure reasons (the harness, not the agent): such runs are
+   * excluded from pass^k and success rates, and counted.
+   */
+  readonly infrastructureError?: string;
+  /** `gen_ai.conversation.id`, when recorded: a labels file may name runs by it. */
+  readonly conversationId?: string;
+  readonly toolDefinitions?: readonly ToolDefinition[];
+  readonly source?: RunSource;
+  /**
+   * True when the reader had to drop or repair part of this run (a damaged line, a missing parent):
+   * analyses may use what is there, but a damaged run never counts as a success.
+   */
+  readonly damaged?: boolean;
 }
 
 export type StepKind = 'llm' | 'tool' | 'approval' | 'checkpoint' | 'review' | 'handoff' | 'guardrail' | 'memory' | 'other';
@@ -57,6 +89,8 @@ interface StepBase {
 export interface LlmStep extends StepBase {
   readonly kind: 'llm';
   readonly model?: string;
+  /** The model's context window in tokens, when the trace or mimir.yaml says. */
+  readonly contextWindow?: number;
   readonly inputMessages?: readonly Message[];
   readonly outputMessages?: readonly Message[];
   readonly inputTokens?: number;
