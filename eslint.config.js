@@ -47,6 +47,6 @@ export default tseslint.config(
     },
   },
   // Plain build scripts: no type information, and Node's globals are not declared to ESLint.
-  { files: ['eslint.config.js', 'scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['scripts/**/*.mjs'], rules: { 'no-undef': 'off' } },
+  { files: ['eslint.config.js', 'scripts/**/*.mjs', 'bench/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/**/*.mjs', 'bench/**/*.mjs'], rules: { 'no-undef': 'off' } },
 );

@@ -1,22 +1,662 @@
-import type { Rate, RunRef, Histogram } from './types.js';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import type { Message, Run, Step } from '../model/index.js';
+import { formatPercent, wilsonRate } from './rate.js';
+import { addExample, addTopExample, increment, runRef, timeMs, toHistogram } from './support.js';
+import type { Histogram, Rate, RunAnalyzer, RunRef } from './types.js';
 
+/**
+ * What fills the model's context over a run: how much of each input is the agent's own history,
+ * whether the user's request survives to the end, whether handled errors keep being replayed, how
+ * close inputs come to the window, whether a memory strategy visibly runs, and how big the tool
+ * results entering the context are.
+ *
+ * Sizes are in tokens of o200k_base (gpt-tokenizer), a maintained BPE tokenizer. For models with
+ * another tokenizer it is an estimate, but shares and ratios of the same text barely depend on the
+ * tokenizer, and where the trace records the provider's own `inputTokens` that count is used for
+ * absolute sizes instead.
+ */
 export interface ContextAnalysis {
-  /** llm calls whose input messages were captured (needed for everything below). */
+  /** All llm calls seen, with or without content. */
+  readonly llmCalls: number;
+  /** llm calls whose input messages were captured (needed for shares, goal and error echo). */
   readonly callsWithContent: number;
   readonly runsWithContent: number;
-  /** Share of input tokens that is the agent's own earlier output and tool results, by step index (0-based llm call index). */
+  /**
+   * Share of input tokens that is the agent's own earlier output and tool results, by 0-based llm
+   * call index within the run (calls from index {@link MAX_STEP_INDEX} on are pooled into it).
+   * `p90` is read from a histogram in whole percent, rounded up.
+   */
   readonly selfShareByStep: readonly { readonly index: number; readonly calls: number; readonly mean: number; readonly p90: number }[];
-  /** Mean self-share at the last llm call minus at the first, over runs with two or more calls. */
+  /** Mean self share at the last llm call minus at the first, over runs with two or more measured calls. */
   readonly selfShareGrowth: number | null;
-  /** Runs whose last llm input still contains the user's original request. */
+  /** Each run's largest self share, in whole percent rounded up (0..100) → runs. */
+  readonly maxSelfSharePercentByRun: Histogram;
+  /** The runs with the largest self share, worst first. */
+  readonly bleedExamples: readonly (RunRef & { readonly maxSelfShare: number })[];
+  /**
+   * Runs with two or more llm calls with content and a goal: success when the goal (the first user
+   * message of the first captured call) is present, whitespace-normalized and verbatim, in every
+   * later captured call, the last included.
+   */
   readonly goalRetention: Rate;
-  readonly errorEcho: { readonly runsWithErrors: number; readonly runsEchoing: number; readonly examples: readonly RunRef[] };
-  /** Input tokens / context window, in hundredths (0..100+) → llm calls; only calls with a known window. */
-  readonly utilizationPercent: Histogram;
+  /** For runs that lost the goal: the 0-based index of the first llm call without it → runs. */
+  readonly goalLostAtStep: Histogram;
   readonly goalLossExamples: readonly RunRef[];
-  readonly bleedExamples: readonly RunRef[];
-  /** Runs where a memory strategy visibly ran (a `memory` step, or input shrinking between calls). */
-  readonly memoryStrategy: { readonly longRuns: number; readonly runsWhereItRan: number };
-  /** Tool results entering the context, by size in tokens (bucketed to 100s) → count. */
+  /** Runs with content whose first captured call has no (non-empty) user message: no goal to follow. */
+  readonly runsWithoutGoal: number;
+  readonly errorEcho: {
+    /** Runs with a handled error of at least {@link MIN_ERROR_CHARS} characters and a captured llm call after it was handled. */
+    readonly runsWithErrors: number;
+    /** Of those, runs in which a later llm input still carries the error text verbatim. */
+    readonly runsEchoing: number;
+    /** llm calls that replayed a handled error. */
+    readonly echoingCalls: number;
+    readonly examples: readonly RunRef[];
+  };
+  /** Input tokens / context window, in whole percent rounded up (may exceed 100) → llm calls; only calls with a known window. */
+  readonly utilizationPercent: Histogram;
+  /** Each run's largest utilization in whole percent rounded up → runs; a run whose call exceeded the window counts as 101 or more. */
+  readonly maxUtilizationPercentByRun: Histogram;
+  /** llm calls with a size (recorded or tokenized) but no known context window: not guessed. */
+  readonly callsWithoutWindow: number;
+  /** Failed llm calls whose error says the context length was exceeded. */
+  readonly contextExceeded: { readonly calls: number; readonly examples: readonly RunRef[] };
+  /** The runs that came closest to (or over) the window, worst first. */
+  readonly utilizationExamples: readonly (RunRef & { readonly maxUtilizationPercent: number })[];
+  /**
+   * Long runs ({@link LONG_RUN_CALLS} or more llm calls) and whether a memory strategy visibly ran
+   * in them (a `memory` step, or an input markedly smaller than the previous one of the same
+   * conversation while the run went on). Long runs in which it did not run and whose input never
+   * grew to {@link GROWTH_FACTOR}× the first are neither: there was nothing for a strategy to do.
+   */
+  readonly memoryStrategy: {
+    readonly longRuns: number;
+    readonly runsWhereItRan: number;
+    readonly runsThatGrewWithoutIt: number;
+    readonly examples: readonly RunRef[];
+  };
+  /**
+   * Tool results entering the context (tool messages, and user messages relaying a tool result),
+   * each distinct text counted once per run, by size in tokens rounded up to 100s → messages.
+   */
   readonly toolResultTokens: Histogram;
+  /** The largest tool results that entered a model input, largest first. */
+  readonly toolResultExamples: readonly (RunRef & { readonly tokens: number })[];
+}
+
+/** A run is long from this many llm calls on: "by step six or seven it mostly reacts to itself". */
+export const LONG_RUN_CALLS = 6;
+/** A long run "grew" when its largest input is at least this multiple of its first. */
+export const GROWTH_FACTOR = 2;
+/** An input below this fraction of the previous one (same conversation) shows context was trimmed or summarised. */
+export const SHRINK_FACTOR = 0.9;
+/** Error texts shorter than this ("Error", "timeout") are too generic to call a verbatim replay. */
+export const MIN_ERROR_CHARS = 20;
+/** A long error counts as replayed when its first this-many characters are (a stack trace's head is what gets pasted). */
+export const ERROR_KEY_CHARS = 200;
+/** A tool result shorter than this is too generic to recognise inside a user message. */
+export const MIN_RELAY_CHARS = 20;
+/** Per-step figures pool calls from this index on, so one runaway run cannot grow the table without bound. */
+export const MAX_STEP_INDEX = 100;
+/** OpenAI's chat format adds about this many tokens per message, and as many again to prime the reply. */
+const TOKENS_PER_MESSAGE = 3;
+
+/** What a context check asks for when traces carry no message content. */
+export const CAPTURE_MESSAGE_CONTENT =
+  "enable message content capture (OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true or the framework's equivalent) so llm spans carry their input messages (gen_ai.input.messages)";
+
+const CONTEXT_EXCEEDED = /context[ _-]?(length|window|limit)|maximum context|too many tokens|prompt is too long|input is too long|token limit/i;
+
+/**
+ * Special-token text (`<|endoftext|>`) inside a message is content, not a control token: counting
+ * must not throw on it. Hoisted so the tokenizer is not handed a fresh options object per call.
+ */
+const PLAIN_TEXT: Parameters<typeof countTokens>[1] = { disallowedSpecial: new Set() };
+
+interface StepStats {
+  calls: number;
+  sum: number;
+  /** Calls by share in whole percent rounded up (index 0..100). */
+  readonly percent: number[];
+}
+
+export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
+  let llmCalls = 0;
+  let callsWithContent = 0;
+  let runsWithContent = 0;
+  const byStep: StepStats[] = [];
+  let growthSum = 0;
+  let growthRuns = 0;
+  const maxSelfSharePercentByRun = new Map<number, number>();
+  const bleedExamples: (RunRef & { maxSelfShare: number })[] = [];
+  let goalRuns = 0;
+  let goalRetained = 0;
+  let runsWithoutGoal = 0;
+  const goalLostAtStep = new Map<number, number>();
+  const goalLossExamples: RunRef[] = [];
+  let runsWithErrors = 0;
+  let runsEchoing = 0;
+  let echoingCalls = 0;
+  const echoExamples: RunRef[] = [];
+  const utilizationPercent = new Map<number, number>();
+  const maxUtilizationPercentByRun = new Map<number, number>();
+  let callsWithoutWindow = 0;
+  let exceededCalls = 0;
+  const exceededExamples: RunRef[] = [];
+  const utilizationExamples: (RunRef & { maxUtilizationPercent: number })[] = [];
+  let longRuns = 0;
+  let runsWhereItRan = 0;
+  let runsThatGrewWithoutIt = 0;
+  const memoryExamples: RunRef[] = [];
+  const toolResultTokens = new Map<number, number>();
+  const toolResultExamples: (RunRef & { tokens: number })[] = [];
+
+  return {
+    add(run) {
+      const figures = analyzeRun(run);
+      llmCalls += figures.llmCalls;
+      callsWithContent += figures.callsWithContent;
+      if (figures.callsWithContent > 0) runsWithContent++;
+
+      for (const { index, share } of figures.shares) {
+        const slot = Math.min(index, MAX_STEP_INDEX);
+        // Fill any gap so the array stays dense (indexes are small and bounded by MAX_STEP_INDEX).
+        for (let i = byStep.length; i <= slot; i++) byStep.push({ calls: 0, sum: 0, percent: new Array<number>(101).fill(0) });
+        const stats = byStep[slot];
+        if (!stats) continue;
+        stats.calls++;
+        stats.sum += share;
+        const bucket = percentUp(share);
+        stats.percent[bucket] = (stats.percent[bucket] ?? 0) + 1;
+      }
+      const first = figures.shares[0];
+      const last = figures.shares.at(-1);
+      if (first && last && figures.shares.length >= 2) {
+        growthSum += last.share - first.share;
+        growthRuns++;
+      }
+      if (first) {
+        const worst = figures.shares.reduce((a, b) => (b.share > a.share ? b : a), first);
+        increment(maxSelfSharePercentByRun, percentUp(worst.share));
+        addTopExample(
+          bleedExamples,
+          { ...runRef(run, worst.stepId, `self share ${formatPercent(worst.share)} at llm call ${worst.index + 1}`), maxSelfShare: worst.share },
+          (e) => e.maxSelfShare,
+        );
+      }
+
+      switch (figures.goal.kind) {
+        case 'none':
+          break;
+        case 'no-goal':
+          runsWithoutGoal++;
+          break;
+        case 'checked':
+          goalRuns++;
+          if (figures.goal.lostAt === undefined) {
+            goalRetained++;
+          } else {
+            increment(goalLostAtStep, figures.goal.lostAt.index);
+            addExample(
+              goalLossExamples,
+              runRef(run, figures.goal.lostAt.stepId, `user request missing from llm call ${figures.goal.lostAt.index + 1} of ${figures.llmCalls}`),
+            );
+          }
+          break;
+      }
+
+      if (figures.errorEcho.observed) {
+        runsWithErrors++;
+        const echo = figures.errorEcho.first;
+        if (figures.errorEcho.calls > 0 && echo) {
+          runsEchoing++;
+          echoingCalls += figures.errorEcho.calls;
+          addExample(
+            echoExamples,
+            runRef(run, echo.stepId, `handled error from step ${echo.errorStepId} ("${clip(echo.text, 60)}") replayed in ${figures.errorEcho.calls} later llm call(s)`),
+          );
+        }
+      }
+
+      for (const percent of figures.utilization) increment(utilizationPercent, percent);
+      callsWithoutWindow += figures.callsWithoutWindow;
+      exceededCalls += figures.exceeded.length;
+      for (const stepId of figures.exceeded) addExample(exceededExamples, runRef(run, stepId, 'llm call failed: context length exceeded'));
+      if (figures.maxUtilization !== undefined) {
+        const { percent, stepId } = figures.maxUtilization;
+        increment(maxUtilizationPercentByRun, percent);
+        addTopExample(
+          utilizationExamples,
+          { ...runRef(run, stepId, percent > 100 ? 'input exceeded the context window' : `input at ${percent}% of the context window`), maxUtilizationPercent: percent },
+          (e) => e.maxUtilizationPercent,
+        );
+      }
+
+      if (figures.llmCalls >= LONG_RUN_CALLS) {
+        longRuns++;
+        if (figures.memory.ran) {
+          runsWhereItRan++;
+        } else if (figures.memory.grew) {
+          runsThatGrewWithoutIt++;
+          addExample(
+            memoryExamples,
+            runRef(run, undefined, `${figures.llmCalls} llm calls; input grew from ${figures.memory.firstSize ?? '?'} to ${figures.memory.maxSize ?? '?'} tokens with no memory step and no shrink`),
+          );
+        }
+      }
+
+      for (const message of figures.toolMessages) {
+        increment(toolResultTokens, Math.ceil(message.tokens / 100) * 100);
+        addTopExample(
+          toolResultExamples,
+          { ...runRef(run, message.stepId, `tool result of ${message.tokens} tokens entered llm call ${message.index + 1}`), tokens: message.tokens },
+          (e) => e.tokens,
+        );
+      }
+    },
+
+    finish() {
+      return {
+        llmCalls,
+        callsWithContent,
+        runsWithContent,
+        selfShareByStep: byStep
+          .map((stats, index) => ({ index, calls: stats.calls, mean: stats.calls > 0 ? stats.sum / stats.calls : 0, p90: percentile(stats.percent, stats.calls, 0.9) / 100 }))
+          .filter((s) => s.calls > 0),
+        selfShareGrowth: growthRuns > 0 ? growthSum / growthRuns : null,
+        maxSelfSharePercentByRun: toHistogram(maxSelfSharePercentByRun),
+        bleedExamples: [...bleedExamples],
+        goalRetention: wilsonRate(goalRetained, goalRuns),
+        goalLostAtStep: toHistogram(goalLostAtStep),
+        goalLossExamples: [...goalLossExamples],
+        runsWithoutGoal,
+        errorEcho: { runsWithErrors, runsEchoing, echoingCalls, examples: [...echoExamples] },
+        utilizationPercent: toHistogram(utilizationPercent),
+        maxUtilizationPercentByRun: toHistogram(maxUtilizationPercentByRun),
+        callsWithoutWindow,
+        contextExceeded: { calls: exceededCalls, examples: [...exceededExamples] },
+        utilizationExamples: [...utilizationExamples],
+        memoryStrategy: { longRuns, runsWhereItRan, runsThatGrewWithoutIt, examples: [...memoryExamples] },
+        toolResultTokens: toHistogram(toolResultTokens),
+        toolResultExamples: [...toolResultExamples],
+      };
+    },
+  };
+}
+
+/** What one run contributes; everything the aggregates need, nothing kept after. */
+interface RunFigures {
+  readonly llmCalls: number;
+  readonly callsWithContent: number;
+  readonly shares: readonly { readonly index: number; readonly share: number; readonly stepId: string }[];
+  readonly goal:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'no-goal' }
+    | { readonly kind: 'checked'; readonly lostAt?: { readonly index: number; readonly stepId: string } };
+  readonly errorEcho: {
+    readonly observed: boolean;
+    readonly calls: number;
+    readonly first?: { readonly stepId: string; readonly errorStepId: string; readonly text: string };
+  };
+  readonly utilization: readonly number[];
+  readonly callsWithoutWindow: number;
+  readonly exceeded: readonly string[];
+  readonly maxUtilization?: { readonly percent: number; readonly stepId: string };
+  readonly memory: { readonly ran: boolean; readonly grew: boolean; readonly firstSize?: number; readonly maxSize?: number };
+  readonly toolMessages: readonly { readonly tokens: number; readonly stepId: string; readonly index: number }[];
+}
+
+/**
+ * A failure whose text may be replayed. It counts as handled once the model has reacted to it (a
+ * successful llm call after it) and a tool call has succeeded after it (the retry or the fallback
+ * worked): from then on the text has no job left in the prompt. The reacting call itself is
+ * expected to see the error, so it is never an echo, and neither is a parallel call that succeeded
+ * before the model even saw the failure.
+ */
+interface PendingError {
+  readonly key: string;
+  errorStepId: string;
+  position: number;
+  okLlmAt?: number;
+  okToolAt?: number;
+  /** A captured llm call came after the error was handled, so a replay could have been seen. */
+  observed: boolean;
+}
+
+/** One text of a run, measured once however many calls replay it. */
+interface TextFacts {
+  tokens?: number;
+  normalized?: string;
+  /** For user messages: whether it relays an earlier tool result (decided on first sight). */
+  relay?: boolean;
+}
+
+function analyzeRun(run: Run): RunFigures {
+  // Per-run memo: the same history is replayed in every call, so each distinct text is tokenized
+  // and normalized once. It lives only while this run is analyzed, so memory stays bounded by the
+  // run in flight.
+  const memo = new Map<string, TextFacts>();
+  const facts = (text: string): TextFacts => {
+    let entry = memo.get(text);
+    if (!entry) {
+      entry = {};
+      memo.set(text, entry);
+    }
+    return entry;
+  };
+  const tokensOf = (text: string): number => {
+    const entry = facts(text);
+    entry.tokens ??= text === '' ? 0 : countTokens(text, PLAIN_TEXT);
+    return entry.tokens;
+  };
+  const normalizedOf = (text: string): string => {
+    const entry = facts(text);
+    entry.normalized ??= normalizeWhitespace(text);
+    return entry.normalized;
+  };
+
+  const toolResults: string[] = [];
+  const errors = new Map<string, PendingError>();
+  const shares: { index: number; share: number; stepId: string }[] = [];
+  const utilization: number[] = [];
+  const exceeded: string[] = [];
+  const toolMessages: { tokens: number; stepId: string; index: number }[] = [];
+  const seenToolMessages = new Set<string>();
+  let maxUtilization: { percent: number; stepId: string } | undefined;
+  let callsWithoutWindow = 0;
+  let callsWithContent = 0;
+  let goal: string | undefined;
+  let goalState: RunFigures['goal'] = { kind: 'none' };
+  let echoCalls = 0;
+  let firstEcho: RunFigures['errorEcho']['first'];
+  let memoryStep = false;
+  let shrank = false;
+  let firstSize: number | undefined;
+  let maxSize: number | undefined;
+  const lastSizeByConversation = new Map<string, number>();
+
+  const steps = inRunOrder(run.steps);
+  const llmTotal = steps.filter((s) => s.kind === 'llm').length;
+  let llmIndex = -1;
+
+  for (const [position, step] of steps.entries()) {
+    switch (step.kind) {
+      case 'memory':
+        memoryStep = true;
+        break;
+      case 'tool': {
+        const result = textOf(step.result);
+        if (step.status === 'ok') {
+          markSuccess(errors, position, 'okToolAt');
+          if (result !== undefined) {
+            const normalized = normalizeWhitespace(result);
+            if (normalized.length >= MIN_RELAY_CHARS) toolResults.push(normalized);
+          }
+        } else {
+          recordError(errors, step, position, [step.error?.message, result]);
+        }
+        break;
+      }
+      case 'llm': {
+        llmIndex++;
+        const messages = step.inputMessages ?? [];
+        const hasContent = messages.length > 0;
+
+        if (hasContent) {
+          callsWithContent++;
+          const composition = compose(messages, { tokensOf, normalizedOf, facts, toolResults });
+          // All messages empty: content was captured, but there is nothing to share out.
+          if (composition.total > 0) shares.push({ index: llmIndex, share: composition.self / composition.total, stepId: step.id });
+
+          for (const relayed of composition.toolMessages) {
+            if (seenToolMessages.has(relayed)) continue;
+            seenToolMessages.add(relayed);
+            toolMessages.push({ tokens: tokensOf(relayed), stepId: step.id, index: llmIndex });
+          }
+
+          if (goalState.kind === 'none') {
+            const firstUser = messages.find((m) => m.role === 'user' && m.content.trim() !== '');
+            if (firstUser) {
+              goal = normalizedOf(firstUser.content);
+              goalState = { kind: 'checked' };
+            } else {
+              goalState = { kind: 'no-goal' };
+            }
+          } else if (goal !== undefined && goalState.kind === 'checked' && goalState.lostAt === undefined) {
+            const wanted = goal;
+            if (!messages.some((m) => containsAtWordBoundary(normalizedOf(m.content), wanted))) {
+              goalState = { kind: 'checked', lostAt: { index: llmIndex, stepId: step.id } };
+            }
+          }
+
+          let echoed = false;
+          for (const error of errors.values()) {
+            if (!handledBefore(error, position)) continue;
+            error.observed = true;
+            if (messages.some((m) => normalizedOf(m.content).includes(error.key))) {
+              echoed = true;
+              firstEcho ??= { stepId: step.id, errorStepId: error.errorStepId, text: error.key };
+            }
+          }
+          if (echoed) echoCalls++;
+        }
+
+        const size = step.inputTokens ?? (hasContent ? estimateInputTokens(messages, tokensOf) : undefined);
+        if (size !== undefined) {
+          firstSize ??= size;
+          maxSize = Math.max(maxSize ?? size, size);
+          // Calls of another agent (its own system prompt or model) are another conversation: a
+          // sub-agent's small input is not the main agent trimming its context.
+          const conversation = `${step.model ?? ''}\u0000${messages.find((m) => m.role === 'system')?.content ?? ''}`;
+          const previous = lastSizeByConversation.get(conversation);
+          // A smaller input on the last call is often a fresh prompt for the final answer, not memory management.
+          if (previous !== undefined && size < SHRINK_FACTOR * previous && llmIndex < llmTotal - 1) shrank = true;
+          lastSizeByConversation.set(conversation, size);
+
+          if (step.contextWindow !== undefined && step.contextWindow > 0) {
+            const percent = percentUpUnbounded(size / step.contextWindow);
+            utilization.push(percent);
+            if (!maxUtilization || percent > maxUtilization.percent) maxUtilization = { percent, stepId: step.id };
+          } else {
+            callsWithoutWindow++;
+          }
+        }
+
+        if (step.status === 'ok') {
+          markSuccess(errors, position, 'okLlmAt');
+        } else {
+          if (CONTEXT_EXCEEDED.test(`${step.error?.type ?? ''} ${step.error?.message ?? ''}`)) {
+            exceeded.push(step.id);
+            // Over the window by definition, whether or not the size was recorded.
+            if (!maxUtilization || maxUtilization.percent <= 100) maxUtilization = { percent: 101, stepId: step.id };
+          }
+          recordError(errors, step, position, [step.error?.message]);
+        }
+        break;
+      }
+      case 'approval':
+      case 'checkpoint':
+      case 'review':
+      case 'handoff':
+      case 'guardrail':
+      case 'other':
+        break;
+    }
+  }
+
+  return {
+    llmCalls: llmTotal,
+    callsWithContent,
+    shares,
+    // A single captured call cannot lose the goal: only runs with a later call to check count.
+    goal: goalState.kind === 'checked' && callsWithContent < 2 ? { kind: 'none' } : goalState,
+    errorEcho: { observed: [...errors.values()].some((e) => e.observed), calls: echoCalls, ...(firstEcho && { first: firstEcho }) },
+    utilization,
+    callsWithoutWindow,
+    exceeded,
+    ...(maxUtilization && { maxUtilization }),
+    memory: {
+      ran: memoryStep || shrank,
+      grew: firstSize !== undefined && maxSize !== undefined && firstSize > 0 && maxSize >= GROWTH_FACTOR * firstSize,
+      ...(firstSize !== undefined && { firstSize }),
+      ...(maxSize !== undefined && { maxSize }),
+    },
+    toolMessages,
+  };
+}
+
+interface Measure {
+  readonly tokensOf: (text: string) => number;
+  readonly normalizedOf: (text: string) => string;
+  readonly facts: (text: string) => TextFacts;
+  /** Normalized results of the tool steps so far in the run. */
+  readonly toolResults: readonly string[];
+}
+
+/**
+ * Splits one input into the agent's own material and the instructions. `assistant` and `tool`
+ * messages are the agent's; `system` and `user` messages are instructions and goal, except a user
+ * message that carries an earlier tool result: several frameworks relay tool results in the user
+ * role, and counting those as the user's would hide exactly the bleed this measures. A later user
+ * message that relays nothing (a clarification) stays the user's.
+ */
+function compose(messages: readonly Message[], measure: Measure): { self: number; total: number; toolMessages: string[] } {
+  let self = 0;
+  let total = 0;
+  const toolMessages: string[] = [];
+  for (const message of messages) {
+    const tokens = measure.tokensOf(message.content);
+    total += tokens;
+    switch (message.role) {
+      case 'assistant':
+        self += tokens;
+        break;
+      case 'tool':
+        self += tokens;
+        toolMessages.push(message.content);
+        break;
+      case 'user':
+        if (isRelay(message.content, measure)) {
+          self += tokens;
+          toolMessages.push(message.content);
+        }
+        break;
+      case 'system':
+        break;
+    }
+  }
+  return { self, total, toolMessages };
+}
+
+function isRelay(content: string, measure: Measure): boolean {
+  const entry = measure.facts(content);
+  if (entry.relay === undefined) {
+    const normalized = measure.normalizedOf(content);
+    entry.relay = measure.toolResults.some((result) => normalized.includes(result));
+  }
+  return entry.relay;
+}
+
+function handledBefore(error: PendingError, position: number): boolean {
+  return error.okLlmAt !== undefined && error.okToolAt !== undefined && Math.max(error.okLlmAt, error.okToolAt) < position;
+}
+
+function recordError(errors: Map<string, PendingError>, step: Step, position: number, texts: readonly (string | undefined)[]): void {
+  for (const text of texts) {
+    if (text === undefined) continue;
+    const normalized = normalizeWhitespace(text);
+    if (normalized.length < MIN_ERROR_CHARS) continue;
+    const key = normalized.slice(0, ERROR_KEY_CHARS);
+    const existing = errors.get(key);
+    if (existing) {
+      // The same failure again: a replay is judged from its latest occurrence, not the first.
+      existing.position = position;
+      existing.errorStepId = step.id;
+      delete existing.okLlmAt;
+      delete existing.okToolAt;
+    } else {
+      errors.set(key, { key, errorStepId: step.id, position, observed: false });
+    }
+  }
+}
+
+function markSuccess(errors: Map<string, PendingError>, position: number, field: 'okLlmAt' | 'okToolAt'): void {
+  for (const error of errors.values()) {
+    if (error[field] === undefined && error.position < position) error[field] = position;
+  }
+}
+
+/** Chat formats add a few tokens per message; without the provider's count this is an estimate. */
+function estimateInputTokens(messages: readonly Message[], tokensOf: (text: string) => number): number {
+  let total = TOKENS_PER_MESSAGE;
+  for (const message of messages) total += tokensOf(message.content) + TOKENS_PER_MESSAGE;
+  return total;
+}
+
+/**
+ * Steps in the order they happened: by start time when every step has one, else as recorded.
+ * Mixing the two would make the order depend on the sort algorithm, so it is all or nothing.
+ */
+export function inRunOrder(steps: readonly Step[]): readonly Step[] {
+  const times = steps.map((step) => timeMs(step.startedAt));
+  if (times.some((t) => t === undefined)) return steps;
+  return steps
+    .map((step, index) => ({ step, index, time: times[index] ?? 0 }))
+    .sort((a, b) => a.time - b.time || a.index - b.index)
+    .map((entry) => entry.step);
+}
+
+export function normalizeWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Whether `needle` occurs in `haystack` not glued to a letter or digit on either side, so a short
+ * goal such as "refund order 12" is not found inside "refund order 123".
+ */
+export function containsAtWordBoundary(haystack: string, needle: string): boolean {
+  if (needle === '') return false;
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) {
+    if (!isWordChar(haystack.charAt(at - 1)) && !isWordChar(haystack.charAt(at + needle.length))) return true;
+  }
+  return false;
+}
+
+function isWordChar(ch: string): boolean {
+  return ch !== '' && /[\p{L}\p{N}]/u.test(ch);
+}
+
+/** The text a tool result puts into a context: strings as they are, anything else as JSON. */
+function textOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A share in whole percent, rounded up so a share just over a bound never lands inside it. */
+function percentUp(share: number): number {
+  return Math.min(100, percentUpUnbounded(share));
+}
+
+function percentUpUnbounded(ratio: number): number {
+  // The epsilon keeps exact ratios such as 0.29 (28.999… × 100 in floating point) in their own bucket.
+  return Math.max(0, Math.ceil(ratio * 100 - 1e-9));
+}
+
+/** The smallest bucket at or below which `quantile` of the counts lie. */
+function percentile(counts: readonly number[], total: number, quantile: number): number {
+  let cumulative = 0;
+  for (const [bucket, count] of counts.entries()) {
+    cumulative += count;
+    if (cumulative >= quantile * total) return bucket;
+  }
+  return counts.length - 1;
+}
+
+function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }

@@ -1,12 +1,16 @@
-import type { Audit, EvidenceSource, Policy, SystemDescription } from '../model/index.js';
-import type { EvidenceBundle } from '../evidence/types.js';
+import { DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type SystemDescription } from '../model/index.js';
+import type { EvidenceBundle, TraceEvidence } from '../evidence/types.js';
 import { readAnswersFile } from '../evidence/attestation/answers-file.js';
+import { loadTraces, type LoadTracesOptions } from '../evidence/load-traces.js';
 import type { AnyCheck } from '../checks/define-check.js';
 import { evaluateCheck } from '../checks/evaluate-check.js';
 import { catalogueDigest } from '../checks/catalogue.js';
 import { CATALOGUE_VERSION, CHECKS } from '../checks/registry.js';
 import { scoreFindings } from '../scoring/index.js';
-import { loadConfig } from '../config/load-config.js';
+import { basename } from 'node:path';
+import { defaultTraceReadOptions, loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { configSchema } from '../config/schema.js';
+import { fileExists } from '../shared/read-user-file.js';
 import { sha256 } from '../shared/hash.js';
 import { MIMIR_VERSION } from '../shared/version.js';
 
@@ -57,6 +61,15 @@ export function auditSystem(input: AuditInput): Audit {
     policy: input.policy,
     findings: scored.findings,
     score: scored.score,
+    ...(input.evidence.traces && {
+      traces: {
+        runs: input.evidence.traces.runCount,
+        spans: input.evidence.traces.spanCount,
+        files: input.evidence.traces.files,
+        partial: input.evidence.traces.partial,
+        problems: input.evidence.traces.problems,
+      },
+    }),
   };
 }
 
@@ -65,13 +78,32 @@ export interface RunAuditOptions {
   readonly config: string;
   /** Overrides the answers file named in mimir.yaml. */
   readonly answers?: string;
+  /**
+   * Trace files or directories to read in addition to those in mimir.yaml. With these, mimir.yaml
+   * may be absent: a trace file can be audited with no configuration beyond naming it.
+   */
+  readonly traces?: readonly string[];
   readonly now?: Date;
   readonly checks?: readonly AnyCheck[];
+  /** Called while trace sources are read (they can be large). */
+  readonly onTraceProgress?: LoadTracesOptions['onProgress'];
+}
+
+export interface AuditWithEvidence {
+  readonly audit: Audit;
+  /** The measured trace figures behind the audit, for reports that show them. */
+  readonly traceEvidence?: TraceEvidence;
 }
 
 /** The main job as a library call: reads mimir.yaml and its evidence, returns the audit. */
 export async function runAudit(options: RunAuditOptions): Promise<Audit> {
-  const loaded = await loadConfig(options.config);
+  return (await runAuditWithEvidence(options)).audit;
+}
+
+export async function runAuditWithEvidence(options: RunAuditOptions): Promise<AuditWithEvidence> {
+  const extraTraces = options.traces ?? [];
+  // Traces named on the command line need no mimir.yaml: an unnamed system with the default policy.
+  const loaded = extraTraces.length > 0 && !(await fileExists(options.config)) ? unconfigured(extraTraces) : await loadConfig(options.config);
   const checks = options.checks ?? CHECKS;
   const answersPath = options.answers ?? loaded.answersPath;
   const sources: EvidenceSource[] = [];
@@ -81,13 +113,37 @@ export async function runAudit(options: RunAuditOptions): Promise<Audit> {
     attestations = answers.attestations;
     sources.push({ kind: 'attestation', path: answersPath, sha256: sha256(answers.source.text) });
   }
-  return auditSystem({
+  const traceSources = [...(loaded.traces?.sources ?? []), ...extraTraces];
+  let traces: TraceEvidence | undefined;
+  if (traceSources.length > 0) {
+    const loadedTraces = await loadTraces({
+      sources: traceSources,
+      readOptions: loaded.traces?.readOptions ?? defaultTraceReadOptions(loaded.system),
+      ...(loaded.traces?.labels !== undefined && { labels: loaded.traces.labels }),
+      ...(options.onTraceProgress && { onProgress: options.onTraceProgress }),
+    });
+    traces = loadedTraces.evidence;
+    sources.push(...loadedTraces.sources);
+  }
+  const audit = auditSystem({
     system: loaded.system,
     policy: loaded.policy,
-    evidence: { ...(attestations && { attestations }), sources },
+    evidence: { ...(attestations && { attestations }), ...(traces && { traces }), sources },
     now: options.now ?? new Date(),
-    configPath: options.config,
+    configPath: loaded.path,
     configHash: loaded.hash,
     checks,
   });
+  return { audit, ...(traces && { traceEvidence: traces }) };
+}
+
+function unconfigured(traces: readonly string[]): LoadedConfig {
+  const name = basename(traces[0] ?? 'traces').replace(/\.(otlp\.)?(jsonl?|ndjson|pb|gz)+$/i, '');
+  return {
+    path: '(none: default policy)',
+    hash: sha256(''),
+    config: configSchema.parse({ version: 1, system: { name } }),
+    system: { name, tools: [] },
+    policy: DEFAULT_POLICY,
+  };
 }

@@ -10,7 +10,9 @@ import { initCommand } from './commands/init.js';
 import { walkCommand } from './commands/walk.js';
 import { EXIT_USER_ERROR, handleError } from './handle-error.js';
 import { processIo, type CliIo } from './io.js';
-import { collectFormats, parseScore } from './options.js';
+import { collectFormats, collectTraceFormats, parseScore } from './options.js';
+import { tracesCommand } from './commands/traces.js';
+import type { TraceReportFormat } from '../report/traces/index.js';
 import { inquirerPrompter, isPromptAbort, type Prompter } from './prompter.js';
 
 export interface MainDependencies {
@@ -63,20 +65,48 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .description('config + evidence → findings → scores → reports (the main job)')
     .option('-c, --config <path>', 'the system description', 'mimir.yaml')
     .option('-a, --answers <path>', 'answers file (overrides evidence.answers in mimir.yaml)')
+    .option('-t, --traces <paths...>', 'trace files or directories, in addition to evidence.traces (mimir.yaml may then be absent)')
     .addOption(formatOption(REPORT_FORMATS, 'terminal').argParser(collectFormats))
     .option('-o, --out <dir>', 'write every report format into this directory')
     .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['red', 'yellow', 'none']).default('red'))
     .option('--min-score <n>', 'exit 1 when the overall score is below n (0–100)', parseScore)
-    .action(async (opts: { config: string; answers?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number }) => {
+    .action(async (opts: { config: string; answers?: string; traces?: string[]; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number }) => {
       setExitCode(
         await auditCommand(
           {
             config: opts.config,
+            traces: opts.traces ?? [],
             format: opts.format ?? ['terminal'],
             failOn: opts.failOn,
             ...(opts.answers !== undefined && { answers: opts.answers }),
             ...(opts.out !== undefined && { out: opts.out }),
             ...(opts.minScore !== undefined && { minScore: opts.minScore }),
+          },
+          io,
+        ),
+      );
+    });
+
+  program
+    .command('traces')
+    .description('the measured figures from trace files alone: reliability, pass^k, compounding, context bleed, oversight')
+    .argument('[paths...]', 'trace files or directories (default: evidence.traces.sources in mimir.yaml)')
+    .option('-c, --config <path>', 'mimir.yaml for tool risk classes and attribute mapping (used when present)', 'mimir.yaml')
+    .option('-l, --labels <path>', 'a labels file grading runs: one JSON line per run')
+    .addOption(
+      new Option('-f, --format <formats>', 'terminal, json or html; comma-separated or repeated').default(undefined, 'terminal').argParser(collectTraceFormats),
+    )
+    .option('-o, --out <dir>', 'write json/html there')
+    .action(async (paths: string[], opts: { config: string; labels?: string; format?: TraceReportFormat[]; out?: string }, command: Command) => {
+      setExitCode(
+        await tracesCommand(
+          {
+            paths,
+            config: opts.config,
+            configExplicit: command.getOptionValueSource('config') === 'cli',
+            format: opts.format ?? ['terminal'],
+            ...(opts.labels !== undefined && { labels: opts.labels }),
+            ...(opts.out !== undefined && { out: opts.out }),
           },
           io,
         ),

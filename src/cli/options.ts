@@ -1,17 +1,23 @@
 import { InvalidArgumentError } from 'commander';
 import { REPORT_FORMATS, type ReportFormat } from '../report/types.js';
+import { TRACE_REPORT_FORMATS, type TraceReportFormat } from '../report/traces/index.js';
 
 /** `--format terminal,html` and `--format html --format json` both work; unknown names are refused. */
-export function collectFormats(value: string, previous: readonly ReportFormat[] | undefined): ReportFormat[] {
-  const formats = [...(previous ?? [])];
-  for (const part of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    if (!(REPORT_FORMATS as readonly string[]).includes(part)) {
-      throw new InvalidArgumentError(`unknown format "${part}"; expected one or more of: ${REPORT_FORMATS.join(', ')}`);
+function formatCollector<F extends string>(allowed: readonly F[]) {
+  return (value: string, previous: readonly F[] | undefined): F[] => {
+    const formats = [...(previous ?? [])];
+    for (const part of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      if (!(allowed as readonly string[]).includes(part)) {
+        throw new InvalidArgumentError(`unknown format "${part}"; expected one or more of: ${allowed.join(', ')}`);
+      }
+      if (!formats.includes(part as F)) formats.push(part as F);
     }
-    if (!formats.includes(part as ReportFormat)) formats.push(part as ReportFormat);
-  }
-  return formats;
+    return formats;
+  };
 }
+
+export const collectFormats = formatCollector<ReportFormat>(REPORT_FORMATS);
+export const collectTraceFormats = formatCollector<TraceReportFormat>(TRACE_REPORT_FORMATS);
 
 export function parseScore(value: string): number {
   const score = Number(value);

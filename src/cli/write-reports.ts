@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Audit } from '../model/index.js';
+import type { TraceEvidence } from '../evidence/types.js';
 import { REPORTERS } from '../report/index.js';
 import type { ReportFormat } from '../report/types.js';
 import { UserError } from '../shared/errors.js';
@@ -10,7 +11,15 @@ import { terminalWidth, useColor, type CliIo } from './io.js';
  * Where each report goes: `terminal` always to stdout; with `--out DIR` every other format is a file
  * there; without it, a single other format goes to stdout (for piping), and several are refused.
  */
-export async function emitReports(audit: Audit, formats: readonly ReportFormat[], outDir: string | undefined, io: CliIo): Promise<void> {
+export async function emitReports(
+  audit: Audit,
+  formats: readonly ReportFormat[],
+  outDir: string | undefined,
+  io: CliIo,
+  traces?: TraceEvidence,
+): Promise<void> {
+  // The HTML report shows the measured trace figures when the audit read traces.
+  const withTraces = traces === undefined ? {} : { traces };
   const fileFormats = formats.filter((f) => f !== 'terminal');
   if (outDir === undefined && fileFormats.length > 0 && formats.length > 1) {
     throw new UserError('usage', `--format ${formats.join(',')} writes several reports; say where with --out DIR`, {
@@ -18,10 +27,10 @@ export async function emitReports(audit: Audit, formats: readonly ReportFormat[]
     });
   }
   if (formats.includes('terminal')) {
-    io.stdout.write(REPORTERS.terminal.render(audit, { color: useColor(io), width: terminalWidth(io) }));
+    io.stdout.write(REPORTERS.terminal.render(audit, { color: useColor(io), width: terminalWidth(io), ...withTraces }));
   }
   if (outDir === undefined) {
-    for (const format of fileFormats) io.stdout.write(REPORTERS[format].render(audit, { color: false, width: 80 }));
+    for (const format of fileFormats) io.stdout.write(REPORTERS[format].render(audit, { color: false, width: 80, ...withTraces }));
     return;
   }
   try {
@@ -35,7 +44,7 @@ export async function emitReports(audit: Audit, formats: readonly ReportFormat[]
   for (const format of formats) {
     const reporter = REPORTERS[format];
     const path = join(outDir, reporter.fileName);
-    await writeFile(path, reporter.render(audit, { color: false, width: 80 }));
+    await writeFile(path, reporter.render(audit, { color: false, width: 80, ...withTraces }));
     io.stderr.write(`wrote ${path}\n`);
   }
 }

@@ -1,5 +1,6 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Policy, SystemDescription } from '../model/index.js';
+import type { TraceReadOptions } from '../evidence/trace/types.js';
 import { findCheck, CHECKS } from '../checks/registry.js';
 import { UserError, type UserProblem } from '../shared/errors.js';
 import { sha256 } from '../shared/hash.js';
@@ -17,6 +18,14 @@ export interface LoadedConfig {
   readonly policy: Policy;
   /** The answers file, resolved against the config's directory. */
   readonly answersPath?: string;
+  /** Trace sources and reading options, paths resolved against the config's directory. */
+  readonly traces?: TraceSourcesConfig;
+}
+
+export interface TraceSourcesConfig {
+  readonly sources: readonly string[];
+  readonly labels?: string;
+  readonly readOptions: TraceReadOptions;
 }
 
 const HINT = 'Compare with schemas/mimir.schema.json (your editor can complete keys from it), or start again with `mimir init`.';
@@ -59,8 +68,34 @@ export function parseConfig(text: string, path: string): LoadedConfig {
     config,
     system,
     policy,
-    ...(config.evidence.answers !== undefined && { answersPath: join(dirname(path), config.evidence.answers) }),
+    ...(config.evidence.answers !== undefined && { answersPath: relativeTo(dirname(path), config.evidence.answers) }),
+    ...(config.evidence.traces !== undefined && { traces: traceSourcesConfig(config.evidence.traces, system, dirname(path)) }),
   };
+}
+
+/** Reading options for trace files named without a mimir.yaml (`mimir traces file.jsonl`): the documented defaults. */
+export function defaultTraceReadOptions(system: SystemDescription = { name: 'unnamed system', tools: [] }): TraceReadOptions {
+  const defaults = configSchema.shape.evidence.unwrap().shape.traces.unwrap().parse({ sources: ['-'] });
+  return traceSourcesConfig(defaults, system, '.').readOptions;
+}
+
+function traceSourcesConfig(traces: NonNullable<MimirConfig['evidence']['traces']>, system: SystemDescription, dir: string): TraceSourcesConfig {
+  return {
+    sources: traces.sources.map((source) => relativeTo(dir, source)),
+    ...(traces.labels !== undefined && { labels: relativeTo(dir, traces.labels) }),
+    readOptions: {
+      tools: system.tools,
+      mapping: traces.mapping,
+      errorResultPatterns: traces.errorResultPatterns,
+      contextWindows: traces.contextWindows,
+      maxAttributeBytes: traces.maxAttributeBytes,
+    },
+  };
+}
+
+/** Paths in mimir.yaml are relative to it; absolute ones stay as they are. */
+function relativeTo(dir: string, path: string): string {
+  return isAbsolute(path) ? path : join(dir, path);
 }
 
 function rejectUnknownDisabledChecks(config: MimirConfig, source: YamlSource): void {

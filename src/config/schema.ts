@@ -20,6 +20,58 @@ const toolSchema = z
     message: 'give exactly one of `name` or `pattern`',
   });
 
+const attributeNames = z.array(z.string().min(1)).min(1);
+
+/** Trace sources and how to read a team's own attribute names. */
+const tracesSchema = z
+  .strictObject({
+    sources: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Trace files or directories, relative to this file: OTLP JSON/JSONL (optionally gzipped), OTLP protobuf, OpenAI Agents SDK or LangSmith exports.'),
+    labels: z.string().min(1).optional().describe('A labels file grading runs after the fact: one JSON line per run, {"run": id, "outcome": "success"|"failure", "score": 0..1}.'),
+    mapping: z
+      .strictObject({
+        taskId: attributeNames.exactOptional(),
+        claimedStatus: attributeNames.exactOptional(),
+        approvalDecision: attributeNames.exactOptional(),
+        approvalToolCallId: attributeNames.exactOptional(),
+        approvalActor: attributeNames.exactOptional(),
+        checkpointId: attributeNames.exactOptional(),
+        confidence: attributeNames.exactOptional(),
+        toolRisk: attributeNames.exactOptional(),
+      })
+      .default({})
+      .describe("Your own attribute names for mimir's vocabulary, tried after the standard ones."),
+    errorResultPatterns: z
+      .array(
+        z.string().refine(
+          (pattern) => {
+            try {
+              new RegExp(pattern);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { message: 'not a valid regular expression' },
+        ),
+      )
+      .default(['^\\s*(Error|ERROR|Exception)\\b', '^\\s*\\{\\s*"error"\\s*:'])
+      .describe('Regular expressions: a tool result that matches one counts as a failed step, even when the span says OK.'),
+    contextWindows: z
+      .record(z.string().min(1), z.number().int().positive())
+      .default({})
+      .describe('Context window in tokens by model name (wildcards allowed), for context-window headroom.'),
+    maxAttributeBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1_048_576)
+      .describe('Attribute values larger than this are truncated (and reported), so one huge value cannot exhaust memory.'),
+  })
+  .describe('Trace evidence: the agent\'s own recorded runs.');
+
 /** Per-check options: one optional key per check, with that check's own options schema. */
 const checkOptionsSchema = z
   .strictObject(Object.fromEntries(CHECKS.map((check) => [check.id, check.options.optional().describe(check.title)])))
@@ -39,6 +91,7 @@ export const configSchema = z.strictObject({
   evidence: z
     .strictObject({
       answers: z.string().min(1).optional().describe('Path of the answers file (attestations), relative to this file.'),
+      traces: tracesSchema.optional(),
     })
     .default({})
     .describe('Where evidence comes from.'),

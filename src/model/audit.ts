@@ -1,5 +1,5 @@
 import type { Area } from './area.js';
-import type { EvidenceSource } from './evidence.js';
+import type { EvidenceSource, TraceSummary } from './evidence.js';
 import type { Finding, Outcome } from './finding.js';
 import type { Policy } from './policy.js';
 
@@ -66,4 +66,6 @@ export interface Audit {
   readonly policy: Policy;
   readonly findings: readonly ScoredFinding[];
   readonly score: Score;
+  /** Present when the audit read traces: how many runs and spans, and what was wrong with them. */
+  readonly traces?: TraceSummary;
 }

@@ -33,3 +33,57 @@ export interface EvidenceSource {
   readonly path: string;
   readonly sha256: string;
 }
+
+/** What can be wrong with trace input. Every problem is counted and located; none is silent. */
+export const TRACE_PROBLEM_CODES = [
+  'unreadable',
+  'unknown-format',
+  'invalid-utf8',
+  'invalid-json',
+  'truncated',
+  'invalid-document',
+  'oversized-value',
+  'wrong-attribute-type',
+  'missing-parent',
+  'parent-cycle',
+  'duplicate-span-id',
+  'unended-span',
+  'clock-skew',
+  'no-root',
+  'multiple-roots',
+  'invalid-label',
+  'unmatched-label',
+] as const;
+export type TraceProblemCode = (typeof TRACE_PROBLEM_CODES)[number];
+
+export interface TraceProblem {
+  readonly code: TraceProblemCode;
+  readonly message: string;
+  readonly file: string;
+  /** 1-based line for text formats; byte offset for binary ones or when lines are unknown. */
+  readonly line?: number;
+  readonly byteOffset?: number;
+  readonly runId?: string;
+  readonly spanId?: string;
+}
+
+export interface TraceProblemSummary {
+  readonly total: number;
+  readonly byCode: Readonly<Partial<Record<TraceProblemCode, number>>>;
+  /** The first problems of each code, bounded so a corrupt corpus cannot exhaust memory. */
+  readonly examples: readonly TraceProblem[];
+  /** Runs the readers had to drop or repair: never counted as successes. */
+  readonly damagedRuns: number;
+  /** Spans or documents skipped entirely. */
+  readonly skippedRecords: number;
+}
+
+/** What an audit says about its trace evidence: how much there was, and whether it was whole. */
+export interface TraceSummary {
+  readonly runs: number;
+  readonly spans: number;
+  readonly files: readonly string[];
+  /** True when any input was skipped or repaired: the audit rests on partial evidence. */
+  readonly partial: boolean;
+  readonly problems: TraceProblemSummary;
+}

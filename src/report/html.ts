@@ -3,6 +3,7 @@ import { formatScore } from '../scoring/index.js';
 import { outcomeBar, overallScale, scoreGauge } from './html/charts.js';
 import { anchorId, html, textWithCode, trustedHtml, type Html } from './html/escape.js';
 import { REPORT_CSS } from './html/styles.js';
+import { TRACE_PAGE_CSS, traceSectionHtml } from './traces/html.js';
 import {
   areaBand,
   capitalize,
@@ -26,13 +27,15 @@ import {
   policyLines,
   pointsLost,
   selfAssessmentNotice,
+  evidenceLine,
+  partialEvidenceNotice,
   stampLines,
   summaryParts,
   verdictLabel,
   verdictMeaning,
   type LabelledLine,
 } from './present/index.js';
-import type { Reporter } from './types.js';
+import type { RenderOptions, Reporter } from './types.js';
 
 /**
  * One self-contained HTML file: inline CSS and SVG, no script, nothing fetched (a Content Security
@@ -42,8 +45,9 @@ import type { Reporter } from './types.js';
 export const htmlReporter: Reporter<'html'> = {
   format: 'html',
   fileName: 'mimir-report.html',
-  render(audit: Audit): string {
+  render(audit: Audit, options: RenderOptions): string {
     const { verdict, overall } = audit.score;
+    const { traces } = options;
     const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -52,12 +56,13 @@ export const htmlReporter: Reporter<'html'> = {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="mimir ${audit.stamp.mimirVersion}">
 <title>${verdictLabel(verdict)} ${formatScore(overall)} / 100 · ${audit.system.name} · mimir</title>
-<style>${trustedHtml(REPORT_CSS)}</style>
+<style>${trustedHtml(traces === undefined ? REPORT_CSS : TRACE_PAGE_CSS)}</style>
 </head>
 <body>
 <main>
 ${header(audit)}
-${areas(audit)}
+${areas(audit)}${traces === undefined ? null : html`
+${traceSectionHtml(traces)}`}
 ${findingsTable(audit)}
 ${details(audit)}
 ${leftOut(audit)}
@@ -74,6 +79,7 @@ function header(audit: Audit): Html {
   const { verdict, overall, reasons } = audit.score;
   const notice = selfAssessmentNotice(audit.policy);
   const summary = summaryParts(audit).join(' · ');
+  const partial = partialEvidenceNotice(audit);
   return html`${notice === undefined ? null : html`<p class="notice" role="note">${notice}</p>`}
 <header class="card verdict verdict-${verdict}">
 <div>
@@ -84,6 +90,8 @@ function header(audit: Audit): Html {
 <h1>${audit.system.name}</h1>
 ${audit.system.description === undefined ? null : html`<p class="muted">${audit.system.description}</p>`}
 <p><strong>${capitalize(verdictMeaning(verdict))}.</strong> <span class="muted">${summary}</span></p>
+<p class="muted">${evidenceLine(audit)}</p>
+${partial === undefined ? null : html`<p class="notice" role="note">${partial}</p>`}
 ${overallScale(overall, audit.policy.thresholds)}
 </div>
 ${

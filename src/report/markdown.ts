@@ -20,6 +20,8 @@ import {
   policyLines,
   pointsLost,
   selfAssessmentNotice,
+  evidenceLine,
+  partialEvidenceNotice,
   stampLines,
   summaryParts,
   verdictLabel,
@@ -74,6 +76,9 @@ function header(audit: Audit): string[] {
   blocks.push(`## ${verdictEmoji(verdict)} ${verdictLabel(verdict)} · ${formatScore(overall)} / 100 · ${md(audit.system.name)}`);
   const summary = `**${capitalize(verdictMeaning(verdict))}.** ${summaryParts(audit).join(' · ')}`;
   blocks.push(audit.system.description === undefined ? summary : `${summary}<br>\n${md(audit.system.description)}`);
+  blocks.push(`_${md(evidenceLine(audit))}_`);
+  const partial = partialEvidenceNotice(audit);
+  if (partial !== undefined) blocks.push(`> **${md(partial)}**`);
   if (reasons.length > 0) {
     blocks.push(`**${verdict === 'red' ? 'Why red' : 'Why not green'}**\n\n${reasons.map((r) => `- ${md(r.message)}`).join('\n')}`);
   }

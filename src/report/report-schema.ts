@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AREAS, EVIDENCE_KINDS, OUTCOMES, SEVERITIES, VERDICTS } from '../model/index.js';
+import { AREAS, EVIDENCE_KINDS, OUTCOMES, SEVERITIES, TRACE_PROBLEM_CODES, VERDICTS } from '../model/index.js';
 
 /**
  * The JSON report's schema: a mirror of the Audit model (src/model/audit.ts), strict so that a
@@ -139,6 +139,30 @@ const policySchema = z.strictObject({
   checkOptions: z.record(z.string(), z.record(z.string(), z.unknown())),
 });
 
+const traceProblemSchema = z.strictObject({
+  code: z.enum(TRACE_PROBLEM_CODES),
+  message: z.string(),
+  file: z.string(),
+  line: z.number().int().min(1).exactOptional(),
+  byteOffset: z.number().int().min(0).exactOptional(),
+  runId: z.string().exactOptional(),
+  spanId: z.string().exactOptional(),
+});
+
+const traceSummarySchema = z.strictObject({
+  runs: count,
+  spans: count,
+  files: z.array(z.string()),
+  partial: z.boolean().describe('True when trace input was skipped or repaired: the audit rests on partial evidence'),
+  problems: z.strictObject({
+    total: count,
+    byCode: z.partialRecord(z.enum(TRACE_PROBLEM_CODES), count),
+    examples: z.array(traceProblemSchema),
+    damagedRuns: count,
+    skippedRecords: count,
+  }),
+});
+
 export const auditReportSchema = z.strictObject({
   schemaVersion: z.literal(1).describe('Version of this report format; `mimir diff` reads version 1'),
   system: z.strictObject({ name: z.string(), description: z.string().exactOptional() }),
@@ -146,6 +170,7 @@ export const auditReportSchema = z.strictObject({
   policy: policySchema,
   findings: z.array(scoredFindingSchema),
   score: scoreSchema,
+  traces: traceSummarySchema.exactOptional().describe('Present when the audit read traces'),
 });
 
 /** The JSON Schema of `mimir-report.json`, committed as schemas/report.schema.json. */

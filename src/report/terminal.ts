@@ -19,6 +19,8 @@ import {
   policyLines,
   pointsLost,
   selfAssessmentNotice,
+  evidenceLine,
+  partialEvidenceNotice,
   stampLines,
   summaryParts,
   verdictLabel,
@@ -111,6 +113,9 @@ function header(audit: Audit, width: number, c: Colors): string[] {
   const summary = [audit.system.name, ...summaryParts(audit)].join(' · ');
   lines.push(...wrap(summary, width).map((line) => c.bold(line)));
   if (audit.system.description !== undefined) lines.push(...wrap(audit.system.description, width).map((line) => c.dim(line)));
+  lines.push(...wrap(evidenceLine(audit), width).map((line) => c.dim(line)));
+  const partial = partialEvidenceNotice(audit);
+  if (partial !== undefined) lines.push(...wrap(partial, width).map((line) => c.bold(c.yellow(line))));
 
   if (reasons.length > 0) {
     lines.push('', ...heading(verdict === 'red' ? 'Why red' : 'Why not green', width, c));

@@ -1,3 +1,4 @@
+import type { TraceEvidence } from '../evidence/types.js';
 import type { Audit } from '../model/index.js';
 
 /** Every reporting command takes `--format` with one or more of these. */
@@ -9,6 +10,12 @@ export interface RenderOptions {
   readonly color: boolean;
   /** Terminal width to lay out for; reports must read well at 80 columns. */
   readonly width: number;
+  /**
+   * The trace evidence the audit read, when it read any. The CLI passes it so the HTML report can
+   * show the measured figures ("Measured from traces") beside the findings; the audit itself keeps
+   * only a summary of it (Audit.traces), so a report rendered from a saved audit shows none.
+   */
+  readonly traces?: TraceEvidence;
 }
 
 /** `F` ties a reporter to its format, so the REPORTERS map can check each key against its reporter. */

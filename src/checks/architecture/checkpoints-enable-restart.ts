@@ -1,4 +1,8 @@
-import { defineCheck, noOptions } from '../define-check.js';
+import { z } from 'zod';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
+import type { MeasuredValue } from '../../model/index.js';
+import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
   id: 'checkpoints-enable-restart',
@@ -14,7 +18,64 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  messages: {},
-  options: noOptions,
-  evaluators: {},
+  messages: {
+    checkpointed:
+      'Every run saved a checkpoint at least every {{max}} model and tool calls ({{withCheckpoints}} of {{runs}} runs write checkpoints; {{resumed}} resumed runs continued from theirs).',
+    gaps: '{{tooLong}} of {{judged}} runs went more than {{max}} model and tool calls without a checkpoint (up to {{longest}}).',
+    'started-over': '{{startedOver}} of {{matched}} resumed runs redid every call made before their checkpoint: they started over instead of going on from it.',
+  },
+  options: z.strictObject({
+    maxStepsBetweenCheckpoints: z
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe('Most model and tool calls a run may make without a checkpoint in between: the work a crash can lose.'),
+  }),
+  evaluators: {
+    trace: ({ evidence, options }) => {
+      const checkpoints = evidence.analyses.checkpoints;
+      if (checkpoints.runsWithCheckpoints === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `none of the ${checkpoints.runs} runs records a checkpoint, so the traces cannot show whether the agent saves its progress`,
+          toCapture: 'Emit a `mimir.checkpoint.id` event on each checkpoint save and set `mimir.resumed_from` on resumed runs, or run the kill-and-restart probe',
+        };
+      }
+      const stretches = checkpoints.longestStretchWithoutCheckpoint;
+      const max = options.maxStepsBetweenCheckpoints;
+      const judged = histogramTotal(stretches);
+      const tooLong = countAbove(stretches, max);
+      const longest = Math.max(0, ...Object.keys(stretches).map(Number));
+      const measured = [
+        measuredRate('runs that write checkpoints', wilsonRate(checkpoints.runsWithCheckpoints, checkpoints.runs)),
+        measuredRate(`runs with a checkpoint at least every ${max} calls`, wilsonRate(judged - tooLong, judged)),
+        { name: 'most calls without a checkpoint', value: longest },
+        { name: 'resumed runs', value: checkpoints.resumedRuns },
+        { name: 'resumed runs whose checkpoint was found', value: checkpoints.matchedResumes },
+        { name: 'resumed runs that started over', value: checkpoints.startedOver.count },
+      ].filter((m): m is MeasuredValue => m !== undefined);
+      const gaps = checkpoints.longStretchExamples.filter((e) => e.steps > max);
+      // A resume that redoes everything shows the checkpoint is not used: that fails whatever the frequency.
+      if (checkpoints.startedOver.count > 0) {
+        return {
+          outcome: 'fail',
+          messageId: 'started-over',
+          data: { startedOver: checkpoints.startedOver.count, matched: checkpoints.matchedResumes },
+          measured,
+          references: toReferences([...checkpoints.startedOver.examples, ...gaps]),
+        };
+      }
+      if (tooLong === 0) {
+        return {
+          outcome: 'pass',
+          messageId: 'checkpointed',
+          data: { max, withCheckpoints: checkpoints.runsWithCheckpoints, runs: checkpoints.runs, resumed: checkpoints.matchedResumes },
+          measured,
+        };
+      }
+      const result = { messageId: 'gaps' as const, data: { tooLong, judged, max, longest }, measured, references: toReferences(gaps) };
+      return tooLong === judged ? { outcome: 'fail', ...result } : { outcome: 'partial', credit: (judged - tooLong) / judged, ...result };
+    },
+  },
 });

@@ -1,3 +1,4 @@
+import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +15,44 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  messages: {},
+  messages: {
+    skipped: 'None of the {{resumes}} resumed runs that followed completed side effects repeated one.',
+    repeated: '{{repeated}} side-effecting calls were made again after a resume, with the same arguments as calls completed before it.',
+  },
   options: noOptions,
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence }) => {
+      const checkpoints = evidence.analyses.checkpoints;
+      const measured = [
+        { name: 'resumed runs', value: checkpoints.resumedRuns },
+        { name: 'resumed runs matched with their earlier attempt', value: checkpoints.matchedResumes },
+        { name: 'resumed runs after completed side effects', value: checkpoints.resumesAfterSideEffects },
+        { name: 'side effects repeated after a resume', value: checkpoints.repeatedSideEffects.count },
+      ];
+      // A critical check: one duplicate payment is a failure, however many resumes went well.
+      if (checkpoints.repeatedSideEffects.count > 0) {
+        return {
+          outcome: 'fail',
+          messageId: 'repeated',
+          data: { repeated: checkpoints.repeatedSideEffects.count },
+          measured,
+          references: toReferences(checkpoints.repeatedSideEffects.examples),
+        };
+      }
+      if (checkpoints.resumesAfterSideEffects === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason:
+            checkpoints.resumedRuns === 0
+              ? 'no run in the traces was resumed'
+              : checkpoints.matchedResumes === 0
+                ? `${checkpoints.resumedRuns} resumed runs name checkpoints not found in any earlier attempt in the traces`
+                : `none of the ${checkpoints.matchedResumes} resumed runs followed a completed side-effecting call, so none could have repeated one`,
+          toCapture:
+            'Set `mimir.resumed_from` on resumed runs and include the interrupted attempt (with its `mimir.checkpoint.id` events) in the traces, classify tools by risk in mimir.yaml, or run the kill-and-restart probe',
+        };
+      }
+      return { outcome: 'pass', messageId: 'skipped', data: { resumes: checkpoints.resumesAfterSideEffects }, measured };
+    },
+  },
 });

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { SizedExample } from '../../analysis/budgets.js';
+import { toReferences } from '../../analysis/support.js';
+import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -15,11 +18,69 @@ export default defineCheck({
     effort: 'hours',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  messages: {},
+  messages: {
+    'within-budget':
+      'All {{runs}} runs stayed within their budgets: at most {{steps}} model and tool calls (limit {{maxSteps}}), {{tokens}} tokens (limit {{maxTokens}}) and {{seconds}} s (limit {{maxSeconds}}).',
+    'over-budget': 'Runs went past their budgets: {{exceeded}}.',
+  },
   options: z.strictObject({
     maxSteps: z.number().int().positive().default(50).describe('Most model and tool calls one run may make before it counts as over budget.'),
     maxTokens: z.number().int().positive().default(200_000).describe('Most input plus output tokens over all model calls of one run before it counts as over budget.'),
     maxDurationSeconds: z.number().int().positive().default(900).describe('Longest wall-clock duration of one run, in seconds, before it counts as over budget.'),
   }),
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence, options }) => {
+      const budgets = evidence.analyses.budgets;
+      if (budgets.runs === 0 || budgets.steps === null) {
+        return { outcome: 'insufficient-evidence', reason: 'the traces hold no runs', toCapture: 'Export the agent\'s runs to the trace sources named in mimir.yaml' };
+      }
+      const limits = [
+        { what: 'model and tool calls', unit: undefined, extent: budgets.steps, limit: options.maxSteps, examples: budgets.largestRuns },
+        { what: 'tokens', unit: undefined, extent: budgets.tokens, limit: options.maxTokens, examples: budgets.largestRunsByTokens },
+        { what: 'seconds', unit: 's', extent: budgets.durationSeconds, limit: options.maxDurationSeconds, examples: budgets.longestRuns },
+      ] as const;
+      const measured: MeasuredValue[] = limits.flatMap(({ what, unit, extent }) =>
+        extent === null
+          ? []
+          : [
+              { name: `most ${what} in one run`, value: round(extent.max), ...(unit && { unit }) },
+              { name: `p95 ${what} per run`, value: round(extent.p95), ...(unit && { unit }) },
+            ],
+      );
+      const over = limits.filter(({ extent, limit }) => extent !== null && extent.max > limit);
+      if (over.length > 0) {
+        const exceeded = over.map(({ what, extent, limit }) => `${what} up to ${round(extent?.max ?? 0)} (limit ${limit})`).join('; ');
+        const examples: SizedExample[] = over.flatMap(({ examples, limit }) => examples.filter((e) => e.value > limit));
+        return { outcome: 'fail', messageId: 'over-budget', data: { exceeded }, measured, references: toReferences(examples) };
+      }
+      const unknown = limits.filter(({ extent }) => extent === null).map(({ what }) => (what === 'tokens' ? 'token counts' : 'run start and end times'));
+      if (unknown.length > 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `every run stayed within ${options.maxSteps} model and tool calls, but ${unknown.join(' and ')} were not recorded, so not every budget can be checked`,
+          toCapture: 'Record `gen_ai.usage.input_tokens` and `gen_ai.usage.output_tokens` on model calls, and end the root span of each run',
+        };
+      }
+      return {
+        outcome: 'pass',
+        messageId: 'within-budget',
+        data: {
+          runs: budgets.runs,
+          steps: budgets.steps.max,
+          maxSteps: options.maxSteps,
+          tokens: budgets.tokens?.max ?? 0,
+          maxTokens: options.maxTokens,
+          seconds: round(budgets.durationSeconds?.max ?? 0),
+          maxSeconds: options.maxDurationSeconds,
+        },
+        measured,
+        // The largest run by each measure, so a reader can see how close to the limits the corpus came.
+        references: toReferences(limits.flatMap(({ examples }) => examples.slice(0, 1))),
+      };
+    },
+  },
 });
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

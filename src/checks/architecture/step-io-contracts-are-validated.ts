@@ -1,3 +1,6 @@
+import { formatPercent, measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { toReferences } from '../../analysis/support.js';
+import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +17,66 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  messages: {},
+  messages: {
+    validated:
+      'All {{calls}} tool calls belong to tools with a declared input schema, and the contracts are enforced: {{rejected}} invalid calls or malformed results were rejected, none got through.',
+    unvalidated: '{{ran}} tool calls ran with arguments that violate their input schema and {{actedOn}} malformed results were acted on: nothing checked them at the boundary.',
+    'partly-declared': 'Only {{withSchema}} of {{calls}} tool calls ({{coverage}}) belong to tools with a declared input schema.',
+    'not-enforced': 'Only {{withSchema}} of {{calls}} tool calls ({{coverage}}) belong to tools with a declared input schema, and nothing in the traces shows the schemas are enforced.',
+  },
   options: noOptions,
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence }) => {
+      const contracts = evidence.analyses.contracts;
+      const calls = contracts.callsInRunsWithDefinitions;
+      if (calls === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: 'no run records the definitions of its tools, so there are no contracts to check calls against',
+          toCapture: 'Record the tool definitions with their input and output schemas (`gen_ai.tool.definitions`)',
+        };
+      }
+      const violations = contracts.argumentViolations;
+      const malformed = contracts.malformedResults;
+      const coverage = wilsonRate(contracts.callsWithSchema, calls);
+      const rejected = violations.count - violations.ran + (malformed.count - malformed.actedOn);
+      const results = contracts.results.structured + contracts.results.freeText;
+      const measured = [
+        measuredRate('tool calls with a declared input schema', coverage),
+        { name: 'calls validated against their schema', value: contracts.validatedCalls },
+        { name: 'calls with invalid arguments that ran', value: violations.ran },
+        { name: 'calls with invalid arguments rejected', value: violations.count - violations.ran },
+        { name: 'malformed results acted on', value: malformed.actedOn },
+        measuredRate('structured tool results', wilsonRate(contracts.results.structured, results)),
+      ].filter((m): m is MeasuredValue => m !== undefined);
+      if (violations.ran > 0 || malformed.actedOn > 0) {
+        return {
+          outcome: 'fail',
+          messageId: 'unvalidated',
+          data: { ran: violations.ran, actedOn: malformed.actedOn },
+          measured,
+          references: toReferences([...violations.examples.filter((e) => e.ran), ...malformed.examples.filter((e) => e.actedOn)]),
+        };
+      }
+      const data = { calls, withSchema: contracts.callsWithSchema, coverage: formatPercent(coverage.rate ?? 0), rejected };
+      const enforced = rejected > 0;
+      // Credit is the share of calls under a contract, and only once the traces show a contract enforced:
+      // declared schemas alone are descriptions the model reads, not checks.
+      if (contracts.callsWithSchema < calls) {
+        if (contracts.callsWithSchema === 0 || !enforced) return { outcome: 'fail', messageId: 'not-enforced', data, measured };
+        return { outcome: 'partial', credit: contracts.callsWithSchema / calls, messageId: 'partly-declared', data, measured };
+      }
+      if (enforced) {
+        return { outcome: 'pass', messageId: 'validated', data, measured, references: toReferences([...violations.examples, ...malformed.examples]) };
+      }
+      return {
+        outcome: 'insufficient-evidence',
+        reason:
+          contracts.validatedCalls === 0
+            ? 'every tool declares an input schema, but no call\'s arguments were captured to check against it'
+            : `every tool declares an input schema and all ${contracts.validatedCalls} calls checked were valid, so the traces cannot show that an invalid call would be rejected`,
+        toCapture: 'Capture tool call arguments (`gen_ai.tool.call.arguments`) and record rejected calls as failed steps, or run the malformed-output probe',
+      };
+    },
+  },
 });

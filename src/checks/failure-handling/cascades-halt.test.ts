@@ -1,12 +1,37 @@
 import { expect, it } from 'vitest';
+import { failedTool, llmStep, makeRun, toolStep } from '../../../test/support/synthetic-runs.js';
+import type { ClaimedStatus, Run, Step } from '../../model/index.js';
 import check from './cascades-halt.js';
-import { testCheck } from '../test-support/check-tester.js';
+import { runCase, testCheck } from '../test-support/check-tester.js';
+import { traceEvidence } from '../test-support/traces.js';
+
+/** A run whose tool calls fail `failures` times in a row (the model reading each error), then makes `after` more tool calls. */
+function cascade(id: string, failures: number, after: number, claimedStatus: ClaimedStatus = 'failure'): Run {
+  const steps: Step[] = [toolStep(`${id}-start`, 'search', { q: id })];
+  for (let i = 0; i < failures; i++) steps.push(llmStep(`${id}-l${i}`), failedTool(`${id}-f${i}`, 'inventory', { i }));
+  for (let i = 0; i < after; i++) steps.push(llmStep(`${id}-m${i}`), toolStep(`${id}-a${i}`, 'update_ticket', { i }));
+  steps.push(llmStep(`${id}-end`));
+  return makeRun(id, steps, { claimedStatus, source: { file: 'traces.jsonl', line: 9 } });
+}
 
 testCheck(check, {
-  pass: [{ name: 'attested yes', answer: 'yes', note: 'runtime halts after 3 failed steps in a row and escalates to the on-call queue' }],
-  fail: [{ name: 'attested no', answer: 'no', note: 'runs continue until the step cap of 50' }],
+  pass: [
+    { name: 'attested yes', answer: 'yes', note: 'runtime halts after 3 failed steps in a row and escalates to the on-call queue' },
+    { name: 'traces: every cascade halted or escalated', traces: traceEvidence([cascade('a', 3, 0), cascade('b', 3, 1), cascade('c', 4, 5, 'escalated'), cascade('d', 1, 8)]) },
+  ],
+  fail: [
+    { name: 'attested no', answer: 'no', note: 'runs continue until the step cap of 50' },
+    { name: 'traces: a run kept calling tools after three failures in a row', traces: traceEvidence([cascade('a', 3, 0), cascade('b', 6, 4)]) },
+  ],
   other: [
     { name: 'always applies', answer: 'not-applicable', note: 'failures are rare', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
+    {
+      name: 'traces without a cascade cannot show what happens in one',
+      traces: traceEvidence([cascade('a', 2, 5), cascade('b', 0, 3)]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'no run had 3 consecutive failing steps (the longest streak was 2)',
+    },
+    { name: 'traces: a higher threshold judges only longer cascades', traces: traceEvidence([cascade('a', 3, 5), cascade('b', 5, 1)]), options: { maxConsecutiveFailures: 5 }, outcome: 'pass' },
   ],
 });
 
@@ -14,4 +39,11 @@ it('cascades-halt options: defaults parse, invalid values are rejected', () => {
   expect(check.options.parse({})).toEqual({ maxConsecutiveFailures: 3 });
   expect(check.options.safeParse({ maxConsecutiveFailures: 0 }).success).toBe(false);
   expect(check.options.safeParse({ maxConsecutiveFailures: 2.5 }).success).toBe(false);
+});
+
+it('cascades-halt from traces: counts what cascading runs did and lists the one that kept going first', () => {
+  const finding = runCase(check, { name: 'kept going', traces: traceEvidence([cascade('a', 3, 0), cascade('b', 6, 4)]) });
+  expect(finding.message).toBe('1 of 2 runs that reached 3 consecutive failing steps kept going (two or more further tool calls, no escalation); 1 halted, 0 escalated.');
+  expect(finding.references.map((r) => r.id)).toEqual(['b-f0', 'a-f0']);
+  expect(finding.measured[0]).toMatchObject({ name: 'runs that stopped after 3 consecutive failures', value: 50, sampleSize: 2 });
 });

@@ -1,16 +1,46 @@
 import { expect, it } from 'vitest';
+import { llmStep, makeRun, toolStep } from '../../../test/support/synthetic-runs.js';
+import type { Run, Step } from '../../model/index.js';
 import check from './loops-are-detected.js';
-import { testCheck } from '../test-support/check-tester.js';
+import { runCase, testCheck } from '../test-support/check-tester.js';
+import { traceEvidence } from '../test-support/traces.js';
+
+/** A run that makes the same search `times` times, each answered and followed by another call. */
+function searching(id: string, times: number): Run {
+  const steps: Step[] = Array.from({ length: times }, (_, i) => [llmStep(`${id}-l${i}`), toolStep(`${id}-s${i}`, 'search', { q: 'refund policy' }), toolStep(`${id}-o${i}`, 'get_order', { n: i })]).flat();
+  return makeRun(id, steps, { source: { file: 'traces.jsonl', line: 2 } });
+}
 
 testCheck(check, {
-  pass: [{ name: 'attested yes', answer: 'yes', note: 'call fingerprints counted per run; third identical call ends the run as escalated' }],
-  fail: [{ name: 'attested no', answer: 'no', note: 'only the 40-step cap stops a loop' }],
+  pass: [
+    { name: 'attested yes', answer: 'yes', note: 'call fingerprints counted per run; third identical call ends the run as escalated' },
+    { name: 'traces: no call made more than three times', traces: traceEvidence([searching('a', 3), searching('b', 1)]) },
+  ],
+  fail: [
+    { name: 'attested no', answer: 'no', note: 'only the 40-step cap stops a loop' },
+    { name: 'traces: every run repeats the same search', traces: traceEvidence([searching('a', 30), searching('b', 4)]) },
+  ],
   other: [
     { name: 'always applies', answer: 'not-applicable', note: 'our agent does not loop', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
+    { name: 'traces: partial credit is the share of runs without a loop', traces: traceEvidence([searching('a', 5), searching('b', 2), searching('c', 1), searching('d', 3)]), outcome: 'partial', credit: 0.75 },
+    { name: 'traces: a higher limit tolerates more repeats', traces: traceEvidence([searching('a', 5)]), options: { maxIdenticalCalls: 5 }, outcome: 'pass' },
+    {
+      name: 'traces without arguments cannot recognise repeats',
+      traces: traceEvidence([makeRun('r', [toolStep('a', 'search', undefined), toolStep('b', 'search', undefined)])]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'gen_ai.tool.call.arguments',
+    },
   ],
 });
 
 it('loops-are-detected options: defaults parse, invalid values are rejected', () => {
   expect(check.options.parse({})).toEqual({ maxIdenticalCalls: 3 });
   expect(check.options.safeParse({ maxIdenticalCalls: 1 }).success).toBe(false);
+});
+
+it('loops-are-detected from traces: names the loop and points at the repeated call', () => {
+  const finding = runCase(check, { name: 'loop', traces: traceEvidence([searching('a', 30), searching('b', 2)]) });
+  expect(finding.outcome).toBe('partial');
+  expect(finding.message).toBe('1 of 2 runs made the same tool call more than 3 times (up to 30).');
+  expect(finding.references).toEqual([{ kind: 'span', id: 'a-s0', label: 'search called 30 times with the same arguments (run a)', file: 'traces.jsonl', line: 2 }]);
 });

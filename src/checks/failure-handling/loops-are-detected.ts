@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
+import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -15,7 +18,10 @@ export default defineCheck({
     effort: 'hours',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  messages: {},
+  messages: {
+    'no-loops': 'No run made the same tool call more than {{max}} times ({{runs}} runs with tool calls; at most {{most}} identical calls in one run).',
+    loops: '{{looping}} of {{runs}} runs made the same tool call more than {{max}} times (up to {{most}}).',
+  },
   options: z.strictObject({
     maxIdenticalCalls: z
       .number()
@@ -24,5 +30,29 @@ export default defineCheck({
       .default(3)
       .describe('Most identical calls (same tool, same arguments) one run may make before the loop must be broken.'),
   }),
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence, options }) => {
+      const loops = evidence.analyses.loops;
+      const histogram = loops.maxIdenticalCallsPerRun;
+      // Key 0: runs with no tool call whose arguments were captured; they cannot show a loop.
+      const runs = histogramTotal(histogram) - (histogram[0] ?? 0);
+      if (runs === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: 'no run made a tool call whose arguments were captured, so repeated calls cannot be recognised',
+          toCapture: 'Capture tool call arguments (`gen_ai.tool.call.arguments`) on `execute_tool` spans',
+        };
+      }
+      const looping = countAbove(histogram, options.maxIdenticalCalls);
+      const most = Math.max(...Object.keys(histogram).map(Number));
+      const measured = [
+        measuredRate('runs without a loop', wilsonRate(runs - looping, runs)),
+        { name: 'most identical calls in one run', value: most },
+      ].filter((m): m is MeasuredValue => m !== undefined);
+      const data = { runs, max: options.maxIdenticalCalls, most, looping };
+      if (looping === 0) return { outcome: 'pass', messageId: 'no-loops', data, measured };
+      const result = { messageId: 'loops' as const, data, measured, references: toReferences(loops.examples.filter((e) => e.calls > options.maxIdenticalCalls)) };
+      return looping === runs ? { outcome: 'fail', ...result } : { outcome: 'partial', credit: (runs - looping) / runs, ...result };
+    },
+  },
 });

@@ -1,3 +1,6 @@
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { toReferences } from '../../analysis/support.js';
+import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +17,36 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  messages: {},
+  messages: {
+    rejected: 'All {{count}} malformed tool results were rejected: the step was marked failed, the call retried, or the run ended as a failure or escalation.',
+    'acted-on': '{{actedOn}} of {{count}} malformed tool results were acted on: the run went on as if they were valid.',
+  },
   options: noOptions,
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence }) => {
+      const contracts = evidence.analyses.contracts;
+      const malformed = contracts.malformedResults;
+      if (malformed.count === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason:
+            contracts.resultsWithSchema === 0
+              ? 'no tool in the traces declares an output schema and no result was cut short, so malformed output cannot be recognised'
+              : `none of the ${contracts.resultsWithSchema} results checked against an output schema was malformed, so the traces cannot show how the agent treats one`,
+          toCapture: 'Record tool definitions with output schemas (`gen_ai.tool.definitions`), or run the malformed-output probe',
+        };
+      }
+      const rejected = malformed.count - malformed.actedOn;
+      const measured = [
+        measuredRate('malformed results rejected', wilsonRate(rejected, malformed.count)),
+        { name: 'malformed results acted on', value: malformed.actedOn },
+        { name: 'results checked against an output schema', value: contracts.resultsWithSchema },
+      ].filter((m): m is MeasuredValue => m !== undefined);
+      const references = toReferences([...malformed.examples.filter((e) => e.actedOn), ...malformed.examples.filter((e) => !e.actedOn)]);
+      const data = { count: malformed.count, actedOn: malformed.actedOn };
+      if (malformed.actedOn === 0) return { outcome: 'pass', messageId: 'rejected', data, measured, references };
+      const result = { messageId: 'acted-on' as const, data, measured, references };
+      return rejected === 0 ? { outcome: 'fail', ...result } : { outcome: 'partial', credit: rejected / malformed.count, ...result };
+    },
+  },
 });

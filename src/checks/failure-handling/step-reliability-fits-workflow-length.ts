@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { formatPercent, measuredRate, toPercent } from '../../analysis/rate.js';
+import { toReferences } from '../../analysis/support.js';
+import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -15,7 +18,11 @@ export default defineCheck({
     effort: 'weeks',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  messages: {},
+  messages: {
+    fits: 'Per-step reliability {{p}} over a median of {{n}} steps projects {{projected}} end-to-end success, meeting the target of {{target}}.{{observed}}',
+    'too-long':
+      'Per-step reliability {{p}} over a median of {{n}} steps projects only {{projected}} end-to-end success, below the target of {{target}}; the projection falls below 50% at {{half}} steps.{{observed}}',
+  },
   options: z.strictObject({
     minEndToEndSuccess: z
       .number()
@@ -23,6 +30,49 @@ export default defineCheck({
       .max(1)
       .default(0.9)
       .describe('Lowest end-to-end success rate (p^n, 0..1) the workflow must reach.'),
+    minSteps: z
+      .number()
+      .int()
+      .min(1)
+      .default(30)
+      .describe('Fewest model and tool calls the traces must hold before per-step reliability is trusted for the projection.'),
   }),
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence, options }) => {
+      const { compounding, reliability } = evidence.analyses;
+      const perStep = compounding.perStep;
+      const p = perStep.rate;
+      const counts = compounding.stepCounts;
+      const projected = compounding.projectedAtMedian;
+      if (p === null || counts === null || projected === null || perStep.trials < options.minSteps) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `the traces hold ${perStep.trials} model and tool calls; at least ${options.minSteps} are needed to estimate per-step reliability`,
+          toCapture: 'Trace every model call (`chat` spans) and tool call (`execute_tool` spans) of more runs',
+        };
+      }
+      const [low, high] = perStep.interval ?? [p, p];
+      const observed = compounding.observed;
+      const measured = [
+        measuredRate('per-step reliability', perStep),
+        { name: 'median steps per run', value: counts.median, sampleSize: counts.runs },
+        { name: 'p90 steps per run', value: counts.p90, sampleSize: counts.runs },
+        // The interval of p carried through p^n: monotone in p, so its ends map to the projection's ends.
+        { name: 'projected end-to-end success at the median', value: toPercent(projected), unit: '%', interval: [toPercent(low ** counts.median), toPercent(high ** counts.median)] as const },
+        { name: 'projected end-to-end success at p90', value: toPercent(p ** counts.p90), unit: '%' },
+        measuredRate('observed end-to-end success', observed),
+        ...(compounding.stepsBelowHalf === null ? [] : [{ name: 'steps at which the projection falls below 50%', value: compounding.stepsBelowHalf }]),
+      ].filter((m): m is MeasuredValue => m !== undefined);
+      const data = {
+        p: formatPercent(p),
+        n: counts.median,
+        projected: formatPercent(projected),
+        target: formatPercent(options.minEndToEndSuccess),
+        observed: observed.rate === null ? '' : ` Observed: ${formatPercent(observed.rate)} of ${observed.trials} graded runs.`,
+      };
+      const references = toReferences(reliability.failedStepExamples);
+      if (projected >= options.minEndToEndSuccess) return { outcome: 'pass', messageId: 'fits', data, measured, references };
+      return { outcome: 'fail', messageId: 'too-long', data: { ...data, half: compounding.stepsBelowHalf ?? 'no' }, measured, references };
+    },
+  },
 });

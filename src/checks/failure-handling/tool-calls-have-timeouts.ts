@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -15,7 +16,11 @@ export default defineCheck({
     effort: 'hours',
   },
   answerableBy: ['probe', 'trace', 'attestation'],
-  messages: {},
+  messages: {
+    'timeouts-fire': '{{timeouts}} tool calls ended in a timeout, and none of the {{timed}} timed calls ran past {{limit}} s (the longest took {{longest}} s).',
+    'over-limit': 'The longest of {{timed}} timed tool calls took {{longest}} s, past the {{limit}} s limit; calls left waiting in runs that never ended: {{hung}}.',
+    hung: '{{hung}} tool calls never ended, in runs that never ended either: nothing cut them off.',
+  },
   options: z.strictObject({
     maxToolCallSeconds: z
       .number()
@@ -23,5 +28,40 @@ export default defineCheck({
       .default(60)
       .describe('Longest one tool call may take, in seconds, before it must end as a timeout.'),
   }),
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence, options }) => {
+      const calls = evidence.analyses.budgets.toolCalls;
+      const limit = options.maxToolCallSeconds;
+      if (calls.timed === 0 && calls.hung === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: 'no tool step has both a start and an end time',
+          toCapture: 'Export `execute_tool` spans with their start and end times',
+        };
+      }
+      const longest = calls.seconds?.max ?? 0;
+      const measured = [
+        { name: 'timed tool calls', value: calls.timed },
+        { name: 'longest tool call', value: round(longest), unit: 's' },
+        ...(calls.seconds ? [{ name: 'p95 tool call', value: round(calls.seconds.p95), unit: 's' }] : []),
+        { name: 'tool calls that timed out', value: calls.timeouts },
+        { name: 'tool calls still waiting when the run stopped', value: calls.hung },
+      ];
+      const data = { timed: calls.timed, longest: round(longest), limit, hung: calls.hung, timeouts: calls.timeouts };
+      const references = toReferences([...calls.slowest.filter((e) => e.value > limit), ...calls.hungExamples]);
+      if (longest > limit) return { outcome: 'fail', messageId: 'over-limit', data, measured, references };
+      if (calls.hung > 0) return { outcome: 'fail', messageId: 'hung', data, measured, references };
+      // Fast calls alone do not show a timeout exists; a call cut off by one does.
+      if (calls.timeouts > 0) return { outcome: 'pass', messageId: 'timeouts-fire', data, measured };
+      return {
+        outcome: 'insufficient-evidence',
+        reason: `all ${calls.timed} timed tool calls ended within ${limit} s and none timed out, so the traces cannot show that a timeout exists`,
+        toCapture: 'Run the hang probe (`mimir probe`), or record tool timeouts as span status ERROR with `error.type` timeout',
+      };
+    },
+  },
 });
+
+function round(seconds: number): number {
+  return Math.round(seconds * 10) / 10;
+}

@@ -1,9 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import type { ApprovalStep, Run, Step, ToolStep } from '../../model/index.js';
 import check from './high-risk-actions-need-prior-approval.js';
-import { testCheck } from '../test-support/check-tester.js';
+import { runCase, testCheck } from '../test-support/check-tester.js';
+import { traceEvidence } from '../test-support/traces.js';
+
+const refund = (id: string, callId: string): ToolStep => ({ id, kind: 'tool', name: 'execute_tool issue_refund', toolName: 'issue_refund', callId, risk: 'money', status: 'ok', arguments: { order: 4411, amount: 89.9 } });
+const search = (id: string): ToolStep => ({ id, kind: 'tool', name: 'execute_tool search', toolName: 'search', risk: 'read-only', status: 'ok' });
+const approve = (id: string, toolCallId?: string, name = 'approval'): ApprovalStep => ({ id, kind: 'approval', name, status: 'ok', decision: 'approved', actor: 'dana@example.com', ...(toolCallId !== undefined && { toolCallId }) });
+const run = (id: string, ...steps: Step[]): Run => ({ id, steps, claimedStatus: 'success', outcome: { status: 'unknown', source: 'test' } });
+const approvedFirst = (id: string): Run => run(id, approve(`${id}-a`, `${id}-c`), refund(`${id}-t`, `${id}-c`));
+const readOnlySystem = { name: 'research', tools: [{ name: 'search', risk: 'read-only' as const }] };
 
 testCheck(check, {
-  pass: [{ name: 'attested yes', answer: 'yes', note: 'refund and send_email require an approval id matching tool and arguments; enforced in the tool gateway' }],
-  fail: [{ name: 'attested no', answer: 'no', note: 'approval is a line in the system prompt' }],
+  pass: [
+    { name: 'attested yes', answer: 'yes', note: 'refund and send_email require an approval id matching tool and arguments; enforced in the tool gateway' },
+    { name: 'traces: every refund approved for its call id first', traces: traceEvidence([approvedFirst('r1'), approvedFirst('r2')]) },
+  ],
+  fail: [
+    { name: 'attested no', answer: 'no', note: 'approval is a line in the system prompt' },
+    { name: 'traces: one refund of three ran with no approval', traces: traceEvidence([approvedFirst('r1'), approvedFirst('r2'), run('r3', refund('r3-t', 'r3-c'))]) },
+    { name: 'traces: the approval came after the refund', traces: traceEvidence([run('r1', refund('r1-t', 'r1-c'), approve('r1-a', 'r1-c'))]) },
+    { name: 'traces: the approval was for another call', traces: traceEvidence([run('r4', approve('r4-a', 'other'), refund('r4-t', 'r4-c'))]) },
+  ],
   other: [
     { name: 'not applicable with a reason', answer: 'not-applicable', note: 'read-only research assistant: search and fetch only', outcome: 'not-applicable' },
     { name: 'not applicable without a reason', answer: 'not-applicable', outcome: 'insufficient-evidence', messageIncludes: 'written reason' },
@@ -15,5 +33,45 @@ testCheck(check, {
       outcome: 'insufficient-evidence',
       messageIncludes: 'mimir.yaml declares high-risk tools: issue_refund (money)',
     },
+    {
+      name: 'traces: no high-risk call is not proof of approval',
+      traces: traceEvidence([run('r1', search('s1'))]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'no high-risk tool call',
+    },
+    {
+      name: 'traces: mimir.yaml declares no high-risk tool and the calls agree',
+      traces: traceEvidence([run('r1', search('s1'))]),
+      system: readOnlySystem,
+      outcome: 'not-applicable',
+      messageIncludes: 'none of them high-risk',
+    },
+    {
+      name: 'traces: an unclassified tool keeps the question open',
+      traces: traceEvidence([run('r1', search('s1'), { id: 't', kind: 'tool', name: 'execute_tool wire', toolName: 'wire_money', status: 'ok' })]),
+      system: readOnlySystem,
+      outcome: 'insufficient-evidence',
+    },
+    {
+      name: 'traces: a pass says which called tools could not be judged',
+      traces: traceEvidence([approvedFirst('r1'), run('r2', { id: 't', kind: 'tool', name: 'execute_tool wire', toolName: 'wire_money', status: 'ok' })]),
+      outcome: 'pass',
+      messageIncludes: '1 called tools have no risk class',
+    },
+    {
+      name: 'traces: an approval naming the tool, with no call id, covers the next call',
+      traces: traceEvidence([run('r1', approve('a', undefined, 'approve issue_refund'), { ...refund('t', 'c'), callId: undefined } as unknown as ToolStep)]),
+      outcome: 'pass',
+      messageIncludes: 'only through an approval that names the tool',
+    },
   ],
+});
+
+describe('high-risk-actions-need-prior-approval from traces', () => {
+  it('measures the approved share and points at the unapproved call', () => {
+    const finding = runCase(check, { name: 'measured', traces: traceEvidence([approvedFirst('r1'), run('r2', refund('r2-t', 'r2-c'))]) });
+    expect(finding.message).toBe('1 of 2 high-risk tool calls ran with no approval for that call before them (issue_refund 1).');
+    expect(finding.measured[0]).toMatchObject({ name: 'high-risk calls approved before they ran', value: 50, unit: '%', sampleSize: 2 });
+    expect(finding.references).toEqual([expect.objectContaining({ kind: 'span', id: 'r2-t' })]);
+  });
 });

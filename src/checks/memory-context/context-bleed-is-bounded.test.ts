@@ -1,11 +1,69 @@
 import { describe, expect, it } from 'vitest';
+import type { LlmStep, Message, Run } from '../../model/index.js';
 import check from './context-bleed-is-bounded.js';
-import { testCheck } from '../test-support/check-tester.js';
+import { runCase, testCheck } from '../test-support/check-tester.js';
+import { traceEvidence } from '../test-support/traces.js';
+
+const SYSTEM = 'You are the back-office assistant of Acme. Follow the refund policy exactly: refunds need an order number, a reason, and an amount no larger than the order total. Never guess.';
+const GOAL = 'Refund order 4411 for Dana Smith: the blender arrived broken and she wants the money back on her card.';
+const HISTORY = 'I looked up the order, checked the refund policy, and compared the amount with the order total. '.repeat(12);
+
+const llm = (id: string, inputMessages: readonly Message[]): LlmStep => ({ id, kind: 'llm', name: 'chat', status: 'ok', inputMessages });
+const run = (id: string, ...calls: (readonly Message[])[]): Run => ({
+  id,
+  steps: calls.map((messages, i) => llm(`${id}-llm-${i}`, messages)),
+  claimedStatus: 'success',
+  outcome: { status: 'unknown', source: 'test' },
+  source: { file: 'traces.jsonl', line: 1 },
+});
+const instructions: Message[] = [{ role: 'system', content: SYSTEM }, { role: 'user', content: GOAL }];
+/** Two calls; the second carries a short plan: the agent's share stays small. */
+const lean = (id: string): Run => run(id, instructions, [...instructions, { role: 'assistant', content: 'Looking up order 4411.' }]);
+/** Two calls; the second is mostly the agent's own history and a tool result. */
+const bloated = (id: string): Run =>
+  run(id, instructions, [...instructions, { role: 'assistant', content: HISTORY }, { role: 'tool', content: HISTORY.toUpperCase() }]);
 
 testCheck(check, {
-  pass: [{ name: 'attested yes', answer: 'yes', note: 'tool results summarised after use; self share peaks at 0.45 on 20-step runs in our dashboards' }],
-  fail: [{ name: 'attested no', answer: 'no', note: 'full transcript kept; late steps are over 80% own output' }],
-  other: [{ name: 'always applies', answer: 'not-applicable', note: 'our runs are short', outcome: 'insufficient-evidence', messageIncludes: 'always applies' }],
+  pass: [
+    { name: 'attested yes', answer: 'yes', note: 'tool results summarised after use; self share peaks at 0.45 on 20-step runs in our dashboards' },
+    { name: 'traces: the agent\'s own share stays small', traces: traceEvidence([lean('r1'), lean('r2')]) },
+    { name: 'traces: a looser bound admits the bloated runs', traces: traceEvidence([bloated('r1')]), options: { maxSelfShare: 0.95 } },
+  ],
+  fail: [
+    { name: 'attested no', answer: 'no', note: 'full transcript kept; late steps are over 80% own output' },
+    { name: 'traces: every run ends up mostly reading itself', traces: traceEvidence([bloated('r1'), bloated('r2')]) },
+  ],
+  other: [
+    { name: 'always applies', answer: 'not-applicable', note: 'our runs are short', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
+    { name: 'traces: one of two runs bleeds', traces: traceEvidence([lean('r1'), bloated('r2')]), outcome: 'partial', credit: 0.5, messageIncludes: '1 of 2 runs' },
+    {
+      name: 'traces without message content',
+      traces: traceEvidence([{ ...lean('r1'), steps: [{ id: 'x', kind: 'llm', name: 'chat', status: 'ok', inputTokens: 900 }] }]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
+    },
+    {
+      name: 'traces without content fall back to the attestation, discounted later by scoring',
+      traces: traceEvidence([{ ...lean('r1'), steps: [] }]),
+      answer: 'yes',
+      outcome: 'pass',
+      evidenceKind: 'attestation',
+    },
+  ],
+});
+
+describe('context-bleed-is-bounded from traces', () => {
+  it('reports the measured shares and points at the worst runs', () => {
+    const finding = runCase(check, { name: 'measured', traces: traceEvidence([lean('r1'), bloated('r2')]) });
+    expect(finding.measured.map((m) => m.name)).toEqual([
+      'runs whose self share stays at or below 60%',
+      'largest self share of any model call',
+      'mean self share at the first model call',
+      'mean growth of the self share from first to last call',
+    ]);
+    expect(finding.measured[0]).toMatchObject({ value: 50, unit: '%', sampleSize: 2 });
+    expect(finding.references).toEqual([expect.objectContaining({ kind: 'span', id: 'r2-llm-1', file: 'traces.jsonl', line: 1 })]);
+  });
 });
 
 describe('context-bleed-is-bounded options', () => {

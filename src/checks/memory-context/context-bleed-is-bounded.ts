@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
+import { formatPercent, measuredRate, toPercent, wilsonRate } from '../../analysis/rate.js';
+import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -15,7 +18,12 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['trace', 'attestation'],
-  messages: {},
+  messages: {
+    'within-bound':
+      "In all {{runs}} runs with captured input, the agent's own output and tool results stay at or below {{bound}} of every model call's input (largest: {{largest}}; mean at the first call {{first}}, at the last measured position {{last}}).",
+    'over-bound':
+      "{{over}} of {{runs}} runs have a model call whose input is more than {{bound}} the agent's own output and tool results (largest: {{largest}}); the mean share goes from {{first}} at the first call to {{last}} at call {{lastIndex}}.",
+  },
   options: z.strictObject({
     maxSelfShare: z
       .number()
@@ -24,5 +32,52 @@ export default defineCheck({
       .default(0.6)
       .describe('Largest share (0..1) of one model call\'s input that may be the agent\'s own earlier output and tool results.'),
   }),
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence, options }) => {
+      const context = evidence.analyses.context;
+      const runs = histogramTotal(context.maxSelfSharePercentByRun);
+      if (runs === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason:
+            context.callsWithContent === 0
+              ? `none of the ${context.llmCalls} llm calls in ${evidence.runCount} runs has its input messages captured, so the composition of the input is unknown`
+              : `the ${context.callsWithContent} llm calls with captured input have only empty messages`,
+          toCapture: CAPTURE_MESSAGE_CONTENT,
+        };
+      }
+      // Runs are bucketed by their largest share in whole percent, rounded up: a share just over
+      // the bound never counts as within it. Rounding the bound itself avoids 0.29 × 100 = 28.999….
+      const boundPercent = Math.round(options.maxSelfShare * 1e6) / 1e4;
+      const over = countAbove(context.maxSelfSharePercentByRun, boundPercent);
+      const within = runs - over;
+      const largest = Math.max(...Object.keys(context.maxSelfSharePercentByRun).map(Number));
+      const first = context.selfShareByStep[0];
+      const last = context.selfShareByStep.at(-1);
+      const data = {
+        runs,
+        over,
+        bound: formatPercent(options.maxSelfShare),
+        largest: `${largest}%`,
+        first: first ? formatPercent(first.mean) : 'n/a',
+        last: last ? formatPercent(last.mean) : 'n/a',
+        lastIndex: last ? last.index + 1 : 0,
+      };
+      const stepSeven = context.selfShareByStep.find((s) => s.index === 6);
+      const measured = [
+        measuredRate(`runs whose self share stays at or below ${formatPercent(options.maxSelfShare)}`, wilsonRate(within, runs)),
+        { name: 'largest self share of any model call', value: largest, unit: '%', sampleSize: runs },
+        first && { name: 'mean self share at the first model call', value: toPercent(first.mean), unit: '%', sampleSize: first.calls },
+        stepSeven && { name: 'mean self share at model call 7', value: toPercent(stepSeven.mean), unit: '%', sampleSize: stepSeven.calls },
+        context.selfShareGrowth !== null && { name: 'mean growth of the self share from first to last call', value: toPercent(context.selfShareGrowth), unit: 'percentage points' },
+      ].filter((m) => m !== undefined && m !== false);
+      if (over === 0) {
+        return { outcome: 'pass', messageId: 'within-bound', data, measured, references: toReferences(context.bleedExamples.slice(0, 3)) };
+      }
+      const references = toReferences(context.bleedExamples.filter((e) => e.maxSelfShare > options.maxSelfShare));
+      // Credit is the share of runs that stay within the bound: each run that bleeds is one that drifts.
+      if (within === 0) return { outcome: 'fail', messageId: 'over-bound', data, measured, references };
+      return { outcome: 'partial', credit: within / runs, messageId: 'over-bound', data, measured, references };
+    },
+  },
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { formatPercent, measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { countAbove, histogramTotal, nearestRank, toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -15,7 +17,11 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['trace', 'attestation'],
-  messages: {},
+  messages: {
+    headroom: 'In all {{runs}} runs with a known window, every model input stays at or below {{bound}} of the context window (largest {{largest}}, 95th percentile of calls {{p95}}).',
+    'no-headroom':
+      '{{over}} of {{runs}} runs have a model input above {{bound}} of the context window (largest {{largest}}, 95th percentile of calls {{p95}}); {{exceeded}} calls failed on the context length.',
+  },
   options: z.strictObject({
     maxUtilization: z
       .number()
@@ -24,5 +30,52 @@ export default defineCheck({
       .default(0.8)
       .describe('Largest share (0..1] of the model\'s context window that one model call\'s input tokens may use.'),
   }),
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence, options }) => {
+      const context = evidence.analyses.context;
+      const runs = histogramTotal(context.maxUtilizationPercentByRun);
+      if (runs === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason:
+            context.callsWithoutWindow > 0
+              ? `${context.callsWithoutWindow} llm calls have an input size but no known context window`
+              : `none of the ${context.llmCalls} llm calls has both an input size (token count or captured messages) and a known context window`,
+          toCapture:
+            "record input tokens on llm spans (gen_ai.usage.input_tokens) and state each model's context window in mimir.yaml (traces.contextWindows), e.g. `gpt-4o: 128000`",
+        };
+      }
+      // Runs are bucketed by their largest utilization in whole percent, rounded up; a call that
+      // failed on the context length counts as over 100%.
+      const boundPercent = Math.round(options.maxUtilization * 1e6) / 1e4;
+      const over = countAbove(context.maxUtilizationPercentByRun, boundPercent);
+      const largest = Math.max(...Object.keys(context.maxUtilizationPercentByRun).map(Number));
+      const calls = new Map(Object.entries(context.utilizationPercent).map(([k, v]) => [Number(k), v]));
+      const p95 = nearestRank(calls, 0.95);
+      const data = {
+        runs,
+        over,
+        bound: formatPercent(options.maxUtilization),
+        largest: largest > 100 ? 'over the window' : `${largest}%`,
+        p95: p95 === undefined ? 'n/a' : `${p95}%`,
+        exceeded: context.contextExceeded.calls,
+      };
+      const measured = [
+        measuredRate(`runs whose inputs stay at or below ${formatPercent(options.maxUtilization)} of the window`, wilsonRate(runs - over, runs)),
+        { name: 'largest utilization of the context window', value: largest, unit: '%', sampleSize: runs },
+        p95 !== undefined && { name: '95th percentile utilization of model calls', value: p95, unit: '%', sampleSize: histogramTotal(context.utilizationPercent) },
+        { name: 'model calls that failed on the context length', value: context.contextExceeded.calls },
+        { name: 'model calls with an unknown context window', value: context.callsWithoutWindow },
+      ].filter((m) => m !== undefined && m !== false);
+      if (over === 0) return { outcome: 'pass', messageId: 'headroom', data, measured, references: toReferences(context.utilizationExamples.slice(0, 3)) };
+      const overExamples = context.utilizationExamples.filter((e) => e.maxUtilizationPercent > boundPercent);
+      const references = toReferences([
+        ...context.contextExceeded.examples.filter((e) => !overExamples.some((o) => o.runId === e.runId && o.spanId === e.spanId)),
+        ...overExamples,
+      ]);
+      // Partial credit: the share of runs that kept their headroom; a run without it fails or gets truncated late.
+      if (over === runs) return { outcome: 'fail', messageId: 'no-headroom', data, measured, references };
+      return { outcome: 'partial', credit: (runs - over) / runs, messageId: 'no-headroom', data, measured, references };
+    },
+  },
 });

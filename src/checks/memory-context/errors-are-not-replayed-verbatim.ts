@@ -1,3 +1,6 @@
+import { CAPTURE_MESSAGE_CONTENT, MIN_ERROR_CHARS } from '../../analysis/context.js';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +17,39 @@ export default defineCheck({
     effort: 'hours',
   },
   answerableBy: ['trace', 'attestation'],
-  messages: {},
+  messages: {
+    'not-replayed': 'In all {{runs}} runs with a handled error, later model inputs no longer carry its text verbatim.',
+    replayed: '{{echoing}} of {{runs}} runs with a handled error keep replaying its text verbatim in later model inputs ({{calls}} model calls in all).',
+  },
   options: noOptions,
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence }) => {
+      const context = evidence.analyses.context;
+      const { runsWithErrors: runs, runsEchoing: echoing, echoingCalls: calls } = context.errorEcho;
+      if (context.callsWithContent === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `none of the ${context.llmCalls} llm calls in ${evidence.runCount} runs has its input messages captured, so replayed errors cannot be seen`,
+          toCapture: CAPTURE_MESSAGE_CONTENT,
+        };
+      }
+      if (runs === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `no run has an error of ${MIN_ERROR_CHARS}+ characters that was handled (a model call and a successful tool call after it) and then followed by a captured model call`,
+          toCapture: 'traces of runs in which a tool failed and the agent recovered, with message content captured (e.g. `mimir probe` transient-failure scenarios)',
+        };
+      }
+      const data = { runs, echoing, calls };
+      const measured = [
+        measuredRate('runs that stop replaying a handled error', wilsonRate(runs - echoing, runs)),
+        { name: 'model calls replaying a handled error', value: calls },
+      ].filter((m) => m !== undefined);
+      if (echoing === 0) return { outcome: 'pass', messageId: 'not-replayed', data, measured };
+      const references = toReferences(context.errorEcho.examples);
+      // Partial credit: the share of runs with a handled error that stop replaying it.
+      if (echoing === runs) return { outcome: 'fail', messageId: 'replayed', data, measured, references };
+      return { outcome: 'partial', credit: (runs - echoing) / runs, messageId: 'replayed', data, measured, references };
+    },
+  },
 });

@@ -1,8 +1,44 @@
+import type { LlmStep, Message, Run } from '../../model/index.js';
 import check from './goal-stays-in-context.js';
 import { testCheck } from '../test-support/check-tester.js';
+import { traceEvidence } from '../test-support/traces.js';
+
+const SYSTEM = 'You are the back-office assistant of Acme.';
+const GOAL = 'Refund order 4411 for Dana Smith: the blender arrived broken and she wants the money back on her card.';
+
+const llm = (id: string, inputMessages: readonly Message[]): LlmStep => ({ id, kind: 'llm', name: 'chat', status: 'ok', inputMessages });
+const run = (id: string, ...calls: (readonly Message[])[]): Run => ({
+  id,
+  steps: calls.map((messages, i) => llm(`${id}-llm-${i}`, messages)),
+  claimedStatus: 'success',
+  outcome: { status: 'unknown', source: 'test' },
+});
+const system: Message = { role: 'system', content: SYSTEM };
+const goal: Message = { role: 'user', content: GOAL };
+const plan: Message = { role: 'assistant', content: 'The user wants a refund for a broken item.' };
+/** The request is pinned in every call. */
+const pinned = (id: string): Run => run(id, [system, goal], [system, goal, plan], [system, goal, plan, { role: 'tool', content: 'refunded' }]);
+/** A sliding window drops the request after the first call. */
+const windowed = (id: string): Run => run(id, [system, goal], [system, plan], [system, plan, { role: 'tool', content: 'refunded' }]);
 
 testCheck(check, {
-  pass: [{ name: 'attested yes', answer: 'yes', note: 'request pinned in a <task> section after the system prompt; long-run test asserts it in the last call' }],
-  fail: [{ name: 'attested no', answer: 'no', note: 'sliding window of the last 20 messages drops it on long runs' }],
-  other: [{ name: 'always applies', answer: 'not-applicable', note: 'single-turn agent', outcome: 'insufficient-evidence', messageIncludes: 'always applies' }],
+  pass: [
+    { name: 'attested yes', answer: 'yes', note: 'request pinned in a <task> section after the system prompt; long-run test asserts it in the last call' },
+    { name: 'traces: the request is in every call', traces: traceEvidence([pinned('r1'), pinned('r2')]) },
+  ],
+  fail: [
+    { name: 'attested no', answer: 'no', note: 'sliding window of the last 20 messages drops it on long runs' },
+    { name: 'traces: a sliding window drops the request', traces: traceEvidence([windowed('r1')]) },
+  ],
+  other: [
+    { name: 'always applies', answer: 'not-applicable', note: 'single-turn agent', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
+    { name: 'traces: one of two runs loses the request', traces: traceEvidence([pinned('r1'), windowed('r2')]), outcome: 'partial', credit: 0.5, messageIncludes: 'model call 2' },
+    { name: 'traces: single-call runs cannot show retention', traces: traceEvidence([run('r1', [system, goal])]), outcome: 'insufficient-evidence', messageIncludes: 'two or more llm calls' },
+    {
+      name: 'traces without message content',
+      traces: traceEvidence([{ ...pinned('r1'), steps: [{ id: 'x', kind: 'llm', name: 'chat', status: 'ok' }] }]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
+    },
+  ],
 });

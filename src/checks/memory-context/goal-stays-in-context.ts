@@ -1,3 +1,6 @@
+import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
+import { measuredRate } from '../../analysis/rate.js';
+import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +17,38 @@ export default defineCheck({
     effort: 'hours',
   },
   answerableBy: ['trace', 'attestation'],
-  messages: {},
+  messages: {
+    'goal-kept': "In all {{runs}} runs with two or more captured model calls, the user's request is in the input of every later call, the last included.",
+    'goal-lost': "{{lost}} of {{runs}} runs lose the user's request from the model input before the end (first missing at model call {{firstLostAt}} at the earliest).",
+  },
   options: noOptions,
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence }) => {
+      const context = evidence.analyses.context;
+      const { successes: kept, trials: runs } = context.goalRetention;
+      if (runs === 0) {
+        if (context.callsWithContent === 0) {
+          return {
+            outcome: 'insufficient-evidence',
+            reason: `none of the ${context.llmCalls} llm calls in ${evidence.runCount} runs has its input messages captured, so the request cannot be looked for`,
+            toCapture: CAPTURE_MESSAGE_CONTENT,
+          };
+        }
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `no run has two or more llm calls with captured input and a user request in the first (${context.runsWithContent} runs with content, ${context.runsWithoutGoal} without a user message)`,
+          toCapture: 'traces of multi-step runs with message content captured on every llm call, the first one with the user message included',
+        };
+      }
+      const lost = runs - kept;
+      const lostAt = Object.keys(context.goalLostAtStep).map(Number);
+      const data = { runs, kept, lost, firstLostAt: lostAt.length > 0 ? Math.min(...lostAt) + 1 : 0 };
+      const measured = [measuredRate("runs that keep the user's request in every model call", context.goalRetention)].filter((m) => m !== undefined);
+      if (lost === 0) return { outcome: 'pass', messageId: 'goal-kept', data, measured };
+      const references = toReferences(context.goalLossExamples);
+      // Partial credit: the share of runs that keep the goal; every run that loses it may finish the wrong task.
+      if (kept === 0) return { outcome: 'fail', messageId: 'goal-lost', data, measured, references };
+      return { outcome: 'partial', credit: kept / runs, messageId: 'goal-lost', data, measured, references };
+    },
+  },
 });

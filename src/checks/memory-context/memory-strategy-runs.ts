@@ -1,3 +1,6 @@
+import { GROWTH_FACTOR, LONG_RUN_CALLS } from '../../analysis/context.js';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
 
 export default defineCheck({
@@ -14,7 +17,35 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['trace', 'attestation'],
-  messages: {},
+  messages: {
+    'seen-running': 'A memory strategy is seen running (a memory step, or a smaller input mid-run) in all {{observed}} long runs where it had something to do.',
+    'not-seen': 'In {{grew}} of {{observed}} long runs the input grew to {{factor}}× its first size or more with no memory step and no smaller input mid-run.',
+  },
   options: noOptions,
-  evaluators: {},
+  evaluators: {
+    trace: ({ evidence }) => {
+      const { longRuns, runsWhereItRan: ran, runsThatGrewWithoutIt: grew, examples } = evidence.analyses.context.memoryStrategy;
+      const observed = ran + grew;
+      if (observed === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason:
+            longRuns === 0
+              ? `no run has ${LONG_RUN_CALLS} or more llm calls (${evidence.runCount} runs)`
+              : `${longRuns} runs have ${LONG_RUN_CALLS}+ llm calls, but in none did the input grow to ${GROWTH_FACTOR}× its first size (or its size is not recorded), and none shows a memory step`,
+          toCapture: `traces of long runs (${LONG_RUN_CALLS} or more model calls) with input token counts or message content, and a \`memory\` span whenever the strategy runs`,
+        };
+      }
+      const data = { observed, ran, grew, factor: GROWTH_FACTOR, longRuns };
+      const measured = [
+        measuredRate('long runs in which the memory strategy is seen running', wilsonRate(ran, observed)),
+        { name: `runs with ${LONG_RUN_CALLS}+ llm calls`, value: longRuns },
+      ].filter((m) => m !== undefined);
+      if (grew === 0) return { outcome: 'pass', messageId: 'seen-running', data, measured };
+      const references = toReferences(examples);
+      // Partial credit: the share of growing long runs in which the strategy is seen.
+      if (ran === 0) return { outcome: 'fail', messageId: 'not-seen', data, measured, references };
+      return { outcome: 'partial', credit: ran / observed, messageId: 'not-seen', data, measured, references };
+    },
+  },
 });

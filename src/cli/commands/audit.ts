@@ -1,4 +1,5 @@
-import { runAudit } from '../../audit/run-audit.js';
+import { runAuditWithEvidence } from '../../audit/run-audit.js';
+import { traceProgressBar } from '../progress.js';
 import { applyGate, type FailOn } from '../../audit/gate.js';
 import type { ReportFormat } from '../../report/types.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
@@ -7,6 +8,7 @@ import { emitReports } from '../write-reports.js';
 
 export interface AuditCommandOptions {
   readonly config: string;
+  readonly traces: readonly string[];
   readonly answers?: string;
   readonly format: readonly ReportFormat[];
   readonly out?: string;
@@ -15,12 +17,16 @@ export interface AuditCommandOptions {
 }
 
 export async function auditCommand(options: AuditCommandOptions, io: CliIo): Promise<number> {
-  const audit = await runAudit({
+  const progress = traceProgressBar(io);
+  const { audit, traceEvidence } = await runAuditWithEvidence({
     config: options.config,
+    traces: options.traces,
     ...(options.answers !== undefined && { answers: options.answers }),
     now: auditClock(io),
+    onTraceProgress: progress.update,
   });
-  await emitReports(audit, options.format, options.out, io);
+  progress.done();
+  await emitReports(audit, options.format, options.out, io, traceEvidence);
   const gate = applyGate(audit, { failOn: options.failOn, ...(options.minScore !== undefined && { minScore: options.minScore }) });
   if (!gate.passed) {
     io.stderr.write(`mimir: gate failed: ${gate.reasons.join('; ')}\n`);

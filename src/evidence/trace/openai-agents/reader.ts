@@ -1,0 +1,730 @@
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import {
+  RISK_CLASSES,
+  type ApprovalDecision,
+  type ClaimedStatus,
+  type Message,
+  type RiskClass,
+  type Run,
+  type RunOutcome,
+  type Step,
+  type StepError,
+  type ToolDefinition,
+} from '../../../model/index.js';
+import { wildcardToRegExp } from '../../../shared/wildcard.js';
+import type { TraceProblem, TraceProblemCode } from '../../types.js';
+import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
+import { asNumber, asString, inputMessages, isRecord, modelOutput, type JsonRecord, type ToolCallRequest } from './messages.js';
+
+/**
+ * Reads what the OpenAI Agents SDK (JS or Python) hands its trace exporter: the payload its
+ * `OpenAITracingExporter` posts, `{ "data": [trace, ...spans] }`, where a trace is
+ * `{ object: "trace", id, workflow_name, group_id, metadata }` and a span is
+ * `{ object: "trace.span", id, trace_id, parent_id, started_at, ended_at, span_data: { type, … }, error }`.
+ * Also accepted: a bare array of those items, or JSON Lines of payloads or items (what a processor
+ * that appends each batch to a file writes).
+ *
+ * Unlike the other readers this one parses its file whole: the export is one JSON document whose
+ * traces and spans arrive in any order (a trace when it starts, spans as they end), so no run is
+ * complete before the end of the file anyway. Export files are per-process batches; corpora too big
+ * for memory should be split per file.
+ *
+ * One trace is one run. Its id is `metadata["mimir.run.id"]`, else the trace id; `mimir.task.id`,
+ * `mimir.trial`, `mimir.run.claimed_status`, `mimir.outcome` (+ `mimir.outcome.score`) and
+ * `mimir.resumed_from` also come from the trace metadata (values may be strings: OpenAI's ingest
+ * keeps metadata as strings), as may `mimir.tool.risk.<tool name>`.
+ */
+export const openAiAgentsReader: TraceReader = {
+  format: 'openai-agents',
+  read: readOpenAiAgentsFile,
+};
+
+/** Where an item sat: its JSON Lines line, and its place in the `data` array, for messages. */
+interface ItemPosition {
+  readonly line?: number;
+  readonly label: string;
+}
+
+interface TraceItem {
+  readonly id: string;
+  readonly metadata: JsonRecord;
+  readonly groupId: string | undefined;
+  readonly position: ItemPosition;
+}
+
+interface SpanItem {
+  readonly id: string;
+  readonly traceId: string;
+  readonly parentId: string | undefined;
+  readonly startMs: number | undefined;
+  readonly endMs: number | undefined;
+  readonly startedAt: string | undefined;
+  readonly endedAt: string | undefined;
+  readonly data: JsonRecord;
+  readonly type: string;
+  readonly error: JsonRecord | undefined;
+  readonly position: ItemPosition;
+  /** Order in the file, the tie-breaker when start times are equal or missing. */
+  readonly order: number;
+}
+
+interface TraceGroup {
+  trace: TraceItem | undefined;
+  readonly spans: SpanItem[];
+  extraTraces: number;
+}
+
+async function* readOpenAiAgentsFile(
+  path: string,
+  options: TraceReadOptions,
+  sink: ProblemSink,
+  onProgress?: (progress: ReadProgress) => void,
+): AsyncIterable<Run> {
+  const report = (code: TraceProblemCode, message: string, extra: Partial<Omit<TraceProblem, 'code' | 'message' | 'file'>> = {}): void => {
+    sink.report({ code, message, file: path, ...extra });
+  };
+
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+    // Format detection looks through gzip, so a compressed export reaches this reader as such.
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  } catch (error) {
+    report('unreadable', `cannot read ${path}: ${(error as Error).message}`);
+    sink.skipped();
+    return;
+  }
+  const text = decode(bytes, report);
+  const groups = new Map<string, TraceGroup>();
+  let spanCount = 0;
+  let order = 0;
+  for (const { value, position } of parseItems(text, report, sink)) {
+    const item = classify(value, position, order++, report, sink);
+    if (item === undefined) continue;
+    const traceId = item.kind === 'trace' ? item.trace.id : item.span.traceId;
+    let group = groups.get(traceId);
+    if (group === undefined) {
+      group = { trace: undefined, spans: [], extraTraces: 0 };
+      groups.set(traceId, group);
+    }
+    if (item.kind === 'span') {
+      group.spans.push(item.span);
+      spanCount++;
+    } else if (group.trace === undefined) {
+      group.trace = item.trace;
+    } else {
+      group.extraTraces++;
+      report('multiple-roots', `trace ${traceId} appears twice (${item.trace.position.label}); the first record is kept`, lineOf(item.trace.position));
+      sink.skipped();
+    }
+  }
+
+  const context = new RunContext(path, options, report);
+  let runs = 0;
+  for (const [traceId, group] of groups) {
+    let run: Run | undefined;
+    try {
+      run = context.buildRun(traceId, group);
+    } catch (error) {
+      // A bug or an input shape nothing above anticipated: lose this run, not the file.
+      report('invalid-document', `trace ${traceId} could not be read: ${(error as Error).message}`, { runId: traceId });
+      sink.skipped();
+      continue;
+    }
+    if (run.damaged === true) sink.damagedRun(run.id);
+    runs++;
+    onProgress?.({ file: path, bytesRead: bytes.length, totalBytes: bytes.length, spans: spanCount, runs });
+    yield run;
+  }
+}
+
+type Report = (code: TraceProblemCode, message: string, extra?: Partial<Omit<TraceProblem, 'code' | 'message' | 'file'>>) => void;
+
+const lineOf = (position: ItemPosition): { line?: number } => (position.line === undefined ? {} : { line: position.line });
+
+/** UTF-8, strictly; a file with a bad byte is still read (the byte becomes U+FFFD) and the problem located. */
+function decode(bytes: Buffer, report: Report): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const line = lenient.slice(0, lenient.indexOf('\uFFFD')).split('\n').length;
+    report('invalid-utf8', 'the file is not valid UTF-8; the bad bytes were replaced', { line });
+    return lenient;
+  }
+}
+
+interface LocatedValue {
+  readonly value: unknown;
+  readonly position: ItemPosition;
+}
+
+/** Items of the file: one document (`{data: [...]}` or an array), or JSON Lines of payloads or items. */
+function parseItems(text: string, report: Report, sink: ProblemSink): LocatedValue[] {
+  const whole = tryParse(text);
+  if (whole.ok) return itemsOf(whole.value, undefined, report, sink);
+
+  // JSON Lines only if the first non-blank line is a JSON value by itself; otherwise this is one
+  // broken document, and reporting each of its lines would bury the one real problem.
+  const lines = text.split('\n');
+  const firstIndex = lines.findIndex((l) => l.trim() !== '');
+  const first = firstIndex === -1 ? undefined : lines[firstIndex];
+  if (first === undefined || !tryParse(first).ok) {
+    const truncated = /end of (JSON )?input|Unterminated/i.test(whole.message);
+    report(truncated ? 'truncated' : 'invalid-json', `the file is not valid JSON: ${whole.message}`, lineAtPosition(text, whole.message));
+    sink.skipped();
+    return [];
+  }
+  const values: LocatedValue[] = [];
+  for (const [index, raw] of lines.entries()) {
+    if (raw.trim() === '') continue;
+    const parsed = tryParse(raw);
+    const line = index + 1;
+    if (!parsed.ok) {
+      const isLast = index === lines.length - 1;
+      report(isLast ? 'truncated' : 'invalid-json', `line ${line} is not valid JSON: ${parsed.message}`, { line });
+      sink.skipped();
+      continue;
+    }
+    values.push(...itemsOf(parsed.value, line, report, sink));
+  }
+  return values;
+}
+
+function itemsOf(value: unknown, line: number | undefined, report: Report, sink: ProblemSink): LocatedValue[] {
+  const at = (label: string): ItemPosition => (line === undefined ? { label } : { line, label: `line ${line}, ${label}` });
+  if (isRecord(value) && Array.isArray(value.data)) return (value.data as readonly unknown[]).map((item, i) => ({ value: item, position: at(`data[${i}]`) }));
+  if (Array.isArray(value)) return (value as readonly unknown[]).map((item, i) => ({ value: item, position: at(`[${i}]`) }));
+  if (isRecord(value) && (value.object === 'trace' || value.object === 'trace.span')) return [{ value, position: at('item') }];
+  report('invalid-document', `${line === undefined ? 'the file' : `line ${line}`} is not an Agents SDK trace export (expected {"data": [...]})`, line === undefined ? {} : { line });
+  sink.skipped();
+  return [];
+}
+
+function tryParse(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
+function lineAtPosition(text: string, message: string): { line?: number } {
+  const match = /position (\d+)/.exec(message);
+  if (!match?.[1]) return {};
+  return { line: text.slice(0, Number(match[1])).split('\n').length };
+}
+
+type Classified = { kind: 'trace'; trace: TraceItem } | { kind: 'span'; span: SpanItem };
+
+function classify(value: unknown, position: ItemPosition, order: number, report: Report, sink: ProblemSink): Classified | undefined {
+  const skip = (message: string): void => {
+    report('invalid-document', `${position.label}: ${message}; skipped`, lineOf(position));
+    sink.skipped();
+  };
+  if (!isRecord(value)) {
+    skip('not an object');
+    return;
+  }
+  if (value.object === 'trace') {
+    const id = asString(value.id);
+    if (id === undefined || id === '') {
+      skip('a trace without an id');
+      return;
+    }
+    let metadata: JsonRecord = {};
+    if (isRecord(value.metadata)) metadata = value.metadata;
+    else if (value.metadata !== undefined && value.metadata !== null) {
+      report('wrong-attribute-type', `${position.label}: trace metadata is not an object; ignored`, lineOf(position));
+    }
+    return { kind: 'trace', trace: { id, metadata, groupId: asString(value.group_id), position } };
+  }
+  if (value.object !== 'trace.span') {
+    skip(`unknown object ${JSON.stringify(value.object ?? null)}`);
+    return;
+  }
+  const id = asString(value.id);
+  const traceId = asString(value.trace_id);
+  if (id === undefined || id === '' || traceId === undefined || traceId === '') {
+    skip('a span without an id or trace_id');
+    return;
+  }
+  if (!isRecord(value.span_data) || typeof value.span_data.type !== 'string') {
+    skip(`span ${id} has no span_data.type`);
+    return;
+  }
+  const start = parseTime(value.started_at);
+  const end = parseTime(value.ended_at);
+  if (start.invalid || end.invalid) report('wrong-attribute-type', `${position.label}: span ${id} has a time that is not an ISO timestamp`, { ...lineOf(position), spanId: id });
+  const parentId = asString(value.parent_id);
+  return {
+    kind: 'span',
+    span: {
+      id,
+      traceId,
+      parentId: parentId === '' ? undefined : parentId,
+      startMs: start.ms,
+      endMs: end.ms,
+      startedAt: start.iso,
+      endedAt: end.iso,
+      data: value.span_data,
+      type: value.span_data.type,
+      error: isRecord(value.error) ? value.error : undefined,
+      position,
+      order,
+    },
+  };
+}
+
+function parseTime(value: unknown): { ms: number | undefined; iso: string | undefined; invalid: boolean } {
+  if (value === null || value === undefined) return { ms: undefined, iso: undefined, invalid: false };
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) return { ms: undefined, iso: undefined, invalid: true };
+  return { ms, iso: new Date(ms).toISOString(), invalid: false };
+}
+
+const APPROVAL_KEYS = { decision: 'mimir.approval.decision', toolCallId: 'mimir.approval.tool_call.id', actor: 'mimir.approval.actor' } as const;
+const DECISIONS: Readonly<Record<string, ApprovalDecision>> = {
+  approved: 'approved',
+  denied: 'denied',
+  rejected: 'denied',
+  modified: 'modified',
+  timeout: 'timeout',
+  timed_out: 'timeout',
+};
+const CLAIMS: ReadonlySet<string> = new Set<ClaimedStatus>(['success', 'failure', 'escalated', 'unknown']);
+const RISKS: ReadonlySet<string> = new Set<string>(RISK_CLASSES);
+/** The SDK's own record of `state.reject(...)`: a function span for a call that never ran. */
+const REJECTED = /^Tool execution for (.+) was manually rejected by user\.?$/;
+/** Custom spans the SDK emits for structure (`task` = one `run()`, `turn` = one model turn): containers, not steps. */
+const STRUCTURAL_CUSTOM = new Set(['task', 'turn']);
+
+/** Per-file state: compiled patterns and the options, shared by every run of the file. */
+class RunContext {
+  readonly #path: string;
+  readonly #options: TraceReadOptions;
+  readonly #report: Report;
+  readonly #errorPatterns: readonly RegExp[];
+  readonly #toolRisks: readonly { readonly test: (name: string) => boolean; readonly risk: RiskClass }[];
+  readonly #windows: readonly { readonly test: (model: string) => boolean; readonly tokens: number }[];
+
+  constructor(path: string, options: TraceReadOptions, report: Report) {
+    this.#path = path;
+    this.#options = options;
+    this.#report = report;
+    // Patterns were validated with the config; one that still fails to compile cannot match anything.
+    this.#errorPatterns = options.errorResultPatterns.flatMap((source) => {
+      try {
+        return [new RegExp(source)];
+      } catch {
+        return [];
+      }
+    });
+    this.#toolRisks = options.tools.flatMap((tool) => {
+      if (tool.name !== undefined) {
+        const name = tool.name;
+        return [{ test: (candidate: string) => candidate === name, risk: tool.risk }];
+      }
+      if (tool.pattern !== undefined) {
+        const regex = wildcardToRegExp(tool.pattern);
+        return [{ test: (candidate: string) => regex.test(candidate), risk: tool.risk }];
+      }
+      return [];
+    });
+    const entries = Object.entries(options.contextWindows);
+    const isPattern = (key: string) => key.includes('*') || key.includes('?');
+    // Exact names first, so `gpt-4o` is not taken by a `gpt-4o*` pattern meant for its variants.
+    this.#windows = [
+      ...entries.filter(([key]) => !isPattern(key)).map(([key, tokens]) => ({ test: (m: string) => m === key, tokens })),
+      ...entries.filter(([key]) => isPattern(key)).map(([key, tokens]) => {
+        const regex = wildcardToRegExp(key);
+        return { test: (m: string) => regex.test(m), tokens };
+      }),
+    ];
+  }
+
+  buildRun(traceId: string, group: TraceGroup): Run {
+    const metadata = group.trace?.metadata ?? {};
+    const runId = this.#metaString(metadata, 'mimir.run.id', []) ?? traceId;
+    let damaged = group.extraTraces > 0;
+    if (group.trace === undefined) {
+      this.#report('no-root', `spans of trace ${traceId} have no trace record; the run has no metadata`, { runId, ...firstLine(group.spans) });
+      damaged = true;
+    }
+
+    // Duplicates, missing parents and cycles: report, keep what can be kept.
+    const spans = new Map<string, SpanItem>();
+    for (const span of group.spans) {
+      if (spans.has(span.id)) {
+        this.#report('duplicate-span-id', `span ${span.id} appears twice in trace ${traceId} (${span.position.label}); the first is kept`, {
+          ...lineOf(span.position),
+          runId,
+          spanId: span.id,
+        });
+        damaged = true;
+        continue;
+      }
+      spans.set(span.id, span);
+    }
+    const parentOf = new Map<string, string | undefined>();
+    for (const span of spans.values()) {
+      let parent = span.parentId;
+      if (parent !== undefined && !spans.has(parent)) {
+        this.#report('missing-parent', `span ${span.id} names parent ${parent}, which is not in trace ${traceId}`, { ...lineOf(span.position), runId, spanId: span.id });
+        damaged = true;
+        parent = undefined;
+      }
+      parentOf.set(span.id, parent);
+    }
+    for (const span of spans.values()) {
+      const seen = new Set<string>([span.id]);
+      for (let at = parentOf.get(span.id); at !== undefined; at = parentOf.get(at)) {
+        if (seen.has(at)) {
+          this.#report('parent-cycle', `span ${span.id} is its own ancestor in trace ${traceId}; it is read as a top-level span`, {
+            ...lineOf(span.position),
+            runId,
+            spanId: span.id,
+          });
+          parentOf.set(span.id, undefined);
+          damaged = true;
+          break;
+        }
+        seen.add(at);
+      }
+      if (span.endMs === undefined) {
+        this.#report('unended-span', `span ${span.id} (${span.type}) never ended`, { ...lineOf(span.position), runId, spanId: span.id });
+        damaged = true;
+      } else if (span.startMs !== undefined && span.endMs < span.startMs) {
+        this.#report('clock-skew', `span ${span.id} ends before it starts`, { ...lineOf(span.position), runId, spanId: span.id });
+      }
+    }
+
+    // Start order; on a tie a parent before its children (exports list children first, as they end first).
+    const depth = new Map<string, number>();
+    for (const span of spans.values()) {
+      let d = 0;
+      for (let at = parentOf.get(span.id); at !== undefined && d <= spans.size; at = parentOf.get(at)) d++;
+      depth.set(span.id, d);
+    }
+    const depthOf = (span: SpanItem): number => depth.get(span.id) ?? 0;
+    const ordered = [...spans.values()].sort((a, b) => (a.startMs ?? Infinity) - (b.startMs ?? Infinity) || depthOf(a) - depthOf(b) || a.order - b.order);
+    const isStep = new Map(ordered.map((span) => [span.id, this.#becomesStep(span)]));
+    const stepParent = (span: SpanItem): string | undefined => {
+      for (let at = parentOf.get(span.id); at !== undefined; at = parentOf.get(at)) if (isStep.get(at) === true) return at;
+      return undefined;
+    };
+
+    const steps: Step[] = [];
+    const pendingCalls: ToolCallRequest[] = [];
+    const deniedByApproval = new Set<string>();
+    const toolNames = new Set<string>();
+    for (const span of ordered) {
+      if (span.type === 'agent') for (const name of stringArray(span.data.tools)) toolNames.add(name);
+      if (isStep.get(span.id) !== true) continue;
+      const step = this.#toStep(span, stepParent(span), metadata, { runId, pendingCalls, deniedByApproval });
+      if (step !== undefined) steps.push(step);
+    }
+
+    const times = ordered.flatMap((s) => [s.startMs, s.endMs]).filter((t): t is number => t !== undefined);
+    const startedAt = times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
+    const endedAt = times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
+    const taskId = this.#metaString(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
+    const trial = this.#trial(metadata, runId);
+    const resumedFrom = this.#metaString(metadata, 'mimir.resumed_from', []);
+    const conversationId = group.trace?.groupId ?? undefined;
+    const line = group.trace?.position.line ?? firstLine(group.spans).line;
+    const toolDefinitions: ToolDefinition[] = [...toolNames].map((name) => ({ name }));
+    return {
+      id: runId,
+      ...(taskId !== undefined && { taskId }),
+      ...(trial !== undefined && { trial }),
+      ...(startedAt !== undefined && { startedAt }),
+      ...(endedAt !== undefined && { endedAt }),
+      steps,
+      claimedStatus: this.#claimed(metadata, runId),
+      outcome: this.#outcome(metadata, runId),
+      ...(resumedFrom !== undefined && { resumedFrom }),
+      ...(conversationId !== undefined && conversationId !== '' && { conversationId }),
+      ...(toolDefinitions.length > 0 && { toolDefinitions }),
+      source: { file: this.#path, ...(line !== undefined && { line }), traceId },
+      ...(damaged && { damaged: true }),
+    };
+  }
+
+  /** Containers (agent and the SDK's task/turn spans) are structure; a failed agent span still shows as a step. */
+  #becomesStep(span: SpanItem): boolean {
+    if (span.type === 'agent') return span.error !== undefined;
+    if (span.type === 'custom') {
+      const sdkType = isRecord(span.data.data) ? asString(span.data.data.sdk_span_type) : undefined;
+      if (sdkType !== undefined && STRUCTURAL_CUSTOM.has(sdkType)) return span.error !== undefined;
+    }
+    return true;
+  }
+
+  #toStep(
+    span: SpanItem,
+    parentId: string | undefined,
+    metadata: JsonRecord,
+    state: { readonly runId: string; readonly pendingCalls: ToolCallRequest[]; readonly deniedByApproval: Set<string> },
+  ): Step | undefined {
+    const base = {
+      id: span.id,
+      ...(parentId !== undefined && { parentId }),
+      ...(span.startedAt !== undefined && { startedAt: span.startedAt }),
+      ...(span.endedAt !== undefined && { endedAt: span.endedAt }),
+    };
+    const spanError = span.error === undefined ? undefined : errorOf(span.error);
+    const status = spanError === undefined ? ('ok' as const) : ('error' as const);
+    const withError = spanError === undefined ? {} : { error: spanError };
+    const data = span.data;
+
+    switch (span.type) {
+      case 'generation':
+      case 'response': {
+        const output = span.type === 'generation' ? modelOutput(data.output) : modelOutput(isRecord(data._response) ? [data._response] : undefined);
+        state.pendingCalls.push(...output.toolCalls);
+        const model = asString(data.model) ?? output.model;
+        const input = span.type === 'generation' ? inputMessages(data.input) : undefined;
+        const usage = isRecord(data.usage) ? data.usage : {};
+        const inputTokens = asNumber(usage.input_tokens) ?? asNumber(usage.prompt_tokens) ?? output.inputTokens;
+        const outputTokens = asNumber(usage.output_tokens) ?? asNumber(usage.completion_tokens) ?? output.outputTokens;
+        const contextWindow = model === undefined ? undefined : this.#windows.find((w) => w.test(model))?.tokens;
+        return {
+          ...base,
+          kind: 'llm',
+          name: span.type === 'generation' ? `generation${model === undefined ? '' : ` ${model}`}` : 'response',
+          status,
+          ...withError,
+          ...(model !== undefined && { model }),
+          ...(contextWindow !== undefined && { contextWindow }),
+          ...(input !== undefined && { inputMessages: this.#clipMessages(input, span, state.runId) }),
+          ...(output.messages.length > 0 && { outputMessages: this.#clipMessages(output.messages, span, state.runId) }),
+          ...(inputTokens !== undefined && { inputTokens }),
+          ...(outputTokens !== undefined && { outputTokens }),
+        };
+      }
+      case 'function':
+        return this.#functionStep(span, base, spanError, metadata, state);
+      case 'handoff': {
+        const from = asString(data.from_agent);
+        const to = asString(data.to_agent);
+        return { ...base, kind: 'handoff', name: `handoff ${from ?? '?'} → ${to ?? '?'}`, status, ...withError };
+      }
+      case 'guardrail': {
+        // A tripped guardrail did its job; the failure it causes shows on the agent span's error.
+        const name = asString(data.name) ?? 'guardrail';
+        return { ...base, kind: 'guardrail', name: data.triggered === true ? `${name} (triggered)` : name, status, ...withError };
+      }
+      case 'custom': {
+        const payload = isRecord(data.data) ? data.data : {};
+        const name = asString(data.name) ?? 'custom';
+        const decision = this.#approvalDecision(payload, span);
+        if (decision !== undefined) {
+          const toolCallId = this.#pick(payload, APPROVAL_KEYS.toolCallId, this.#options.mapping.approvalToolCallId ?? []);
+          const actor = this.#pick(payload, APPROVAL_KEYS.actor, this.#options.mapping.approvalActor ?? []);
+          if (toolCallId !== undefined && decision !== 'approved' && decision !== 'modified') state.deniedByApproval.add(toolCallId);
+          return {
+            ...base,
+            kind: 'approval',
+            name,
+            status,
+            ...withError,
+            decision,
+            ...(toolCallId !== undefined && { toolCallId }),
+            ...(actor !== undefined && { actor }),
+          };
+        }
+        const checkpoint = this.#pick(payload, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []);
+        return { ...base, kind: checkpoint === undefined ? 'other' : 'checkpoint', name, status, ...withError };
+      }
+      case 'agent':
+        return { ...base, kind: 'other', name: `agent ${asString(data.name) ?? '?'}`, status, ...withError };
+      default:
+        // mcp_tools, transcription, speech, speech_group, and types newer than this reader: kept, not interpreted.
+        return { ...base, kind: 'other', name: asString(data.name) ?? span.type, status, ...withError };
+    }
+  }
+
+  #functionStep(
+    span: SpanItem,
+    base: { id: string; parentId?: string; startedAt?: string; endedAt?: string },
+    spanError: StepError | undefined,
+    metadata: JsonRecord,
+    state: { readonly runId: string; readonly pendingCalls: ToolCallRequest[]; readonly deniedByApproval: Set<string> },
+  ): Step | undefined {
+    const data = span.data;
+    const toolName = asString(data.name) ?? 'unknown';
+    const errorData = span.error !== undefined && isRecord(span.error.data) ? span.error.data : {};
+    const rejected = REJECTED.exec(asString(errorData.error) ?? '');
+    if (rejected?.[1] !== undefined) {
+      // The SDK records a rejected call as a failed function span, but the tool never ran: it is the
+      // record of a denial. When the app already recorded that denial, the SDK's copy adds nothing.
+      const toolCallId = rejected[1];
+      takeCall(state.pendingCalls, toolName, undefined, toolCallId);
+      if (state.deniedByApproval.has(toolCallId)) return undefined;
+      return { ...base, kind: 'approval', name: `rejected ${toolName}`, status: 'ok', decision: 'denied', toolCallId };
+    }
+    const rawInput = asString(data.input);
+    const rawOutput = data.output;
+    const call = takeCall(state.pendingCalls, toolName, rawInput, undefined);
+    const args = rawInput === undefined || rawInput === '' ? undefined : this.#parseClipped(rawInput, span, state.runId, 'input');
+    const result = typeof rawOutput === 'string' ? this.#parseClipped(rawOutput, span, state.runId, 'output') : rawOutput;
+    const outputText = typeof rawOutput === 'string' ? rawOutput : undefined;
+    let error = spanError;
+    if (error === undefined && outputText !== undefined && this.#errorPatterns.some((p) => p.test(outputText))) {
+      error = { type: 'error-result', message: outputText.slice(0, 500) };
+    }
+    const risk = this.#risk(toolName, metadata, state.runId, span);
+    return {
+      ...base,
+      kind: 'tool',
+      name: toolName,
+      status: error === undefined ? 'ok' : 'error',
+      ...(error !== undefined && { error }),
+      toolName,
+      ...(call !== undefined && { callId: call.id }),
+      ...(args !== undefined && { arguments: args }),
+      ...(result !== undefined && { result }),
+      ...(risk !== undefined && { risk }),
+    };
+  }
+
+  #approvalDecision(payload: JsonRecord, span: SpanItem): ApprovalDecision | undefined {
+    const raw = this.#pick(payload, APPROVAL_KEYS.decision, this.#options.mapping.approvalDecision ?? []);
+    if (raw === undefined) return undefined;
+    const decision = DECISIONS[raw.toLowerCase()];
+    if (decision === undefined) {
+      this.#report('wrong-attribute-type', `span ${span.id}: approval decision ${JSON.stringify(raw)} is not approved, denied, modified or timeout`, {
+        ...lineOf(span.position),
+        spanId: span.id,
+      });
+    }
+    return decision;
+  }
+
+  #risk(toolName: string, metadata: JsonRecord, runId: string, span: SpanItem): RiskClass | undefined {
+    const declared = this.#toolRisks.find((t) => t.test(toolName));
+    if (declared !== undefined) return declared.risk;
+    const raw = metadata[`mimir.tool.risk.${toolName}`];
+    if (raw === undefined) return undefined;
+    if (typeof raw === 'string' && RISKS.has(raw)) return raw as RiskClass;
+    this.#report('wrong-attribute-type', `mimir.tool.risk.${toolName} is ${JSON.stringify(raw)}, not one of ${RISK_CLASSES.join(', ')}`, { runId, spanId: span.id });
+    return undefined;
+  }
+
+  /** JSON text becomes its value; other text stays text. Oversized text is cut and reported, and not parsed. */
+  #parseClipped(text: string, span: SpanItem, runId: string, what: string): unknown {
+    const clipped = this.#clip(text, span, runId, what);
+    if (clipped !== text) return clipped;
+    const trimmed = text.trimStart();
+    if (!trimmed.startsWith('{') && !trimmed.startsWith('[') && !trimmed.startsWith('"')) return text;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+
+  #clip(text: string, span: SpanItem, runId: string, what: string): string {
+    const limit = this.#options.maxAttributeBytes;
+    if (text.length <= limit / 4 || Buffer.byteLength(text) <= limit) return text;
+    this.#report('oversized-value', `span ${span.id}: ${what} is ${Buffer.byteLength(text)} bytes; kept the first ${limit}`, { ...lineOf(span.position), runId, spanId: span.id });
+    return Buffer.from(text).subarray(0, limit).toString('utf8');
+  }
+
+  #clipMessages(messages: readonly Message[], span: SpanItem, runId: string): Message[] {
+    return messages.map((m) => ({ role: m.role, content: this.#clip(m.content, span, runId, `${m.role} message`) }));
+  }
+
+  #pick(record: JsonRecord, key: string, alternatives: readonly string[]): string | undefined {
+    for (const candidate of [key, ...alternatives]) {
+      const value = record[candidate];
+      if (typeof value === 'string' && value !== '') return value;
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    }
+    return undefined;
+  }
+
+  #metaString(metadata: JsonRecord, key: string, alternatives: readonly string[]): string | undefined {
+    return this.#pick(metadata, key, alternatives);
+  }
+
+  #trial(metadata: JsonRecord, runId: string): number | undefined {
+    const raw = metadata['mimir.trial'];
+    if (raw === undefined) return undefined;
+    const trial = asNumber(raw);
+    if (trial === undefined || !Number.isInteger(trial) || trial < 0) {
+      this.#report('wrong-attribute-type', `mimir.trial is ${JSON.stringify(raw)}, not a whole number`, { runId });
+      return undefined;
+    }
+    return trial;
+  }
+
+  #claimed(metadata: JsonRecord, runId: string): ClaimedStatus {
+    const raw = this.#pick(metadata, 'mimir.run.claimed_status', this.#options.mapping.claimedStatus ?? []);
+    if (raw === undefined) return 'unknown';
+    if (CLAIMS.has(raw)) return raw as ClaimedStatus;
+    this.#report('wrong-attribute-type', `mimir.run.claimed_status is ${JSON.stringify(raw)}, not success, failure, escalated or unknown`, { runId });
+    return 'unknown';
+  }
+
+  #outcome(metadata: JsonRecord, runId: string): RunOutcome {
+    const raw = this.#pick(metadata, 'mimir.outcome', []);
+    if (raw === undefined) return { status: 'unknown', source: 'none' };
+    if (raw !== 'success' && raw !== 'failure' && raw !== 'unknown') {
+      this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(raw)}, not success or failure`, { runId });
+      return { status: 'unknown', source: 'none' };
+    }
+    const rawScore = metadata['mimir.outcome.score'];
+    const score = asNumber(rawScore);
+    if (rawScore !== undefined && (score === undefined || score < 0 || score > 1)) {
+      this.#report('wrong-attribute-type', `mimir.outcome.score is ${JSON.stringify(rawScore)}, not a number from 0 to 1`, { runId });
+    }
+    const validScore = score !== undefined && score >= 0 && score <= 1 ? score : undefined;
+    return { status: raw, ...(validScore !== undefined && { score: validScore }), source: 'trace metadata' };
+  }
+}
+
+/**
+ * The model's call that a function span carried out: function spans have no call id, so the id
+ * comes from the tool calls the model asked for, in order — the first pending call of that tool,
+ * preferring one with the same arguments (the SDK runs a turn's calls in parallel).
+ */
+function takeCall(pending: ToolCallRequest[], toolName: string, args: string | undefined, id: string | undefined): ToolCallRequest | undefined {
+  let index = id !== undefined ? pending.findIndex((c) => c.id === id) : -1;
+  if (index === -1 && args !== undefined) index = pending.findIndex((c) => c.name === toolName && sameJson(c.arguments, args));
+  if (index === -1 && id === undefined) index = pending.findIndex((c) => c.name === toolName);
+  if (index === -1) return undefined;
+  return pending.splice(index, 1)[0];
+}
+
+function sameJson(a: string | undefined, b: string): boolean {
+  if (a === b) return true;
+  if (a === undefined) return false;
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
+}
+
+function stringArray(value: unknown): string[] {
+  return Array.isArray(value) ? (value as readonly unknown[]).filter((v): v is string => typeof v === 'string') : [];
+}
+
+function firstLine(spans: readonly SpanItem[]): { line?: number } {
+  const line = spans.find((s) => s.position.line !== undefined)?.position.line;
+  return line === undefined ? {} : { line };
+}
+
+/**
+ * A span's `error`: `{ message, data? }`. Tool failures put the tool's error text in `data.error`
+ * ("OrderServiceError: upstream timeout"); its leading error name is the type when there is one.
+ */
+function errorOf(error: JsonRecord): StepError {
+  const message = asString(error.message) ?? 'error';
+  const detail = isRecord(error.data) ? asString(error.data.error) : undefined;
+  const named = detail === undefined ? undefined : /^([A-Za-z_$][\w$.]*(?:Error|Exception))\b/.exec(detail)?.[1];
+  return { type: named ?? message, message: detail ?? message };
+}

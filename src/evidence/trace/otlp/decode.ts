@@ -1,0 +1,476 @@
+import type { AttrValue, RawEvent, RawSpan, SourcePosition, SpanStatusCode } from '../span.js';
+import { describeValue as describe, type FileProblems, type ProblemPlace } from '../problems.js';
+
+/**
+ * OTLP traces, decoded from the plain objects JSON.parse gives (or protobufjs's `toObject` with
+ * longs and bytes as strings, which has the same shape) into RawSpans. Everything is validated:
+ * what cannot be used is reported with its location and skipped, what can be repaired is repaired
+ * and the span marked damaged. Field names follow the protobuf JSON mapping: lowerCamelCase, with
+ * the original snake_case accepted too (the mapping allows both, and Python's exporters use it).
+ */
+
+type JsonObject = Record<string, unknown>;
+
+export interface DocumentContext {
+  /** Where the document is: its line in JSON Lines, or nothing more precise than the file. */
+  readonly position: SourcePosition;
+  /** The document itself was repaired before decoding (e.g. invalid UTF-8 replaced). */
+  readonly damaged: boolean;
+  /** In a single whole-file document, finds a span's line; called only when there is a problem. */
+  readonly locate?: (rawSpanId: string) => SourcePosition;
+}
+
+export interface DecodedSpanHandlers {
+  span(span: RawSpan): void;
+  /** A span of this trace was dropped: the trace is incomplete. */
+  damagedTrace(traceId: string): void;
+  /** Something was dropped whose trace cannot be known (a malformed list, a span without trace id). */
+  unattributedLoss(): void;
+}
+
+const HEX_ID = /^[0-9a-f]+$/;
+const HEX_ID_ANY_CASE = /^[0-9a-fA-F]+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+/** Nesting beyond this in an attribute value is refused: no real attribute is this deep. */
+const MAX_VALUE_DEPTH = 32;
+/**
+ * Span times outside 1990..2200 are damage (a digit lost or doubled), not history or future: they
+ * would sort a step years away from its run and poison every duration.
+ */
+const EARLIEST_PLAUSIBLE_MS = Date.UTC(1990, 0, 1);
+const LATEST_PLAUSIBLE_MS = Date.UTC(2200, 0, 1);
+
+/**
+ * A trace or span id as lower-case hex. OTLP JSON writes hex; some protobuf-to-JSON tools write
+ * the bytes as base64 (the generic protobuf JSON mapping for `bytes`). Anything else is undefined.
+ */
+export function normalizeId(value: unknown, bytes: 8 | 16): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.length === bytes * 2) {
+    if (HEX_ID.test(value)) return value;
+    if (HEX_ID_ANY_CASE.test(value)) return value.toLowerCase();
+  }
+  if (value.length === Math.ceil(bytes / 3) * 4 && BASE64.test(value)) {
+    const decoded = Buffer.from(value, 'base64');
+    if (decoded.length === bytes) return decoded.toString('hex');
+  }
+  return undefined;
+}
+
+/**
+ * Unix nanoseconds (a decimal string in OTLP JSON, since int64 exceeds JSON's safe integers) as
+ * fractional milliseconds. Undefined for unset or zero; null when it is not a time at all.
+ */
+export function nanosToMs(value: unknown): number | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') {
+    // Digit by digit: validates and converts in one pass, and keeps whole milliseconds exact although
+    // today's 19-digit times are beyond a double's exact integers (…162000000 must not become …161.9998 ms).
+    const length = value.length;
+    if (length === 0 || length > 25) return length === 0 ? undefined : null;
+    const split = length - 6;
+    let whole = 0;
+    let fraction = 0;
+    for (let index = 0; index < length; index++) {
+      const digit = value.charCodeAt(index) - 48;
+      if (digit < 0 || digit > 9) return null;
+      if (index < split) whole = whole * 10 + digit;
+      else fraction = fraction * 10 + digit;
+    }
+    return whole === 0 && fraction === 0 ? undefined : whole + fraction / 1e6;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) return null;
+    return value === 0 ? undefined : value / 1e6;
+  }
+  return null;
+}
+
+const INVALID = Symbol('invalid attribute value');
+/** Most spans have no events: one shared empty list instead of one per span. */
+const NO_EVENTS: readonly RawEvent[] = Object.freeze([]);
+type Decoded = AttrValue | undefined | typeof INVALID;
+
+export class OtlpDecoder {
+  // State of the span being decoded, reset per span: kept on the instance to avoid a closure per span.
+  private damaged = false;
+  private approxBytes = 0;
+  private spanPlace: ProblemPlace | undefined;
+  private context: DocumentContext = { position: {}, damaged: false };
+  private rawSpanId = '';
+  private spanId: string | undefined;
+  private documentLost = false;
+  private lastRawTraceId: unknown = undefined;
+  private lastTraceId: string | undefined = undefined;
+
+  constructor(
+    private readonly problems: FileProblems,
+    private readonly maxAttributeBytes: number,
+  ) {}
+
+  decodeDocument(document: unknown, context: DocumentContext, handlers: DecodedSpanHandlers): void {
+    this.context = context;
+    this.documentLost = false;
+    if (Array.isArray(document)) {
+      // A top-level array of documents (some tools write one): each element is a document.
+      for (const element of document) this.decodeOne(element, handlers);
+      return;
+    }
+    this.decodeOne(document, handlers);
+  }
+
+  /** One span outside a document: the protobuf reader decodes span by span, to locate each. */
+  decodeLoneSpan(span: unknown, context: DocumentContext, handlers: DecodedSpanHandlers): void {
+    this.context = context;
+    this.documentLost = false;
+    this.decodeSpan(span, handlers);
+  }
+
+  private decodeOne(document: unknown, handlers: DecodedSpanHandlers): void {
+    if (!isObject(document)) {
+      this.documentProblem(`expected an OTLP traces document (an object with resourceSpans), found ${describe(document)}`, handlers);
+      return;
+    }
+    const resourceSpans = document.resourceSpans ?? document.resource_spans;
+    if (resourceSpans === undefined) {
+      // `{}` is a valid, empty export request (proto3 JSON omits empty lists); anything else is not ours.
+      if (Object.keys(document).length > 0) this.documentProblem('not an OTLP traces document: it has no resourceSpans', handlers);
+      return;
+    }
+    if (!Array.isArray(resourceSpans)) {
+      this.documentProblem(`resourceSpans is ${describe(resourceSpans)}, not a list`, handlers);
+      return;
+    }
+    for (const resource of resourceSpans) {
+      if (!isObject(resource)) {
+        this.documentProblem(`a resourceSpans entry is ${describe(resource)}, not an object`, handlers);
+        continue;
+      }
+      const scopes = resource.scopeSpans ?? resource.scope_spans ?? resource.instrumentationLibrarySpans ?? resource.instrumentation_library_spans;
+      if (scopes === undefined) continue;
+      if (!Array.isArray(scopes)) {
+        this.documentProblem(`scopeSpans is ${describe(scopes)}, not a list`, handlers);
+        continue;
+      }
+      for (const scope of scopes) {
+        if (!isObject(scope)) {
+          this.documentProblem(`a scopeSpans entry is ${describe(scope)}, not an object`, handlers);
+          continue;
+        }
+        const spans = scope.spans;
+        if (spans === undefined) continue;
+        if (!Array.isArray(spans)) {
+          this.documentProblem(`spans is ${describe(spans)}, not a list`, handlers);
+          continue;
+        }
+        for (const span of spans) this.decodeSpan(span, handlers);
+      }
+    }
+  }
+
+  private documentProblem(message: string, handlers: DecodedSpanHandlers): void {
+    this.problems.report('invalid-document', message, this.context.position);
+    this.problems.skipped();
+    this.documentLost = true;
+    handlers.unattributedLoss();
+  }
+
+  private decodeSpan(value: unknown, handlers: DecodedSpanHandlers): void {
+    this.damaged = this.context.damaged || this.documentLost;
+    this.approxBytes = 256;
+    this.spanPlace = undefined;
+    this.spanId = undefined;
+    if (!isObject(value)) {
+      this.problems.report('invalid-document', `a span is ${describe(value)}, not an object`, this.context.position);
+      this.problems.skipped();
+      handlers.unattributedLoss();
+      return;
+    }
+    const rawSpanId = value.spanId ?? value.span_id;
+    this.rawSpanId = typeof rawSpanId === 'string' ? rawSpanId : '';
+    const rawTraceId = value.traceId ?? value.trace_id;
+    // Spans of a batch mostly share their trace: validate each distinct id once.
+    let traceId: string | undefined;
+    if (rawTraceId === this.lastRawTraceId) {
+      traceId = this.lastTraceId;
+    } else {
+      traceId = normalizeId(rawTraceId, 16);
+      this.lastRawTraceId = rawTraceId;
+      this.lastTraceId = traceId;
+    }
+    const spanId = normalizeId(rawSpanId, 8);
+    if (traceId === undefined || traceId === ZERO_TRACE_ID) {
+      this.problems.report('invalid-document', `span without a valid traceId (${describe(rawTraceId)}): skipped`, this.place());
+      this.problems.skipped();
+      handlers.unattributedLoss();
+      return;
+    }
+    if (spanId === undefined || spanId === ZERO_SPAN_ID) {
+      this.problems.report('invalid-document', `span of trace ${traceId} without a valid spanId (${describe(rawSpanId)}): skipped`, this.place());
+      this.problems.skipped();
+      handlers.damagedTrace(traceId);
+      return;
+    }
+    this.spanId = spanId;
+
+    const rawParent = value.parentSpanId ?? value.parent_span_id;
+    let parentSpanId: string | undefined;
+    if (rawParent !== undefined && rawParent !== null && rawParent !== '') {
+      const parent = normalizeId(rawParent, 8);
+      // A malformed parent id is kept as written: it then shows up, and is reported, as a missing parent.
+      if (parent !== ZERO_SPAN_ID) parentSpanId = parent ?? (typeof rawParent === 'string' ? rawParent : JSON.stringify(rawParent));
+    }
+
+    let name = '';
+    if (typeof value.name === 'string') name = value.name;
+    else if (value.name !== undefined) this.wrongType('name', value.name, 'a string');
+
+    const startMs = this.time('startTimeUnixNano', value.startTimeUnixNano ?? value.start_time_unix_nano);
+    const endMs = this.time('endTimeUnixNano', value.endTimeUnixNano ?? value.end_time_unix_nano);
+
+    let statusCode: SpanStatusCode = 'unset';
+    let statusMessage: string | undefined;
+    const status = value.status;
+    if (isObject(status)) {
+      statusCode = this.statusCode(status.code);
+      if (typeof status.message === 'string' && status.message !== '') statusMessage = this.limitString('status.message', status.message);
+    } else if (status !== undefined && status !== null) {
+      this.wrongType('status', status, 'an object');
+    }
+
+    const attributes = this.attributes(value.attributes, 'attributes');
+    const events = this.events(value.events);
+
+    handlers.span({
+      traceId,
+      spanId,
+      parentSpanId,
+      name,
+      startMs,
+      endMs,
+      statusCode,
+      statusMessage,
+      attributes,
+      events,
+      position: this.position(),
+      damaged: this.damaged,
+      approxBytes: this.approxBytes,
+    });
+  }
+
+  /** Where the current span is: its document's position (shared, not copied), or its own line in a whole-file document. */
+  private position(): SourcePosition {
+    return this.context.locate ? this.context.locate(this.rawSpanId) : this.context.position;
+  }
+
+  /** The current span's place for a problem report; built only when there is a problem. */
+  private place(): ProblemPlace {
+    if (this.spanPlace === undefined) {
+      const base = this.position();
+      this.spanPlace = this.spanId === undefined ? base : { ...base, spanId: this.spanId };
+    }
+    return this.spanPlace;
+  }
+
+  private wrongType(field: string, value: unknown, expected: string): void {
+    this.damaged = true;
+    this.problems.report('wrong-attribute-type', `span field ${field} is ${describe(value)}, expected ${expected}`, this.place());
+  }
+
+  private time(field: string, value: unknown): number | undefined {
+    const ms = nanosToMs(value);
+    if (ms === null || (ms !== undefined && (ms < EARLIEST_PLAUSIBLE_MS || ms > LATEST_PLAUSIBLE_MS))) {
+      this.wrongType(field, value, 'unix nanoseconds between 1990 and 2200');
+      return undefined;
+    }
+    return ms;
+  }
+
+  private statusCode(code: unknown): SpanStatusCode {
+    switch (code) {
+      case undefined:
+      case null:
+      case 0:
+      case 'STATUS_CODE_UNSET':
+        return 'unset';
+      case 1:
+      case 'STATUS_CODE_OK':
+        return 'ok';
+      case 2:
+      case 'STATUS_CODE_ERROR':
+        return 'error';
+      default:
+        this.wrongType('status.code', code, '0, 1 or 2');
+        return 'unset';
+    }
+  }
+
+  private events(value: unknown): readonly RawEvent[] {
+    if (value === undefined || value === null) return NO_EVENTS;
+    if (!Array.isArray(value)) {
+      this.wrongType('events', value, 'a list');
+      return NO_EVENTS;
+    }
+    if (value.length === 0) return NO_EVENTS;
+    const events: RawEvent[] = [];
+    for (const event of value) {
+      if (!isObject(event)) {
+        this.wrongType('events[]', event, 'an object');
+        continue;
+      }
+      const name = typeof event.name === 'string' ? event.name : '';
+      events.push({
+        name,
+        timeMs: this.time('events[].timeUnixNano', event.timeUnixNano ?? event.time_unix_nano),
+        attributes: this.attributes(event.attributes, `event ${name} attributes`),
+      });
+    }
+    return events;
+  }
+
+  private attributes(list: unknown, where: string): Map<string, AttrValue> {
+    const map = new Map<string, AttrValue>();
+    if (list === undefined || list === null) return map;
+    if (!Array.isArray(list)) {
+      this.wrongType(where, list, 'a list of key/value pairs');
+      return map;
+    }
+    for (const entry of list) {
+      if (!isObject(entry) || typeof entry.key !== 'string') {
+        this.damaged = true;
+        this.problems.report('wrong-attribute-type', `${where}: an entry is ${describe(entry)}, not a {key, value} pair`, this.place());
+        continue;
+      }
+      const decoded = this.anyValue(entry.value, entry.key, 0);
+      if (decoded === INVALID) {
+        this.damaged = true;
+        this.problems.report('wrong-attribute-type', `attribute ${entry.key} has an invalid value ${describe(entry.value)}: dropped`, this.place());
+        continue;
+      }
+      if (decoded !== undefined) map.set(entry.key, decoded);
+    }
+    return map;
+  }
+
+  /** An OTLP AnyValue. Undefined for an empty (unset) value; INVALID for anything not an AnyValue. */
+  private anyValue(value: unknown, key: string, depth: number): Decoded {
+    if (!isObject(value)) return value === undefined || value === null ? undefined : INVALID;
+    const string = value.stringValue;
+    if (string !== undefined) return typeof string === 'string' ? this.limitString(key, string) : INVALID;
+    const int = value.intValue;
+    if (int !== undefined) return toInteger(int);
+    const double = value.doubleValue;
+    if (double !== undefined) return toDouble(double);
+    const bool = value.boolValue;
+    if (bool !== undefined) return typeof bool === 'boolean' ? bool : INVALID;
+    const array = value.arrayValue;
+    if (array !== undefined) return this.arrayValue(array, key, depth);
+    const kvlist = value.kvlistValue;
+    if (kvlist !== undefined) return this.kvlistValue(kvlist, key, depth);
+    const bytes = value.bytesValue;
+    if (bytes !== undefined) return typeof bytes === 'string' ? this.limitString(key, bytes) : INVALID;
+    return this.snakeCaseValue(value, key, depth);
+  }
+
+  /** The snake_case spelling of AnyValue, tried only when no camelCase field is there. */
+  private snakeCaseValue(value: JsonObject, key: string, depth: number): Decoded {
+    for (const field in value) {
+      const inner = value[field];
+      switch (field) {
+        case 'string_value':
+        case 'bytes_value':
+          return typeof inner === 'string' ? this.limitString(key, inner) : INVALID;
+        case 'int_value':
+          return toInteger(inner);
+        case 'double_value':
+          return toDouble(inner);
+        case 'bool_value':
+          return typeof inner === 'boolean' ? inner : INVALID;
+        case 'array_value':
+          return this.arrayValue(inner, key, depth);
+        case 'kvlist_value':
+          return this.kvlistValue(inner, key, depth);
+        default:
+          return INVALID;
+      }
+    }
+    return undefined;
+  }
+
+  private arrayValue(array: unknown, key: string, depth: number): Decoded {
+    if (depth >= MAX_VALUE_DEPTH || !isObject(array)) return INVALID;
+    const values = array.values;
+    if (values === undefined) return [];
+    if (!Array.isArray(values)) return INVALID;
+    const out: AttrValue[] = [];
+    for (const element of values) {
+      const decoded = this.anyValue(element, key, depth + 1);
+      if (decoded === INVALID) return INVALID;
+      if (decoded !== undefined) out.push(decoded);
+    }
+    return out;
+  }
+
+  private kvlistValue(kvlist: unknown, key: string, depth: number): Decoded {
+    if (depth >= MAX_VALUE_DEPTH || !isObject(kvlist)) return INVALID;
+    const values = kvlist.values;
+    // A null-prototype record: a key named __proto__ stays data instead of becoming a prototype.
+    const out = Object.create(null) as Record<string, AttrValue>;
+    if (values === undefined) return out;
+    if (!Array.isArray(values)) return INVALID;
+    for (const entry of values) {
+      if (!isObject(entry) || typeof entry.key !== 'string') return INVALID;
+      const decoded = this.anyValue(entry.value, `${key}.${entry.key}`, depth + 1);
+      if (decoded === INVALID) return INVALID;
+      if (decoded !== undefined) out[entry.key] = decoded;
+    }
+    return out;
+  }
+
+  /** Strings over maxAttributeBytes are cut (on a character boundary) and reported. */
+  private limitString(key: string, value: string): string {
+    this.approxBytes += value.length;
+    const max = this.maxAttributeBytes;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: most strings are cleared without measuring.
+    if (value.length * 3 <= max) return value;
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes <= max) return value;
+    this.damaged = true;
+    this.problems.report('oversized-value', `attribute ${key} is ${bytes} bytes, over the ${max}-byte limit: truncated`, this.place());
+    return truncateUtf8(value, max);
+  }
+}
+
+/** The longest prefix of `value` whose UTF-8 encoding fits in `maxBytes`. */
+export function truncateUtf8(value: string, maxBytes: number): string {
+  const encoded = Buffer.from(value, 'utf8');
+  let end = Math.min(maxBytes, encoded.length);
+  // Back off continuation bytes (10xxxxxx) so no character is cut in half.
+  while (end > 0 && end < encoded.length && ((encoded[end] as number) & 0xc0) === 0x80) end--;
+  return encoded.subarray(0, end).toString('utf8');
+}
+
+function toInteger(value: unknown): number | typeof INVALID {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : INVALID;
+  if (typeof value === 'string' && value !== '') {
+    const number = Number(value);
+    return Number.isInteger(number) ? number : INVALID;
+  }
+  return INVALID;
+}
+
+function toDouble(value: unknown): number | typeof INVALID {
+  if (typeof value === 'number') return value;
+  // The protobuf JSON mapping spells non-finite doubles as strings.
+  if (typeof value === 'string' && value !== '') {
+    const number = Number(value);
+    return Number.isNaN(number) && value !== 'NaN' ? INVALID : number;
+  }
+  return INVALID;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

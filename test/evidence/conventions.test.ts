@@ -1,0 +1,464 @@
+import { describe, expect, it } from 'vitest';
+import type { ApprovalStep, LlmStep, Step, ToolStep } from '../../src/model/index.js';
+import { isoTime } from '../../src/evidence/trace/conventions/normalize-span.js';
+import { jsonLines, readText, span, spanId, traceId, type SpanSpec } from './support.js';
+
+/** One trace: a root plus the given children (parented to the root unless they say otherwise). */
+async function readTrace(children: readonly Omit<SpanSpec, 'parent'>[], root: Partial<SpanSpec> = {}, options = {}) {
+  const spans = children.map((child, index) => span({ parent: 'root', start: 10 * (index + 1), ...child }));
+  const result = await readText(jsonLines([...spans, span({ id: 'root', start: 0, end: 1000, ...root })]), options);
+  expect(result.runs).toHaveLength(1);
+  return { run: result.runs[0]!, sink: result.sink };
+}
+
+function stepNamed(steps: readonly Step[], id: string): Step {
+  const step = steps.find((candidate) => candidate.id === spanId(id));
+  if (!step) throw new Error(`no step ${id}`);
+  return step;
+}
+
+describe('OpenTelemetry GenAI conventions', () => {
+  it('reads current names: operation, provider, model, tokens, messages with parts, system instructions, tools', async () => {
+    const { run, sink } = await readTrace([
+      {
+        id: 'chat',
+        name: 'chat gpt-4o',
+        attrs: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'gpt-4o',
+          'gen_ai.response.model': 'gpt-4o-2024-08-06',
+          'gen_ai.usage.input_tokens': 1200,
+          'gen_ai.usage.output_tokens': 80,
+          'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'You are a refunds agent.' }]),
+          'gen_ai.input.messages': JSON.stringify([
+            { role: 'user', parts: [{ type: 'text', content: 'Refund order 12' }] },
+            { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'lookup_order', arguments: { order: '12' } }] },
+            { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: { status: 'shipped' } }] },
+          ]),
+          'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Refunded.' }], finish_reason: 'stop' }]),
+          'gen_ai.tool.definitions': JSON.stringify([{ type: 'function', name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' } }]),
+        },
+      },
+      {
+        id: 'tool',
+        name: 'execute_tool lookup_order',
+        attrs: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'lookup_order',
+          'gen_ai.tool.call.id': 'call_1',
+          'gen_ai.tool.call.arguments': '{"order":"12"}',
+          'gen_ai.tool.call.result': '{"status":"shipped"}',
+        },
+      },
+    ]);
+    expect(sink.problems).toEqual([]);
+    const chat = (stepNamed(run.steps, 'chat') as LlmStep);
+    expect(chat).toMatchObject({
+      kind: 'llm',
+      model: 'gpt-4o',
+      inputTokens: 1200,
+      outputTokens: 80,
+      inputMessages: [
+        { role: 'system', content: 'You are a refunds agent.' },
+        { role: 'user', content: 'Refund order 12' },
+        { role: 'assistant', content: 'lookup_order({"order":"12"})' },
+        { role: 'tool', content: '{"status":"shipped"}' },
+      ],
+      outputMessages: [{ role: 'assistant', content: 'Refunded.' }],
+    });
+    expect((stepNamed(run.steps, 'tool') as ToolStep)).toMatchObject({ kind: 'tool', toolName: 'lookup_order', callId: 'call_1', arguments: { order: '12' }, result: { status: 'shipped' } });
+    expect(run.toolDefinitions).toEqual([{ name: 'lookup_order', description: 'Find an order', inputSchema: { type: 'object' } }]);
+  });
+
+  it('reads the names they replaced: gen_ai.system, prompt/completion tokens, gen_ai.prompt as JSON and flattened', async () => {
+    const { run, sink } = await readTrace([
+      {
+        id: 'old',
+        attrs: {
+          'gen_ai.system': 'openai',
+          'gen_ai.request.model': 'gpt-4',
+          'gen_ai.usage.prompt_tokens': 30,
+          'gen_ai.usage.completion_tokens': 7,
+          'gen_ai.prompt': JSON.stringify([{ role: 'user', content: 'hi' }]),
+          'gen_ai.completion': JSON.stringify([{ role: 'assistant', content: 'hello' }]),
+        },
+      },
+      {
+        id: 'openllmetry',
+        attrs: {
+          'gen_ai.system': 'Anthropic',
+          'gen_ai.request.model': 'claude-3',
+          'gen_ai.prompt.0.role': 'system',
+          'gen_ai.prompt.0.content': 'Be brief.',
+          'gen_ai.prompt.1.role': 'user',
+          'gen_ai.prompt.1.content': 'Status of 12?',
+          'gen_ai.completion.0.role': 'assistant',
+          'gen_ai.completion.0.content': 'Shipped.',
+        },
+      },
+    ]);
+    expect(sink.problems).toEqual([]);
+    expect(stepNamed(run.steps, 'old')).toMatchObject({
+      kind: 'llm',
+      model: 'gpt-4',
+      inputTokens: 30,
+      outputTokens: 7,
+      inputMessages: [{ role: 'user', content: 'hi' }],
+      outputMessages: [{ role: 'assistant', content: 'hello' }],
+    });
+    expect(stepNamed(run.steps, 'openllmetry')).toMatchObject({
+      kind: 'llm',
+      inputMessages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Status of 12?' },
+      ],
+      outputMessages: [{ role: 'assistant', content: 'Shipped.' }],
+    });
+  });
+
+  it('reads message content recorded as events (gen_ai.user.message, gen_ai.choice, gen_ai.content.prompt)', async () => {
+    const { run } = await readTrace([
+      {
+        id: 'events',
+        attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm' },
+        events: [
+          { name: 'gen_ai.system.message', attrs: { content: 'Be careful.' } },
+          { name: 'gen_ai.user.message', attrs: { 'gen_ai.event.content': JSON.stringify({ content: 'Cancel 7' }) } },
+          { name: 'gen_ai.choice', attrs: { 'gen_ai.event.content': JSON.stringify({ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Done' } }) } },
+        ],
+      },
+      {
+        id: 'content-events',
+        attrs: { 'gen_ai.operation.name': 'text_completion' },
+        events: [
+          { name: 'gen_ai.content.prompt', attrs: { 'gen_ai.prompt': JSON.stringify([{ role: 'user', content: 'q' }]) } },
+          { name: 'gen_ai.content.completion', attrs: { 'gen_ai.completion': JSON.stringify([{ role: 'assistant', content: 'a' }]) } },
+        ],
+      },
+    ]);
+    expect(stepNamed(run.steps, 'events')).toMatchObject({
+      inputMessages: [
+        { role: 'system', content: 'Be careful.' },
+        { role: 'user', content: 'Cancel 7' },
+      ],
+      outputMessages: [{ role: 'assistant', content: 'Done' }],
+    });
+    expect(stepNamed(run.steps, 'content-events')).toMatchObject({ kind: 'llm', inputMessages: [{ role: 'user', content: 'q' }], outputMessages: [{ role: 'assistant', content: 'a' }] });
+  });
+
+  it('classifies by gen_ai.operation.name: agents, embeddings and retrieval are not model calls or tool calls', async () => {
+    const { run } = await readTrace(
+      [
+        { id: 'agent', attrs: { 'gen_ai.operation.name': 'invoke_agent' } },
+        { id: 'embed', attrs: { 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-embedding-3' } },
+        { id: 'gen', attrs: { 'gen_ai.operation.name': 'generate_content' } },
+      ],
+      { attrs: { 'gen_ai.operation.name': 'invoke_agent' } },
+    );
+    expect(run.steps.map((step) => step.kind)).toEqual(['other', 'other', 'llm']);
+  });
+
+  it('takes failure from span status ERROR or error.type, with the exception event as detail', async () => {
+    const { run } = await readTrace([
+      {
+        id: 'status',
+        attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'pay' },
+        error: 'card declined',
+        events: [{ name: 'exception', attrs: { 'exception.type': 'PaymentError', 'exception.message': 'card declined (402)' } }],
+      },
+      { id: 'type', attrs: { 'gen_ai.operation.name': 'chat', 'error.type': 'rate_limit_exceeded' } },
+      { id: 'bare', attrs: { 'gen_ai.operation.name': 'chat' }, error: '' },
+    ]);
+    expect(stepNamed(run.steps, 'status')).toMatchObject({ status: 'error', error: { type: 'PaymentError', message: 'card declined' } });
+    expect(stepNamed(run.steps, 'type')).toMatchObject({ status: 'error', error: { type: 'rate_limit_exceeded' } });
+    expect(stepNamed(run.steps, 'bare')).toMatchObject({ status: 'error', error: { type: '_OTHER' } });
+  });
+});
+
+describe('Vercel AI SDK spans', () => {
+  it('reads ai.generateText, its doGenerate call and ai.toolCall, with AI SDK 4 and 5+ usage names', async () => {
+    const { run, sink } = await readTrace(
+      [
+        {
+          id: 'do',
+          name: 'ai.generateText.doGenerate',
+          attrs: {
+            'ai.operationId': 'ai.generateText.doGenerate',
+            'ai.model.id': 'gpt-4o-mini',
+            'ai.prompt.messages': JSON.stringify([
+              { role: 'system', content: 'Be nice' },
+              { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
+            ]),
+            'ai.response.text': '',
+            'ai.response.toolCalls': JSON.stringify([{ toolCallType: 'function', toolCallId: 'c1', toolName: 'weather', input: '{"city":"Paris"}' }]),
+            'ai.usage.inputTokens': 40,
+            'ai.usage.outputTokens': 12,
+          },
+        },
+        {
+          id: 'do4',
+          name: 'ai.streamText.doStream',
+          attrs: { 'ai.operationId': 'ai.streamText.doStream', 'ai.model.id': 'gpt-4o-mini', 'ai.usage.promptTokens': 9, 'ai.usage.completionTokens': 3, 'ai.response.text': 'Sunny' },
+        },
+        {
+          id: 'call',
+          name: 'ai.toolCall',
+          attrs: { 'ai.operationId': 'ai.toolCall', 'ai.toolCall.name': 'weather', 'ai.toolCall.id': 'c1', 'ai.toolCall.args': '{"city":"Paris"}', 'ai.toolCall.result': '{"sky":"sunny"}' },
+        },
+      ],
+      {
+        name: 'ai.generateText',
+        attrs: {
+          'ai.operationId': 'ai.generateText',
+          'ai.telemetry.metadata.mimir.run.id': 'run-7',
+          'ai.telemetry.metadata.mimir.task.id': 'weather',
+          'ai.prompt.tools': [JSON.stringify({ type: 'function', name: 'weather', inputSchema: { type: 'object' } })],
+        },
+      },
+    );
+    expect(sink.problems).toEqual([]);
+    expect(run).toMatchObject({ id: 'run-7', taskId: 'weather' });
+    expect(stepNamed(run.steps, 'do')).toMatchObject({
+      kind: 'llm',
+      model: 'gpt-4o-mini',
+      inputTokens: 40,
+      outputTokens: 12,
+      inputMessages: [
+        { role: 'system', content: 'Be nice' },
+        { role: 'user', content: 'Weather in Paris?' },
+      ],
+      outputMessages: [{ role: 'assistant', content: 'weather({"city":"Paris"})' }],
+    });
+    expect(stepNamed(run.steps, 'do4')).toMatchObject({ kind: 'llm', inputTokens: 9, outputTokens: 3, outputMessages: [{ role: 'assistant', content: 'Sunny' }] });
+    expect(stepNamed(run.steps, 'call')).toMatchObject({ kind: 'tool', toolName: 'weather', callId: 'c1', arguments: { city: 'Paris' }, result: { sky: 'sunny' } });
+    expect(run.toolDefinitions).toEqual([{ name: 'weather', inputSchema: { type: 'object' } }]);
+  });
+});
+
+describe('OpenInference attributes', () => {
+  it('reads LLM, TOOL, CHAIN and GUARDRAIL spans with flattened messages, token counts and tools', async () => {
+    const { run, sink } = await readTrace(
+      [
+        {
+          id: 'llm',
+          attrs: {
+            'openinference.span.kind': 'LLM',
+            'llm.model_name': 'gpt-4o',
+            'llm.token_count.prompt': 55,
+            'llm.token_count.completion': 5,
+            'llm.input_messages.0.message.role': 'system',
+            'llm.input_messages.0.message.content': 'sys',
+            'llm.input_messages.1.message.role': 'user',
+            'llm.input_messages.1.message.contents.0.message_content.type': 'text',
+            'llm.input_messages.1.message.contents.0.message_content.text': 'part one',
+            'llm.input_messages.1.message.contents.1.message_content.text': 'part two',
+            'llm.output_messages.0.message.role': 'assistant',
+            'llm.output_messages.0.message.tool_calls.0.tool_call.function.name': 'search',
+            'llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments': '{"q":"x"}',
+            'llm.tools.0.tool.json_schema': JSON.stringify({ type: 'function', function: { name: 'search', description: 'Search', parameters: { type: 'object' } } }),
+          },
+        },
+        { id: 'tool', attrs: { 'openinference.span.kind': 'TOOL', 'tool.name': 'search', 'tool_call.id': 'call_9', 'input.value': '{"q":"x"}', 'output.value': 'no results' } },
+        { id: 'chain', attrs: { 'openinference.span.kind': 'CHAIN', 'input.value': 'x' } },
+        { id: 'guard', attrs: { 'openinference.span.kind': 'GUARDRAIL' } },
+      ],
+      { attrs: { 'openinference.span.kind': 'AGENT', 'session.id': 'sess-1' } },
+    );
+    expect(sink.problems).toEqual([]);
+    expect(run.conversationId).toBe('sess-1');
+    expect(stepNamed(run.steps, 'llm')).toMatchObject({
+      kind: 'llm',
+      model: 'gpt-4o',
+      inputTokens: 55,
+      outputTokens: 5,
+      inputMessages: [
+        { role: 'system', content: 'sys' },
+        { role: 'user', content: 'part one\npart two' },
+      ],
+      outputMessages: [{ role: 'assistant', content: 'search({"q":"x"})' }],
+    });
+    expect(stepNamed(run.steps, 'tool')).toMatchObject({ kind: 'tool', toolName: 'search', callId: 'call_9', arguments: { q: 'x' }, result: 'no results' });
+    expect(stepNamed(run.steps, 'chain').kind).toBe('other');
+    expect(stepNamed(run.steps, 'guard').kind).toBe('guardrail');
+    expect(run.toolDefinitions).toEqual([{ name: 'search', description: 'Search', inputSchema: { type: 'object' } }]);
+  });
+});
+
+describe('the mimir.* vocabulary', () => {
+  it('reads run facts from the root: id, task, trial, claim, resume, infrastructure error, conversation', async () => {
+    const { run } = await readTrace([{ id: 'c', attrs: { 'gen_ai.operation.name': 'chat' } }], {
+      attrs: {
+        'mimir.run.id': 'run-42',
+        'mimir.task.id': 'refund-12',
+        'mimir.trial': 3,
+        'mimir.run.claimed_status': 'success',
+        'mimir.resumed_from': 'cp-2',
+        'mimir.infrastructure_error': 'sandbox died',
+        'gen_ai.conversation.id': 'conv-9',
+      },
+    });
+    expect(run).toMatchObject({
+      id: 'run-42',
+      taskId: 'refund-12',
+      trial: 3,
+      claimedStatus: 'success',
+      resumedFrom: 'cp-2',
+      infrastructureError: 'sandbox died',
+      conversationId: 'conv-9',
+      startedAt: isoTime(Date.UTC(2026, 0, 15, 9, 0, 0)),
+      source: { traceId: traceId(), line: 1 },
+    });
+    expect(run.outcome).toEqual({ status: 'unknown', source: 'none' });
+  });
+
+  it('uses the trace id when the root names no run, and claims nothing it was not told', async () => {
+    const { run } = await readTrace([]);
+    expect(run).toMatchObject({ id: traceId(), claimedStatus: 'unknown', steps: [] });
+    expect(run.taskId).toBeUndefined();
+  });
+
+  it('takes the outcome from a gen_ai.evaluation.result event named outcome: the label decides, a bare score only at 0 or 1', async () => {
+    const outcome = async (attrs: Record<string, string | number>) =>
+      (await readTrace([], { events: [{ name: 'gen_ai.evaluation.result', attrs: { 'gen_ai.evaluation.name': 'outcome', ...attrs } }] })).run.outcome;
+    expect(await outcome({ 'gen_ai.evaluation.score.label': 'pass', 'gen_ai.evaluation.score.value': 0.9 })).toEqual({ status: 'success', score: 0.9, source: 'gen_ai.evaluation.result event' });
+    expect(await outcome({ 'gen_ai.evaluation.score.label': 'incorrect' })).toMatchObject({ status: 'failure' });
+    expect(await outcome({ 'gen_ai.evaluation.score.value': 1 })).toMatchObject({ status: 'success', score: 1 });
+    expect(await outcome({ 'gen_ai.evaluation.score.value': 0.7 })).toMatchObject({ status: 'unknown', score: 0.7 });
+    const other = await readTrace([], { events: [{ name: 'gen_ai.evaluation.result', attrs: { 'gen_ai.evaluation.name': 'relevance', 'gen_ai.evaluation.score.label': 'pass' } }] });
+    expect(other.run.outcome.status).toBe('unknown');
+  });
+
+  it('reads approvals and checkpoints from spans and from events, and mimir.step.kind for the rest', async () => {
+    const { run } = await readTrace([
+      { id: 'approval', attrs: { 'mimir.approval.decision': 'approved', 'mimir.approval.tool_call.id': 'call_5', 'mimir.approval.actor': 'ops@example.com' } },
+      {
+        id: 'agent-step',
+        attrs: { 'gen_ai.operation.name': 'invoke_agent' },
+        events: [
+          { name: 'approval.requested', at: 35, attrs: { 'mimir.approval.decision': 'denied', 'mimir.approval.tool_call.id': 'call_6' } },
+          { name: 'mimir.checkpoint', at: 36, attrs: { 'mimir.checkpoint.id': 'cp-1' } },
+          { name: 'log', at: 37, attrs: { message: 'nothing to see' } },
+        ],
+      },
+      { id: 'checkpoint', attrs: { 'mimir.checkpoint.id': 'cp-2' } },
+      { id: 'review', attrs: { 'mimir.step.kind': 'review' } },
+    ]);
+    expect((stepNamed(run.steps, 'approval') as ApprovalStep)).toMatchObject({ kind: 'approval', decision: 'approved', toolCallId: 'call_5', actor: 'ops@example.com' });
+    const fromEvents = run.steps.filter((step) => step.id.startsWith(`${spanId('agent-step')}:`));
+    expect(fromEvents).toMatchObject([
+      { kind: 'approval', decision: 'denied', toolCallId: 'call_6', name: 'approval.requested', parentId: spanId('agent-step') },
+      { kind: 'checkpoint', name: 'cp-1', parentId: spanId('agent-step') },
+    ]);
+    expect(stepNamed(run.steps, 'checkpoint')).toMatchObject({ kind: 'checkpoint', name: 'cp-2' });
+    expect(stepNamed(run.steps, 'review').kind).toBe('review');
+  });
+
+  it('reads llm confidence and tool risk, mimir.tool.risk winning over mimir.yaml', async () => {
+    const { run } = await readTrace(
+      [
+        { id: 'chat', attrs: { 'gen_ai.operation.name': 'chat', 'mimir.confidence': 0.42 } },
+        { id: 'send', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'send_email' } },
+        { id: 'refund', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'refund_order', 'mimir.tool.risk': 'irreversible-write' } },
+        { id: 'exact', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'send_digest' } },
+        { id: 'unknown', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } },
+      ],
+      {},
+      {
+        tools: [
+          { pattern: 'send_*', risk: 'outbound-message' },
+          { pattern: 'refund*', risk: 'money' },
+          { name: 'send_digest', risk: 'read-only' },
+        ],
+      },
+    );
+    expect((stepNamed(run.steps, 'chat') as LlmStep).confidence).toBe(0.42);
+    expect((stepNamed(run.steps, 'send') as ToolStep).risk).toBe('outbound-message');
+    expect((stepNamed(run.steps, 'refund') as ToolStep).risk).toBe('irreversible-write');
+    expect((stepNamed(run.steps, 'exact') as ToolStep).risk).toBe('read-only');
+    expect((stepNamed(run.steps, 'unknown') as ToolStep).risk).toBeUndefined();
+  });
+});
+
+describe('mimir.yaml trace options', () => {
+  it("tries the team's own attribute names after the standard ones", async () => {
+    const { run } = await readTrace(
+      [
+        { id: 'gate', attrs: { 'acme.approval': 'approved', 'acme.approval.call': 'call_1', 'acme.approver': 'lee' } },
+        { id: 'chat', attrs: { 'gen_ai.operation.name': 'chat', 'acme.confidence': 0.9 } },
+        { id: 'tool', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 't', 'acme.risk': 'deletion' } },
+        { id: 'save', attrs: { 'acme.checkpoint': 'save-3' } },
+      ],
+      { attrs: { 'acme.task': 'task-1', 'acme.status': 'escalated', 'mimir.task.id': 'standard-wins' } },
+      {
+        mapping: {
+          taskId: ['acme.task'],
+          claimedStatus: ['acme.status'],
+          approvalDecision: ['acme.approval'],
+          approvalToolCallId: ['acme.approval.call'],
+          approvalActor: ['acme.approver'],
+          checkpointId: ['acme.checkpoint'],
+          confidence: ['acme.confidence'],
+          toolRisk: ['acme.risk'],
+        },
+      },
+    );
+    expect(run).toMatchObject({ taskId: 'standard-wins', claimedStatus: 'escalated' });
+    expect(stepNamed(run.steps, 'gate')).toMatchObject({ kind: 'approval', decision: 'approved', toolCallId: 'call_1', actor: 'lee' });
+    expect(stepNamed(run.steps, 'chat')).toMatchObject({ confidence: 0.9 });
+    expect(stepNamed(run.steps, 'tool')).toMatchObject({ risk: 'deletion' });
+    expect(stepNamed(run.steps, 'save')).toMatchObject({ kind: 'checkpoint', name: 'save-3' });
+  });
+
+  it('counts a tool result that looks like an error as a failed step, whatever the span status', async () => {
+    const tool = (id: string, result: string) => ({ id, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 't', 'gen_ai.tool.call.result': result } });
+    const { run } = await readTrace([tool('text', 'Error: order not found\nat line 2'), tool('json', '{"error": "denied"}'), tool('fine', '{"ok": true}')], {}, {
+      errorResultPatterns: ['^\\s*(Error|ERROR|Exception)\\b', '^\\s*\\{\\s*"error"\\s*:'],
+    });
+    expect(stepNamed(run.steps, 'text')).toMatchObject({ status: 'error', error: { type: 'error-result', message: 'Error: order not found' } });
+    expect(stepNamed(run.steps, 'json')).toMatchObject({ status: 'error', error: { type: 'error-result' } });
+    expect(stepNamed(run.steps, 'fine')).toMatchObject({ status: 'ok' });
+  });
+
+  it('gives llm steps the context window of their model, exact names before wildcards', async () => {
+    const chat = (id: string, model: string) => ({ id, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model } });
+    const { run } = await readTrace([chat('exact', 'gpt-4o'), chat('wild', 'gpt-4o-mini'), chat('none', 'llama')], {}, { contextWindows: { 'gpt-4o*': 128_000, 'gpt-4o': 64_000 } });
+    expect((stepNamed(run.steps, 'exact') as LlmStep).contextWindow).toBe(64_000);
+    expect((stepNamed(run.steps, 'wild') as LlmStep).contextWindow).toBe(128_000);
+    expect((stepNamed(run.steps, 'none') as LlmStep).contextWindow).toBeUndefined();
+  });
+});
+
+describe('message histories', () => {
+  it('reads each call of a growing history exactly, sharing the messages it repeats', async () => {
+    const history = [{ role: 'user', parts: [{ type: 'text', content: 'Goal: refund 12' }] }];
+    const children: Omit<SpanSpec, 'parent'>[] = [];
+    for (let call = 0; call < 4; call++) {
+      children.push({ id: `c${call}`, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': JSON.stringify(history) } });
+      history.push({ role: 'assistant', parts: [{ type: 'text', content: `step ${call}` }] });
+    }
+    // Not an extension (the first message changed): read whole.
+    children.push({ id: 'rewritten', attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Summary' }] }, ...history.slice(1)]) } });
+    const { run } = await readTrace(children);
+    const inputs = run.steps.map((step) => (step as LlmStep).inputMessages?.map((message) => message.content));
+    expect(inputs).toEqual([
+      ['Goal: refund 12'],
+      ['Goal: refund 12', 'step 0'],
+      ['Goal: refund 12', 'step 0', 'step 1'],
+      ['Goal: refund 12', 'step 0', 'step 1', 'step 2'],
+      ['Summary', 'step 0', 'step 1', 'step 2', 'step 3'],
+    ]);
+    const [first, second] = run.steps as LlmStep[];
+    expect(second!.inputMessages![0]).toBe(first!.inputMessages![0]);
+  });
+
+  it('formats times exactly as Date#toISOString', () => {
+    for (const ms of [0, 1.5, 59_999.9, T0plus(0), T0plus(61_001), 253_402_300_799_999, 253_402_300_800_000, -1]) {
+      expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+});
+
+function T0plus(ms: number): number {
+  return Date.UTC(2026, 0, 15, 9, 0, 0) + ms;
+}
