@@ -354,7 +354,7 @@ describe('the mimir.* vocabulary', () => {
     expect(stepNamed(run.steps, 'review').kind).toBe('review');
   });
 
-  it('reads llm confidence and tool risk, mimir.tool.risk winning over mimir.yaml', async () => {
+  it('reads llm confidence and tool risk: mimir.yaml wins, mimir.tool.risk fills in undeclared tools', async () => {
     const { run } = await readTrace(
       [
         { id: 'chat', attrs: { 'gen_ai.operation.name': 'chat', 'mimir.confidence': 0.42 } },
@@ -362,6 +362,7 @@ describe('the mimir.* vocabulary', () => {
         { id: 'refund', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'refund_order', 'mimir.tool.risk': 'irreversible-write' } },
         { id: 'exact', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'send_digest' } },
         { id: 'unknown', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } },
+        { id: 'purge', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'purge_records', 'mimir.tool.risk': 'deletion' } },
       ],
       {},
       {
@@ -374,7 +375,9 @@ describe('the mimir.* vocabulary', () => {
     );
     expect((stepNamed(run.steps, 'chat') as LlmStep).confidence).toBe(0.42);
     expect((stepNamed(run.steps, 'send') as ToolStep).risk).toBe('outbound-message');
-    expect((stepNamed(run.steps, 'refund') as ToolStep).risk).toBe('irreversible-write');
+    // A trace attribute cannot override the reviewer's declaration (it could lower a tool's risk).
+    expect((stepNamed(run.steps, 'refund') as ToolStep).risk).toBe('money');
+    expect((stepNamed(run.steps, 'purge') as ToolStep).risk).toBe('deletion');
     expect((stepNamed(run.steps, 'exact') as ToolStep).risk).toBe('read-only');
     expect((stepNamed(run.steps, 'unknown') as ToolStep).risk).toBeUndefined();
   });

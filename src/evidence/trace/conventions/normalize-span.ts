@@ -307,7 +307,8 @@ export class SpanNormalizer {
         }
       }
     }
-    const risk = this.risk(attributes, this.names(this.options.names.toolRisk)) ?? this.options.declaredRisk(toolName);
+    // mimir.yaml's declaration wins: the reviewer's risk class, which a trace attribute must not be able to lower.
+    const risk = this.options.declaredRisk(toolName) ?? this.risk(attributes, this.names(this.options.names.toolRisk));
     if (risk !== undefined) step.risk = risk;
     return step;
   }

@@ -7,28 +7,7 @@ import type { Message } from '../../../model/index.js';
  * it is OpenAI's `{ role, content, tool_calls }`. This module reads all three.
  */
 
-export type JsonRecord = Readonly<Record<string, unknown>>;
-
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function asNumber(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
-}
-
-export interface ToolCallRequest {
-  readonly id: string;
-  readonly name: string;
-  /** The arguments as JSON text, for matching a tool run to the call. */
-  readonly arguments: string | undefined;
-}
+import { asNumber, asString, isRecord, type JsonRecord, type ToolCallRequest } from '../framework-records.js';
 
 /** LangChain class names and dict `type`s → roles. */
 const ROLE_BY_KIND: Readonly<Record<string, Message['role']>> = {

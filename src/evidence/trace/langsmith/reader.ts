@@ -12,10 +12,11 @@ import {
   type Step,
   type StepError,
 } from '../../../model/index.js';
-import { wildcardToRegExp } from '../../../shared/wildcard.js';
 import type { TraceProblem, TraceProblemCode } from '../../types.js';
+import { CompiledReadOptions } from '../conventions/compiled-options.js';
+import { asNumber, asString, isRecord, takeCall, type JsonRecord, type ToolCallRequest } from '../framework-records.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
-import { asNumber, asString, isRecord, llmInputMessages, llmOutputMessages, parseMessage, type JsonRecord, type ToolCallRequest } from './messages.js';
+import { llmInputMessages, llmOutputMessages, parseMessage } from './messages.js';
 
 /**
  * Reads LangSmith run exports as JSON Lines: one run record per line, as LangSmith's Run schema
@@ -312,43 +313,14 @@ class RunBuilder {
   readonly #path: string;
   readonly #options: TraceReadOptions;
   readonly #report: Report;
-  readonly #errorPatterns: readonly RegExp[];
-  readonly #toolRisks: readonly { readonly test: (name: string) => boolean; readonly risk: RiskClass }[];
-  readonly #windows: readonly { readonly test: (model: string) => boolean; readonly tokens: number }[];
+  /** Error patterns, tool risks and context windows, compiled once per file (shared with the OTLP reader). */
+  readonly #compiled: CompiledReadOptions;
 
   constructor(path: string, options: TraceReadOptions, report: Report) {
     this.#path = path;
     this.#options = options;
     this.#report = report;
-    // Patterns were validated with the config; one that still fails to compile cannot match anything.
-    this.#errorPatterns = options.errorResultPatterns.flatMap((source) => {
-      try {
-        return [new RegExp(source)];
-      } catch {
-        return [];
-      }
-    });
-    this.#toolRisks = options.tools.flatMap((tool) => {
-      if (tool.name !== undefined) {
-        const name = tool.name;
-        return [{ test: (candidate: string) => candidate === name, risk: tool.risk }];
-      }
-      if (tool.pattern !== undefined) {
-        const regex = wildcardToRegExp(tool.pattern);
-        return [{ test: (candidate: string) => regex.test(candidate), risk: tool.risk }];
-      }
-      return [];
-    });
-    const entries = Object.entries(options.contextWindows);
-    const isPattern = (key: string) => key.includes('*') || key.includes('?');
-    // Exact names first, so `gpt-4o` is not taken by a `gpt-4o*` pattern meant for its variants.
-    this.#windows = [
-      ...entries.filter(([key]) => !isPattern(key)).map(([key, tokens]) => ({ test: (m: string) => m === key, tokens })),
-      ...entries.filter(([key]) => isPattern(key)).map(([key, tokens]) => {
-        const regex = wildcardToRegExp(key);
-        return { test: (m: string) => regex.test(m), tokens };
-      }),
-    ];
+    this.#compiled = new CompiledReadOptions(options);
   }
 
   build(traceId: string, all: readonly RecordItem[]): Run {
@@ -509,7 +481,7 @@ class RunBuilder {
           asNumber(usage.completion_tokens) ??
           asNumber(usage.output_tokens) ??
           outputs.find((o) => o.usage?.output !== undefined)?.usage?.output;
-        const contextWindow = model === undefined ? undefined : this.#windows.find((w) => w.test(model))?.tokens;
+        const contextWindow = model === undefined ? undefined : this.#compiled.contextWindow(model);
         const confidence = asNumber(this.#pick(record.metadata, 'mimir.confidence', this.#options.mapping.confidence ?? []));
         return {
           ...base,
@@ -567,7 +539,7 @@ class RunBuilder {
 
     let error = base.error;
     if (error === undefined && reportedError) error = { type: 'tool-error', ...(resultText !== undefined && { message: resultText.slice(0, 500) }) };
-    if (error === undefined && resultText !== undefined && this.#errorPatterns.some((p) => p.test(resultText))) {
+    if (error === undefined && resultText !== undefined && this.#compiled.looksLikeError(resultText)) {
       error = { type: 'error-result', message: resultText.slice(0, 500) };
     }
     const risk = this.#risk(toolName, record, rootMetadata, runId);
@@ -586,8 +558,8 @@ class RunBuilder {
 
   /** Risk from mimir.yaml first; else `mimir.tool.risk` on the tool run, or `mimir.tool.risk.<tool>` on the root. */
   #risk(toolName: string, record: RecordItem, rootMetadata: JsonRecord, runId: string): RiskClass | undefined {
-    const declared = this.#toolRisks.find((t) => t.test(toolName));
-    if (declared !== undefined) return declared.risk;
+    const declared = this.#compiled.declaredRisk(toolName);
+    if (declared !== undefined) return declared;
     const keys = ['mimir.tool.risk', ...(this.#options.mapping.toolRisk ?? [])];
     const own = keys.map((k) => record.metadata[k]).find((v) => v !== undefined);
     const raw = own ?? rootMetadata[`mimir.tool.risk.${toolName}`];
@@ -693,28 +665,7 @@ class RunBuilder {
   }
 }
 
-/**
- * The model's call that a tool run carried out. LangChain tool runs name their call only in a
- * successful ToolMessage; otherwise the id comes from the calls the model asked for, in order —
- * the first pending call of that tool, preferring one with the same arguments.
- */
-function takeCall(pending: ToolCallRequest[], toolName: string, args: string | undefined, id: string | undefined): ToolCallRequest | undefined {
-  let index = id !== undefined ? pending.findIndex((c) => c.id === id) : -1;
-  if (index === -1 && args !== undefined) index = pending.findIndex((c) => c.name === toolName && sameJson(c.arguments, args));
-  if (index === -1 && id === undefined) index = pending.findIndex((c) => c.name === toolName);
-  if (index === -1) return undefined;
-  return pending.splice(index, 1)[0];
-}
 
-function sameJson(a: string | undefined, b: string): boolean {
-  if (a === b) return true;
-  if (a === undefined) return false;
-  try {
-    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
-  } catch {
-    return false;
-  }
-}
 
 /** LangSmith's `error` is text: "OrderServiceError: upstream timeout", a Python repr, or a traceback. */
 function errorOf(error: string): StepError {

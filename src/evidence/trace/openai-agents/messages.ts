@@ -8,27 +8,7 @@ import type { Message } from '../../../model/index.js';
  * model asked for, since function spans do not carry the call id and have to be matched to them.
  */
 
-export type JsonRecord = Readonly<Record<string, unknown>>;
-
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function asNumber(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
-}
-
-export interface ToolCallRequest {
-  readonly id: string;
-  readonly name: string;
-  readonly arguments: string | undefined;
-}
+import { asNumber, asString, isRecord, type ToolCallRequest } from '../framework-records.js';
 
 export interface ModelOutput {
   readonly messages: Message[];

@@ -12,10 +12,11 @@ import {
   type StepError,
   type ToolDefinition,
 } from '../../../model/index.js';
-import { wildcardToRegExp } from '../../../shared/wildcard.js';
 import type { TraceProblem, TraceProblemCode } from '../../types.js';
+import { CompiledReadOptions } from '../conventions/compiled-options.js';
+import { asNumber, asString, isRecord, takeCall, type JsonRecord, type ToolCallRequest } from '../framework-records.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
-import { asNumber, asString, inputMessages, isRecord, modelOutput, type JsonRecord, type ToolCallRequest } from './messages.js';
+import { inputMessages, modelOutput } from './messages.js';
 
 /**
  * Reads what the OpenAI Agents SDK (JS or Python) hands its trace exporter: the payload its
@@ -305,43 +306,14 @@ class RunContext {
   readonly #path: string;
   readonly #options: TraceReadOptions;
   readonly #report: Report;
-  readonly #errorPatterns: readonly RegExp[];
-  readonly #toolRisks: readonly { readonly test: (name: string) => boolean; readonly risk: RiskClass }[];
-  readonly #windows: readonly { readonly test: (model: string) => boolean; readonly tokens: number }[];
+  /** Error patterns, tool risks and context windows, compiled once per file (shared with the OTLP reader). */
+  readonly #compiled: CompiledReadOptions;
 
   constructor(path: string, options: TraceReadOptions, report: Report) {
     this.#path = path;
     this.#options = options;
     this.#report = report;
-    // Patterns were validated with the config; one that still fails to compile cannot match anything.
-    this.#errorPatterns = options.errorResultPatterns.flatMap((source) => {
-      try {
-        return [new RegExp(source)];
-      } catch {
-        return [];
-      }
-    });
-    this.#toolRisks = options.tools.flatMap((tool) => {
-      if (tool.name !== undefined) {
-        const name = tool.name;
-        return [{ test: (candidate: string) => candidate === name, risk: tool.risk }];
-      }
-      if (tool.pattern !== undefined) {
-        const regex = wildcardToRegExp(tool.pattern);
-        return [{ test: (candidate: string) => regex.test(candidate), risk: tool.risk }];
-      }
-      return [];
-    });
-    const entries = Object.entries(options.contextWindows);
-    const isPattern = (key: string) => key.includes('*') || key.includes('?');
-    // Exact names first, so `gpt-4o` is not taken by a `gpt-4o*` pattern meant for its variants.
-    this.#windows = [
-      ...entries.filter(([key]) => !isPattern(key)).map(([key, tokens]) => ({ test: (m: string) => m === key, tokens })),
-      ...entries.filter(([key]) => isPattern(key)).map(([key, tokens]) => {
-        const regex = wildcardToRegExp(key);
-        return { test: (m: string) => regex.test(m), tokens };
-      }),
-    ];
+    this.#compiled = new CompiledReadOptions(options);
   }
 
   buildRun(traceId: string, group: TraceGroup): Run {
@@ -489,7 +461,7 @@ class RunContext {
         const usage = isRecord(data.usage) ? data.usage : {};
         const inputTokens = asNumber(usage.input_tokens) ?? asNumber(usage.prompt_tokens) ?? output.inputTokens;
         const outputTokens = asNumber(usage.output_tokens) ?? asNumber(usage.completion_tokens) ?? output.outputTokens;
-        const contextWindow = model === undefined ? undefined : this.#windows.find((w) => w.test(model))?.tokens;
+        const contextWindow = model === undefined ? undefined : this.#compiled.contextWindow(model);
         return {
           ...base,
           kind: 'llm',
@@ -572,7 +544,7 @@ class RunContext {
     const result = typeof rawOutput === 'string' ? this.#parseClipped(rawOutput, span, state.runId, 'output') : rawOutput;
     const outputText = typeof rawOutput === 'string' ? rawOutput : undefined;
     let error = spanError;
-    if (error === undefined && outputText !== undefined && this.#errorPatterns.some((p) => p.test(outputText))) {
+    if (error === undefined && outputText !== undefined && this.#compiled.looksLikeError(outputText)) {
       error = { type: 'error-result', message: outputText.slice(0, 500) };
     }
     const risk = this.#risk(toolName, metadata, state.runId, span);
@@ -604,8 +576,8 @@ class RunContext {
   }
 
   #risk(toolName: string, metadata: JsonRecord, runId: string, span: SpanItem): RiskClass | undefined {
-    const declared = this.#toolRisks.find((t) => t.test(toolName));
-    if (declared !== undefined) return declared.risk;
+    const declared = this.#compiled.declaredRisk(toolName);
+    if (declared !== undefined) return declared;
     const raw = metadata[`mimir.tool.risk.${toolName}`];
     if (raw === undefined) return undefined;
     if (typeof raw === 'string' && RISKS.has(raw)) return raw as RiskClass;
@@ -686,28 +658,7 @@ class RunContext {
   }
 }
 
-/**
- * The model's call that a function span carried out: function spans have no call id, so the id
- * comes from the tool calls the model asked for, in order — the first pending call of that tool,
- * preferring one with the same arguments (the SDK runs a turn's calls in parallel).
- */
-function takeCall(pending: ToolCallRequest[], toolName: string, args: string | undefined, id: string | undefined): ToolCallRequest | undefined {
-  let index = id !== undefined ? pending.findIndex((c) => c.id === id) : -1;
-  if (index === -1 && args !== undefined) index = pending.findIndex((c) => c.name === toolName && sameJson(c.arguments, args));
-  if (index === -1 && id === undefined) index = pending.findIndex((c) => c.name === toolName);
-  if (index === -1) return undefined;
-  return pending.splice(index, 1)[0];
-}
 
-function sameJson(a: string | undefined, b: string): boolean {
-  if (a === b) return true;
-  if (a === undefined) return false;
-  try {
-    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
-  } catch {
-    return false;
-  }
-}
 
 function stringArray(value: unknown): string[] {
   return Array.isArray(value) ? (value as readonly unknown[]).filter((v): v is string => typeof v === 'string') : [];

@@ -1,0 +1,52 @@
+/**
+ * Helpers shared by the readers of framework exports (OpenAI Agents SDK, LangSmith), whose records
+ * are loosely typed JSON and whose tool executions must be matched to the calls the model asked for.
+ */
+
+export type JsonRecord = Readonly<Record<string, unknown>>;
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Numbers, and numbers written as strings (exports do both). */
+export function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** A tool call the model asked for, waiting for the tool record that executed it. */
+export interface ToolCallRequest {
+  readonly id: string;
+  readonly name: string;
+  /** The arguments as JSON text, for matching a tool record to the call. */
+  readonly arguments: string | undefined;
+}
+
+/**
+ * Takes the pending call a tool record answers: by call id when the record has one, else by tool
+ * name and equal arguments, else (no id at all) the first pending call of that tool.
+ */
+export function takeCall(pending: ToolCallRequest[], toolName: string, args: string | undefined, id: string | undefined): ToolCallRequest | undefined {
+  let index = id !== undefined ? pending.findIndex((c) => c.id === id) : -1;
+  if (index === -1 && args !== undefined) index = pending.findIndex((c) => c.name === toolName && sameJson(c.arguments, args));
+  if (index === -1 && id === undefined) index = pending.findIndex((c) => c.name === toolName);
+  if (index === -1) return undefined;
+  return pending.splice(index, 1)[0];
+}
+
+/** Equal JSON texts, ignoring formatting. */
+function sameJson(a: string | undefined, b: string): boolean {
+  if (a === b) return true;
+  if (a === undefined) return false;
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
+}
