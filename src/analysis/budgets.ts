@@ -1,5 +1,5 @@
 import type { Run } from '../model/index.js';
-import { addExample, addTopExample, durationSeconds, increment, isFailed, isWorkStep, nearestRank, runRef, timeMs } from './support.js';
+import { addExample, addTopExample, durationSeconds, increment, isFailed, isWorkStep, nearestRank, runRef, timeMs, wouldKeepTop } from './support.js';
 import type { RunAnalyzer, RunRef } from './types.js';
 
 /** An example with the figure it is an example of (steps, tokens or seconds). */
@@ -92,7 +92,8 @@ export function createBudgetAnalyzer(): RunAnalyzer<BudgetAnalysis> {
         const seconds = durationSeconds(step.startedAt, step.endedAt);
         if (seconds !== undefined) {
           toolSeconds.add(seconds);
-          addTopExample(slowest, { ...runRef(run, step.id, `${step.toolName} took ${round(seconds)} s`), value: seconds }, bySize);
+          // Checked first so the note is only formatted for a call that makes the list.
+          if (wouldKeepTop(slowest, seconds, bySize)) addTopExample(slowest, { ...runRef(run, step.id, `${step.toolName} took ${round(seconds)} s`), value: seconds }, bySize);
         } else if (timeMs(step.startedAt) !== undefined && timeMs(step.endedAt) === undefined) {
           unended++;
           if (!runEnded) {

@@ -1,7 +1,7 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { Message, Run, Step } from '../model/index.js';
 import { formatPercent, wilsonRate } from './rate.js';
-import { addExample, addTopExample, increment, runRef, timeMs, toHistogram } from './support.js';
+import { addExample, addTopExample, increment, runRef, timeMs, toHistogram, wouldKeepTop } from './support.js';
 import type { Histogram, Rate, RunAnalyzer, RunRef } from './types.js';
 
 /**
@@ -178,7 +178,8 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
       if (first) {
         const worst = figures.shares.reduce((a, b) => (b.share > a.share ? b : a), first);
         increment(maxSelfSharePercentByRun, percentUp(worst.share));
-        addTopExample(
+        // Checked first so the note is only formatted for a run that makes the list.
+        if (wouldKeepTop(bleedExamples, worst.share, (e) => e.maxSelfShare)) addTopExample(
           bleedExamples,
           { ...runRef(run, worst.stepId, `self share ${formatPercent(worst.share)} at llm call ${worst.index + 1}`), maxSelfShare: worst.share },
           (e) => e.maxSelfShare,
@@ -247,7 +248,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
 
       for (const message of figures.toolMessages) {
         increment(toolResultTokens, Math.ceil(message.tokens / 100) * 100);
-        addTopExample(
+        if (wouldKeepTop(toolResultExamples, message.tokens, (e) => e.tokens)) addTopExample(
           toolResultExamples,
           { ...runRef(run, message.stepId, `tool result of ${message.tokens} tokens entered llm call ${message.index + 1}`), tokens: message.tokens },
           (e) => e.tokens,
@@ -355,7 +356,21 @@ function analyzeRun(run: Run): RunFigures {
     return entry.normalized;
   };
 
+  // Tool results only matter once a user message is checked for relaying one, which most runs do
+  // before any tool ran (the first user message) or never again (memoized per text). So a result
+  // is kept as recorded and serialized + normalized only when such a check needs it, in order.
   const toolResults: string[] = [];
+  const pendingResults: unknown[] = [];
+  const settledToolResults = (): readonly string[] => {
+    for (const value of pendingResults) {
+      const result = textOf(value);
+      if (result === undefined) continue;
+      const normalized = normalizeWhitespace(result);
+      if (normalized.length >= MIN_RELAY_CHARS) toolResults.push(normalized);
+    }
+    pendingResults.length = 0;
+    return toolResults;
+  };
   const errors = new Map<string, PendingError>();
   const shares: { index: number; share: number; stepId: string }[] = [];
   const utilization: number[] = [];
@@ -385,15 +400,11 @@ function analyzeRun(run: Run): RunFigures {
         memoryStep = true;
         break;
       case 'tool': {
-        const result = textOf(step.result);
         if (step.status === 'ok') {
           markSuccess(errors, position, 'okToolAt');
-          if (result !== undefined) {
-            const normalized = normalizeWhitespace(result);
-            if (normalized.length >= MIN_RELAY_CHARS) toolResults.push(normalized);
-          }
+          pendingResults.push(step.result);
         } else {
-          recordError(errors, step, position, [step.error?.message, result]);
+          recordError(errors, step, position, [step.error?.message, textOf(step.result)]);
         }
         break;
       }
@@ -404,7 +415,7 @@ function analyzeRun(run: Run): RunFigures {
 
         if (hasContent) {
           callsWithContent++;
-          const composition = compose(messages, { tokensOf, normalizedOf, facts, toolResults });
+          const composition = compose(messages, { tokensOf, normalizedOf, facts, toolResults: settledToolResults });
           // All messages empty: content was captured, but there is nothing to share out.
           if (composition.total > 0) shares.push({ index: llmIndex, share: composition.self / composition.total, stepId: step.id });
 
@@ -509,8 +520,8 @@ interface Measure {
   readonly tokensOf: (text: string) => number;
   readonly normalizedOf: (text: string) => string;
   readonly facts: (text: string) => TextFacts;
-  /** Normalized results of the tool steps so far in the run. */
-  readonly toolResults: readonly string[];
+  /** Normalized results of the tool steps so far in the run (worked out on demand). */
+  readonly toolResults: () => readonly string[];
 }
 
 /**
@@ -552,7 +563,7 @@ function isRelay(content: string, measure: Measure): boolean {
   const entry = measure.facts(content);
   if (entry.relay === undefined) {
     const normalized = measure.normalizedOf(content);
-    entry.relay = measure.toolResults.some((result) => normalized.includes(result));
+    entry.relay = measure.toolResults().some((result) => normalized.includes(result));
   }
   return entry.relay;
 }
@@ -598,8 +609,25 @@ function estimateInputTokens(messages: readonly Message[], tokensOf: (text: stri
  * Mixing the two would make the order depend on the sort algorithm, so it is all or nothing.
  */
 export function inRunOrder(steps: readonly Step[]): readonly Step[] {
+  // Context and oversight both ask for every run's order: computed once per steps array. Keyed
+  // weakly by the run's own array, so an entry lives exactly as long as the run.
+  let ordered = RUN_ORDER.get(steps);
+  if (ordered === undefined) {
+    ordered = orderSteps(steps);
+    RUN_ORDER.set(steps, ordered);
+  }
+  return ordered;
+}
+
+const RUN_ORDER = new WeakMap<readonly Step[], readonly Step[]>();
+
+function orderSteps(steps: readonly Step[]): readonly Step[] {
   const times = steps.map((step) => timeMs(step.startedAt));
   if (times.some((t) => t === undefined)) return steps;
+  // Already in time order (the usual case): the stable sort below would return the same order.
+  let sorted = true;
+  for (let i = 1; i < times.length && sorted; i++) sorted = (times[i - 1] ?? 0) <= (times[i] ?? 0);
+  if (sorted) return steps;
   return steps
     .map((step, index) => ({ step, index, time: times[index] ?? 0 }))
     .sort((a, b) => a.time - b.time || a.index - b.index)
@@ -607,8 +635,14 @@ export function inRunOrder(steps: readonly Step[]): readonly Step[] {
 }
 
 export function normalizeWhitespace(text: string): string {
+  // Most texts are already normal (single spaces, nothing at the ends): returning them as they are
+  // skips the regex replace and a copy. NOT_NORMAL finds exactly what the replace and trim would
+  // change: any whitespace other than a space, two spaces in a row, or a space at either end.
+  if (!NOT_NORMAL.test(text)) return text;
   return text.replace(/\s+/g, ' ').trim();
 }
+
+const NOT_NORMAL = /[^\S ]| {2}|^ | $/;
 
 /**
  * Whether `needle` occurs in `haystack` not glued to a letter or digit on either side, so a short

@@ -18,6 +18,9 @@ export function isFailed(step: Step): boolean {
   return step.status === 'error';
 }
 
+/** callKey's per-step memo (see there). */
+const CALL_KEYS = new WeakMap<ToolStep, string>();
+
 /**
  * Identity of a tool call: tool name plus canonical JSON of its arguments (key order ignored).
  * Undefined when the arguments were not captured: two calls whose arguments are unknown are not
@@ -25,14 +28,65 @@ export function isFailed(step: Step): boolean {
  */
 export function callKey(step: ToolStep): string | undefined {
   if (step.arguments === undefined) return undefined;
-  return `${step.toolName}\u0000${canonicalJson(step.arguments)}`;
+  // Several analyses (retries, loops, oversight, checkpoints, contracts) ask for the same step's
+  // key; serializing its arguments once per step instead of once per analysis saves most of the
+  // canonical-JSON work. Keyed weakly by the step object, so an entry lives exactly as long as its
+  // run and nothing is carried from one run to another.
+  let key = CALL_KEYS.get(step);
+  if (key === undefined) {
+    key = `${step.toolName}\u0000${canonicalJson(step.arguments)}`;
+    CALL_KEYS.set(step, key);
+  }
+  return key;
 }
 
 /** Milliseconds since the epoch of an ISO time, or undefined when absent or unparseable. */
 export function timeMs(iso: string | undefined): number | undefined {
   if (iso === undefined) return undefined;
-  const ms = Date.parse(iso);
+  const ms = fastIsoMs(iso) ?? Date.parse(iso);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * The readers write times as `YYYY-MM-DDTHH:MM:SS.sssZ` (toISOString's form), and Date.parse is
+ * slow enough to show in profiles (every analysis reads step times). This parses exactly that form
+ * by hand and returns undefined for anything else, which then goes to Date.parse. The fast path is
+ * kept to values where the arithmetic below and Date.parse provably agree: years 100..9999, days
+ * 1..28 (never past a month's end), hours below 24 (no `24:00`).
+ */
+function fastIsoMs(iso: string): number | undefined {
+  if (iso.length !== 24 || iso.charCodeAt(4) !== 45 /* - */ || iso.charCodeAt(7) !== 45 || iso.charCodeAt(10) !== 84 /* T */ ||
+    iso.charCodeAt(13) !== 58 /* : */ || iso.charCodeAt(16) !== 58 || iso.charCodeAt(19) !== 46 /* . */ || iso.charCodeAt(23) !== 90 /* Z */) {
+    return undefined;
+  }
+  const year = digits(iso, 0, 4);
+  const month = digits(iso, 5, 2);
+  const day = digits(iso, 8, 2);
+  const hour = digits(iso, 11, 2);
+  const minute = digits(iso, 14, 2);
+  const second = digits(iso, 17, 2);
+  const milli = digits(iso, 20, 3);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59 || milli < 0) return undefined;
+  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), which is
+  // what Date.UTC computes, in integer arithmetic only.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146097 + dayOfEra - 719468;
+  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + milli;
+}
+
+/** The decimal number in `count` characters from `at`, or -1 when any of them is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const code = text.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
 }
 
 /** Seconds from start to end, or undefined unless both times are known and in order. */
@@ -68,6 +122,15 @@ export function addExample<T>(examples: T[], example: T): void {
  * Keeps the MAX_EXAMPLES examples with the largest `size`, largest first (ties keep the earlier
  * one), so the worst cases are the ones shown, in bounded memory.
  */
+/**
+ * Whether {@link addTopExample} would keep an example of this size: lets a caller skip building an
+ * example (its note text) that would be dropped at once. Same test as addTopExample's own.
+ */
+export function wouldKeepTop<T>(examples: readonly T[], value: number, size: (example: T) => number): boolean {
+  const smallest = examples[examples.length - 1];
+  return !(examples.length >= MAX_EXAMPLES && smallest !== undefined && value <= size(smallest));
+}
+
 export function addTopExample<T>(examples: T[], example: T, size: (example: T) => number): void {
   const value = size(example);
   const smallest = examples[examples.length - 1];

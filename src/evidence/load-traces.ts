@@ -127,7 +127,8 @@ async function expandSources(sources: readonly string[]): Promise<string[]> {
 
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
+  // 1 MiB reads, as the readers use: the default 64 KiB means thousands of round trips for a large corpus.
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
   return hash.digest('hex');
 }
 
