@@ -3,7 +3,13 @@
  * are loosely typed JSON and whose tool executions must be matched to the calls the model asked for.
  */
 
+import type { ClaimedStatus } from '../../model/index.js';
+import type { TraceProblem, TraceProblemCode } from '../types.js';
+
 export type JsonRecord = Readonly<Record<string, unknown>>;
+
+/** How a framework reader reports a problem in the file it is reading. */
+export type Report = (code: TraceProblemCode, message: string, extra?: Partial<Omit<TraceProblem, 'code' | 'message' | 'file'>>) => void;
 
 export function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -49,4 +55,37 @@ function sameJson(a: string | undefined, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The first of `key` and its alternatives (a team's own names) that holds a non-empty string or a number. */
+export function pickMetadata(record: JsonRecord, key: string, alternatives: readonly string[]): string | undefined {
+  for (const candidate of [key, ...alternatives]) {
+    const value = record[candidate];
+    if (typeof value === 'string' && value !== '') return value;
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  }
+  return undefined;
+}
+
+/** `mimir.trial` from run metadata; anything but a whole number is reported and left unknown. */
+export function trialFromMetadata(metadata: JsonRecord, runId: string, report: Report): number | undefined {
+  const raw = metadata['mimir.trial'];
+  if (raw === undefined) return undefined;
+  const trial = asNumber(raw);
+  if (trial === undefined || !Number.isInteger(trial) || trial < 0) {
+    report('wrong-attribute-type', `mimir.trial is ${JSON.stringify(raw)}, not a whole number`, { runId });
+    return undefined;
+  }
+  return trial;
+}
+
+const CLAIMS: ReadonlySet<string> = new Set<ClaimedStatus>(['success', 'failure', 'escalated', 'unknown']);
+
+/** What the agent said about its run; an unrecognised value is reported and stays unknown. */
+export function claimedFromMetadata(metadata: JsonRecord, alternatives: readonly string[], runId: string, report: Report): ClaimedStatus {
+  const raw = pickMetadata(metadata, 'mimir.run.claimed_status', alternatives);
+  if (raw === undefined) return 'unknown';
+  if (CLAIMS.has(raw)) return raw as ClaimedStatus;
+  report('wrong-attribute-type', `mimir.run.claimed_status is ${JSON.stringify(raw)}, not success, failure, escalated or unknown`, { runId });
+  return 'unknown';
 }

@@ -4,7 +4,6 @@ import { createGunzip } from 'node:zlib';
 import {
   RISK_CLASSES,
   type ApprovalDecision,
-  type ClaimedStatus,
   type Message,
   type RiskClass,
   type Run,
@@ -12,9 +11,19 @@ import {
   type Step,
   type StepError,
 } from '../../../model/index.js';
-import type { TraceProblem, TraceProblemCode } from '../../types.js';
 import { CompiledReadOptions } from '../conventions/compiled-options.js';
-import { asNumber, asString, isRecord, takeCall, type JsonRecord, type ToolCallRequest } from '../framework-records.js';
+import {
+  asNumber,
+  asString,
+  claimedFromMetadata,
+  isRecord,
+  pickMetadata,
+  takeCall,
+  trialFromMetadata,
+  type JsonRecord,
+  type Report,
+  type ToolCallRequest,
+} from '../framework-records.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
 import { llmInputMessages, llmOutputMessages, parseMessage } from './messages.js';
 
@@ -68,7 +77,6 @@ interface OpenTrace {
   lastTouched: number;
 }
 
-type Report = (code: TraceProblemCode, message: string, extra?: Partial<Omit<TraceProblem, 'code' | 'message' | 'file'>>) => void;
 
 async function* readLangSmithFile(
   path: string,
@@ -302,7 +310,6 @@ const DECISIONS: Readonly<Record<string, ApprovalDecision>> = {
   timeout: 'timeout',
   timed_out: 'timeout',
 };
-const CLAIMS: ReadonlySet<string> = new Set<ClaimedStatus>(['success', 'failure', 'escalated', 'unknown']);
 const RISKS: ReadonlySet<string> = new Set<string>(RISK_CLASSES);
 /** Run types that are structure (a graph node, a prompt template) rather than a step, unless they failed. */
 const CONTAINER_TYPES = new Set(['chain', 'prompt']);
@@ -338,7 +345,7 @@ class RunBuilder {
     const roots = records.filter((r) => r.parentId === undefined);
     const root = roots.find((r) => r.id === traceId) ?? roots[0];
     const metadata = root?.metadata ?? {};
-    const runId = this.#pick(metadata, 'mimir.run.id', []) ?? traceId;
+    const runId = pickMetadata(metadata, 'mimir.run.id', []) ?? traceId;
     if (root === undefined) {
       this.#report('no-root', `trace ${traceId} has no root run (one without parent_run_id)`, { line: records[0]?.line ?? 0, runId });
       damaged = true;
@@ -404,10 +411,10 @@ class RunBuilder {
     const times = ordered.flatMap((r) => [r.startMs, r.endMs]).filter((t): t is number => t !== undefined);
     const startedAt = root?.startedAt ?? (times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined);
     const endedAt = root?.endedAt ?? (times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined);
-    const taskId = this.#pick(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
-    const trial = this.#trial(metadata, runId);
-    const resumedFrom = this.#pick(metadata, 'mimir.resumed_from', []);
-    const conversationId = this.#pick(metadata, CONVERSATION_KEYS[0] ?? 'thread_id', CONVERSATION_KEYS.slice(1));
+    const taskId = pickMetadata(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
+    const trial = trialFromMetadata(metadata, runId, this.#report);
+    const resumedFrom = pickMetadata(metadata, 'mimir.resumed_from', []);
+    const conversationId = pickMetadata(metadata, CONVERSATION_KEYS[0] ?? 'thread_id', CONVERSATION_KEYS.slice(1));
     const line = root?.line ?? records[0]?.line;
     return {
       id: runId,
@@ -416,7 +423,7 @@ class RunBuilder {
       ...(startedAt !== undefined && { startedAt }),
       ...(endedAt !== undefined && { endedAt }),
       steps,
-      claimedStatus: this.#claimed(metadata, runId),
+      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runId, this.#report),
       outcome: this.#outcome(root, metadata, runId),
       ...(resumedFrom !== undefined && { resumedFrom }),
       ...(conversationId !== undefined && { conversationId }),
@@ -427,7 +434,7 @@ class RunBuilder {
 
   #becomesStep(record: RecordItem): boolean {
     if (this.#decisionRaw(record.metadata) !== undefined) return true;
-    if (this.#pick(record.metadata, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []) !== undefined) return true;
+    if (pickMetadata(record.metadata, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []) !== undefined) return true;
     // A container that failed is kept: its error may be the only record of what went wrong.
     if (CONTAINER_TYPES.has(record.runType)) return record.error !== undefined;
     return true;
@@ -449,8 +456,8 @@ class RunBuilder {
     if (decisionRaw !== undefined) {
       const decision = DECISIONS[decisionRaw.toLowerCase()];
       if (decision !== undefined) {
-        const toolCallId = this.#pick(record.metadata, APPROVAL.toolCallId, this.#options.mapping.approvalToolCallId ?? []);
-        const actor = this.#pick(record.metadata, APPROVAL.actor, this.#options.mapping.approvalActor ?? []);
+        const toolCallId = pickMetadata(record.metadata, APPROVAL.toolCallId, this.#options.mapping.approvalToolCallId ?? []);
+        const actor = pickMetadata(record.metadata, APPROVAL.actor, this.#options.mapping.approvalActor ?? []);
         return { ...base, kind: 'approval', decision, ...(toolCallId !== undefined && { toolCallId }), ...(actor !== undefined && { actor }) };
       }
       this.#report('wrong-attribute-type', `line ${record.line}: approval decision ${JSON.stringify(decisionRaw)} is not approved, denied, modified or timeout`, {
@@ -482,7 +489,7 @@ class RunBuilder {
           asNumber(usage.output_tokens) ??
           outputs.find((o) => o.usage?.output !== undefined)?.usage?.output;
         const contextWindow = model === undefined ? undefined : this.#compiled.contextWindow(model);
-        const confidence = asNumber(this.#pick(record.metadata, 'mimir.confidence', this.#options.mapping.confidence ?? []));
+        const confidence = asNumber(pickMetadata(record.metadata, 'mimir.confidence', this.#options.mapping.confidence ?? []));
         return {
           ...base,
           kind: 'llm',
@@ -498,7 +505,7 @@ class RunBuilder {
       case 'tool':
         return this.#toolStep(record, base, rootMetadata, runId, pending);
       default: {
-        const checkpoint = this.#pick(record.metadata, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []);
+        const checkpoint = pickMetadata(record.metadata, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []);
         return { ...base, kind: checkpoint === undefined ? 'other' : 'checkpoint' };
       }
     }
@@ -535,7 +542,7 @@ class RunBuilder {
     if (resultText !== undefined) result = this.#parseClipped(resultText, record, runId, 'output');
 
     const call = takeCall(pending, toolName, argsText ?? (args === undefined ? undefined : JSON.stringify(args)), answeredCallId);
-    const callId = answeredCallId ?? call?.id ?? this.#pick(record.metadata, 'tool_call_id', []);
+    const callId = answeredCallId ?? call?.id ?? pickMetadata(record.metadata, 'tool_call_id', []);
 
     let error = base.error;
     if (error === undefined && reportedError) error = { type: 'tool-error', ...(resultText !== undefined && { message: resultText.slice(0, 500) }) };
@@ -574,7 +581,7 @@ class RunBuilder {
   }
 
   #decisionRaw(metadata: JsonRecord): string | undefined {
-    return this.#pick(metadata, APPROVAL.decision, this.#options.mapping.approvalDecision ?? []);
+    return pickMetadata(metadata, APPROVAL.decision, this.#options.mapping.approvalDecision ?? []);
   }
 
   #parseClipped(text: string, record: RecordItem, runId: string, what: string): unknown {
@@ -604,37 +611,9 @@ class RunBuilder {
     return messages.map((m) => ({ role: m.role, content: this.#clip(m.content, record, runId, `${m.role} message`) }));
   }
 
-  #pick(record: JsonRecord, key: string, alternatives: readonly string[]): string | undefined {
-    for (const candidate of [key, ...alternatives]) {
-      const value = record[candidate];
-      if (typeof value === 'string' && value !== '') return value;
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    }
-    return undefined;
-  }
-
-  #trial(metadata: JsonRecord, runId: string): number | undefined {
-    const raw = metadata['mimir.trial'];
-    if (raw === undefined) return undefined;
-    const trial = asNumber(raw);
-    if (trial === undefined || !Number.isInteger(trial) || trial < 0) {
-      this.#report('wrong-attribute-type', `mimir.trial is ${JSON.stringify(raw)}, not a whole number`, { runId });
-      return undefined;
-    }
-    return trial;
-  }
-
-  #claimed(metadata: JsonRecord, runId: string): ClaimedStatus {
-    const raw = this.#pick(metadata, 'mimir.run.claimed_status', this.#options.mapping.claimedStatus ?? []);
-    if (raw === undefined) return 'unknown';
-    if (CLAIMS.has(raw)) return raw as ClaimedStatus;
-    this.#report('wrong-attribute-type', `mimir.run.claimed_status is ${JSON.stringify(raw)}, not success, failure, escalated or unknown`, { runId });
-    return 'unknown';
-  }
-
   /** `mimir.outcome` on the root's metadata, else LangSmith feedback keyed `outcome`. */
   #outcome(root: RecordItem | undefined, metadata: JsonRecord, runId: string): RunOutcome {
-    const explicit = this.#pick(metadata, 'mimir.outcome', []);
+    const explicit = pickMetadata(metadata, 'mimir.outcome', []);
     if (explicit !== undefined) {
       if (explicit !== 'success' && explicit !== 'failure' && explicit !== 'unknown') {
         this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(explicit)}, not success or failure`, { runId });

@@ -3,7 +3,6 @@ import { gunzipSync } from 'node:zlib';
 import {
   RISK_CLASSES,
   type ApprovalDecision,
-  type ClaimedStatus,
   type Message,
   type RiskClass,
   type Run,
@@ -14,7 +13,18 @@ import {
 } from '../../../model/index.js';
 import type { TraceProblem, TraceProblemCode } from '../../types.js';
 import { CompiledReadOptions } from '../conventions/compiled-options.js';
-import { asNumber, asString, isRecord, takeCall, type JsonRecord, type ToolCallRequest } from '../framework-records.js';
+import {
+  asNumber,
+  asString,
+  claimedFromMetadata,
+  isRecord,
+  pickMetadata,
+  takeCall,
+  trialFromMetadata,
+  type JsonRecord,
+  type Report,
+  type ToolCallRequest,
+} from '../framework-records.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
 import { inputMessages, modelOutput } from './messages.js';
 
@@ -140,7 +150,6 @@ async function* readOpenAiAgentsFile(
   }
 }
 
-type Report = (code: TraceProblemCode, message: string, extra?: Partial<Omit<TraceProblem, 'code' | 'message' | 'file'>>) => void;
 
 const lineOf = (position: ItemPosition): { line?: number } => (position.line === undefined ? {} : { line: position.line });
 
@@ -294,7 +303,6 @@ const DECISIONS: Readonly<Record<string, ApprovalDecision>> = {
   timeout: 'timeout',
   timed_out: 'timeout',
 };
-const CLAIMS: ReadonlySet<string> = new Set<ClaimedStatus>(['success', 'failure', 'escalated', 'unknown']);
 const RISKS: ReadonlySet<string> = new Set<string>(RISK_CLASSES);
 /** The SDK's own record of `state.reject(...)`: a function span for a call that never ran. */
 const REJECTED = /^Tool execution for (.+) was manually rejected by user\.?$/;
@@ -402,7 +410,7 @@ class RunContext {
     const startedAt = times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
     const endedAt = times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
     const taskId = this.#metaString(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
-    const trial = this.#trial(metadata, runId);
+    const trial = trialFromMetadata(metadata, runId, this.#report);
     const resumedFrom = this.#metaString(metadata, 'mimir.resumed_from', []);
     const conversationId = group.trace?.groupId ?? undefined;
     const line = group.trace?.position.line ?? firstLine(group.spans).line;
@@ -414,7 +422,7 @@ class RunContext {
       ...(startedAt !== undefined && { startedAt }),
       ...(endedAt !== undefined && { endedAt }),
       steps,
-      claimedStatus: this.#claimed(metadata, runId),
+      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runId, this.#report),
       outcome: this.#outcome(metadata, runId),
       ...(resumedFrom !== undefined && { resumedFrom }),
       ...(conversationId !== undefined && conversationId !== '' && { conversationId }),
@@ -493,8 +501,8 @@ class RunContext {
         const name = asString(data.name) ?? 'custom';
         const decision = this.#approvalDecision(payload, span);
         if (decision !== undefined) {
-          const toolCallId = this.#pick(payload, APPROVAL_KEYS.toolCallId, this.#options.mapping.approvalToolCallId ?? []);
-          const actor = this.#pick(payload, APPROVAL_KEYS.actor, this.#options.mapping.approvalActor ?? []);
+          const toolCallId = pickMetadata(payload, APPROVAL_KEYS.toolCallId, this.#options.mapping.approvalToolCallId ?? []);
+          const actor = pickMetadata(payload, APPROVAL_KEYS.actor, this.#options.mapping.approvalActor ?? []);
           if (toolCallId !== undefined && decision !== 'approved' && decision !== 'modified') state.deniedByApproval.add(toolCallId);
           return {
             ...base,
@@ -507,7 +515,7 @@ class RunContext {
             ...(actor !== undefined && { actor }),
           };
         }
-        const checkpoint = this.#pick(payload, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []);
+        const checkpoint = pickMetadata(payload, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []);
         return { ...base, kind: checkpoint === undefined ? 'other' : 'checkpoint', name, status, ...withError };
       }
       case 'agent':
@@ -563,7 +571,7 @@ class RunContext {
   }
 
   #approvalDecision(payload: JsonRecord, span: SpanItem): ApprovalDecision | undefined {
-    const raw = this.#pick(payload, APPROVAL_KEYS.decision, this.#options.mapping.approvalDecision ?? []);
+    const raw = pickMetadata(payload, APPROVAL_KEYS.decision, this.#options.mapping.approvalDecision ?? []);
     if (raw === undefined) return undefined;
     const decision = DECISIONS[raw.toLowerCase()];
     if (decision === undefined) {
@@ -609,40 +617,12 @@ class RunContext {
     return messages.map((m) => ({ role: m.role, content: this.#clip(m.content, span, runId, `${m.role} message`) }));
   }
 
-  #pick(record: JsonRecord, key: string, alternatives: readonly string[]): string | undefined {
-    for (const candidate of [key, ...alternatives]) {
-      const value = record[candidate];
-      if (typeof value === 'string' && value !== '') return value;
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    }
-    return undefined;
-  }
-
   #metaString(metadata: JsonRecord, key: string, alternatives: readonly string[]): string | undefined {
-    return this.#pick(metadata, key, alternatives);
-  }
-
-  #trial(metadata: JsonRecord, runId: string): number | undefined {
-    const raw = metadata['mimir.trial'];
-    if (raw === undefined) return undefined;
-    const trial = asNumber(raw);
-    if (trial === undefined || !Number.isInteger(trial) || trial < 0) {
-      this.#report('wrong-attribute-type', `mimir.trial is ${JSON.stringify(raw)}, not a whole number`, { runId });
-      return undefined;
-    }
-    return trial;
-  }
-
-  #claimed(metadata: JsonRecord, runId: string): ClaimedStatus {
-    const raw = this.#pick(metadata, 'mimir.run.claimed_status', this.#options.mapping.claimedStatus ?? []);
-    if (raw === undefined) return 'unknown';
-    if (CLAIMS.has(raw)) return raw as ClaimedStatus;
-    this.#report('wrong-attribute-type', `mimir.run.claimed_status is ${JSON.stringify(raw)}, not success, failure, escalated or unknown`, { runId });
-    return 'unknown';
+    return pickMetadata(metadata, key, alternatives);
   }
 
   #outcome(metadata: JsonRecord, runId: string): RunOutcome {
-    const raw = this.#pick(metadata, 'mimir.outcome', []);
+    const raw = pickMetadata(metadata, 'mimir.outcome', []);
     if (raw === undefined) return { status: 'unknown', source: 'none' };
     if (raw !== 'success' && raw !== 'failure' && raw !== 'unknown') {
       this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(raw)}, not success or failure`, { runId });
