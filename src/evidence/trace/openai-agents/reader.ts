@@ -326,7 +326,7 @@ class RunContext {
 
   buildRun(traceId: string, group: TraceGroup): Run {
     const metadata = group.trace?.metadata ?? {};
-    const runId = this.#metaString(metadata, 'mimir.run.id', []) ?? traceId;
+    const runId = pickMetadata(metadata, 'mimir.run.id', []) ?? traceId;
     let damaged = group.extraTraces > 0;
     if (group.trace === undefined) {
       this.#report('no-root', `spans of trace ${traceId} have no trace record; the run has no metadata`, { runId, ...firstLine(group.spans) });
@@ -409,9 +409,9 @@ class RunContext {
     const times = ordered.flatMap((s) => [s.startMs, s.endMs]).filter((t): t is number => t !== undefined);
     const startedAt = times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
     const endedAt = times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
-    const taskId = this.#metaString(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
+    const taskId = pickMetadata(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
     const trial = trialFromMetadata(metadata, runId, this.#report);
-    const resumedFrom = this.#metaString(metadata, 'mimir.resumed_from', []);
+    const resumedFrom = pickMetadata(metadata, 'mimir.resumed_from', []);
     const conversationId = group.trace?.groupId ?? undefined;
     const line = group.trace?.position.line ?? firstLine(group.spans).line;
     const toolDefinitions: ToolDefinition[] = [...toolNames].map((name) => ({ name }));
@@ -615,10 +615,6 @@ class RunContext {
 
   #clipMessages(messages: readonly Message[], span: SpanItem, runId: string): Message[] {
     return messages.map((m) => ({ role: m.role, content: this.#clip(m.content, span, runId, `${m.role} message`) }));
-  }
-
-  #metaString(metadata: JsonRecord, key: string, alternatives: readonly string[]): string | undefined {
-    return pickMetadata(metadata, key, alternatives);
   }
 
   #outcome(metadata: JsonRecord, runId: string): RunOutcome {
