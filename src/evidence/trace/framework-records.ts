@@ -89,3 +89,14 @@ export function claimedFromMetadata(metadata: JsonRecord, alternatives: readonly
   report('wrong-attribute-type', `mimir.run.claimed_status is ${JSON.stringify(raw)}, not success, failure, escalated or unknown`, { runId });
   return 'unknown';
 }
+
+/** JSON text (an object, array or string) becomes its value; any other text, or broken JSON, stays text. */
+export function parseJsonOrText(text: string): unknown {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[') && !trimmed.startsWith('"')) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -17,6 +17,7 @@ import {
   asString,
   claimedFromMetadata,
   isRecord,
+  parseJsonOrText,
   pickMetadata,
   takeCall,
   trialFromMetadata,
@@ -586,14 +587,7 @@ class RunBuilder {
 
   #parseClipped(text: string, record: RecordItem, runId: string, what: string): unknown {
     const clipped = this.#clip(text, record, runId, what);
-    if (clipped !== text) return clipped;
-    const trimmed = text.trimStart();
-    if (!trimmed.startsWith('{') && !trimmed.startsWith('[') && !trimmed.startsWith('"')) return text;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return text;
-    }
+    return clipped === text ? parseJsonOrText(text) : clipped;
   }
 
   #clip(text: string, record: RecordItem, runId: string, what: string): string {

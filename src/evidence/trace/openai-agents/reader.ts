@@ -18,6 +18,7 @@ import {
   asString,
   claimedFromMetadata,
   isRecord,
+  parseJsonOrText,
   pickMetadata,
   takeCall,
   trialFromMetadata,
@@ -596,14 +597,7 @@ class RunContext {
   /** JSON text becomes its value; other text stays text. Oversized text is cut and reported, and not parsed. */
   #parseClipped(text: string, span: SpanItem, runId: string, what: string): unknown {
     const clipped = this.#clip(text, span, runId, what);
-    if (clipped !== text) return clipped;
-    const trimmed = text.trimStart();
-    if (!trimmed.startsWith('{') && !trimmed.startsWith('[') && !trimmed.startsWith('"')) return text;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return text;
-    }
+    return clipped === text ? parseJsonOrText(text) : clipped;
   }
 
   #clip(text: string, span: SpanItem, runId: string, what: string): string {
