@@ -4,17 +4,17 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 /**
- * Layers import downward only: model ← analysis ← evidence ← checks ← scoring ← config ← audit ← report ← cli.
+ * Layers import downward only: model ← analysis ← evidence ← checks ← scoring ← config ← probe ← audit ← report ← cli.
  * (analysis: pure, streaming figures over the normalized model; evidence adapters feed it.)
  * `shared` (errors, hashing, YAML positions) sits below them all and imports none of them.
  * Each zone below forbids a layer from importing any layer above it.
  */
-const LAYERS = ['shared', 'model', 'analysis', 'evidence', 'checks', 'scoring', 'config', 'audit', 'report', 'cli'];
+const LAYERS = ['shared', 'model', 'analysis', 'evidence', 'checks', 'scoring', 'config', 'probe', 'audit', 'report', 'cli'];
 const layerZones = LAYERS.flatMap((layer, index) =>
   LAYERS.slice(index + 1).map((higher) => ({
     target: `./src/${layer}`,
     from: `./src/${higher}`,
-    message: `${layer} is below ${higher}: imports run one way (model ← analysis ← evidence ← checks ← scoring ← config ← audit ← report ← cli).`,
+    message: `${layer} is below ${higher}: imports run one way (model ← analysis ← evidence ← checks ← scoring ← config ← probe ← audit ← report ← cli).`,
   })),
 );
 

@@ -6,3 +6,4 @@ export * from './finding.js';
 export * from './policy.js';
 export * from './run.js';
 export * from './system.js';
+export * from './probe.js';

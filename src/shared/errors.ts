@@ -21,6 +21,9 @@ export type UserErrorCode =
   | 'invalid-config'
   | 'invalid-answers'
   | 'invalid-report'
+  | 'invalid-scenarios'
+  | 'invalid-ledger'
+  | 'probe-failed'
   | 'unknown-check'
   | 'not-interactive'
   | 'file-exists';

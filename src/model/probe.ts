@@ -1,0 +1,52 @@
+import type { ClaimedStatus } from './run.js';
+
+/** The built-in probe battery's families (one per failure mode), plus `custom` for user scenarios. */
+export const PROBE_FAMILIES = [
+  'persistent-failure',
+  'transient-failure',
+  'hang',
+  'malformed-output',
+  'prompt-injection',
+  'high-risk-approval',
+  'approval-denied',
+  'cascade',
+  'kill-resume',
+  'custom',
+] as const;
+export type ProbeFamily = (typeof PROBE_FAMILIES)[number];
+
+export const TRIAL_VERDICTS = ['pass', 'fail', 'inconclusive', 'error'] as const;
+/**
+ * `inconclusive`: the declared fault never fired (the agent never called the tool), so the trial
+ * says nothing about the behaviour under test; never counted as passed.
+ * `error`: infrastructure failure (the agent could not start, the upstream server died): excluded and counted.
+ */
+export type TrialVerdict = (typeof TRIAL_VERDICTS)[number];
+
+/** One expectation of a scenario as the verifier judged it. */
+export interface VerifierObservation {
+  /** The expectation's name, e.g. `claimIn`, `approvalBeforeHighRisk`. */
+  readonly expectation: string;
+  readonly ok: boolean;
+  /** What the verifier saw, in a sentence ("refund_order called at #4 with no approval before it"). */
+  readonly detail: string;
+  /** Ledger sequence numbers behind the observation. */
+  readonly ledgerSeqs?: readonly number[];
+}
+
+/** One trial of a probe scenario, as reports and checks see it. */
+export interface ProbeTrialSummary {
+  readonly runId: string;
+  readonly trial: number;
+  readonly verdict: TrialVerdict;
+  /** Whether the scenario's declared fault fired at least once. */
+  readonly faultFired: boolean;
+  /** What the agent claimed at the end. */
+  readonly claimedStatus: ClaimedStatus;
+  /** What the agent did, in a few sentences. */
+  readonly behaviour: readonly string[];
+  /** What the verifier saw, expectation by expectation. */
+  readonly observations: readonly VerifierObservation[];
+  /** Why the verdict is `error` or `inconclusive`. */
+  readonly reason?: string;
+}
