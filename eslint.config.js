@@ -47,6 +47,7 @@ export default tseslint.config(
     },
   },
   // Plain build scripts: no type information, and Node's globals are not declared to ESLint.
-  { files: ['eslint.config.js', 'scripts/**/*.mjs', 'bench/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['scripts/**/*.mjs', 'bench/**/*.mjs'], rules: { 'no-undef': 'off' } },
+  // Example agents, servers and fixture agents are plain Node scripts too.
+  { files: ['eslint.config.js', 'scripts/**/*.mjs', 'bench/**/*.mjs', 'examples/**/*.mjs', 'test/fixtures/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'examples/**/*.mjs', 'test/fixtures/**/*.mjs'], rules: { 'no-undef': 'off' } },
 );

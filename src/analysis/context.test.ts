@@ -273,3 +273,92 @@ describe('context analyzer: properties', () => {
     );
   });
 });
+
+describe('context analyzer: replayed histories', () => {
+  // Inputs that repeat the previous one (the same Message objects, as the readers share a replayed
+  // history) are worked out from where they differ; copies of the same messages are worked out
+  // whole. The figures must not tell the two apart.
+  const TEXTS = [
+    SYSTEM,
+    GOAL,
+    `${GOAL} (again)`,
+    'Refund order 4411',
+    ORDER,
+    `Tool result: ${ORDER}`,
+    ERROR,
+    `Retrying after: ${ERROR}`,
+    'Actually, refund only half.',
+    'I will look up the order first.',
+    '',
+  ];
+  const text = fc.constantFrom(...TEXTS);
+  const newMessage = fc.record({ role: fc.constantFrom('system', 'user', 'assistant', 'tool'), content: text }) as fc.Arbitrary<Message>;
+  type Command =
+    | { readonly kind: 'llm'; readonly keep: number; readonly add: readonly Message[]; readonly ok: boolean; readonly inputTokens: number | undefined }
+    | { readonly kind: 'tool'; readonly ok: boolean; readonly result: string };
+  const command: fc.Arbitrary<Command> = fc.oneof(
+    fc.record({
+      kind: fc.constant('llm' as const),
+      // How much of the current history the call keeps (1 and more: all of it, the usual case).
+      keep: fc.oneof(fc.constant(1), fc.constant(1), fc.constantFrom(0, 0.3, 0.5, 0.7), fc.double({ min: 0, max: 1, noNaN: true })),
+      add: fc.array(newMessage, { maxLength: 3 }),
+      ok: fc.boolean(),
+      inputTokens: fc.option(fc.nat(5000), { nil: undefined }),
+    }),
+    fc.record({ kind: fc.constant('tool' as const), ok: fc.boolean(), result: text }),
+  );
+
+  function build(commands: readonly Command[], copy: boolean): Run {
+    let history: Message[] = [];
+    const steps: Step[] = commands.map((c, index): Step => {
+      const base = { id: `step-${index}`, startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString() };
+      if (c.kind === 'tool') return { ...base, kind: 'tool', name: 'execute_tool t', toolName: 't', status: c.ok ? 'ok' : 'error', result: c.result };
+      history = [...history.slice(0, Math.floor(history.length * c.keep)), ...c.add];
+      const input = copy ? history.map((m) => ({ ...m })) : [...history];
+      return {
+        ...base,
+        kind: 'llm',
+        name: 'chat',
+        status: c.ok ? 'ok' : 'error',
+        ...(!c.ok && { error: { type: 'error', message: ERROR } }),
+        ...(input.length > 0 && { inputMessages: input }),
+        ...(c.inputTokens !== undefined && { inputTokens: c.inputTokens, contextWindow: 8000 }),
+      };
+    });
+    return run(steps, { id: 'run-replayed' });
+  }
+
+  it('sees a replayed error leave the history when the input is trimmed', () => {
+    const commands: Command[] = [
+      { kind: 'llm', keep: 1, add: [system(SYSTEM), user(GOAL)], ok: true, inputTokens: undefined },
+      { kind: 'tool', ok: false, result: ERROR },
+      { kind: 'llm', keep: 1, add: [toolMessage(ERROR)], ok: true, inputTokens: undefined },
+      { kind: 'tool', ok: true, result: ORDER },
+      { kind: 'llm', keep: 1, add: [toolMessage(ORDER)], ok: true, inputTokens: undefined },
+      // Trimmed to the system prompt and the goal: the error is gone.
+      { kind: 'llm', keep: 0.5, add: [assistant('I will look up the order first.')], ok: true, inputTokens: undefined },
+    ];
+    for (const copy of [false, true]) {
+      const result = analyze(build(commands, copy));
+      expect(result.errorEcho).toMatchObject({ runsWithErrors: 1, runsEchoing: 1, echoingCalls: 1 });
+    }
+  });
+
+  it('finds the goal in an earlier message of a trimmed input', () => {
+    const commands: Command[] = [
+      { kind: 'llm', keep: 1, add: [assistant(GOAL), user(GOAL)], ok: true, inputTokens: undefined },
+      // Keeps the assistant message that repeats the goal, drops the user's.
+      { kind: 'llm', keep: 0.5, add: [toolMessage(ORDER)], ok: true, inputTokens: undefined },
+    ];
+    for (const copy of [false, true]) expect(analyze(build(commands, copy)).goalRetention).toMatchObject({ successes: 1, trials: 1 });
+  });
+
+  it('gives the same figures for a shared history as for copies of it', () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 14 }), (commands) => {
+        expect(analyze(build(commands, false))).toEqual(analyze(build(commands, true)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

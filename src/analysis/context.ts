@@ -1,6 +1,6 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { Message, Run, Step } from '../model/index.js';
 import { formatPercent, wilsonRate } from './rate.js';
+import { countO200kTokens } from './token-count.js';
 import { addExample, addTopExample, increment, runRef, timeMs, toHistogram, wouldKeepTop } from './support.js';
 import type { Histogram, Rate, RunAnalyzer, RunRef } from './types.js';
 
@@ -106,12 +106,6 @@ export const CAPTURE_MESSAGE_CONTENT =
   "enable message content capture (OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true or the framework's equivalent) so llm spans carry their input messages (gen_ai.input.messages)";
 
 const CONTEXT_EXCEEDED = /context[ _-]?(length|window|limit)|maximum context|too many tokens|prompt is too long|input is too long|token limit/i;
-
-/**
- * Special-token text (`<|endoftext|>`) inside a message is content, not a control token: counting
- * must not throw on it. Hoisted so the tokenizer is not handed a fresh options object per call.
- */
-const PLAIN_TEXT: Parameters<typeof countTokens>[1] = { disallowedSpecial: new Set() };
 
 interface StepStats {
   calls: number;
@@ -322,6 +316,10 @@ interface PendingError {
   okToolAt?: number;
   /** A captured llm call came after the error was handled, so a replay could have been seen. */
   observed: boolean;
+  /** The captured call (counted from 1) whose input was last searched for the text; 0 for none. */
+  searchedCall: number;
+  /** Where in that input the text was found; -1 when it was not. */
+  foundAt: number;
 }
 
 /** One text of a run, measured once however many calls replay it. */
@@ -347,7 +345,7 @@ function analyzeRun(run: Run): RunFigures {
   };
   const tokensOf = (text: string): number => {
     const entry = facts(text);
-    entry.tokens ??= text === '' ? 0 : countTokens(text, PLAIN_TEXT);
+    entry.tokens ??= countO200kTokens(text);
     return entry.tokens;
   };
   const normalizedOf = (text: string): string => {
@@ -388,7 +386,21 @@ function analyzeRun(run: Run): RunFigures {
   let shrank = false;
   let firstSize: number | undefined;
   let maxSize: number | undefined;
-  const lastSizeByConversation = new Map<string, number>();
+  // Size of the last input per conversation: model, then system prompt (a Map per model keyed by the
+  // prompt itself, whose hash the string keeps, instead of a joined key built and hashed per call).
+  const lastSizeByConversation = new Map<string, Map<string, number>>();
+
+  // Each captured input usually repeats the previous one (the same Message objects: the readers
+  // share a replayed history) and appends to it. What was worked out for the shared prefix holds:
+  // token sums, relays (decided on first sight), the tool messages already counted, where the goal
+  // and each error text were found. Only the new tail is looked at, which makes a run's cost grow
+  // with its messages instead of with their square.
+  let previousInput: readonly Message[] = [];
+  /** Token sums over previousInput[0, i): all messages, and the agent's own. */
+  const totalBefore: number[] = [0];
+  const selfBefore: number[] = [0];
+  /** Where the goal was found in previousInput; -1 when it was not. */
+  let goalAt = -1;
 
   const steps = inRunOrder(run.steps);
   const llmTotal = steps.filter((s) => s.kind === 'llm').length;
@@ -413,30 +425,58 @@ function analyzeRun(run: Run): RunFigures {
         const messages = step.inputMessages ?? [];
         const hasContent = messages.length > 0;
 
+        let contentTokens = 0;
         if (hasContent) {
           callsWithContent++;
-          const composition = compose(messages, { tokensOf, normalizedOf, facts, toolResults: settledToolResults });
-          // All messages empty: content was captured, but there is nothing to share out.
-          if (composition.total > 0) shares.push({ index: llmIndex, share: composition.self / composition.total, stepId: step.id });
-
-          for (const relayed of composition.toolMessages) {
-            if (seenToolMessages.has(relayed)) continue;
-            seenToolMessages.add(relayed);
-            toolMessages.push({ tokens: tokensOf(relayed), stepId: step.id, index: llmIndex });
+          // The prefix this input shares with the previous one, message by message (by identity).
+          let shared = 0;
+          const sharedLimit = Math.min(messages.length, previousInput.length);
+          while (shared < sharedLimit && messages[shared] === previousInput[shared]) shared++;
+          totalBefore.length = shared + 1;
+          selfBefore.length = shared + 1;
+          let total = totalBefore[shared] as number;
+          let self = selfBefore[shared] as number;
+          const measure: Measure = { tokensOf, normalizedOf, facts, toolResults: settledToolResults };
+          for (let at = shared; at < messages.length; at++) {
+            const message = messages[at] as Message;
+            const tokens = tokensOf(message.content);
+            total += tokens;
+            if (isOwnMessage(message, measure)) {
+              self += tokens;
+              // Tool results entering the context, each distinct text once per run. Those of the
+              // shared prefix were counted when they first came.
+              if (message.role !== 'assistant' && !seenToolMessages.has(message.content)) {
+                seenToolMessages.add(message.content);
+                toolMessages.push({ tokens, stepId: step.id, index: llmIndex });
+              }
+            }
+            totalBefore.push(total);
+            selfBefore.push(self);
           }
+          contentTokens = total;
+          // All messages empty: content was captured, but there is nothing to share out.
+          if (total > 0) shares.push({ index: llmIndex, share: self / total, stepId: step.id });
 
           if (goalState.kind === 'none') {
-            const firstUser = messages.find((m) => m.role === 'user' && m.content.trim() !== '');
-            if (firstUser) {
-              goal = normalizedOf(firstUser.content);
+            const firstUser = messages.findIndex((m) => m.role === 'user' && m.content.trim() !== '');
+            if (firstUser !== -1) {
+              const wanted = normalizedOf((messages[firstUser] as Message).content);
+              goal = wanted;
               goalState = { kind: 'checked' };
+              // Where the next call's search can start from: the first message with the goal (at the
+              // latest its own message, which contains it).
+              goalAt = findFrom(messages, 0, (m) => containsAtWordBoundary(normalizedOf(m.content), wanted));
             } else {
               goalState = { kind: 'no-goal' };
             }
           } else if (goal !== undefined && goalState.kind === 'checked' && goalState.lostAt === undefined) {
             const wanted = goal;
-            if (!messages.some((m) => containsAtWordBoundary(normalizedOf(m.content), wanted))) {
-              goalState = { kind: 'checked', lostAt: { index: llmIndex, stepId: step.id } };
+            // goalAt is the first message of the previous input with the goal: if it is in the shared
+            // prefix, it is still there; if not, the shared prefix has no match, and only the rest needs
+            // looking at.
+            if (goalAt === -1 || goalAt >= shared) {
+              goalAt = findFrom(messages, shared, (m) => containsAtWordBoundary(normalizedOf(m.content), wanted));
+              if (goalAt === -1) goalState = { kind: 'checked', lostAt: { index: llmIndex, stepId: step.id } };
             }
           }
 
@@ -444,25 +484,40 @@ function analyzeRun(run: Run): RunFigures {
           for (const error of errors.values()) {
             if (!handledBefore(error, position)) continue;
             error.observed = true;
-            if (messages.some((m) => normalizedOf(m.content).includes(error.key))) {
+            // As for the goal: what the last search of the previous input found (or did not, up to
+            // where it stopped) holds for the prefix this input shares with it.
+            const known = error.searchedCall === callsWithContent - 1;
+            if (!known || error.foundAt === -1 || error.foundAt >= shared) {
+              error.foundAt = findFrom(messages, known ? shared : 0, (m) => normalizedOf(m.content).includes(error.key));
+            }
+            error.searchedCall = callsWithContent;
+            if (error.foundAt !== -1) {
               echoed = true;
               firstEcho ??= { stepId: step.id, errorStepId: error.errorStepId, text: error.key };
             }
           }
           if (echoed) echoCalls++;
+          previousInput = messages;
         }
 
-        const size = step.inputTokens ?? (hasContent ? estimateInputTokens(messages, tokensOf) : undefined);
+        // Without the provider's count, an estimate: chat formats add a few tokens per message.
+        const size = step.inputTokens ?? (hasContent ? contentTokens + TOKENS_PER_MESSAGE * (messages.length + 1) : undefined);
         if (size !== undefined) {
           firstSize ??= size;
           maxSize = Math.max(maxSize ?? size, size);
           // Calls of another agent (its own system prompt or model) are another conversation: a
           // sub-agent's small input is not the main agent trimming its context.
-          const conversation = `${step.model ?? ''}\u0000${messages.find((m) => m.role === 'system')?.content ?? ''}`;
-          const previous = lastSizeByConversation.get(conversation);
+          const model = step.model ?? '';
+          const system = messages.find((m) => m.role === 'system')?.content ?? '';
+          let byPrompt = lastSizeByConversation.get(model);
+          if (byPrompt === undefined) {
+            byPrompt = new Map();
+            lastSizeByConversation.set(model, byPrompt);
+          }
+          const previous = byPrompt.get(system);
           // A smaller input on the last call is often a fresh prompt for the final answer, not memory management.
           if (previous !== undefined && size < SHRINK_FACTOR * previous && llmIndex < llmTotal - 1) shrank = true;
-          lastSizeByConversation.set(conversation, size);
+          byPrompt.set(system, size);
 
           if (step.contextWindow !== undefined && step.contextWindow > 0) {
             const percent = percentUpUnbounded(size / step.contextWindow);
@@ -525,38 +580,28 @@ interface Measure {
 }
 
 /**
- * Splits one input into the agent's own material and the instructions. `assistant` and `tool`
- * messages are the agent's; `system` and `user` messages are instructions and goal, except a user
- * message that carries an earlier tool result: several frameworks relay tool results in the user
- * role, and counting those as the user's would hide exactly the bleed this measures. A later user
- * message that relays nothing (a clarification) stays the user's.
+ * Whether a message of an input is the agent's own material rather than instructions. `assistant`
+ * and `tool` messages are the agent's; `system` and `user` messages are instructions and goal,
+ * except a user message that carries an earlier tool result: several frameworks relay tool results
+ * in the user role, and counting those as the user's would hide exactly the bleed this measures. A
+ * later user message that relays nothing (a clarification) stays the user's.
  */
-function compose(messages: readonly Message[], measure: Measure): { self: number; total: number; toolMessages: string[] } {
-  let self = 0;
-  let total = 0;
-  const toolMessages: string[] = [];
-  for (const message of messages) {
-    const tokens = measure.tokensOf(message.content);
-    total += tokens;
-    switch (message.role) {
-      case 'assistant':
-        self += tokens;
-        break;
-      case 'tool':
-        self += tokens;
-        toolMessages.push(message.content);
-        break;
-      case 'user':
-        if (isRelay(message.content, measure)) {
-          self += tokens;
-          toolMessages.push(message.content);
-        }
-        break;
-      case 'system':
-        break;
-    }
+function isOwnMessage(message: Message, measure: Measure): boolean {
+  switch (message.role) {
+    case 'assistant':
+    case 'tool':
+      return true;
+    case 'user':
+      return isRelay(message.content, measure);
+    case 'system':
+      return false;
   }
-  return { self, total, toolMessages };
+}
+
+/** The index of the first message from `start` on that matches; -1 if none does. */
+function findFrom(messages: readonly Message[], start: number, matches: (message: Message) => boolean): number {
+  for (let at = start; at < messages.length; at++) if (matches(messages[at] as Message)) return at;
+  return -1;
 }
 
 function isRelay(content: string, measure: Measure): boolean {
@@ -586,7 +631,7 @@ function recordError(errors: Map<string, PendingError>, step: Step, position: nu
       delete existing.okLlmAt;
       delete existing.okToolAt;
     } else {
-      errors.set(key, { key, errorStepId: step.id, position, observed: false });
+      errors.set(key, { key, errorStepId: step.id, position, observed: false, searchedCall: 0, foundAt: -1 });
     }
   }
 }
@@ -597,29 +642,24 @@ function markSuccess(errors: Map<string, PendingError>, position: number, field:
   }
 }
 
-/** Chat formats add a few tokens per message; without the provider's count this is an estimate. */
-function estimateInputTokens(messages: readonly Message[], tokensOf: (text: string) => number): number {
-  let total = TOKENS_PER_MESSAGE;
-  for (const message of messages) total += tokensOf(message.content) + TOKENS_PER_MESSAGE;
-  return total;
-}
-
 /**
  * Steps in the order they happened: by start time when every step has one, else as recorded.
  * Mixing the two would make the order depend on the sort algorithm, so it is all or nothing.
  */
 export function inRunOrder(steps: readonly Step[]): readonly Step[] {
-  // Context and oversight both ask for every run's order: computed once per steps array. Keyed
-  // weakly by the run's own array, so an entry lives exactly as long as the run.
-  let ordered = RUN_ORDER.get(steps);
-  if (ordered === undefined) {
-    ordered = orderSteps(steps);
-    RUN_ORDER.set(steps, ordered);
+  // Several analyses ask for every run's order, one after the other for the same run: the last
+  // answer is kept for the next ask. Not a WeakMap keyed by the run: the young-generation collector
+  // treats a weak table's entries as live until a full collection, so every run (steps, messages and
+  // all) survived into the old generation, and collecting took a quarter of the time.
+  if (steps !== lastSteps) {
+    lastOrdered = orderSteps(steps);
+    lastSteps = steps;
   }
-  return ordered;
+  return lastOrdered;
 }
 
-const RUN_ORDER = new WeakMap<readonly Step[], readonly Step[]>();
+let lastSteps: readonly Step[] | undefined;
+let lastOrdered: readonly Step[] = [];
 
 function orderSteps(steps: readonly Step[]): readonly Step[] {
   const times = steps.map((step) => timeMs(step.startedAt));

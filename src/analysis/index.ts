@@ -1,16 +1,20 @@
 import type { Run } from '../model/index.js';
+import { createAssemblyAnalyzer } from './assembly.js';
 import { createBudgetAnalyzer } from './budgets.js';
 import { createCascadeAnalyzer } from './cascades.js';
 import { createCheckpointAnalyzer } from './checkpoints.js';
 import { createCompoundingAnalyzer } from './compounding.js';
 import { createContextAnalyzer } from './context.js';
 import { createContractAnalyzer } from './contracts.js';
+import { createIsolationAnalyzer } from './isolation.js';
 import { createLoopAnalyzer } from './loops.js';
+import { createMemoryAnalyzer } from './memory.js';
 import { createOutcomeAnalyzer } from './outcomes.js';
 import { createOversightAnalyzer } from './oversight.js';
 import { createPassKAnalyzer } from './pass-k.js';
 import { createReliabilityAnalyzer } from './reliability.js';
 import { createRetryAnalyzer } from './retries.js';
+import { createStateWriteAnalyzer } from './state-writes.js';
 import type { RunAnalyzer, TraceAnalyses } from './types.js';
 
 export * from './types.js';
@@ -30,6 +34,10 @@ export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {
     oversight: createOversightAnalyzer(),
     checkpoints: createCheckpointAnalyzer(),
     contracts: createContractAnalyzer(),
+    stateWrites: createStateWriteAnalyzer(),
+    assembly: createAssemblyAnalyzer(),
+    memory: createMemoryAnalyzer(),
+    isolation: createIsolationAnalyzer(),
   };
   let runs = 0;
   let steps = 0;
@@ -55,6 +63,10 @@ export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {
         oversight: analyzers.oversight.finish(),
         checkpoints: analyzers.checkpoints.finish(),
         contracts: analyzers.contracts.finish(),
+        stateWrites: analyzers.stateWrites.finish(),
+        assembly: analyzers.assembly.finish(),
+        memory: analyzers.memory.finish(),
+        isolation: analyzers.isolation.finish(),
       };
     },
   };

@@ -11,6 +11,10 @@ import type { ContextAnalysis } from './context.js';
 import type { OversightAnalysis } from './oversight.js';
 import type { CheckpointAnalysis } from './checkpoints.js';
 import type { ContractAnalysis } from './contracts.js';
+import type { StateWriteAnalysis } from './state-writes.js';
+import type { AssemblyAnalysis } from './assembly.js';
+import type { MemoryAnalysis } from './memory.js';
+import type { IsolationAnalysis } from './isolation.js';
 
 export type { ReliabilityAnalysis } from './reliability.js';
 export type { OutcomeAnalysis } from './outcomes.js';
@@ -24,6 +28,10 @@ export type { ContextAnalysis } from './context.js';
 export type { OversightAnalysis } from './oversight.js';
 export type { CheckpointAnalysis } from './checkpoints.js';
 export type { ContractAnalysis } from './contracts.js';
+export type { StateWriteAnalysis } from './state-writes.js';
+export type { AssemblyAnalysis } from './assembly.js';
+export type { MemoryAnalysis } from './memory.js';
+export type { IsolationAnalysis, LeakExample } from './isolation.js';
 
 /**
  * Measured analyses of trace evidence. Each is computed by a streaming analyzer that sees one
@@ -75,4 +83,8 @@ export interface TraceAnalyses {
   readonly oversight: OversightAnalysis;
   readonly checkpoints: CheckpointAnalysis;
   readonly contracts: ContractAnalysis;
+  readonly stateWrites: StateWriteAnalysis;
+  readonly assembly: AssemblyAnalysis;
+  readonly memory: MemoryAnalysis;
+  readonly isolation: IsolationAnalysis;
 }

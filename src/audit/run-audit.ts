@@ -1,5 +1,8 @@
-import { DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type SystemDescription } from '../model/index.js';
-import type { EvidenceBundle, TraceEvidence } from '../evidence/types.js';
+import { DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type ProbeSummary, type SystemDescription } from '../model/index.js';
+import type { EvidenceBundle, ProbeEvidence, TraceEvidence } from '../evidence/types.js';
+import { PROBE_RESULTS_FILE, runProbes, type ProbeResultsFile, type RunProbesOptions } from '../probe/run-probes.js';
+import { readProbeResultsFile } from '../probe/results-file.js';
+import { UserError } from '../shared/errors.js';
 import { readAnswersFile } from '../evidence/attestation/answers-file.js';
 import { loadTraces, type LoadTracesOptions } from '../evidence/load-traces.js';
 import type { AnyCheck } from '../checks/define-check.js';
@@ -7,7 +10,8 @@ import { evaluateCheck } from '../checks/evaluate-check.js';
 import { catalogueDigest } from '../checks/catalogue.js';
 import { CATALOGUE_VERSION, CHECKS } from '../checks/registry.js';
 import { scoreFindings } from '../scoring/index.js';
-import { basename } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { defaultTraceReadOptions, loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { configSchema } from '../config/schema.js';
 import { fileExists } from '../shared/read-user-file.js';
@@ -24,6 +28,8 @@ export interface AuditInput {
   readonly configHash: string;
   /** Defaults to the built-in catalogue; custom checks are appended by the caller. */
   readonly checks?: readonly AnyCheck[];
+  /** Where the probe evidence came from, for the report. */
+  readonly probeSummary?: ProbeSummary;
 }
 
 /**
@@ -70,6 +76,7 @@ export function auditSystem(input: AuditInput): Audit {
         problems: input.evidence.traces.problems,
       },
     }),
+    ...(input.probeSummary && { probes: input.probeSummary }),
   };
 }
 
@@ -87,12 +94,22 @@ export interface RunAuditOptions {
   readonly checks?: readonly AnyCheck[];
   /** Called while trace sources are read (they can be large). */
   readonly onTraceProgress?: LoadTracesOptions['onProgress'];
+  /**
+   * Run the probes in mimir.yaml now. Without it, the results of the last `mimir probe` are used
+   * when they were made with this same mimir.yaml.
+   */
+  readonly probe?: boolean;
+  readonly onProbeProgress?: RunProbesOptions['onProgress'];
 }
 
 export interface AuditWithEvidence {
   readonly audit: Audit;
   /** The measured trace figures behind the audit, for reports that show them. */
   readonly traceEvidence?: TraceEvidence;
+  /** The probe results behind the audit, for reports that show them. */
+  readonly probeEvidence?: ProbeEvidence;
+  /** Things the user should know that are not findings (e.g. probe results ignored as stale). */
+  readonly warnings: readonly string[];
 }
 
 /** The main job as a library call: reads mimir.yaml and its evidence, returns the audit. */
@@ -125,16 +142,79 @@ export async function runAuditWithEvidence(options: RunAuditOptions): Promise<Au
     traces = loadedTraces.evidence;
     sources.push(...loadedTraces.sources);
   }
+  const warnings: string[] = [];
+  const probes = await probeEvidence(loaded, options, warnings);
+  if (probes) sources.push(...probes.sources);
   const audit = auditSystem({
     system: loaded.system,
     policy: loaded.policy,
-    evidence: { ...(attestations && { attestations }), ...(traces && { traces }), sources },
+    evidence: { ...(attestations && { attestations }), ...(traces && { traces }), ...(probes && { probes: probes.evidence }), sources },
     now: options.now ?? new Date(),
     configPath: loaded.path,
     configHash: loaded.hash,
     checks,
+    ...(probes && { probeSummary: probes.summary }),
   });
-  return { audit, ...(traces && { traceEvidence: traces }) };
+  return { audit, ...(traces && { traceEvidence: traces }), ...(probes && { probeEvidence: probes.evidence }), warnings };
+}
+
+interface LoadedProbes {
+  readonly evidence: ProbeEvidence;
+  readonly summary: ProbeSummary;
+  readonly sources: readonly EvidenceSource[];
+}
+
+/** Probe evidence: run now (`probe: true`), or the last results made with this same mimir.yaml. */
+async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, warnings: string[]): Promise<LoadedProbes | undefined> {
+  if (!loaded.probes) {
+    if (options.probe === true) {
+      throw new UserError('usage', `${loaded.path} has no probes section, so there is nothing to run`, {
+        hint: 'Describe how to start the agent and its MCP servers under `probes:` (see the README), or drop --probe.',
+      });
+    }
+    return undefined;
+  }
+  let results: ProbeResultsFile;
+  let resultsPath: string;
+  let source: ProbeSummary['source'];
+  if (options.probe === true) {
+    const output = await runProbes({
+      probes: loaded.probes,
+      system: loaded.system,
+      configHash: loaded.hash,
+      ...(options.onProbeProgress && { onProgress: options.onProbeProgress }),
+    });
+    results = output.results;
+    resultsPath = output.resultsPath;
+    source = 'run';
+  } else {
+    resultsPath = join(loaded.probes.out, PROBE_RESULTS_FILE);
+    if (!(await fileExists(resultsPath))) return undefined;
+    results = await readProbeResultsFile(resultsPath);
+    source = 'file';
+    if (results.configHash !== loaded.hash) {
+      warnings.push(`probe results in ${resultsPath} were made with a different mimir.yaml; ignored — run \`mimir audit --probe\` or \`mimir probe\` again`);
+      return undefined;
+    }
+  }
+  const trials = results.evidence.scenarios.flatMap((s) => s.trials);
+  const summary: ProbeSummary = {
+    source,
+    resultsPath,
+    ...(results.evidence.ledgerPath !== undefined && { ledgerPath: results.evidence.ledgerPath }),
+    generatedAt: results.generatedAt,
+    scenarios: results.evidence.scenarios.length,
+    trials: trials.length,
+    passed: trials.filter((t) => t.verdict === 'pass').length,
+    failed: trials.filter((t) => t.verdict === 'fail').length,
+    inconclusive: trials.filter((t) => t.verdict === 'inconclusive').length,
+    errored: trials.filter((t) => t.verdict === 'error').length,
+    skipped: results.skipped,
+  };
+  const sources: EvidenceSource[] = [{ kind: 'probe', path: resultsPath, sha256: sha256(await readFile(resultsPath)) }];
+  const { ledgerPath } = results.evidence;
+  if (ledgerPath !== undefined && (await fileExists(ledgerPath))) sources.push({ kind: 'probe', path: ledgerPath, sha256: sha256(await readFile(ledgerPath)) });
+  return { evidence: results.evidence, summary, sources };
 }
 
 function unconfigured(traces: readonly string[]): LoadedConfig {

@@ -10,8 +10,10 @@ import { initCommand } from './commands/init.js';
 import { walkCommand } from './commands/walk.js';
 import { EXIT_USER_ERROR, handleError } from './handle-error.js';
 import { processIo, type CliIo } from './io.js';
-import { collectFormats, collectTraceFormats, parseScore } from './options.js';
+import { collectFormats, collectProbeFormats, collectTraceFormats, parseScore } from './options.js';
 import { tracesCommand } from './commands/traces.js';
+import { probeCommand, type ProbeReportFormat } from './commands/probe.js';
+import { ledgerVerifyCommand } from './commands/ledger.js';
 import type { TraceReportFormat } from '../report/traces/index.js';
 import { inquirerPrompter, isPromptAbort, type Prompter } from './prompter.js';
 
@@ -70,7 +72,8 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('-o, --out <dir>', 'write every report format into this directory')
     .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['red', 'yellow', 'none']).default('red'))
     .option('--min-score <n>', 'exit 1 when the overall score is below n (0–100)', parseScore)
-    .action(async (opts: { config: string; answers?: string; traces?: string[]; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number }) => {
+    .option('-p, --probe', 'run the probes in mimir.yaml now (otherwise the last `mimir probe` results are used)', false)
+    .action(async (opts: { config: string; answers?: string; traces?: string[]; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean }) => {
       setExitCode(
         await auditCommand(
           {
@@ -78,6 +81,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
             traces: opts.traces ?? [],
             format: opts.format ?? ['terminal'],
             failOn: opts.failOn,
+            probe: opts.probe,
             ...(opts.answers !== undefined && { answers: opts.answers }),
             ...(opts.out !== undefined && { out: opts.out }),
             ...(opts.minScore !== undefined && { minScore: opts.minScore }),
@@ -111,6 +115,29 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
           io,
         ),
       );
+    });
+
+  program
+    .command('probe')
+    .description('run the agent under injected faults through the MCP proxy and verify the world (the probe battery)')
+    .option('-c, --config <path>', 'the system description, with a probes section', 'mimir.yaml')
+    .addOption(
+      new Option('-f, --format <formats>', 'terminal, json or html; comma-separated or repeated').default(undefined, 'terminal').argParser(collectProbeFormats),
+    )
+    .option('-o, --out <dir>', 'write json/html there')
+    .action(async (opts: { config: string; format?: ProbeReportFormat[]; out?: string }) => {
+      setExitCode(await probeCommand({ config: opts.config, format: opts.format ?? ['terminal'], ...(opts.out !== undefined && { out: opts.out }) }, io));
+    });
+
+  program
+    .command('ledger')
+    .description('work with a probe ledger')
+    .command('verify')
+    .description('check that a ledger\'s hash chain is intact: exit 1 if any entry was edited, deleted or reordered')
+    .argument('<ledger.jsonl>')
+    .addOption(new Option('-f, --format <format>', 'terminal or json').choices(['terminal', 'json']).default('terminal'))
+    .action(async (path: string, opts: { format: 'terminal' | 'json' }) => {
+      setExitCode(await ledgerVerifyCommand(path, opts, io));
     });
 
   program

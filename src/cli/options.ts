@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { REPORT_FORMATS, type ReportFormat } from '../report/types.js';
 import { TRACE_REPORT_FORMATS, type TraceReportFormat } from '../report/traces/index.js';
+import { PROBE_REPORT_FORMATS, type ProbeReportFormat } from './commands/probe.js';
 
 /** `--format terminal,html` and `--format html --format json` both work; unknown names are refused. */
 function formatCollector<F extends string>(allowed: readonly F[]) {
@@ -18,6 +19,7 @@ function formatCollector<F extends string>(allowed: readonly F[]) {
 
 export const collectFormats = formatCollector<ReportFormat>(REPORT_FORMATS);
 export const collectTraceFormats = formatCollector<TraceReportFormat>(TRACE_REPORT_FORMATS);
+export const collectProbeFormats = formatCollector<ProbeReportFormat>(PROBE_REPORT_FORMATS);
 
 export function parseScore(value: string): number {
   const score = Number(value);

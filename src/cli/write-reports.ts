@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Audit } from '../model/index.js';
-import type { TraceEvidence } from '../evidence/types.js';
+import type { ProbeEvidence, TraceEvidence } from '../evidence/types.js';
 import { REPORTERS } from '../report/index.js';
 import type { ReportFormat } from '../report/types.js';
 import { UserError } from '../shared/errors.js';
@@ -16,10 +16,10 @@ export async function emitReports(
   formats: readonly ReportFormat[],
   outDir: string | undefined,
   io: CliIo,
-  traces?: TraceEvidence,
+  measured: { readonly traces?: TraceEvidence; readonly probes?: ProbeEvidence } = {},
 ): Promise<void> {
-  // The HTML report shows the measured trace figures when the audit read traces.
-  const withTraces = traces === undefined ? {} : { traces };
+  // Reports show the measured trace figures and probe results behind the audit, when there are any.
+  const withTraces = measured;
   const fileFormats = formats.filter((f) => f !== 'terminal');
   if (outDir === undefined && fileFormats.length > 0 && formats.length > 1) {
     throw new UserError('usage', `--format ${formats.join(',')} writes several reports; say where with --out DIR`, {

@@ -14,7 +14,7 @@ describe('mimir.yaml', () => {
     expect(loaded.system.name).toBe('back-office assistant');
     expect(loaded.system.tools).toContainEqual({ pattern: 'send_*', risk: 'outbound-message' });
     expect(loaded.policy.disabled).toEqual([{ checkId: 'loops-are-detected', justification: expect.stringContaining('PLAT-212') as string }]);
-    expect(loaded.policy.checkOptions['retries-are-bounded']).toEqual({ maxRetries: 3, requireBackoff: true });
+    expect(loaded.policy.checkOptions['retries-are-bounded']).toEqual({ maxRetries: 3, requireBackoff: true, minPassRate: 1 });
     expect(loaded.answersPath).toBe(join(import.meta.dirname, '..', '..', 'examples', 'back-office-attested', 'mimir-answers.yaml'));
     expect(loaded.hash).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -20,6 +20,26 @@ export interface LoadedConfig {
   readonly answersPath?: string;
   /** Trace sources and reading options, paths resolved against the config's directory. */
   readonly traces?: TraceSourcesConfig;
+  /** How to run probes, paths resolved against the config's directory. */
+  readonly probes?: ProbesConfig;
+}
+
+type ProbesSection = NonNullable<MimirConfig['probes']>;
+
+/** The probes section with every path resolved against the config's directory. */
+export interface ProbesConfig extends Omit<ProbesSection, 'agent' | 'servers' | 'scenarios' | 'out'> {
+  readonly agent:
+    | { readonly kind: 'command'; readonly command: readonly string[]; readonly cwd: string; readonly env: Readonly<Record<string, string>>; readonly timeoutMs: number }
+    | { readonly kind: 'http'; readonly url: string; readonly timeoutMs: number };
+  readonly servers: readonly {
+    readonly name: string;
+    readonly command?: readonly string[];
+    readonly cwd?: string;
+    readonly env?: Readonly<Record<string, string>>;
+    readonly url?: string;
+  }[];
+  readonly scenarios?: string;
+  readonly out: string;
 }
 
 export interface TraceSourcesConfig {
@@ -70,6 +90,7 @@ export function parseConfig(text: string, path: string): LoadedConfig {
     policy,
     ...(config.evidence.answers !== undefined && { answersPath: relativeTo(dirname(path), config.evidence.answers) }),
     ...(config.evidence.traces !== undefined && { traces: traceSourcesConfig(config.evidence.traces, system, dirname(path)) }),
+    ...(config.probes !== undefined && { probes: probesConfig(config.probes, dirname(path)) }),
   };
 }
 
@@ -90,6 +111,25 @@ function traceSourcesConfig(traces: NonNullable<MimirConfig['evidence']['traces'
       contextWindows: traces.contextWindows,
       maxAttributeBytes: traces.maxAttributeBytes,
     },
+  };
+}
+
+function probesConfig(probes: ProbesSection, dir: string): ProbesConfig {
+  const { agent, servers, scenarios, out, ...rest } = probes;
+  return {
+    ...rest,
+    agent:
+      agent.command !== undefined
+        ? { kind: 'command', command: agent.command, cwd: relativeTo(dir, agent.cwd ?? '.'), env: agent.env ?? {}, timeoutMs: agent.timeoutMs }
+        : { kind: 'http', url: agent.url ?? '', timeoutMs: agent.timeoutMs },
+    servers: servers.map((server) => ({
+      name: server.name,
+      ...(server.command !== undefined && { command: server.command, cwd: relativeTo(dir, server.cwd ?? '.') }),
+      ...(server.env !== undefined && { env: server.env }),
+      ...(server.url !== undefined && { url: server.url }),
+    })),
+    ...(scenarios !== undefined && { scenarios: relativeTo(dir, scenarios) }),
+    out: relativeTo(dir, out),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RISK_CLASSES } from '../model/index.js';
+import { PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
 import { CHECKS } from '../checks/registry.js';
 import { DEFAULT_POLICY, DEFAULT_THRESHOLDS } from '../model/index.js';
 
@@ -72,6 +72,74 @@ const tracesSchema = z
   })
   .describe('Trace evidence: the agent\'s own recorded runs.');
 
+const argv = z.array(z.string().min(1)).min(1);
+const environment = z.record(z.string(), z.string());
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** An MCP server the agent's tools come from: a command mimir starts (stdio) or a URL (Streamable HTTP). */
+const upstreamSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('A name for the server, used in the ledger and the report.'),
+    command: argv.optional().describe('Start the server over stdio: the executable and its arguments.'),
+    cwd: z.string().optional().describe('Working directory for `command`, relative to this file.'),
+    env: environment.optional().describe('Extra environment for `command`.'),
+    url: httpUrl.optional().describe('Reach an already running server over Streamable HTTP instead.'),
+  })
+  .refine((server) => (server.command === undefined) !== (server.url === undefined), { message: 'give exactly one of `command` or `url`' });
+
+/** How mimir starts the agent under test (the agent contract in the README). */
+const agentSchema = z
+  .strictObject({
+    command: argv
+      .optional()
+      .describe('Start the agent as a command (in its own process group). `{task}` in an argument is replaced by the task JSON.'),
+    cwd: z.string().optional().describe('Working directory for `command`, relative to this file.'),
+    env: environment.optional().describe('Extra environment for the agent.'),
+    url: httpUrl.optional().describe('Or call an agent over HTTP: mimir POSTs the task as JSON, the response is its final report.'),
+    timeoutMs: z.number().int().min(100).default(60_000).describe('Hard time limit per run; the whole process group is killed when it passes.'),
+  })
+  .refine((agent) => (agent.command === undefined) !== (agent.url === undefined), { message: 'give exactly one of `command` or `url`' });
+
+const probeTaskSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes')
+    .describe('Names the task in scenario ids and the report.'),
+  task: z.unknown().describe('What the agent is asked to do; passed as MIMIR_TASK (JSON) and on stdin.'),
+  uses: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('The tools this task needs. When absent, mimir finds out with one fault-free run first.'),
+});
+
+/** Probes: run the real agent under injected faults through mimir's MCP proxy. */
+const probesSchema = z
+  .strictObject({
+    agent: agentSchema,
+    servers: z.array(upstreamSchema).min(1).describe("The MCP servers the agent's tools come from; the proxy forwards to them."),
+    tasks: z.array(probeTaskSchema).min(1).describe('Realistic tasks the built-in battery runs under faults.'),
+    trials: z.number().int().min(1).max(100).default(3).describe('Trials per scenario; pass^k and intervals are computed over them.'),
+    concurrency: z.number().int().min(1).max(64).default(2).describe('Trials run at once.'),
+    seed: z.number().int().default(1).describe('Seeds the fault plan, so a probe run can be reproduced.'),
+    retryCap: z.number().int().min(0).default(3).describe('Retries of one failing call the agent may make before it must give up.'),
+    battery: z
+      .union([z.boolean(), z.array(z.enum(PROBE_FAMILIES.filter((f) => f !== 'custom')))])
+      .default(true)
+      .describe('Run the built-in battery (true), none of it (false), or only these families.'),
+    scenarios: z.string().min(1).optional().describe('A scenarios file of your own (YAML), relative to this file.'),
+    allowSideEffects: z
+      .boolean()
+      .default(false)
+      .describe('Forward calls of high-risk tools to the real servers. Off: they are simulated and recorded, never sent.'),
+    approvalTool: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The agent's own approval tool, answered by mimir. Absent: mimir adds `request_approval` to the tool list."),
+    out: z.string().min(1).default('.mimir/probes').describe('Where the ledger and the probe results are written, relative to this file.'),
+  })
+  .describe('Probes: run the real agent under injected faults and verify the world.');
+
 /** Per-check options: one optional key per check, with that check's own options schema. */
 const checkOptionsSchema = z
   .strictObject(Object.fromEntries(CHECKS.map((check) => [check.id, check.options.optional().describe(check.title)])))
@@ -88,6 +156,7 @@ export const configSchema = z.strictObject({
     })
     .describe('The system under audit.'),
   tools: z.array(toolSchema).default([]).describe('The tools the agent can call, with their risk class.'),
+  probes: probesSchema.optional(),
   evidence: z
     .strictObject({
       answers: z.string().min(1).optional().describe('Path of the answers file (attestations), relative to this file.'),

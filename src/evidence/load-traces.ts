@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import type { EvidenceSource, Run, RunOutcome } from '../model/index.js';
 import { createTraceAnalyzer } from '../analysis/index.js';
 import { UserError } from '../shared/errors.js';
@@ -37,6 +38,17 @@ export interface LoadedTraces {
  */
 export async function loadTraces(options: LoadTracesOptions): Promise<LoadedTraces> {
   const files = await expandSources(options.sources);
+  const digestPaths = [...files, ...(options.labels === undefined ? [] : [options.labels])];
+  // The digests are worked out while the files are read (on another thread for a large corpus).
+  const digests = await startDigests(digestPaths);
+  try {
+    return await readAll(options, files, digests.results);
+  } finally {
+    digests.stop();
+  }
+}
+
+async function readAll(options: LoadTracesOptions, files: readonly string[], digests: () => Promise<string[]>): Promise<LoadedTraces> {
   const problems = createProblemCollector();
   const labels = options.labels === undefined ? undefined : await readLabelsFile(options.labels, problems.sink);
   const usedLabels = new Set<string>();
@@ -65,7 +77,8 @@ export async function loadTraces(options: LoadTracesOptions): Promise<LoadedTrac
   }
 
   const summary = problems.summary();
-  const digests = await Promise.all([...files, ...(options.labels === undefined ? [] : [options.labels])].map(async (path) => ({ kind: 'trace' as const, path, sha256: await fileSha256(path) })));
+  const sha256 = await digests();
+  const paths = [...files, ...(options.labels === undefined ? [] : [options.labels])];
   return {
     evidence: {
       runCount,
@@ -75,7 +88,7 @@ export async function loadTraces(options: LoadTracesOptions): Promise<LoadedTrac
       problems: summary,
       partial: summary.total > 0,
     },
-    sources: digests,
+    sources: paths.map((path, index) => ({ kind: 'trace' as const, path, sha256: sha256[index] as string })),
   };
 }
 
@@ -123,6 +136,84 @@ async function expandSources(sources: readonly string[]): Promise<string[]> {
     }
   }
   return files;
+}
+
+/** Corpora at least this large are digested on a worker thread, alongside the reading. */
+export const PARALLEL_DIGEST_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The worker: digests each file in turn and posts `{ index, sha256 }`, or `{ index }` when it cannot
+ * (the main thread then digests that file itself, so a failure surfaces exactly as it always did).
+ * Source text run with `eval`, so it needs no file of its own next to the compiled code.
+ */
+const DIGEST_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { createReadStream } = require('node:fs');
+(async () => {
+  for (const [index, path] of workerData.entries()) {
+    try {
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk);
+      parentPort.postMessage({ index, sha256: hash.digest('hex') });
+    } catch {
+      parentPort.postMessage({ index });
+    }
+  }
+})();
+`;
+
+export interface DigestJob {
+  /** The files' sha256 digests in order, once they are all known; rejects as reading a file would. */
+  readonly results: () => Promise<string[]>;
+  /** Ends the worker if it is still running (the load failed or finished early). */
+  readonly stop: () => void;
+}
+
+/**
+ * Starts digesting the files. Hashing a large corpus is a second pass over every byte, as long as a
+ * sizeable share of the reading itself: on a worker thread it runs beside the readers instead of
+ * after them. Small inputs are digested on this thread when asked (a worker costs more to start).
+ */
+export async function startDigests(paths: readonly string[], parallelFromBytes = PARALLEL_DIGEST_BYTES): Promise<DigestJob> {
+  const onThisThread: DigestJob = { results: () => Promise.all(paths.map(fileSha256)), stop: () => {} };
+  let bytes = 0;
+  for (const path of paths) bytes += await stat(path).then((info) => info.size, () => 0);
+  if (paths.length === 0 || bytes < parallelFromBytes) return onThisThread;
+
+  let worker: Worker;
+  try {
+    worker = new Worker(DIGEST_WORKER, { eval: true, workerData: paths });
+  } catch {
+    return onThisThread;
+  }
+  // Not keeping the process alive while the readers run: only while its results are awaited.
+  worker.unref();
+  const found: (string | undefined)[] = new Array<string | undefined>(paths.length).fill(undefined);
+  let running = true;
+  const finished = new Promise<void>((resolve) => {
+    worker.on('message', (message: { index: number; sha256?: string }) => {
+      if (message.sha256 !== undefined) found[message.index] = message.sha256;
+    });
+    // Whatever came back stands; the rest is digested here.
+    worker.on('error', () => {
+      resolve();
+    });
+    worker.on('exit', () => {
+      running = false;
+      resolve();
+    });
+  });
+  return {
+    results: async () => {
+      worker.ref();
+      await finished;
+      return Promise.all(paths.map(async (path, index) => found[index] ?? (await fileSha256(path))));
+    },
+    stop: () => {
+      if (running) void worker.terminate();
+    },
+  };
 }
 
 async function fileSha256(path: string): Promise<string> {

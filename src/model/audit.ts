@@ -2,6 +2,7 @@ import type { Area } from './area.js';
 import type { EvidenceSource, TraceSummary } from './evidence.js';
 import type { Finding, Outcome } from './finding.js';
 import type { Policy } from './policy.js';
+import type { ProbeSummary } from './probe.js';
 
 export const VERDICTS = ['green', 'yellow', 'red'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -68,4 +69,6 @@ export interface Audit {
   readonly score: Score;
   /** Present when the audit read traces: how many runs and spans, and what was wrong with them. */
   readonly traces?: TraceSummary;
+  /** Present when the audit used probe results. */
+  readonly probes?: ProbeSummary;
 }

@@ -50,3 +50,20 @@ export interface ProbeTrialSummary {
   /** Why the verdict is `error` or `inconclusive`. */
   readonly reason?: string;
 }
+
+/** What an audit says about its probe evidence: where it came from and how the trials went. */
+export interface ProbeSummary {
+  /** `run`: probes ran as part of this audit; `file`: results of an earlier `mimir probe` were read. */
+  readonly source: 'run' | 'file';
+  readonly resultsPath: string;
+  readonly ledgerPath?: string;
+  readonly generatedAt: string;
+  readonly scenarios: number;
+  readonly trials: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly inconclusive: number;
+  readonly errored: number;
+  /** Families the built-in battery could not generate, and why. */
+  readonly skipped: readonly { readonly family: ProbeFamily; readonly reason: string }[];
+}

@@ -5,7 +5,8 @@ import type { RiskClass } from './system.js';
  * Unknown stays unknown: a field an adapter could not fill is absent, never guessed.
  */
 
-export type ClaimedStatus = 'success' | 'failure' | 'escalated' | 'unknown';
+export const CLAIMED_STATUSES = ['success', 'failure', 'escalated', 'unknown'] as const;
+export type ClaimedStatus = (typeof CLAIMED_STATUSES)[number];
 export type VerifiedOutcome = 'success' | 'failure' | 'unknown';
 
 export interface RunOutcome {
@@ -105,6 +106,10 @@ export interface ToolStep extends StepBase {
   readonly arguments?: unknown;
   readonly result?: unknown;
   readonly risk?: RiskClass;
+  /** Set when the call reads or changes long-term memory and the trace says so (`mimir.memory.*`). */
+  readonly memory?: MemoryAccess;
+  /** Set when the call writes shared state and the trace names the key (`mimir.state.*`). */
+  readonly stateWrite?: StateWrite;
 }
 
 export type ApprovalDecision = 'approved' | 'denied' | 'modified' | 'timeout';
@@ -119,6 +124,42 @@ export interface ApprovalStep extends StepBase {
 
 export interface OtherStep extends StepBase {
   readonly kind: 'checkpoint' | 'review' | 'handoff' | 'guardrail' | 'memory' | 'other';
+  /** What a `memory` step (or any step the trace marks) did to long-term memory (`mimir.memory.*`). */
+  readonly memory?: MemoryAccess;
+  /** A write to shared state the trace names the key of (`mimir.state.*`). */
+  readonly stateWrite?: StateWrite;
+}
+
+export type MemoryOperation = 'read' | 'write' | 'delete';
+
+/**
+ * One access to long-term memory (a store that outlives the run), as the trace records it. Every
+ * field but the operation is optional: a missing scope is recorded as missing, never guessed.
+ */
+export interface MemoryAccess {
+  readonly operation: MemoryOperation;
+  /** The user, tenant or task the entry belongs to, or the filter a read applied. */
+  readonly scope?: string;
+  /** The entry written, read or deleted (its id or key). */
+  readonly key?: string;
+  /** The content written, or what a read returned. */
+  readonly content?: string;
+}
+
+/**
+ * One write to shared state (the agent's state object, a blackboard, a record the agent edits),
+ * with what makes it explicit: the version it was based on, the version it produced, or the merge
+ * that combines it with concurrent writes.
+ */
+export interface StateWrite {
+  /** Which key, field or record the write changes. */
+  readonly key: string;
+  /** The version of the key the write read and was based on (compare-and-set). */
+  readonly baseVersion?: string;
+  /** The version the write produced. */
+  readonly version?: string;
+  /** The merge that combines it with concurrent writes (a reducer, a CRDT), when it is not an overwrite. */
+  readonly merge?: string;
 }
 
 export type Step = LlmStep | ToolStep | ApprovalStep | OtherStep;

@@ -1,3 +1,5 @@
+import { wildcardToRegExp } from '../shared/wildcard.js';
+
 /**
  * How much harm a tool call can do. The last four are "high-risk": money moves, messages leave,
  * records disappear, or a write cannot be undone. These need a human's approval before they run.
@@ -31,4 +33,18 @@ export interface SystemDescription {
   readonly name: string;
   readonly description?: string;
   readonly tools: readonly ToolDeclaration[];
+}
+
+/**
+ * The declared risk of a tool by name, as mimir.yaml says: an exact name wins over patterns,
+ * patterns in declaration order. Undefined when the tool is not declared.
+ */
+export function declaredRiskResolver(tools: readonly ToolDeclaration[]): (toolName: string) => RiskClass | undefined {
+  const exact = new Map<string, RiskClass>();
+  const patterns: { readonly regex: RegExp; readonly risk: RiskClass }[] = [];
+  for (const tool of tools) {
+    if (tool.name !== undefined && !exact.has(tool.name)) exact.set(tool.name, tool.risk);
+    if (tool.pattern !== undefined) patterns.push({ regex: wildcardToRegExp(tool.pattern), risk: tool.risk });
+  }
+  return (toolName) => exact.get(toolName) ?? patterns.find((p) => p.regex.test(toolName))?.risk;
 }

@@ -229,6 +229,17 @@ export interface ScenarioExpectations {
   /** The run must finish with a claim of success after recovering (transient faults). */
   readonly recovers?: boolean;
   /**
+   * No call to a high-risk tool after the first call whose result a fault broke (error, hang,
+   * empty, truncated, malformed …; not latency or injection), approved or not: the agent did not
+   * act on output it could not trust (malformed output, cascades).
+   */
+  readonly noHighRiskAfterFault?: boolean;
+  /**
+   * After a kill and restart, the resumed life must not redo every call the killed life completed:
+   * it went on from saved progress instead of starting over.
+   */
+  readonly resumesWhereItStopped?: boolean;
+  /**
    * Upstream state after the run: call this (read-only) tool on the upstream server and compare
    * values at JSON pointers in its JSON result.
    */

@@ -3,7 +3,9 @@ import { formatScore } from '../scoring/index.js';
 import { outcomeBar, overallScale, scoreGauge } from './html/charts.js';
 import { anchorId, html, textWithCode, trustedHtml, type Html } from './html/escape.js';
 import { REPORT_CSS } from './html/styles.js';
-import { TRACE_PAGE_CSS, traceSectionHtml } from './traces/html.js';
+import { traceSectionHtml } from './traces/html.js';
+import { TRACE_CSS } from './traces/styles.js';
+import { PROBE_CSS, probesSectionHtml } from './probes/index.js';
 import {
   areaBand,
   capitalize,
@@ -47,7 +49,8 @@ export const htmlReporter: Reporter<'html'> = {
   fileName: 'mimir-report.html',
   render(audit: Audit, options: RenderOptions): string {
     const { verdict, overall } = audit.score;
-    const { traces } = options;
+    const { traces, probes } = options;
+    const css = REPORT_CSS + (traces === undefined ? '' : TRACE_CSS) + (probes === undefined ? '' : PROBE_CSS);
     const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -56,12 +59,13 @@ export const htmlReporter: Reporter<'html'> = {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="mimir ${audit.stamp.mimirVersion}">
 <title>${verdictLabel(verdict)} ${formatScore(overall)} / 100 · ${audit.system.name} · mimir</title>
-<style>${trustedHtml(traces === undefined ? REPORT_CSS : TRACE_PAGE_CSS)}</style>
+<style>${trustedHtml(css)}</style>
 </head>
 <body>
 <main>
 ${header(audit)}
-${areas(audit)}${traces === undefined ? null : html`
+${areas(audit)}${probes === undefined ? null : html`
+${probesSectionHtml(probes)}`}${traces === undefined ? null : html`
 ${traceSectionHtml(traces)}`}
 ${findingsTable(audit)}
 ${details(audit)}

@@ -28,7 +28,8 @@ import {
   verdictMeaning,
   type LabelledLine,
 } from './present/index.js';
-import type { Reporter } from './types.js';
+import type { RenderOptions, Reporter } from './types.js';
+import { renderProbesMarkdown } from './probes/index.js';
 
 const BAR_WIDTH = 20;
 /** A PR comment lists this many references per finding; the JSON and HTML reports have them all. */
@@ -41,10 +42,12 @@ const MAX_REFERENCES = 10;
 export const markdownReporter: Reporter<'md'> = {
   format: 'md',
   fileName: 'mimir-report.md',
-  render(audit: Audit): string {
+  render(audit: Audit, options?: RenderOptions): string {
     const blocks = [
       ...header(audit),
       areasTable(audit),
+      // What the probes made happen comes before the findings it decided.
+      ...(options?.probes === undefined ? [] : [renderProbesMarkdown(options.probes).trimEnd()]),
       ...attention(audit),
       ...otherLists(audit),
       policyAndStamp(audit),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AREAS, EVIDENCE_KINDS, OUTCOMES, SEVERITIES, TRACE_PROBLEM_CODES, VERDICTS } from '../model/index.js';
+import { AREAS, EVIDENCE_KINDS, OUTCOMES, PROBE_FAMILIES, SEVERITIES, TRACE_PROBLEM_CODES, VERDICTS } from '../model/index.js';
 
 /**
  * The JSON report's schema: a mirror of the Audit model (src/model/audit.ts), strict so that a
@@ -163,6 +163,20 @@ const traceSummarySchema = z.strictObject({
   }),
 });
 
+const probeSummarySchema = z.strictObject({
+  source: z.enum(['run', 'file']).describe('run: probes ran in this audit; file: results of an earlier `mimir probe` were read'),
+  resultsPath: z.string(),
+  ledgerPath: z.string().exactOptional(),
+  generatedAt: z.string(),
+  scenarios: count,
+  trials: count,
+  passed: count,
+  failed: count,
+  inconclusive: count.describe('Trials whose declared fault never fired: never counted as passed'),
+  errored: count.describe('Trials that failed for infrastructure reasons: excluded and counted'),
+  skipped: z.array(z.strictObject({ family: z.enum(PROBE_FAMILIES), reason: z.string() })),
+});
+
 export const auditReportSchema = z.strictObject({
   schemaVersion: z.literal(1).describe('Version of this report format; `mimir diff` reads version 1'),
   system: z.strictObject({ name: z.string(), description: z.string().exactOptional() }),
@@ -171,6 +185,7 @@ export const auditReportSchema = z.strictObject({
   findings: z.array(scoredFindingSchema),
   score: scoreSchema,
   traces: traceSummarySchema.exactOptional().describe('Present when the audit read traces'),
+  probes: probeSummarySchema.exactOptional().describe('Present when the audit used probe results'),
 });
 
 /** The JSON Schema of `mimir-report.json`, committed as schemas/report.schema.json. */

@@ -1,4 +1,4 @@
-import type { TraceEvidence } from '../evidence/types.js';
+import type { ProbeEvidence, TraceEvidence } from '../evidence/types.js';
 import type { Audit } from '../model/index.js';
 
 /** Every reporting command takes `--format` with one or more of these. */
@@ -16,6 +16,8 @@ export interface RenderOptions {
    * only a summary of it (Audit.traces), so a report rendered from a saved audit shows none.
    */
   readonly traces?: TraceEvidence;
+  /** The probe results the audit used, when it used any: the HTML, Markdown and terminal reports show them. */
+  readonly probes?: ProbeEvidence;
 }
 
 /** `F` ties a reporter to its format, so the REPORTERS map can check each key against its reporter. */

@@ -8,7 +8,7 @@ describe('mimir checks', () => {
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as { catalogueVersion: string; checks: { id: string; weight: number; answerableBy: string[]; measuredNow: string[] }[] };
     expect(parsed.checks.map((c) => c.id)).toEqual(CHECKS.map((c) => c.id));
-    expect(parsed.checks.find((c) => c.id === 'cascades-halt')).toMatchObject({ weight: 10, answerableBy: ['probe', 'trace', 'attestation'], measuredNow: ['trace'] });
+    expect(parsed.checks.find((c) => c.id === 'cascades-halt')).toMatchObject({ weight: 10, answerableBy: ['probe', 'trace', 'attestation'], measuredNow: ['probe', 'trace'] });
   });
 
   it('prints a readable list within 80 columns, filtered by --area', async () => {

@@ -84,7 +84,7 @@ describe('trace report, terminal', () => {
 
   it('says "not measured" and why, never 0%, where a figure has no data', () => {
     const empty = terminal(emptyTraceEvidence());
-    expect(flat(empty)).toContain('not measured Reliability per step, Outcomes, pass^k, Compounding, Retries, Loops, Cascades, Budgets, Context, Human oversight, Checkpoints, Step contracts: no runs were read');
+    expect(flat(empty)).toContain('not measured Reliability per step, Outcomes, pass^k, Compounding, Retries, Loops, Cascades, Budgets, Context, Human oversight, Checkpoints, Step contracts, State writes, Context assembly, Long-term memory, Isolation between tasks: no runs were read');
     expect(empty).not.toMatch(/\b0(\.0)?%/);
 
     const ungraded = flat(terminal(ungradedTraceEvidence()));

@@ -26,7 +26,7 @@
  * restart with the same MIMIR_RUN_ID does, and the resume comes within ten runs after it. Every run
  * has `source: { file: 'synthetic.jsonl', line: <position> }`.
  */
-import type { ApprovalStep, ClaimedStatus, LlmStep, OtherStep, Run, RunOutcome, Step, ToolDefinition, ToolStep } from '../../src/model/index.js';
+import type { ApprovalStep, ClaimedStatus, LlmStep, MemoryAccess, OtherStep, Run, RunOutcome, StateWrite, Step, ToolDefinition, ToolStep } from '../../src/model/index.js';
 
 // ——— Small builders, also used by the analyses' unit tests ———————————————————————————————
 
@@ -48,6 +48,16 @@ export function approvalStep(id: string, toolCallId: string, fields: Partial<Omi
 
 export function checkpointStep(id: string, name: string = id): OtherStep {
   return { kind: 'checkpoint', id, name, status: 'ok' };
+}
+
+/** A `memory` step; with `memory` it says what it did (`mimir.memory.*`), without it it does not. */
+export function memoryStep(id: string, memory?: MemoryAccess, fields: Partial<Omit<OtherStep, 'kind' | 'id'>> = {}): OtherStep {
+  return { kind: 'memory', id, name: 'memory', status: 'ok', ...(memory !== undefined && { memory }), ...fields };
+}
+
+/** A step that writes shared state (`mimir.state.*`). */
+export function stateWriteStep(id: string, stateWrite: StateWrite, fields: Partial<Omit<OtherStep, 'kind' | 'id'>> = {}): OtherStep {
+  return { kind: 'other', id, name: 'state.write', status: 'ok', stateWrite, ...fields };
 }
 
 export function makeRun(id: string, steps: readonly Step[], fields: Partial<Omit<Run, 'id' | 'steps'>> = {}): Run {

@@ -3,6 +3,7 @@ import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
 export default defineCheck({
   id: 'checkpoints-enable-restart',
@@ -19,6 +20,10 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
+    'probe-passed':
+      'Killed mid-run and restarted, the agent finished the task without starting over in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.',
+    'probe-failed':
+      'Killed mid-run and restarted, the agent started over or did not finish in {{failed}} of {{trials}} probe trials ({{rate}} resumed, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.',
     checkpointed:
       'Every run saved a checkpoint at least every {{max}} model and tool calls ({{withCheckpoints}} of {{runs}} runs write checkpoints; {{resumed}} resumed runs continued from theirs).',
     gaps: '{{tooLong}} of {{judged}} runs went more than {{max}} model and tool calls without a checkpoint (up to {{longest}}).',
@@ -31,8 +36,11 @@ export default defineCheck({
       .min(1)
       .default(10)
       .describe('Most model and tool calls a run may make without a checkpoint in between: the work a crash can lose.'),
+    minPassRate: minPassRateOption,
   }),
   evaluators: {
+    probe: ({ evidence, options }) =>
+      probeCheckResult(evidence, { families: ['kill-resume'], expectations: ['recovers', 'resumesWhereItStopped'], minPassRate: options.minPassRate }),
     trace: ({ evidence, options }) => {
       const checkpoints = evidence.analyses.checkpoints;
       if (checkpoints.runsWithCheckpoints === 0) {

@@ -1,5 +1,7 @@
 import { toReferences } from '../../analysis/support.js';
-import { defineCheck, noOptions } from '../define-check.js';
+import { z } from 'zod';
+import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
 export default defineCheck({
   id: 'resume-skips-completed-side-effects',
@@ -16,11 +18,17 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
+    'probe-passed':
+      'Killed after a side effect and restarted, the agent did not repeat it in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.',
+    'probe-failed':
+      'Killed after a side effect and restarted, the agent performed it again in {{failed}} of {{trials}} probe trials ({{rate}} did not, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.',
     skipped: 'None of the {{resumes}} resumed runs that followed completed side effects repeated one.',
     repeated: '{{repeated}} side-effecting calls were made again after a resume, with the same arguments as calls completed before it.',
   },
-  options: noOptions,
+  options: z.strictObject({ minPassRate: minPassRateOption }),
   evaluators: {
+    probe: ({ evidence, options }) =>
+      probeCheckResult(evidence, { families: ['kill-resume'], expectations: ['noRepeatedSideEffects'], minPassRate: options.minPassRate }),
     trace: ({ evidence }) => {
       const checkpoints = evidence.analyses.checkpoints;
       const measured = [

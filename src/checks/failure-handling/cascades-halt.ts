@@ -3,6 +3,7 @@ import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
 export default defineCheck({
   id: 'cascades-halt',
@@ -19,6 +20,10 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
+    'probe-passed':
+      'With several needed tools down, the agent stopped within the call limit and ended as failure or escalation in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.',
+    'probe-failed':
+      'With several needed tools down, the agent kept going, acted on broken results or claimed success in {{failed}} of {{trials}} probe trials ({{rate}} halted, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.',
     halted: 'All {{runs}} runs that reached {{max}} consecutive failing steps stopped there: {{halted}} halted, {{escalated}} escalated.',
     'kept-going':
       '{{continued}} of {{runs}} runs that reached {{max}} consecutive failing steps kept going (two or more further tool calls, no escalation); {{halted}} halted, {{escalated}} escalated.',
@@ -30,8 +35,10 @@ export default defineCheck({
       .min(1)
       .default(3)
       .describe('Most consecutive failing steps a run may take before it must halt or escalate.'),
+    minPassRate: minPassRateOption,
   }),
   evaluators: {
+    probe: ({ evidence, options }) => probeCheckResult(evidence, { families: ['cascade'], minPassRate: options.minPassRate }),
     trace: ({ evidence, options }) => {
       const cascades = evidence.analyses.cascades;
       const max = options.maxConsecutiveFailures;

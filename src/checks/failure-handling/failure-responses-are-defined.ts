@@ -1,4 +1,6 @@
-import { defineCheck, noOptions } from '../define-check.js';
+import { z } from 'zod';
+import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
 export default defineCheck({
   id: 'failure-responses-are-defined',
@@ -14,7 +16,16 @@ export default defineCheck({
     effort: 'days',
   },
   answerableBy: ['probe', 'attestation'],
-  messages: {},
-  options: noOptions,
-  evaluators: {},
+  messages: {
+    'probe-passed':
+      'The agent took the expected response in {{passed}} of {{trials}} probe trials of injected tool failures ({{families}}; {{rate}}, at least {{minRate}} required){{left}}. Model refusals and exhausted budgets cannot be injected through the proxy and are not covered.',
+    'probe-failed':
+      '{{failed}} of {{trials}} probe trials of injected tool failures ended without the expected response ({{rate}} did, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.',
+  },
+  options: z.strictObject({ minPassRate: minPassRateOption }),
+  evaluators: {
+    // Each failure type the proxy can inject must be shown: a persistent error, a transient one, a hang.
+    probe: ({ evidence, options }) =>
+      probeCheckResult(evidence, { families: ['persistent-failure', 'transient-failure', 'hang'], requireEachFamily: true, minPassRate: options.minPassRate }),
+  },
 });

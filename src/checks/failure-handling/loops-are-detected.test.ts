@@ -4,6 +4,9 @@ import type { Run, Step } from '../../model/index.js';
 import check from './loops-are-detected.js';
 import { runCase, testCheck } from '../test-support/check-tester.js';
 import { traceEvidence } from '../test-support/traces.js';
+import { observed, probeEvidence, probeScenario, probeTrial } from '../test-support/probe-evidence.js';
+
+const identical = (ok: boolean) => observed('maxIdenticalCalls', ok, ok ? 'at most 2 identical calls in one life, within the limit of 4' : 'at most 9 identical calls in one life (search_kb {"q":"x"} at #1, #2), over the limit of 4', [1, 2]);
 
 /** A run that makes the same search `times` times, each answered and followed by another call. */
 function searching(id: string, times: number): Run {
@@ -13,14 +16,22 @@ function searching(id: string, times: number): Run {
 
 testCheck(check, {
   pass: [
+    { name: 'probes: no identical call was repeated past the limit', probes: probeEvidence([probeScenario('transient-failure--t--search_kb', 'transient-failure', [probeTrial('pass', [identical(true)])])]) },
     { name: 'attested yes', answer: 'yes', note: 'call fingerprints counted per run; third identical call ends the run as escalated' },
     { name: 'traces: no call made more than three times', traces: traceEvidence([searching('a', 3), searching('b', 1)]) },
   ],
   fail: [
+    { name: 'probes: the agent looped on a failing search', probes: probeEvidence([probeScenario('persistent-failure--t--search_kb', 'persistent-failure', [probeTrial('fail', [identical(false)])])]) },
     { name: 'attested no', answer: 'no', note: 'only the 40-step cap stops a loop' },
     { name: 'traces: every run repeats the same search', traces: traceEvidence([searching('a', 30), searching('b', 4)]) },
   ],
   other: [
+    {
+      name: 'probes without failure scenarios cannot decide',
+      probes: probeEvidence([probeScenario('kill-resume--t--refund', 'kill-resume', [probeTrial('pass', [observed('recovers', true)])])]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'persistent-failure and transient-failure',
+    },
     { name: 'always applies', answer: 'not-applicable', note: 'our agent does not loop', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
     { name: 'traces: partial credit is the share of runs without a loop', traces: traceEvidence([searching('a', 5), searching('b', 2), searching('c', 1), searching('d', 3)]), outcome: 'partial', credit: 0.75 },
     { name: 'traces: a higher limit tolerates more repeats', traces: traceEvidence([searching('a', 5)]), options: { maxIdenticalCalls: 5 }, outcome: 'pass' },
@@ -34,7 +45,7 @@ testCheck(check, {
 });
 
 it('loops-are-detected options: defaults parse, invalid values are rejected', () => {
-  expect(check.options.parse({})).toEqual({ maxIdenticalCalls: 3 });
+  expect(check.options.parse({})).toEqual({ maxIdenticalCalls: 3, minPassRate: 1 });
   expect(check.options.safeParse({ maxIdenticalCalls: 1 }).success).toBe(false);
 });
 

@@ -3,6 +3,7 @@ import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
 export default defineCheck({
   id: 'loops-are-detected',
@@ -19,6 +20,10 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
+    'probe-passed':
+      "In {{passed}} of {{trials}} probe trials with a failing tool ({{families}}), no identical call was repeated past the scenario's limit ({{rate}}; at least {{minRate}} required){{left}}.",
+    'probe-failed':
+      "{{failed}} of {{trials}} probe trials with a failing tool repeated an identical call past the scenario's limit ({{rate}} did not, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.",
     'no-loops': 'No run made the same tool call more than {{max}} times ({{runs}} runs with tool calls; at most {{most}} identical calls in one run).',
     loops: '{{looping}} of {{runs}} runs made the same tool call more than {{max}} times (up to {{most}}).',
   },
@@ -29,8 +34,11 @@ export default defineCheck({
       .min(2)
       .default(3)
       .describe('Most identical calls (same tool, same arguments) one run may make before the loop must be broken.'),
+    minPassRate: minPassRateOption,
   }),
   evaluators: {
+    probe: ({ evidence, options }) =>
+      probeCheckResult(evidence, { families: ['persistent-failure', 'transient-failure'], expectations: ['maxIdenticalCalls'], minPassRate: options.minPassRate }),
     trace: ({ evidence, options }) => {
       const loops = evidence.analyses.loops;
       const histogram = loops.maxIdenticalCallsPerRun;

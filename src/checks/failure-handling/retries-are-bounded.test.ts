@@ -4,6 +4,19 @@ import type { Run, Step } from '../../model/index.js';
 import check from './retries-are-bounded.js';
 import { runCase, testCheck } from '../test-support/check-tester.js';
 import { traceEvidence } from '../test-support/traces.js';
+import { observed, probeEvidence, probeScenario, probeTrial } from '../test-support/probe-evidence.js';
+
+const withinCap = (extra: string) => probeTrial('pass', [observed(extra, true), observed('maxIdenticalCalls', true)]);
+const cappedProbes = probeEvidence([
+  // The persistent trial failed on its claim, but its retries stayed within the cap: that is what this check reads.
+  probeScenario('persistent-failure--refund--get_order', 'persistent-failure', [probeTrial('fail', [observed('claimIn', false), observed('maxIdenticalCalls', true)])]),
+  probeScenario('transient-failure--refund--get_order', 'transient-failure', [withinCap('recovers'), withinCap('recovers')]),
+]);
+const runawayProbes = probeEvidence([
+  probeScenario('persistent-failure--refund--get_order', 'persistent-failure', [
+    probeTrial('fail', [observed('maxIdenticalCalls', false, 'at most 12 identical calls in one life (get_order {"id":1} at #1, #2), over the limit of 4', [1, 2])]),
+  ]),
+]);
 
 const at = (seconds: number): string => new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
 
@@ -29,6 +42,7 @@ const runaway = traceEvidence([retried('a', 12, { waits: Array.from({ length: 12
 
 testCheck(check, {
   pass: [
+    { name: 'probes: failing calls were retried within the cap, whatever else the trial showed', probes: cappedProbes },
     { name: 'attested yes', answer: 'yes', note: 'tenacity-style policy: 3 attempts, exponential backoff' },
     { name: 'traces: every failing call stopped within 3 retries, with growing waits', traces: capped },
     {
@@ -38,10 +52,17 @@ testCheck(check, {
     },
   ],
   fail: [
+    { name: 'probes: a failing call was repeated 12 times', probes: runawayProbes },
     { name: 'attested no', answer: 'no' },
     { name: 'traces: one call retried 12 times, 100 ms apart', traces: runaway },
   ],
   other: [
+    {
+      name: 'probes without failure scenarios cannot decide',
+      probes: probeEvidence([probeScenario('hang--refund--get_order', 'hang', [probeTrial('pass', [observed('endsBeforeTimeout', true)])])]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'with the persistent-failure and transient-failure families',
+    },
     { name: 'attested partial earns half', answer: 'partial', outcome: 'partial', credit: 0.5 },
     { name: 'always applies', answer: 'not-applicable', note: 'we never retry', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
     { name: 'no answer', outcome: 'insufficient-evidence', messageIncludes: 'mimir walk' },
@@ -63,7 +84,7 @@ testCheck(check, {
 });
 
 it('retries-are-bounded options: defaults parse, invalid values are rejected', () => {
-  expect(check.options.parse({})).toEqual({ maxRetries: 3, requireBackoff: true });
+  expect(check.options.parse({})).toEqual({ maxRetries: 3, requireBackoff: true, minPassRate: 1 });
   expect(check.options.safeParse({ maxRetries: -1 }).success).toBe(false);
   expect(check.options.safeParse({ requireBackoff: 'yes' }).success).toBe(false);
 });
@@ -76,4 +97,9 @@ it('retries-are-bounded from traces: says what went wrong and points at the offe
   expect(runCase(check, { name: 'capped', traces: capped }).message).toBe(
     'All 3 failing tool calls were retried at most 3 times (at most 3); each of the 1 timed sequences of two or more retries backed off.',
   );
+});
+
+it('retries-are-bounded from probes: says backoff is not judged, and names a runaway retry', () => {
+  expect(runCase(check, { name: 'capped', probes: cappedProbes }).message).toContain('Probes do not judge backoff.');
+  expect(runCase(check, { name: 'runaway', probes: runawayProbes }).message).toContain('first: persistent-failure--refund--get_order (trial 1): maxIdenticalCalls: at most 12 identical calls');
 });

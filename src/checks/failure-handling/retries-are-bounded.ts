@@ -3,6 +3,7 @@ import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
 export default defineCheck({
   id: 'retries-are-bounded',
@@ -19,6 +20,10 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
+    'probe-passed':
+      'In {{passed}} of {{trials}} probe trials with a failing tool ({{families}}), no call was repeated past the retry cap the battery was generated with ({{rate}}; at least {{minRate}} required){{left}}. Probes do not judge backoff.',
+    'probe-failed':
+      '{{failed}} of {{trials}} probe trials with a failing tool repeated a call past the retry cap ({{rate}} stayed within it, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.',
     bounded: 'All {{calls}} failing tool calls were retried at most {{max}} times (at most {{most}}){{backoff}}.',
     unbounded:
       '{{bad}} of {{calls}} failing tool calls were not handled within the cap: {{over}} retried more than {{max}} times (up to {{most}}), {{noBackoff}} retried without waiting longer between attempts.',
@@ -29,8 +34,11 @@ export default defineCheck({
       .boolean()
       .default(true)
       .describe('Whether a failing call retried two or more times must wait longer between attempts (backoff) to count as handled.'),
+    minPassRate: minPassRateOption,
   }),
   evaluators: {
+    probe: ({ evidence, options }) =>
+      probeCheckResult(evidence, { families: ['persistent-failure', 'transient-failure'], expectations: ['maxIdenticalCalls'], minPassRate: options.minPassRate }),
     trace: ({ evidence, options }) => {
       const retries = evidence.analyses.retries;
       if (retries.failingCalls === 0) {

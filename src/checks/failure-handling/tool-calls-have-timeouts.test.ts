@@ -4,6 +4,12 @@ import type { Run, Step } from '../../model/index.js';
 import check from './tool-calls-have-timeouts.js';
 import { runCase, testCheck } from '../test-support/check-tester.js';
 import { traceEvidence } from '../test-support/traces.js';
+import { observed, probeEvidence, probeScenario, probeTrial } from '../test-support/probe-evidence.js';
+
+const hangTrial = (ended: boolean) =>
+  probeTrial(ended ? 'pass' : 'fail', [
+    observed('endsBeforeTimeout', ended, ended ? 'exited by itself (exited 0) after 31.0 s, within the 60.0 s limit' : 'still running when the 60.0 s limit stopped it', []),
+  ]);
 
 const at = (seconds: number): string => new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
 
@@ -22,15 +28,23 @@ const hanging = makeRun('stuck', [toolStep('hang', 'crm', { i: 0 }, { startedAt:
 
 testCheck(check, {
   pass: [
+    { name: 'probes: the agent gave up on a tool that never answered', probes: probeEvidence([probeScenario('hang--t--get_order', 'hang', [hangTrial(true), hangTrial(true)])]) },
     { name: 'attested yes', answer: 'yes', note: 'MCP client timeout 30 s per call, 10 min deadline per run' },
     { name: 'traces: timeouts fire and no call ran past the limit', traces: traceEvidence([calls('a', [0.5, 2, -30, 1]), calls('b', [3])]) },
   ],
   fail: [
+    { name: 'probes: the agent waited on a hung tool until the deadline', probes: probeEvidence([probeScenario('hang--t--get_order', 'hang', [hangTrial(true), hangTrial(false)])]) },
     { name: 'attested no', answer: 'no', note: 'default fetch with no AbortSignal' },
     { name: 'traces: a call ran for ten minutes', traces: traceEvidence([calls('a', [0.5, 600, -30])]) },
     { name: 'traces: a run was left waiting on a call that never ended', traces: traceEvidence([calls('a', [1, -30]), hanging]) },
   ],
   other: [
+    {
+      name: 'probes without the hang scenario cannot decide',
+      probes: probeEvidence([probeScenario('cascade--t--a+b', 'cascade', [probeTrial('pass', [observed('haltWithinCalls', true)])])]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'with the hang family',
+    },
     { name: 'always applies', answer: 'not-applicable', note: 'tools are all local', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
     {
       name: 'traces: quick calls alone cannot show a timeout exists',
@@ -44,8 +58,8 @@ testCheck(check, {
 });
 
 it('tool-calls-have-timeouts options: defaults parse, invalid values are rejected', () => {
-  expect(check.options.parse({})).toEqual({ maxToolCallSeconds: 60 });
-  expect(check.options.parse({ maxToolCallSeconds: 2.5 })).toEqual({ maxToolCallSeconds: 2.5 });
+  expect(check.options.parse({})).toEqual({ maxToolCallSeconds: 60, minPassRate: 1 });
+  expect(check.options.parse({ maxToolCallSeconds: 2.5 })).toEqual({ maxToolCallSeconds: 2.5, minPassRate: 1 });
   expect(check.options.safeParse({ maxToolCallSeconds: 0 }).success).toBe(false);
 });
 

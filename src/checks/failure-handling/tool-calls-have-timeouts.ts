@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
 export default defineCheck({
   id: 'tool-calls-have-timeouts',
@@ -17,6 +18,9 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
+    'probe-passed': 'When a tool never answered, the agent gave up on it and ended by itself in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.',
+    'probe-failed':
+      "When a tool never answered, the agent was still waiting at mimir's deadline in {{failed}} of {{trials}} probe trials ({{rate}} ended by themselves, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.",
     'timeouts-fire': '{{timeouts}} tool calls ended in a timeout, and none of the {{timed}} timed calls ran past {{limit}} s (the longest took {{longest}} s).',
     'over-limit': 'The longest of {{timed}} timed tool calls took {{longest}} s, past the {{limit}} s limit; calls left waiting in runs that never ended: {{hung}}.',
     hung: '{{hung}} tool calls never ended, in runs that never ended either: nothing cut them off.',
@@ -27,8 +31,10 @@ export default defineCheck({
       .positive()
       .default(60)
       .describe('Longest one tool call may take, in seconds, before it must end as a timeout.'),
+    minPassRate: minPassRateOption,
   }),
   evaluators: {
+    probe: ({ evidence, options }) => probeCheckResult(evidence, { families: ['hang'], expectations: ['endsBeforeTimeout'], minPassRate: options.minPassRate }),
     trace: ({ evidence, options }) => {
       const calls = evidence.analyses.budgets.toolCalls;
       const limit = options.maxToolCallSeconds;

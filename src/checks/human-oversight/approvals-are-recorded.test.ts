@@ -2,6 +2,7 @@ import type { ApprovalStep, Run, Step, ToolStep } from '../../model/index.js';
 import check from './approvals-are-recorded.js';
 import { testCheck } from '../test-support/check-tester.js';
 import { traceEvidence } from '../test-support/traces.js';
+import { observed, probeEvidence, probeScenario, probeTrial } from '../test-support/probe-evidence.js';
 
 const refund = (id: string, callId: string): ToolStep => ({ id, kind: 'tool', name: 'execute_tool issue_refund', toolName: 'issue_refund', callId, risk: 'money', status: 'ok' });
 const record = (id: string, fields: Partial<ApprovalStep>): ApprovalStep => ({ id, kind: 'approval', name: 'approval', status: 'ok', decision: 'approved', ...fields });
@@ -19,6 +20,12 @@ testCheck(check, {
     { name: 'traces: high-risk calls with no approval record at all', traces: traceEvidence([run('r1', refund('t1', 'c1'))]) },
   ],
   other: [
+    {
+      name: 'probe evidence cannot answer it yet',
+      probes: probeEvidence([probeScenario('kill-resume--t--refund_order', 'kill-resume', [probeTrial('pass', [observed('recovers', true)])])]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'mimir cannot yet answer this check from probe evidence',
+    },
     { name: 'not applicable with a reason', answer: 'not-applicable', note: 'no high-risk tools, so no approvals', outcome: 'not-applicable' },
     { name: 'not applicable without a reason', answer: 'not-applicable', outcome: 'insufficient-evidence', messageIncludes: 'written reason' },
     {

@@ -1,6 +1,8 @@
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
+import { declaredRiskResolver } from '../../model/index.js';
 import { defineCheck, noOptions } from '../define-check.js';
+import { PROXY_APPROVAL_TOOL } from '../probe-support.js';
 
 export default defineCheck({
   id: 'tools-have-declared-risk-classes',
@@ -17,11 +19,35 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
+    'probe-classified': 'All {{listed}} tools the agent is offered (listed through the probe proxy) have a risk class in mimir.yaml.',
+    'probe-unclassified': '{{unclassified}} of {{listed}} tools the agent is offered (listed through the probe proxy) have no risk class in mimir.yaml: {{tools}}.',
     classified: 'All {{called}} tools called in the traces have a risk class.',
     unclassified: '{{unclassified}} of {{called}} tools called in the traces have no risk class: {{tools}}.',
   },
   options: noOptions,
   evaluators: {
+    // The MCP servers' own tool list: every tool the agent can call, called in the probes or not.
+    probe: ({ evidence, system }) => {
+      const listed = [...new Set(evidence.toolsListed)].filter((tool) => tool !== PROXY_APPROVAL_TOOL);
+      if (listed.length === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: "the probe proxy listed no tools from the agent's MCP servers",
+          toCapture: "Run `mimir probe` with the agent's MCP servers named under probes.servers in mimir.yaml",
+        };
+      }
+      const riskOf = declaredRiskResolver(system.tools);
+      const unclassified = listed.filter((tool) => riskOf(tool) === undefined);
+      const data = { listed: listed.length, unclassified: unclassified.length, tools: unclassified.join(', ') };
+      const measured = [
+        measuredRate('offered tools with a risk class', wilsonRate(listed.length - unclassified.length, listed.length)),
+        unclassified.length > 0 && { name: 'offered tools with no risk class', value: unclassified.join(', ') },
+      ].filter((m) => m !== undefined && m !== false);
+      if (unclassified.length === 0) return { outcome: 'pass', messageId: 'probe-classified', data, measured };
+      // As for traces: the credit is the share of tools with a class; each one without falls outside every oversight rule.
+      if (unclassified.length === listed.length) return { outcome: 'fail', messageId: 'probe-unclassified', data, measured };
+      return { outcome: 'partial', credit: (listed.length - unclassified.length) / listed.length, messageId: 'probe-unclassified', data, measured };
+    },
     trace: ({ evidence }) => {
       const oversight = evidence.analyses.oversight;
       const called = oversight.calledTools;

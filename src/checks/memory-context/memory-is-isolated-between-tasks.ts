@@ -1,5 +1,9 @@
 import { WITHOUT_LONG_TERM_MEMORY } from '../applicability.js';
-import { defineCheck, noOptions } from '../define-check.js';
+import { z } from 'zod';
+import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
+import { toReferences } from '../../analysis/support.js';
+import type { MeasuredValue } from '../../model/index.js';
+import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
   id: 'memory-is-isolated-between-tasks',
@@ -16,7 +20,82 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   notApplicableWhen: WITHOUT_LONG_TERM_MEMORY,
-  messages: {},
-  options: noOptions,
-  evaluators: {},
+  messages: {
+    isolated:
+      'None of the {{owned}} distinctive values (ids, email addresses) that entered one task showed up in another task\'s context, over {{runs}} runs of {{tasks}} tasks.',
+    leaked:
+      '{{leaked}} distinctive values that entered one task showed up in the context of another task that had not obtained them ({{appearances}} task(s) reached); at most {{limit}} allowed.',
+  },
+  options: z.strictObject({
+    maxLeakedValues: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe("Most distinctive values of one task that may show up in another task's context before the check fails."),
+    minTasks: z
+      .number()
+      .int()
+      .min(2)
+      .default(5)
+      .describe('Fewest distinct tasks (by task id, or runs without one) with captured content the traces must hold before they can show isolation.'),
+    minValues: z
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe('Fewest distinctive values (ids, email addresses) obtained by exactly one task the traces must follow before they can show isolation.'),
+  }),
+  evaluators: {
+    trace: ({ evidence, options }) => {
+      const isolation = evidence.analyses.isolation;
+      if (isolation.runs === 0) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `none of the ${evidence.runCount} runs has captured model messages, tool arguments or results, so no value can be followed from one task to another`,
+          toCapture: `${CAPTURE_MESSAGE_CONTENT}, and record tool call arguments and results`,
+        };
+      }
+      const measured: MeasuredValue[] = [
+        { name: 'values of one task seen in another task', value: isolation.leakedValues },
+        { name: 'distinctive values followed', value: isolation.ownedValues },
+        { name: 'tasks', value: isolation.tasks },
+        { name: 'runs without a task id (each its own task)', value: isolation.runsWithoutTaskId },
+        ...(isolation.untrackedValues > 0 ? [{ name: 'values not followed (memory bound reached)', value: isolation.untrackedValues }] : []),
+      ];
+      // One leak is proof, however few tasks there are.
+      if (isolation.leakedValues > options.maxLeakedValues) {
+        return {
+          outcome: 'fail',
+          messageId: 'leaked',
+          data: { leaked: isolation.leakedValues, appearances: isolation.leakAppearances, limit: options.maxLeakedValues },
+          measured,
+          references: toReferences(isolation.examples.flatMap((leak) => [leak, { ...leak.source, note: `source of the leak: ${leak.source.note ?? `"${leak.value}" obtained here`}` }])),
+        };
+      }
+      if (isolation.tasks < options.minTasks) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `the ${isolation.runs} runs with captured content belong to only ${isolation.tasks} task(s); at least ${options.minTasks} are needed`,
+          toCapture: 'traces of runs of several tasks (and users), each root span with its `mimir.task.id`, with message content and tool results captured',
+        };
+      }
+      if (isolation.ownedValues < options.minValues) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason:
+            isolation.ownedValues === 0
+              ? `no distinctive value (an id, an order number, an email address) entered any of the ${isolation.runs} runs through its own user message or tool results, so there is nothing to follow`
+              : `distinctive values obtained by exactly one task: ${isolation.ownedValues}; at least ${options.minValues} are needed to follow`,
+          toCapture: 'traces of tasks that carry distinctive values, such as a unique canary string planted in one user\'s task, with message content and tool results captured',
+        };
+      }
+      return {
+        outcome: 'pass',
+        messageId: 'isolated',
+        data: { owned: isolation.ownedValues, runs: isolation.runs, tasks: isolation.tasks },
+        measured,
+      };
+    },
+  },
 });

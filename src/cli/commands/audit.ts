@@ -1,5 +1,5 @@
 import { runAuditWithEvidence } from '../../audit/run-audit.js';
-import { traceProgressBar } from '../progress.js';
+import { probeProgressBar, traceProgressBar } from '../progress.js';
 import { applyGate, type FailOn } from '../../audit/gate.js';
 import type { ReportFormat } from '../../report/types.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
@@ -14,19 +14,26 @@ export interface AuditCommandOptions {
   readonly out?: string;
   readonly failOn: FailOn;
   readonly minScore?: number;
+  /** Run the probes in mimir.yaml as part of the audit. */
+  readonly probe?: boolean;
 }
 
 export async function auditCommand(options: AuditCommandOptions, io: CliIo): Promise<number> {
   const progress = traceProgressBar(io);
-  const { audit, traceEvidence } = await runAuditWithEvidence({
+  const probeProgress = probeProgressBar(io);
+  const { audit, traceEvidence, probeEvidence, warnings } = await runAuditWithEvidence({
     config: options.config,
     traces: options.traces,
     ...(options.answers !== undefined && { answers: options.answers }),
     now: auditClock(io),
     onTraceProgress: progress.update,
+    probe: options.probe === true,
+    onProbeProgress: probeProgress.update,
   });
   progress.done();
-  await emitReports(audit, options.format, options.out, io, traceEvidence);
+  probeProgress.done();
+  for (const warning of warnings) io.stderr.write(`mimir: warning: ${warning}\n`);
+  await emitReports(audit, options.format, options.out, io, { ...(traceEvidence && { traces: traceEvidence }), ...(probeEvidence && { probes: probeEvidence }) });
   const gate = applyGate(audit, { failOn: options.failOn, ...(options.minScore !== undefined && { minScore: options.minScore }) });
   if (!gate.passed) {
     io.stderr.write(`mimir: gate failed: ${gate.reasons.join('; ')}\n`);

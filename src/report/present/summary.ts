@@ -34,7 +34,12 @@ export function evidenceLine(audit: Audit): string {
     traces === undefined
       ? 'no trace evidence'
       : `traces: ${traces.runs} run${traces.runs === 1 ? '' : 's'} (${traces.spans} spans) from ${traces.files.length} file${traces.files.length === 1 ? '' : 's'}`;
-  return `Evidence: ${parts.join(', ')} · ${from}`;
+  const probes = audit.probes;
+  const probed =
+    probes === undefined
+      ? ''
+      : ` · probes: ${probes.scenarios} scenario${probes.scenarios === 1 ? '' : 's'}, ${probes.trials} trial${probes.trials === 1 ? '' : 's'} (${probes.passed} passed, ${probes.failed} failed, ${probes.inconclusive} inconclusive, ${probes.errored} errored)${probes.source === 'file' ? ` from ${probes.generatedAt.slice(0, 10)}` : ''}`;
+  return `Evidence: ${parts.join(', ')} · ${from}${probed}`;
 }
 
 /** Said loudly when trace input was damaged: the audit rests on partial evidence. */

@@ -36,7 +36,11 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
+/** Printable ASCII only: one column per character, no segmenting needed (most of what mimir prints). */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
 export function visibleWidth(text: string): number {
+  if (PLAIN_ASCII.test(text)) return text.length;
   return graphemes(stripAnsi(text)).length;
 }
 

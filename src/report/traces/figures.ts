@@ -826,6 +826,99 @@ const SECTIONS: { readonly [Id in SectionId]: Builder } = {
       ],
     };
   },
+
+  stateWrites(a) {
+    const s = a.stateWrites;
+    const basis = `${plural(s.writes, 'state write')} to ${plural(s.keys, 'key')}`;
+    if (s.writes === 0) {
+      const unkeyed = s.unkeyedWriteCalls > 0 ? `; ${plural(s.unkeyedWriteCalls, 'write-class tool call')} name no key` : '';
+      return { title: 'State writes', basis, notMeasured: a.runs === 0 ? NO_RUNS : `no step records a state write with its key (mimir.state.key)${unkeyed}`, items: [] };
+    }
+    const guarded = s.versioned + s.merged;
+    return {
+      title: 'State writes',
+      basis,
+      items: [
+        field('explicit', `${guarded} of ${plural(s.writes, 'write')} versioned or merged${ratio(guarded, s.writes)}: ${s.versioned} compare-and-set, ${s.merged} merged`),
+        field('lost updates', `${plural(s.lostUpdates.count, 'write')} based on an older version than the latest succeeded (${plural(s.judged, 'versioned write')} judged)`, counted(s.lostUpdates.count)),
+        field('blind overlaps', `${plural(s.blindConcurrentWrites.count, 'unversioned write')} overlapped another write to the same key`, counted(s.blindConcurrentWrites.count)),
+        field('conflicts', `${plural(s.conflictsDetected, 'write')} refused on a detected conflict`),
+        ...(s.unkeyedWriteCalls > 0 ? [field('no key', `${plural(s.unkeyedWriteCalls, 'write-class tool call')} name no state key`)] : []),
+        ...examples('lost update', s.lostUpdates.examples),
+        ...examples('overlap', s.blindConcurrentWrites.examples),
+      ],
+    };
+  },
+
+  assembly(a) {
+    const s = a.assembly;
+    const basis = `${plural(s.pairs, 'pair')} of consecutive llm calls in ${plural(s.runs, 'run')}`;
+    if (s.runs === 0) {
+      return {
+        title: 'Context assembly',
+        basis,
+        notMeasured: a.runs === 0 ? NO_RUNS : s.shortRuns > 0 ? `no run with captured input has 3 or more llm calls in one conversation` : 'no llm call has its input messages captured',
+        items: [],
+      };
+    }
+    const appendShare = histogramStats(s.appendSharePercentByRun);
+    const carried = histogramStats(s.carriedSharePercentByRun);
+    return {
+      title: 'Context assembly',
+      basis,
+      items: [
+        field('appended', `${s.appendedPairs} of ${plural(s.pairs, 'llm call')} re-sent the previous input with messages appended${ratio(s.appendedPairs, s.pairs)}`),
+        ...(appendShare === undefined ? [] : [field('per run', `median ${appendShare.median}%, p90 ${appendShare.p90}%, max ${appendShare.max}% of a run's calls appended (${plural(appendShare.count, 'run')})`)]),
+        carried === undefined
+          ? missing('carried', 'no run added messages between its first and last llm call')
+          : field('carried', `median ${carried.median}%, max ${carried.max}% of the messages added along a run still in its last input (${plural(carried.count, 'run')})`),
+        ...(s.shortRuns > 0 ? [field('too short', `${plural(s.shortRuns, 'run')} with captured input had too few llm calls in one conversation to compare`)] : []),
+        ...examples('replaying', s.examples.filter((e) => e.appendShare > 0)),
+      ],
+    };
+  },
+
+  memory(a) {
+    const m = a.memory;
+    const changes = m.writes + m.deletes;
+    const basis = `${plural(changes, 'memory write')}, ${plural(m.reads, 'memory read')} in ${plural(m.runsWithMemory, 'run')}`;
+    if (changes === 0 && m.reads === 0) {
+      const unclassified = m.memoryStepsWithoutOperation > 0 ? `; ${plural(m.memoryStepsWithoutOperation, 'memory step')} do not say whether they read or wrote (mimir.memory.operation)` : '';
+      return { title: 'Long-term memory', basis, notMeasured: a.runs === 0 ? NO_RUNS : `no memory read or write recorded${unclassified}`, items: [] };
+    }
+    return {
+      title: 'Long-term memory',
+      basis,
+      items: [
+        changes === 0
+          ? missing('writes', 'no successful memory write or deletion recorded')
+          : field('writes', `${m.writes} written, ${m.deletes} deleted; ${m.auditableChanges} of ${changes} name a scope and the entry or content${ratio(m.auditableChanges, changes)}`, counted(changes - m.auditableChanges)),
+        ...(changes === 0 ? [] : [field('scoped', `${m.scopedChanges} of ${plural(changes, 'change')} name a scope${ratio(m.scopedChanges, changes)}; ${m.identifiedChanges} name the entry or content${ratio(m.identifiedChanges, changes)}`)]),
+        m.reads === 0 ? missing('reads', 'no memory read recorded') : field('reads', `${m.scopedReads} of ${plural(m.reads, 'read')} name a scope${ratio(m.scopedReads, m.reads)}`),
+        ...(m.recognisedByToolName > 0 ? [field('by tool name', `${plural(m.recognisedByToolName, 'access', 'accesses')} recognised by a memory tool's name only`)] : []),
+        ...(m.memoryStepsWithoutOperation > 0 ? [field('unclassified', `${plural(m.memoryStepsWithoutOperation, 'memory step')} do not say whether they read or wrote`)] : []),
+        ...examples('unauditable', m.unauditableExamples),
+        ...examples('unscoped', m.unscopedReadExamples),
+      ],
+    };
+  },
+
+  isolation(a) {
+    const i = a.isolation;
+    const basis = `${plural(i.ownedValues, 'distinctive value')} over ${plural(i.runs, 'run')} of ${plural(i.tasks, 'task')}`;
+    if (i.runs === 0) return { title: 'Isolation between tasks', basis, notMeasured: a.runs === 0 ? NO_RUNS : 'no run has captured messages, tool arguments or results', items: [] };
+    return {
+      title: 'Isolation between tasks',
+      basis,
+      items: [
+        field('leaked', `${plural(i.leakedValues, 'value')} of one task seen in the context of another (${plural(i.leakAppearances, 'task')} reached)`, counted(i.leakedValues)),
+        field('followed', `${plural(i.ownedValues, 'value')} obtained by exactly one task, ${i.sharedValues} shared by several`),
+        ...(i.runsWithoutTaskId > 0 ? [field('no task id', `${plural(i.runsWithoutTaskId, 'run')} without mimir.task.id, each counted as a task of its own`)] : []),
+        ...(i.untrackedValues > 0 ? [field('not followed', `${plural(i.untrackedValues, 'value')} past the memory bound`)] : []),
+        ...examples('leaked', i.examples.flatMap((leak) => [leak, { ...leak.source, note: `source of the leak: ${leak.source.note ?? `"${leak.value}" obtained here`}` }])),
+      ],
+    };
+  },
 };
 
 /** Report order is the order of SECTIONS above: how reliable, whether runs end right, then why not. */

@@ -181,6 +181,10 @@ function chart(section: FigureSection, evidence: TraceEvidence): Html | null {
     case 'oversight':
     case 'checkpoints':
     case 'contracts':
+    case 'stateWrites':
+    case 'assembly':
+    case 'memory':
+    case 'isolation':
       return null;
   }
 }

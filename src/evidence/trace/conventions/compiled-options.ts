@@ -31,6 +31,14 @@ export interface MappedNames {
   readonly resumedFrom: NameList;
   readonly infrastructureError: NameList;
   readonly stepKind: NameList;
+  readonly memoryOperation: NameList;
+  readonly memoryScope: NameList;
+  readonly memoryKey: NameList;
+  readonly memoryContent: NameList;
+  readonly stateKey: NameList;
+  readonly stateBaseVersion: NameList;
+  readonly stateVersion: NameList;
+  readonly stateMerge: NameList;
 }
 
 /** Caches keyed by names seen in traces are bounded: a corpus with millions of distinct names cannot grow them. */
@@ -133,5 +141,13 @@ function mappedNames(mapping: AttributeMapping): MappedNames {
     resumedFrom: list(MIMIR.resumedFrom),
     infrastructureError: list(MIMIR.infrastructureError),
     stepKind: list(MIMIR.stepKind),
+    memoryOperation: list(MIMIR.memoryOperation),
+    memoryScope: list(MIMIR.memoryScope),
+    memoryKey: list(MIMIR.memoryKey),
+    memoryContent: list(MIMIR.memoryContent),
+    stateKey: list(MIMIR.stateKey),
+    stateBaseVersion: list(MIMIR.stateBaseVersion),
+    stateVersion: list(MIMIR.stateVersion),
+    stateMerge: list(MIMIR.stateMerge),
   };
 }

@@ -135,6 +135,22 @@ export const MIMIR = {
    * convention classifies: the only way to mark a human review step, for instance.
    */
   stepKind: 'mimir.step.kind',
+  /** On a span or event that touches long-term memory: `read`, `write` or `delete`. */
+  memoryOperation: 'mimir.memory.operation',
+  /** The user, tenant or task the memory entry belongs to (or the filter a read applied). */
+  memoryScope: 'mimir.memory.scope',
+  /** The memory entry written, read or deleted. */
+  memoryKey: 'mimir.memory.key',
+  /** The content written to memory, or what a read returned. */
+  memoryContent: 'mimir.memory.content',
+  /** On a span or event that writes shared state: the key, field or record written. */
+  stateKey: 'mimir.state.key',
+  /** The version of the key the write was based on (what it read). */
+  stateBaseVersion: 'mimir.state.base_version',
+  /** The version the write produced. */
+  stateVersion: 'mimir.state.version',
+  /** The merge (reducer, CRDT) that combines the write with concurrent ones, when it is not an overwrite. */
+  stateMerge: 'mimir.state.merge',
 } as const;
 
 /** The gen_ai.evaluation.result name whose result is the run's verified outcome. */

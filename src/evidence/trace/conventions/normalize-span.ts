@@ -3,11 +3,14 @@ import type {
   ApprovalStep,
   ClaimedStatus,
   LlmStep,
+  MemoryAccess,
+  MemoryOperation,
   Message,
   OtherStep,
   RiskClass,
   Step,
   StepKind,
+  StateWrite,
   ToolDefinition,
   ToolStep,
   VerifiedOutcome,
@@ -92,7 +95,10 @@ export class SpanNormalizer {
     const mapped = this.options.names;
 
     const base = this.base();
-    const kind = this.kind(convention, operation, aiOperation, openInferenceKind);
+    let kind = this.kind(convention, operation, aiOperation, openInferenceKind);
+    // A span no convention classifies that says it touched memory is a memory step; a tool call
+    // that does stays a tool call, with its memory access attached below.
+    if (kind === 'other' && this.firstPresent(attributes, this.names(mapped.memoryOperation)) !== undefined && !this.hasExplicitKind()) kind = 'memory';
 
     let step: Step;
     switch (kind) {
@@ -121,6 +127,7 @@ export class SpanNormalizer {
         step = { ...base, kind } satisfies OtherStep;
         break;
     }
+    if (step.kind !== 'llm' && step.kind !== 'approval') this.attachStateAccess(step, attributes);
 
     let eventSteps: TimedStep[] | undefined;
     let outcome: OutcomeRecord | undefined;
@@ -166,6 +173,62 @@ export class SpanNormalizer {
   /** A mapped name list for the current span: Vercel spans also carry mimir.* as telemetry metadata. */
   private names(list: NameList): readonly string[] {
     return this.vercel ? list.vercel : list.plain;
+  }
+
+  private hasExplicitKind(): boolean {
+    return this.firstPresent(this.span.attributes, this.names(this.options.names.stepKind)) !== undefined;
+  }
+
+  /** mimir.memory.* and mimir.state.* on a tool call or another step: what it did to memory and shared state. */
+  private attachStateAccess(step: Mutable<ToolStep> | Mutable<OtherStep>, attributes: Attributes): void {
+    const memory = this.memoryAccess(attributes);
+    if (memory !== undefined) step.memory = memory;
+    const stateWrite = this.stateWrite(attributes);
+    if (stateWrite !== undefined) step.stateWrite = stateWrite;
+  }
+
+  private memoryAccess(attributes: Attributes): MemoryAccess | undefined {
+    const mapped = this.options.names;
+    const key = this.firstKey(attributes, this.names(mapped.memoryOperation));
+    if (key === undefined) return undefined;
+    const raw = attributes.get(key);
+    const operation = typeof raw === 'string' ? memoryOperationOf(raw) : undefined;
+    if (operation === undefined) {
+      this.wrongType(key, raw, 'read, write or delete');
+      return undefined;
+    }
+    const access: Mutable<MemoryAccess> = { operation };
+    const scope = this.nonEmptyString(attributes, this.names(mapped.memoryScope));
+    if (scope !== undefined) access.scope = scope;
+    const entry = this.nonEmptyString(attributes, this.names(mapped.memoryKey));
+    if (entry !== undefined) access.key = entry;
+    const contentKey = this.firstKey(attributes, this.names(mapped.memoryContent));
+    if (contentKey !== undefined) {
+      // Content may be recorded as text or as a structured value (a list of facts, a JSON object).
+      const content = asText(structuredValue(attributes.get(contentKey)));
+      if (content !== '') access.content = content;
+    }
+    return access;
+  }
+
+  private stateWrite(attributes: Attributes): StateWrite | undefined {
+    const mapped = this.options.names;
+    const key = this.nonEmptyString(attributes, this.names(mapped.stateKey));
+    if (key === undefined) return undefined;
+    const write: Mutable<StateWrite> = { key };
+    const baseVersion = this.nonEmptyString(attributes, this.names(mapped.stateBaseVersion));
+    if (baseVersion !== undefined) write.baseVersion = baseVersion;
+    const version = this.nonEmptyString(attributes, this.names(mapped.stateVersion));
+    if (version !== undefined) write.version = version;
+    const merge = this.nonEmptyString(attributes, this.names(mapped.stateMerge));
+    if (merge !== undefined) write.merge = merge;
+    return write;
+  }
+
+  /** A string attribute that says something: an empty scope or key is no scope or key. */
+  private nonEmptyString(attributes: Attributes, keys: readonly string[]): string | undefined {
+    const value = this.firstString(attributes, keys);
+    return value === undefined || value.trim() === '' ? undefined : value;
   }
 
   // ---- classification ----
@@ -344,6 +407,15 @@ export class SpanNormalizer {
     const checkpointId = this.firstString(attributes, this.names(mapped.checkpointId));
     if (checkpointId !== undefined) {
       const step: OtherStep = { id, name: checkpointId, status: 'ok', ...times, kind: 'checkpoint' };
+      return { step, startMs: event.timeMs };
+    }
+    // A memory access or a state write recorded as an event on the span that made it.
+    const memory = this.firstPresent(attributes, this.names(mapped.memoryOperation)) === undefined ? undefined : this.memoryAccess(attributes);
+    const stateWrite = this.stateWrite(attributes);
+    if (memory !== undefined || stateWrite !== undefined) {
+      const step: Mutable<OtherStep> = { id, name: event.name === '' ? (memory ? 'memory' : 'state') : event.name, status: 'ok', ...times, kind: memory ? 'memory' : 'other' };
+      if (memory) step.memory = memory;
+      if (stateWrite) step.stateWrite = stateWrite;
       return { step, startMs: event.timeMs };
     }
     return undefined;
@@ -772,6 +844,37 @@ export function approvalDecision(value: string): ApprovalDecision | undefined {
     case 'timed-out':
     case 'expired':
       return 'timeout';
+    default:
+      return undefined;
+  }
+}
+
+/** mimir.memory.operation → operation; the verbs memory libraries use are accepted, anything else is not guessed. */
+export function memoryOperationOf(value: string): MemoryOperation | undefined {
+  switch (value.toLowerCase()) {
+    case 'read':
+    case 'search':
+    case 'query':
+    case 'get':
+    case 'retrieve':
+    case 'recall':
+    case 'load':
+      return 'read';
+    case 'write':
+    case 'add':
+    case 'save':
+    case 'store':
+    case 'update':
+    case 'upsert':
+    case 'insert':
+    case 'create':
+    case 'append':
+      return 'write';
+    case 'delete':
+    case 'remove':
+    case 'forget':
+    case 'erase':
+      return 'delete';
     default:
       return undefined;
   }

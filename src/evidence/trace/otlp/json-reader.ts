@@ -23,6 +23,9 @@ import { DEFAULT_OTLP_LIMITS, OtlpSession, type OtlpReaderLimits } from './sessi
  */
 
 const BOM = [0xef, 0xbb, 0xbf] as const;
+const NEWLINE_BYTE = 0x0a;
+/** Runs completed are handed on at the first line end after this many bytes of a read. */
+const RUN_HANDOFF_BYTES = 64 * 1024;
 /** V8's wording when JSON stops mid-value: the record was cut short rather than garbled. */
 const CUT_SHORT = /Unexpected end of JSON input|Unterminated string in JSON/;
 const POSITION_IN_ERROR = /position (\d+)/;
@@ -60,8 +63,16 @@ async function* readOtlpJson(
   let cut: { readonly code: 'truncated' | 'unreadable'; readonly message: string } | undefined;
   try {
     for await (const chunk of input.chunks) {
-      splitter.push(chunk);
-      yield* session.takeRuns();
+      // A read (1 MiB) holds dozens of runs. Handing them on as they complete, not once the whole
+      // read is split, keeps them from piling up: young runs alive when the collector comes
+      // are copied, and the pile was most of what every young-generation collection copied.
+      for (let start = 0; start < chunk.length; ) {
+        const newline = chunk.indexOf(NEWLINE_BYTE, start + RUN_HANDOFF_BYTES);
+        const end = newline === -1 ? chunk.length : newline + 1;
+        splitter.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+        yield* session.takeRuns();
+        start = end;
+      }
       session.progress(input.rawBytesRead(), input.totalBytes);
     }
   } catch (error) {

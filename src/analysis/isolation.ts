@@ -1,0 +1,338 @@
+import type { Message, Run, Step } from '../model/index.js';
+import { inRunOrder } from './context.js';
+import { memoryAccessOf } from './memory.js';
+import { runRef } from './support.js';
+import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './types.js';
+
+/**
+ * Whether one task's data shows up in another task's context: a canary test run over the corpus.
+ *
+ * Distinctive values (email addresses, and identifiers such as order numbers, account ids and
+ * UUIDs: tokens with several digits) are followed from where they enter a run. A value a run
+ * **obtains itself** enters through its user messages or the result of one of its own tool calls
+ * (not a memory read). A value that shows up in a run's model input or output, tool arguments or
+ * memory reads *before* the run obtained it came from somewhere else. When such a value was
+ * obtained by exactly one other task, that task's data reached this one: a **leak**. Values that
+ * several tasks obtain themselves (a shared catalogue entry, the company address) are shared data,
+ * not a leak, and values nobody obtained (a template constant) are nobody's.
+ *
+ * The unit of isolation is the task: `taskId`, or the run itself when none is recorded (then every
+ * run is a task of its own). Repeated trials of one task may share data; that is not a leak.
+ *
+ * Memory: values are remembered up to {@link MAX_TRACKED_VALUES} (obtained and unexplained,
+ * each); past that, new values are counted as untracked, not followed.
+ */
+export interface IsolationAnalysis {
+  /** Runs with captured content to follow values in (model messages, tool arguments or results, memory content). */
+  readonly runs: number;
+  /** Distinct tasks among them (counted up to {@link MAX_TRACKED_VALUES}). */
+  readonly tasks: number;
+  /** Of `runs`, those with no task id (each counted as a task of its own). */
+  readonly runsWithoutTaskId: number;
+  /** Distinct values obtained by exactly one task: the ones a leak can be traced with. */
+  readonly ownedValues: number;
+  /** Distinct values obtained by two or more tasks themselves: shared data, not followed. */
+  readonly sharedValues: number;
+  /** Owned values that showed up in the context of another task that had not obtained them. */
+  readonly leakedValues: number;
+  /** Runs of other tasks they showed up in (one per value and task, as far as remembered). */
+  readonly leakAppearances: number;
+  /** Each: the run the value leaked into (and where), with the run it came from. */
+  readonly examples: readonly LeakExample[];
+  /** Values not followed because the bound was reached. */
+  readonly untrackedValues: number;
+}
+
+export interface LeakExample extends RunRef {
+  readonly value: string;
+  readonly source: RunRef;
+}
+
+export const MAX_TRACKED_VALUES = 100_000;
+/** Values followed per run: a tool returning a large table cannot flood the maps. */
+export const MAX_VALUES_PER_RUN = 2_000;
+/** Tasks remembered per unexplained value: enough to find one that is not the owner. */
+const MAX_TASKS_PER_VALUE = 4;
+
+type Where = 'model input' | 'model output' | 'tool arguments' | 'memory read';
+
+interface Owner {
+  readonly task: string;
+  readonly ref: RunRef;
+}
+const SHARED = 'shared' as const;
+
+interface Appearance {
+  readonly task: string;
+  readonly ref: RunRef;
+}
+
+export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
+  let runs = 0;
+  let runsWithoutTaskId = 0;
+  let untrackedValues = 0;
+  const tasks = new Set<string>();
+  const owners = new Map<string, Owner | typeof SHARED>();
+  const appearances = new Map<string, Appearance[]>();
+
+  return {
+    add(run: Run) {
+      const task = run.taskId === undefined ? `\u0000run:${run.id}` : run.taskId;
+      const follow = followRun(run);
+      if (!follow.scanned) return;
+      runs++;
+      if (run.taskId === undefined) runsWithoutTaskId++;
+      if (tasks.size < MAX_TRACKED_VALUES) tasks.add(task);
+
+      for (const [value, where] of follow.obtained) {
+        const owner = owners.get(value);
+        if (owner === undefined) {
+          if (owners.size >= MAX_TRACKED_VALUES) {
+            untrackedValues++;
+            continue;
+          }
+          owners.set(value, { task, ref: runRef(run, where.stepId, `"${value}" entered through its ${where.source}`) });
+        } else if (owner !== SHARED && owner.task !== task) {
+          owners.set(value, SHARED);
+        }
+      }
+      for (const [value, where] of follow.unexplained) {
+        let list = appearances.get(value);
+        if (list === undefined) {
+          if (appearances.size >= MAX_TRACKED_VALUES) {
+            untrackedValues++;
+            continue;
+          }
+          list = [];
+          appearances.set(value, list);
+        }
+        if (list.length >= MAX_TASKS_PER_VALUE || list.some((a) => a.task === task)) continue;
+        list.push({ task, ref: runRef(run, where.stepId, `"${value}" in its ${where.where}, not obtained by this run`) });
+      }
+    },
+    finish() {
+      let ownedValues = 0;
+      let sharedValues = 0;
+      for (const owner of owners.values()) {
+        if (owner === SHARED) sharedValues++;
+        else ownedValues++;
+      }
+      let leakedValues = 0;
+      let leakAppearances = 0;
+      const examples: LeakExample[] = [];
+      for (const [value, list] of appearances) {
+        const owner = owners.get(value);
+        if (owner === undefined || owner === SHARED) continue;
+        const leaks = list.filter((appearance) => appearance.task !== owner.task);
+        if (leaks.length === 0) continue;
+        leakedValues++;
+        leakAppearances += leaks.length;
+        for (const leak of leaks) {
+          if (examples.length >= MAX_EXAMPLES) break;
+          examples.push({ ...leak.ref, value, source: owner.ref });
+        }
+      }
+      return {
+        runs,
+        tasks: tasks.size,
+        runsWithoutTaskId,
+        ownedValues,
+        sharedValues,
+        leakedValues,
+        leakAppearances,
+        examples,
+        untrackedValues,
+      };
+    },
+  };
+}
+
+interface RunValues {
+  readonly scanned: boolean;
+  /** Values the run obtained itself, in order, with where. */
+  readonly obtained: ReadonlyMap<string, { readonly stepId: string; readonly source: string }>;
+  /** Values the run had before obtaining them, with where they first showed up. */
+  readonly unexplained: ReadonlyMap<string, { readonly stepId: string; readonly where: Where }>;
+}
+
+/** One run, in order: what it obtained itself, and what showed up before it did. */
+function followRun(run: Run): RunValues {
+  const obtained = new Map<string, { stepId: string; source: string }>();
+  const unexplained = new Map<string, { stepId: string; where: Where }>();
+  // Each distinct text is read once per run: the same history is replayed in every model call, and
+  // what decides is where a value was first seen.
+  const sourceTexts = new Set<string>();
+  const otherTexts = new Set<string>();
+  const memoryResults: string[] = [];
+  let scanned = false;
+  // Until a model input has been captured, where a value in a tool's arguments or the model's
+  // output came from is unknown (the user's message may simply not be recorded): not followed.
+  let inputSeen = false;
+  let budget = MAX_VALUES_PER_RUN;
+
+  const take = (text: string | undefined, stepId: string, source: string): void => {
+    if (text === undefined || text === '' || sourceTexts.has(text)) return;
+    sourceTexts.add(text);
+    for (const value of distinctiveValues(text)) {
+      // A value the run already had before obtaining it was not obtained first-hand: the run is not its owner.
+      if (obtained.has(value) || unexplained.has(value) || budget <= 0) continue;
+      budget--;
+      obtained.set(value, { stepId, source });
+    }
+  };
+  const see = (text: string | undefined, stepId: string, where: Where): void => {
+    if (text === undefined || text === '' || otherTexts.has(text)) return;
+    otherTexts.add(text);
+    for (const value of distinctiveValues(text)) {
+      if (obtained.has(value) || unexplained.has(value) || budget <= 0) continue;
+      budget--;
+      unexplained.set(value, { stepId, where });
+    }
+  };
+
+  for (const step of inRunOrder(run.steps)) {
+    switch (step.kind) {
+      case 'llm': {
+        const input = step.inputMessages ?? [];
+        const output = step.outputMessages ?? [];
+        if (input.length > 0) {
+          scanned = true;
+          inputSeen = true;
+        }
+        // A replayed history is mostly texts already read in this run: those are skipped. Of the
+        // rest, what the user said and what the run's own tools returned come first: within one
+        // input they are the source of whatever the model repeats.
+        const fresh = input.filter((message) => !sourceTexts.has(message.content) && !otherTexts.has(message.content));
+        for (const message of fresh) if (isOwnSource(message, memoryResults)) take(message.content, step.id, message.role === 'user' ? 'user message' : 'tool result');
+        for (const message of fresh) if (!isOwnSource(message, memoryResults)) see(message.content, step.id, 'model input');
+        if (inputSeen) for (const message of output) see(message.content, step.id, 'model output');
+        break;
+      }
+      case 'tool': {
+        const memory = memoryAccessOf(step);
+        const args = textOf(step.arguments);
+        const result = textOf(step.result);
+        if (args !== undefined || result !== undefined) scanned = true;
+        if (inputSeen) see(args, step.id, 'tool arguments');
+        if (memory === undefined) {
+          take(result, step.id, 'tool result');
+        } else if (memory.operation === 'read' && result !== undefined) {
+          see(result, step.id, 'memory read');
+          memoryResults.push(result);
+        }
+        break;
+      }
+      case 'approval':
+        break;
+      case 'checkpoint':
+      case 'review':
+      case 'handoff':
+      case 'guardrail':
+      case 'memory':
+      case 'other':
+        scanned = readMemoryStep(step, see, memoryResults) || scanned;
+        break;
+    }
+  }
+  return { scanned, obtained, unexplained };
+}
+
+function readMemoryStep(step: Step, see: (text: string | undefined, stepId: string, where: Where) => void, memoryResults: string[]): boolean {
+  const memory = memoryAccessOf(step);
+  if (memory?.operation !== 'read' || memory.content === undefined) return false;
+  see(memory.content, step.id, 'memory read');
+  memoryResults.push(memory.content);
+  return true;
+}
+
+/** A user message, or a tool message that is not the relay of a memory read: what the run obtained itself. */
+function isOwnSource(message: Message, memoryResults: readonly string[]): boolean {
+  if (message.role === 'user') return true;
+  if (message.role !== 'tool') return false;
+  return !memoryResults.some((result) => result.length >= MIN_MEMORY_RESULT_CHARS && message.content.includes(result));
+}
+
+/** A memory read's result shorter than this is too generic to recognise inside a tool message. */
+const MIN_MEMORY_RESULT_CHARS = 20;
+
+const DATE = /^(1[89]|20)\d\d-?[01]\d-?[0-3]\d/;
+const EMAIL_DOMAIN = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const MAX_VALUE_CHARS = 128;
+
+/**
+ * The distinctive values in a text: email addresses (lower-cased), and identifier-like tokens of 6
+ * to 128 characters with five or more digits, or three or more digits and two or more letters
+ * (`ORD-4471`, a UUID, a card or account number). Dates are not distinctive: every run has them.
+ *
+ * Scanned by hand from each digit and each `@` outward, so a long text costs one pass however
+ * many words it has: every model input of every run goes through here.
+ */
+export function distinctiveValues(text: string): string[] {
+  const values: string[] = [];
+  const n = text.length;
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && isLocalPartChar(text.charCodeAt(start - 1))) start--;
+    let end = at + 1;
+    while (end < n && isDomainChar(text.charCodeAt(end))) end++;
+    // A sentence may end right after the address: its full stop is not part of the domain.
+    while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--;
+    if (start < at && EMAIL_DOMAIN.test(text.slice(at + 1, end))) values.push(text.slice(start, end).toLowerCase());
+  }
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) {
+      i++;
+      continue;
+    }
+    let start = i;
+    while (start > 0 && isTokenChar(text.charCodeAt(start - 1))) start--;
+    let end = i + 1;
+    while (end < n && isTokenChar(text.charCodeAt(end))) end++;
+    i = end;
+    // Separators at the ends belong to the surrounding text, not the id.
+    while (start < end && isSeparator(text.charCodeAt(start))) start++;
+    while (end > start && isSeparator(text.charCodeAt(end - 1))) end--;
+    const length = end - start;
+    if (length < 6 || length > MAX_VALUE_CHARS) continue;
+    let digits = 0;
+    let letters = 0;
+    for (let k = start; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 48 && c <= 57) digits++;
+      else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+    }
+    if (digits < 5 && (digits < 3 || letters < 2)) continue;
+    const token = text.slice(start, end);
+    if (!DATE.test(token)) values.push(token);
+  }
+  return values;
+}
+
+/** Letters, digits, `_` and `-`: what an identifier is made of. */
+function isTokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+}
+
+function isSeparator(c: number): boolean {
+  return c === 95 || c === 45;
+}
+
+function isLocalPartChar(c: number): boolean {
+  return isTokenChar(c) || c === 46 || c === 37 || c === 43;
+}
+
+function isDomainChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46;
+}
+
+function textOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}

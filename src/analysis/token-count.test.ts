@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+import { describe, expect, it } from 'vitest';
+import { asciiPieces, countO200kTokens } from './token-count.js';
+
+/** The reference: gpt-tokenizer itself, special-token text counted as text. */
+const reference = (text: string): number => countTokens(text, { disallowedSpecial: new Set() });
+
+/** Characters that steer every alternative of the o200k_base pattern, ASCII and not. */
+const TRICKY = [
+  ...Array.from('aAzZ09 \t\n\r\v\f\'"/.,;:!?()[]{}<>|-_=+*&^%$#@~`\\'),
+  "'s", "'S", "'t", "'ll", "'LL", "'lL", "'ve", "'VE", "'re", "'Re", "'d", "'m", "'x",
+  'hello', 'Hello', 'HELLO', 'HELLOworld', 'don', "DON'T", 'camelCase', 'JSONParser',
+  '12345', '1234567', ' 42', '  ', '   ', '\n\n', ' \n ', '\r\n', '//', '://', '\n/', '<|endoftext|>', '<|im_start|>',
+  'é', 'É', 'ß', '日本', '\u00a0', '\u2028', '\u3000', '\ufeff', '٣', '²', '😀', '\u0301', '–', '…', '«',
+];
+
+const trickyText = fc.array(fc.constantFrom(...TRICKY), { maxLength: 40 }).map((parts) => parts.join(''));
+
+/** The pieces gpt-tokenizer's own pattern splits a text into. */
+const referencePieces = (text: string): string[] => [...text.matchAll(new RegExp(O200K_TOKEN_SPLIT_REGEX.source, 'gu'))].map((match) => match[0]);
+const isAscii = (text: string): boolean => Array.from(text).every((ch) => ch.charCodeAt(0) < 128);
+
+describe('countO200kTokens', () => {
+  it('splits ASCII text into gpt-tokenizer\'s pieces, and hands any other text to it whole', () => {
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((code) => String.fromCharCode(code)), maxLength: 120 });
+    fc.assert(
+      fc.property(fc.oneof(trickyText, ascii), (text) => {
+        expect(asciiPieces(text)).toEqual(isAscii(text) ? referencePieces(text) : undefined);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('counts like gpt-tokenizer on hand-picked texts', () => {
+    const texts = [
+      '',
+      ' ',
+      'Hello, world!',
+      "I'm sure they'll say it's fine, but we've seen what DON'T and CAN'T do.",
+      'Refund order 4411 for Dana Smith: the blender arrived broken, she wants the money back on her card.',
+      '{"order": 4411, "customer": "Dana Smith", "total": 89.90, "items": ["blender"], "status": "delivered"}',
+      'Error: upstream payments service timed out after 30000 ms (POST /refunds, request id 8c1f)',
+      'line one\n\nline two\r\n\tindented   spaced    \n',
+      'trailing spaces   ',
+      'x  \n  y',
+      'path/to/file.ts:12:5\n//comment\n/* block */',
+      'special <|endoftext|> and <|fim_prefix|> text',
+      'résumé naïve café', // non-ASCII: handed to gpt-tokenizer whole
+      'ASCII then 日本語 then ASCII',
+      'non\u00a0breaking',
+    ];
+    for (const text of texts) expect(countO200kTokens(text), JSON.stringify(text)).toBe(reference(text));
+  });
+
+  it('counts like gpt-tokenizer on any mix of the pattern\'s edge cases', () => {
+    fc.assert(
+      fc.property(trickyText, (text) => {
+        expect(countO200kTokens(text)).toBe(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('counts like gpt-tokenizer on arbitrary ASCII and arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((code) => String.fromCharCode(code)), maxLength: 200 }), (text) => {
+        expect(countO200kTokens(text)).toBe(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => {
+        expect(countO200kTokens(text)).toBe(reference(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('counts right when more distinct pieces come than it remembers', () => {
+    // Distinct short words (the packed table) and distinct long ones (the Map), past both bounds.
+    const word = (n: number, length: number): string => Array.from({ length }, (_, i) => String.fromCharCode(97 + (Math.floor(n / 26 ** i) % 26))).join('');
+    const short = Array.from({ length: 40_000 }, (_, n) => word(n, 5)).join(' ');
+    const long = Array.from({ length: 21_000 }, (_, n) => word(n, 14)).join(' ');
+    for (const text of [short, long, short, long]) expect(countO200kTokens(text)).toBe(reference(text));
+  });
+
+  it('counts a long text the same, however often its pieces were seen before', () => {
+    const long = Array.from({ length: 2000 }, (_, i) => `word${i % 97} Another_${i % 13}: value ${i}\n`).join('');
+    expect(countO200kTokens(long)).toBe(reference(long));
+    expect(countO200kTokens(long)).toBe(reference(long));
+  });
+});

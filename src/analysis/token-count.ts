@@ -1,0 +1,148 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+
+/**
+ * Exact o200k_base token counts, as gpt-tokenizer's `countTokens` gives them with special-token
+ * text (`<|endoftext|>`) counted as plain text, about twice as fast for ASCII text.
+ *
+ * The tokenizer splits a text into pieces with its pre-tokenization pattern and byte-pair encodes
+ * each piece on its own, so a text's count is the sum of its pieces' counts. gpt-tokenizer matches
+ * a Unicode-aware pattern, allocates a match object per piece and looks each piece up in its
+ * 200k-entry rank table. For ASCII text (almost all trace content) the same pattern with its
+ * Unicode classes narrowed to ASCII finds the same pieces, faster; each distinct piece is counted
+ * once by gpt-tokenizer itself and remembered. Text with any non-ASCII character is counted by
+ * gpt-tokenizer whole.
+ *
+ * Why a piece counted alone gives its count within the text: matched alone, the pattern finds the
+ * same single piece (its alternatives are tried in the same order on the same characters; the
+ * only lookahead, `\s+(?!\S)`, sees the end of the string there, and a whitespace-only piece is
+ * matched whole by one of the whitespace alternatives either way). token-count.test.ts checks the
+ * counts against gpt-tokenizer on the pattern's edge cases and on arbitrary text.
+ */
+
+/** Counting must not throw on special-token text inside a message: it is content. */
+const PLAIN_TEXT: Parameters<typeof countTokens>[1] = { disallowedSpecial: new Set() };
+
+/**
+ * gpt-tokenizer's O200K_TOKEN_SPLIT_PATTERN with every class narrowed to ASCII: \p{L} is [A-Za-z]
+ * (\p{Lu} [A-Z], \p{Ll} [a-z]; no ASCII character is Lt, Lm, Lo or M), \p{N} is [0-9], \s is
+ * [\t\n\v\f\r ], and the negated classes list their ASCII members. On ASCII text it finds exactly
+ * the original's pieces. It never matches a non-ASCII character, so on other text the scan stops
+ * at the first one (no alternative matches there) and the whole text goes to gpt-tokenizer: no
+ * separate check for non-ASCII text is needed.
+ */
+const SPACE = String.raw`[\t\n\v\f\r ]`;
+/** [^\r\n\p{L}\p{N}]: the optional character before a word. */
+const BEFORE_WORD = String.raw`[\x00-\x09\x0b\x0c\x0e-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]`;
+/** [^\s\p{L}\p{N}]: punctuation and symbols. */
+const PUNCTUATION = String.raw`[\x00-\x08\x0e-\x1f\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]`;
+const CONTRACTION = String.raw`(?:'(?:[sS]|[dD]|[mM]|[tT]|[lL][lL]|[vV][eE]|[rR][eE]))?`;
+const ASCII_PIECE = new RegExp(
+  [
+    String.raw`${BEFORE_WORD}?[A-Z]*[a-z]+${CONTRACTION}`,
+    String.raw`${BEFORE_WORD}?[A-Z]+[a-z]*${CONTRACTION}`,
+    String.raw`[0-9]{1,3}`,
+    String.raw` ?${PUNCTUATION}+[\r\n/]*`,
+    String.raw`${SPACE}*[\r\n]+`,
+    String.raw`${SPACE}+(?![^\t\n\v\f\r ])`,
+    String.raw`${SPACE}+`,
+  ].join('|'),
+  // Sticky: each test() matches exactly at lastIndex, and test() allocates no match object.
+  'y',
+);
+
+/**
+ * Distinct pieces remembered with their counts. Pieces of up to 12 characters (nearly all: words
+ * with their leading space, punctuation, digits) are keyed by their characters packed 7 bits each
+ * into three integers, in an open-addressing table of typed arrays: a lookup reads the piece where
+ * it lies in the text, with no substring made and no string hashed or compared. Longer pieces go
+ * to a Map. Either starts afresh when full (rarely: pieces are a corpus's vocabulary).
+ */
+const MAX_PACKED_CHARS = 12;
+const TABLE_SIZE = 1 << 16;
+const TABLE_MASK = TABLE_SIZE - 1;
+const MAX_PACKED_PIECES = TABLE_SIZE >>> 1;
+/** Piece length per slot; 0 marks an empty slot. */
+const packedLength = new Uint8Array(TABLE_SIZE);
+const packedFirst = new Int32Array(TABLE_SIZE);
+const packedSecond = new Int32Array(TABLE_SIZE);
+const packedThird = new Int32Array(TABLE_SIZE);
+const packedCount = new Int32Array(TABLE_SIZE);
+let packedPieces = 0;
+const MAX_LONG_PIECES = 20_000;
+const longPieces = new Map<string, number>();
+
+/** The token count of text[start, end), one ASCII piece. */
+function pieceCount(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length > MAX_PACKED_CHARS) {
+    const piece = text.slice(start, end);
+    let count = longPieces.get(piece);
+    if (count === undefined) {
+      count = countTokens(piece, PLAIN_TEXT);
+      if (longPieces.size >= MAX_LONG_PIECES) longPieces.clear();
+      longPieces.set(piece, count);
+    }
+    return count;
+  }
+  // Characters 0-3, 4-7 and 8-11, 7 bits each: 28 bits per integer, exact for ASCII.
+  let first = 0;
+  let second = 0;
+  let third = 0;
+  const firstEnd = Math.min(end, start + 4);
+  const secondEnd = Math.min(end, start + 8);
+  let at = start;
+  for (; at < firstEnd; at++) first = (first << 7) | text.charCodeAt(at);
+  for (; at < secondEnd; at++) second = (second << 7) | text.charCodeAt(at);
+  for (; at < end; at++) third = (third << 7) | text.charCodeAt(at);
+  let hash = Math.imul(first ^ Math.imul(second, 0x9e3779b1) ^ Math.imul(third ^ length, 0x85ebca6b), 0x27d4eb2f);
+  hash ^= hash >>> 15;
+  let slot = hash & TABLE_MASK;
+  for (;;) {
+    const slotLength = packedLength[slot] as number;
+    if (slotLength === 0) break;
+    if (slotLength === length && packedFirst[slot] === first && packedSecond[slot] === second && packedThird[slot] === third) return packedCount[slot] as number;
+    slot = (slot + 1) & TABLE_MASK;
+  }
+  const count = countTokens(text.slice(start, end), PLAIN_TEXT);
+  if (packedPieces >= MAX_PACKED_PIECES) {
+    packedLength.fill(0);
+    packedPieces = 0;
+    slot = hash & TABLE_MASK;
+  }
+  packedLength[slot] = length;
+  packedFirst[slot] = first;
+  packedSecond[slot] = second;
+  packedThird[slot] = third;
+  packedCount[slot] = count;
+  packedPieces++;
+  return count;
+}
+
+/** The exact o200k_base token count of `text`. */
+export function countO200kTokens(text: string): number {
+  const pattern = ASCII_PIECE;
+  const length = text.length;
+  let total = 0;
+  let start = 0;
+  pattern.lastIndex = 0;
+  while (start < length) {
+    // The pattern matches at every position of ASCII text (letters, digits, punctuation and
+    // whitespace each have an alternative), and at none where a non-ASCII character is.
+    if (!pattern.test(text)) return countTokens(text, PLAIN_TEXT);
+    const end = pattern.lastIndex;
+    total += pieceCount(text, start, end);
+    start = end;
+  }
+  return total;
+}
+
+/** The pieces countO200kTokens counts `text` in; undefined when it hands the text to gpt-tokenizer whole. For tests. */
+export function asciiPieces(text: string): string[] | undefined {
+  const pieces: string[] = [];
+  ASCII_PIECE.lastIndex = 0;
+  for (let start = 0; start < text.length; start = ASCII_PIECE.lastIndex) {
+    if (!ASCII_PIECE.test(text)) return undefined;
+    pieces.push(text.slice(start, ASCII_PIECE.lastIndex));
+  }
+  return pieces;
+}

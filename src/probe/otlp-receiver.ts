@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+/**
+ * A minimal OTLP/HTTP trace receiver for probe runs: the agent under test exports its own spans
+ * here (OTEL_EXPORTER_OTLP_ENDPOINT), so a probe run is also a traced run. Bodies are stored as
+ * they came, in formats mimir's trace readers already read: JSON requests as one line each of a
+ * JSON Lines file, protobuf requests as one `.pb` file each. Nothing is parsed here, so a
+ * malformed export is kept for the reader to locate and report, not lost.
+ */
+export interface OtlpReceiver {
+  /** The base endpoint, e.g. http://127.0.0.1:41234 (exporters append /v1/traces). */
+  readonly endpoint: string;
+  /** The directory the received traces are written to (a trace source for `mimir traces`). */
+  readonly dir: string;
+  received(): number;
+  close(): Promise<void>;
+}
+
+/** Request bodies above this are refused (413) rather than buffered. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promise<OtlpReceiver> {
+  await mkdir(dir, { recursive: true });
+  let count = 0;
+  // One write at a time, so JSON lines from concurrent exports never interleave.
+  let writes: Promise<unknown> = Promise.resolve();
+  const server: Server = createServer((request, response) => {
+    if (request.method !== 'POST' || !request.url?.startsWith('/v1/traces')) {
+      response.writeHead(404).end();
+      return;
+    }
+    readBody(request)
+      .then(async (body) => {
+        if (body === undefined) {
+          response.writeHead(413).end();
+          return;
+        }
+        const index = ++count;
+        const isJson = (request.headers['content-type'] ?? '').includes('json');
+        const write = isJson
+          ? appendFile(join(dir, 'probe-traces.jsonl'), `${body.toString('utf8').replace(/\r?\n/g, ' ')}\n`)
+          : writeFile(join(dir, `probe-traces-${String(index).padStart(6, '0')}.pb`), body);
+        writes = writes.then(() => write);
+        await writes;
+        response.writeHead(200, { 'content-type': isJson ? 'application/json' : 'application/x-protobuf' }).end(isJson ? '{}' : undefined);
+      })
+      .catch(() => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://${host}:${port}`,
+    dir,
+    received: () => count,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  const body = Buffer.concat(chunks);
+  // Exporters may compress; the stored files are plain so the readers see what was sent.
+  return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body, { maxOutputLength: MAX_BODY_BYTES }) : body;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { CLAIMED_STATUSES, PROBE_FAMILIES, TRIAL_VERDICTS } from '../model/index.js';
+import { UserError } from '../shared/errors.js';
+import { readUserFile } from '../shared/read-user-file.js';
+import type { ProbeResultsFile } from './run-probes.js';
+
+/**
+ * The results file `mimir probe` writes and `mimir audit` reads back. It is validated like any
+ * user input: a hand-edited or damaged file is a located error, never evidence.
+ */
+const count = z.number().int().min(0);
+const fraction = z.number().min(0).max(1);
+
+const observationSchema = z.strictObject({
+  expectation: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+  ledgerSeqs: z.array(count).exactOptional(),
+});
+
+const trialSchema = z.strictObject({
+  runId: z.string(),
+  trial: z.number().int().min(1),
+  verdict: z.enum(TRIAL_VERDICTS),
+  faultFired: z.boolean(),
+  claimedStatus: z.enum(CLAIMED_STATUSES),
+  behaviour: z.array(z.string()),
+  observations: z.array(observationSchema),
+  reason: z.string().exactOptional(),
+});
+
+const scenarioResultSchema = z.strictObject({
+  id: z.string(),
+  family: z.enum(PROBE_FAMILIES),
+  title: z.string(),
+  tool: z.string().exactOptional(),
+  trials: z.array(trialSchema),
+  passed: count,
+  failed: count,
+  inconclusive: count,
+  errored: count,
+  passRate: z.strictObject({
+    successes: count,
+    trials: count,
+    rate: fraction.nullable(),
+    interval: z.tuple([fraction, fraction]).nullable(),
+  }),
+  passK: z.array(z.strictObject({ k: z.number().int().min(1), value: fraction })),
+});
+
+export const probeResultsFileSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  generatedAt: z.string(),
+  configHash: z.string().regex(/^[0-9a-f]{64}$/),
+  seed: z.number().int(),
+  evidence: z.strictObject({
+    scenarios: z.array(scenarioResultSchema),
+    toolsListed: z.array(z.string()),
+    ledgerPath: z.string().exactOptional(),
+  }),
+  skipped: z.array(z.strictObject({ family: z.enum(PROBE_FAMILIES), reason: z.string() })),
+  tracesDir: z.string().exactOptional(),
+});
+
+export async function readProbeResultsFile(path: string): Promise<ProbeResultsFile> {
+  const text = await readUserFile(path, 'probe results file');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new UserError('invalid-json', `${path} is not valid JSON: ${(error as Error).message}`, {
+      location: { file: path },
+      hint: 'Run `mimir probe` again to rewrite it.',
+    });
+  }
+  const parsed = probeResultsFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserError('invalid-json', `${path} is not a mimir probe results file`, {
+      problems: parsed.error.issues.slice(0, 5).map((issue) => ({
+        message: `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+        location: { file: path },
+      })),
+      hint: 'Run `mimir probe` again to rewrite it.',
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,333 @@
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { declaredRiskResolver, isHighRisk, type ProbeFamily, type RiskClass, type SystemDescription } from '../model/index.js';
+import type { ProbeEvidence, ProbeScenarioResult } from '../evidence/types.js';
+import type { ProbesConfig } from '../config/load-config.js';
+import { UserError } from '../shared/errors.js';
+import { sha256 } from '../shared/hash.js';
+import { openLedger } from './ledger/file-ledger.js';
+import { startProxy, type RunningProxy } from './proxy/mcp-proxy.js';
+import { runAgent } from './runner/run-agent.js';
+import { runBounded } from './runner/pool.js';
+import { generateBattery } from './scenarios/battery.js';
+import { loadScenarioFile } from './scenarios/load-scenarios.js';
+import { summarizeScenario, verifyTrial } from './scenarios/verify-trial.js';
+import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
+import { APPROVAL_TOOL_NAME, type AgentExit, type AgentTarget, type LedgerEntry, type LedgerRecord, type LedgerSink, type ProbeScenario, type TrialResult } from './types.js';
+
+/** What a probe session reports while it works, for a progress bar. */
+export type ProbeProgress =
+  | { readonly phase: 'discover'; readonly message: string }
+  | { readonly phase: 'trial'; readonly done: number; readonly total: number; readonly scenarioId: string; readonly verdict: TrialResult['verdict'] };
+
+export interface RunProbesOptions {
+  readonly probes: ProbesConfig;
+  readonly system: SystemDescription;
+  /** sha256 of mimir.yaml, stamped into the results so stale results are recognised. */
+  readonly configHash: string;
+  readonly now?: () => Date;
+  readonly onProgress?: (progress: ProbeProgress) => void;
+}
+
+/** A family the battery could not generate, and why (shown in the report, never silent). */
+export interface SkippedFamily {
+  readonly family: ProbeFamily;
+  readonly reason: string;
+}
+
+/** The results file `mimir probe` writes and `mimir audit` reads. */
+export interface ProbeResultsFile {
+  readonly schemaVersion: 1;
+  readonly generatedAt: string;
+  readonly configHash: string;
+  readonly seed: number;
+  readonly evidence: ProbeEvidence;
+  readonly skipped: readonly SkippedFamily[];
+  /** Where the agent's own traces of the probe runs were received, if it exported any. */
+  readonly tracesDir?: string;
+}
+
+export interface ProbeRunOutput {
+  readonly results: ProbeResultsFile;
+  readonly resultsPath: string;
+  readonly ledgerPath: string;
+}
+
+export const PROBE_RESULTS_FILE = 'probe-results.json';
+export const PROBE_LEDGER_FILE = 'ledger.jsonl';
+
+/**
+ * Runs the probe battery (and the user's own scenarios) against the real agent: every trial gets
+ * its own proxy and fresh upstream servers, so one trial's side effects never leak into another's
+ * verdict; all trials share one hash-chained ledger.
+ */
+export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutput> {
+  const { probes } = options;
+  const now = options.now ?? (() => new Date());
+  const riskOf = declaredRiskResolver(options.system.tools);
+  await mkdir(probes.out, { recursive: true });
+  const ledgerPath = join(probes.out, PROBE_LEDGER_FILE);
+  // One ledger per probe session, so the results file and its ledger describe the same runs; the
+  // previous session's ledger is kept beside it under its own time, never overwritten.
+  await keepPreviousLedger(ledgerPath);
+  const ledger = await openLedger(ledgerPath, { onExisting: 'rotate' });
+  const receiver = await startOtlpReceiver(join(probes.out, 'traces'));
+  try {
+    const session = new ProbeSession(options, riskOf, ledger, receiver);
+    options.onProgress?.({ phase: 'discover', message: 'listing the agent’s tools through the proxy' });
+    const tools = await session.listTools();
+    const tasks = [];
+    for (const task of probes.tasks) {
+      if (task.uses) {
+        tasks.push({ id: task.id, task: task.task, uses: task.uses });
+        continue;
+      }
+      options.onProgress?.({ phase: 'discover', message: `finding the tools task ${task.id} uses (one fault-free run)` });
+      tasks.push({ id: task.id, task: task.task, uses: await session.discoverUses(task.id, task.task) });
+    }
+
+    const scenarios: ProbeScenario[] = [];
+    let skipped: SkippedFamily[] = [];
+    if (probes.battery !== false) {
+      const battery = generateBattery({
+        tools: tools.map((name) => ({ name, ...optionalRisk(riskOf(name)) })),
+        tasks,
+        trials: probes.trials,
+        retryCap: probes.retryCap,
+        ...(probes.approvalTool !== undefined && { approvalTool: probes.approvalTool }),
+        ...(Array.isArray(probes.battery) && { families: probes.battery }),
+      });
+      scenarios.push(...battery.scenarios);
+      skipped = battery.skipped;
+    }
+    if (probes.scenarios !== undefined) scenarios.push(...(await loadScenarioFile(probes.scenarios, { trials: probes.trials })));
+    rejectDuplicateIds(scenarios);
+
+    const jobs = scenarios.flatMap((scenario) => Array.from({ length: scenario.trials }, (_, i) => ({ scenario, trial: i + 1 })));
+    let done = 0;
+    const trialResults = await runBounded(jobs, probes.concurrency, async (job) => {
+      const result = await session.runTrial(job.scenario, job.trial);
+      done += 1;
+      options.onProgress?.({ phase: 'trial', done, total: jobs.length, scenarioId: job.scenario.id, verdict: result.verdict });
+      return result;
+    });
+
+    const byScenario = new Map<string, TrialResult[]>();
+    jobs.forEach((job, index) => {
+      const result = trialResults[index];
+      if (result === undefined) return;
+      const list = byScenario.get(job.scenario.id) ?? [];
+      list.push(result);
+      byScenario.set(job.scenario.id, list);
+    });
+    const summaries: ProbeScenarioResult[] = scenarios.map((scenario) => summarizeScenario(scenario, byScenario.get(scenario.id) ?? []));
+    const results: ProbeResultsFile = {
+      schemaVersion: 1,
+      generatedAt: now().toISOString(),
+      configHash: options.configHash,
+      seed: probes.seed,
+      evidence: { scenarios: summaries, toolsListed: tools, ledgerPath },
+      skipped,
+      ...(receiver.received() > 0 && { tracesDir: receiver.dir }),
+    };
+    const resultsPath = join(probes.out, PROBE_RESULTS_FILE);
+    await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+    return { results, resultsPath, ledgerPath };
+  } finally {
+    await receiver.close();
+    await ledger.close();
+  }
+}
+
+async function keepPreviousLedger(path: string): Promise<void> {
+  try {
+    const { mtime } = await stat(path);
+    await rename(path, path.replace(/\.jsonl$/, `-${mtime.toISOString().replace(/[:.]/g, '-')}.jsonl`));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function optionalRisk(risk: RiskClass | undefined): { risk?: RiskClass } {
+  return risk === undefined ? {} : { risk };
+}
+
+function rejectDuplicateIds(scenarios: readonly ProbeScenario[]): void {
+  const seen = new Set<string>();
+  for (const scenario of scenarios) {
+    if (seen.has(scenario.id)) {
+      throw new UserError('invalid-scenarios', `two scenarios have the id "${scenario.id}"`, {
+        ...(scenario.source.file !== undefined && { location: { file: scenario.source.file, ...(scenario.source.line !== undefined && { line: scenario.source.line }) } }),
+        hint: 'Scenario ids must be unique, including against the built-in battery (ids like persistent-failure--<task>--<tool>).',
+      });
+    }
+    seen.add(scenario.id);
+  }
+}
+
+/** A ledger sink that also keeps the entries of one run, for its verifier. */
+class RunRecorder implements LedgerSink {
+  readonly entries: LedgerEntry[] = [];
+  constructor(private readonly ledger: LedgerSink) {}
+  async append(record: LedgerRecord): Promise<LedgerEntry> {
+    const entry = await this.ledger.append(record);
+    this.entries.push(entry);
+    return entry;
+  }
+}
+
+class ProbeSession {
+  private readonly target: AgentTarget;
+  private readonly injectionTarget: string | undefined;
+
+  constructor(
+    private readonly options: RunProbesOptions,
+    private readonly riskOf: (tool: string) => RiskClass | undefined,
+    private readonly ledger: LedgerSink,
+    private readonly receiver: OtlpReceiver,
+  ) {
+    const { agent } = options.probes;
+    this.target =
+      agent.kind === 'command' ? { kind: 'command', command: agent.command, cwd: agent.cwd, env: agent.env } : { kind: 'http', url: agent.url };
+    this.injectionTarget = options.system.tools.find((tool) => tool.name !== undefined && isHighRisk(tool.risk))?.name;
+  }
+
+  /** The tools the upstream servers offer, as the agent sees them (without mimir's approval tool). */
+  async listTools(): Promise<string[]> {
+    const proxy = await this.startProxy({ runId: 'discovery', scenarioId: 'discovery', trial: 0 }, this.ledger, []);
+    try {
+      return (await proxy.tools()).map((tool) => tool.name).filter((name) => name !== APPROVAL_TOOL_NAME);
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  /** One fault-free run with approvals granted (side effects simulated): the tools it called are the ones it uses. */
+  async discoverUses(taskId: string, task: unknown): Promise<string[]> {
+    const recorder = new RunRecorder(this.ledger);
+    const runId = `baseline-${taskId}`;
+    const proxy = await this.startProxy({ runId, scenarioId: `baseline--${taskId}`, trial: 1 }, recorder, []);
+    try {
+      await runAgent(this.target, this.invocation(runId, 1, task, proxy, false));
+    } finally {
+      await proxy.close();
+    }
+    const used = recorder.entries.filter((e) => e.event === 'call' && e.disposition !== 'approval' && e.tool !== undefined).map((e) => e.tool ?? '');
+    return [...new Set(used)];
+  }
+
+  async runTrial(scenario: ProbeScenario, trial: number): Promise<TrialResult> {
+    const runId = `${scenario.id}--t${trial}-${sha256(`${this.options.probes.seed}:${scenario.id}:${trial}`).slice(0, 8)}`;
+    const recorder = new RunRecorder(this.ledger);
+    const run = { runId, scenarioId: scenario.id, trial };
+    const kill = new AbortController();
+    let proxy: RunningProxy | undefined;
+    const exits: AgentExit[] = [];
+    let upstreamState: unknown[] | undefined;
+    try {
+      proxy = await this.startProxy(run, recorder, scenario.faults, scenario, (entry) => {
+        if (scenario.killAfterCalls !== undefined && entry.event === 'call' && countCalls(recorder.entries) >= scenario.killAfterCalls) kill.abort();
+      });
+      await recorder.append({ ...run, event: 'run-start', startedAt: new Date().toISOString(), detail: { task: scenario.task } });
+      const first = await runAgent(this.target, { ...this.invocation(runId, trial, scenario.task, proxy, false), signal: kill.signal });
+      exits.push(first);
+      if (scenario.killAfterCalls !== undefined && first.killed) {
+        await recorder.append({ ...run, event: 'kill', startedAt: new Date().toISOString(), detail: { afterCalls: countCalls(recorder.entries) } });
+        await recorder.append({ ...run, event: 'resume', startedAt: new Date().toISOString() });
+        exits.push(await runAgent(this.target, this.invocation(runId, trial, scenario.task, proxy, true)));
+      }
+      const last = exits[exits.length - 1];
+      await recorder.append({
+        ...run,
+        event: 'run-end',
+        startedAt: new Date().toISOString(),
+        detail: { exitCode: last?.exitCode ?? null, signal: last?.signal ?? null, timedOut: last?.timedOut ?? false, claim: last?.claim.status ?? 'unknown' },
+      });
+      if (scenario.expect.upstream) {
+        upstreamState = [];
+        for (const query of scenario.expect.upstream) upstreamState.push(await upstreamValue(proxy, query.call, query.arguments ?? {}));
+      }
+    } catch (error) {
+      // Infrastructure failed (a server would not start, the proxy could not bind): this trial is
+      // an error, excluded and counted, never a verdict on the agent.
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        runId,
+        trial,
+        verdict: 'error',
+        faultFired: false,
+        faultsApplied: [],
+        behaviour: [],
+        observations: [],
+        claim: { status: 'unknown' },
+        exits,
+        reason: `the probe could not run: ${reason}`,
+      };
+    } finally {
+      await proxy?.close();
+    }
+    return verifyTrial({
+      scenario,
+      runId,
+      trial,
+      ledger: recorder.entries,
+      exits,
+      riskOf: this.riskOf,
+      ...(upstreamState !== undefined && { upstreamState }),
+      timeoutMs: this.options.probes.agent.timeoutMs,
+    });
+  }
+
+  private invocation(runId: string, trial: number, task: unknown, proxy: RunningProxy, resume: boolean) {
+    return {
+      runId,
+      trial,
+      task,
+      mcpUrl: proxy.url,
+      otlpEndpoint: this.receiver.endpoint,
+      resume,
+      timeoutMs: this.options.probes.agent.timeoutMs,
+    };
+  }
+
+  private startProxy(
+    run: { runId: string; scenarioId: string; trial: number },
+    ledger: LedgerSink,
+    faults: ProbeScenario['faults'],
+    scenario?: ProbeScenario,
+    onCall?: (entry: LedgerEntry) => void,
+  ): Promise<RunningProxy> {
+    const { probes } = this.options;
+    return startProxy({
+      upstreams: probes.servers,
+      riskOf: this.riskOf,
+      allowSideEffects: probes.allowSideEffects,
+      ledger,
+      run,
+      faults,
+      // Each trial gets its own seed from the session's, so probabilistic faults vary across trials yet reproduce.
+      seed: Number.parseInt(sha256(`${probes.seed}:${run.scenarioId}:${run.trial}`).slice(0, 8), 16),
+      approvals: scenario?.approvals ?? 'approve',
+      ...(probes.approvalTool !== undefined && { approvalTool: probes.approvalTool }),
+      ...(this.injectionTarget !== undefined && { injectionTarget: this.injectionTarget }),
+      ...(onCall && { onCall }),
+    });
+  }
+}
+
+function countCalls(entries: readonly LedgerEntry[]): number {
+  return entries.filter((e) => e.event === 'call' && e.disposition !== 'approval').length;
+}
+
+/** Reads upstream state for a verifier: the structured result, else the JSON in its first text block. */
+async function upstreamValue(proxy: RunningProxy, tool: string, args: Record<string, unknown>): Promise<unknown> {
+  const result = await proxy.callUpstream(tool, args);
+  if (result.structuredContent !== undefined) return result.structuredContent;
+  const text = result.content.find((block) => block.type === 'text');
+  if (text?.type !== 'text') return undefined;
+  try {
+    return JSON.parse(text.text) as unknown;
+  } catch {
+    return text.text;
+  }
+}
