@@ -10,10 +10,11 @@ import { initCommand } from './commands/init.js';
 import { walkCommand } from './commands/walk.js';
 import { EXIT_USER_ERROR, handleError } from './handle-error.js';
 import { processIo, type CliIo } from './io.js';
-import { collectFormats, collectProbeFormats, collectTraceFormats, parseScore } from './options.js';
+import { collectFormats, collectProbeFormats, collectTraceFormats, parsePort, parseScore } from './options.js';
 import { tracesCommand } from './commands/traces.js';
 import { probeCommand, type ProbeReportFormat } from './commands/probe.js';
 import { ledgerVerifyCommand } from './commands/ledger.js';
+import { proxyCommand } from './commands/proxy.js';
 import type { TraceReportFormat } from '../report/traces/index.js';
 import { inquirerPrompter, isPromptAbort, type Prompter } from './prompter.js';
 
@@ -127,6 +128,27 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('-o, --out <dir>', 'write json/html there')
     .action(async (opts: { config: string; format?: ProbeReportFormat[]; out?: string }) => {
       setExitCode(await probeCommand({ config: opts.config, format: opts.format ?? ['terminal'], ...(opts.out !== undefined && { out: opts.out }) }, io));
+    });
+
+  program
+    .command('proxy')
+    .description("mimir's MCP proxy on its own (faults of one scenario, every call in a ledger); or --connect: stdio for agents that only speak stdio")
+    .option('-c, --config <path>', 'the system description, with probes.servers', 'mimir.yaml')
+    .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', parsePort, 0)
+    .option('--scenario <id>', 'apply the faults and approval answers of this scenario from probes.scenarios')
+    .option('--connect <url>', 'relay MCP over stdio to a running proxy (what MIMIR_MCP_STDIO runs)')
+    .action(async (opts: { config: string; port: number; scenario?: string; connect?: string }) => {
+      setExitCode(
+        await proxyCommand(
+          {
+            config: opts.config,
+            port: opts.port,
+            ...(opts.scenario !== undefined && { scenario: opts.scenario }),
+            ...(opts.connect !== undefined && { connect: opts.connect }),
+          },
+          io,
+        ),
+      );
     });
 
   program

@@ -28,3 +28,9 @@ export function parseScore(value: string): number {
   }
   return score;
 }
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got "${value}"`);
+  return port;
+}

@@ -9,7 +9,7 @@ import { configSchema } from './schema.js';
  */
 const BASE_URL = 'https://mimir.dev/schemas';
 
-function toJsonSchema(schema: z.ZodType, id: string, title: string): Record<string, unknown> {
+export function toJsonSchema(schema: z.ZodType, id: string, title: string): Record<string, unknown> {
   // "input" describes what a user may write: fields with defaults are optional.
   return { ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', reused: 'ref' }), $id: `${BASE_URL}/${id}`, title };
 }

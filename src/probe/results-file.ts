@@ -60,6 +60,7 @@ export const probeResultsFileSchema = z.strictObject({
   }),
   skipped: z.array(z.strictObject({ family: z.enum(PROBE_FAMILIES), reason: z.string() })),
   tracesDir: z.string().exactOptional(),
+  ledger: z.strictObject({ entries: count, lastHash: z.string().regex(/^[0-9a-f]{64}$/) }).exactOptional(),
 });
 
 export async function readProbeResultsFile(path: string): Promise<ProbeResultsFile> {

@@ -1,5 +1,6 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { declaredRiskResolver, isHighRisk, type ProbeFamily, type RiskClass, type SystemDescription } from '../model/index.js';
 import type { ProbeEvidence, ProbeScenarioResult } from '../evidence/types.js';
 import type { ProbesConfig } from '../config/load-config.js';
@@ -45,6 +46,11 @@ export interface ProbeResultsFile {
   readonly skipped: readonly SkippedFamily[];
   /** Where the agent's own traces of the probe runs were received, if it exported any. */
   readonly tracesDir?: string;
+  /**
+   * The ledger's length and last hash when the session ended. A hash chain alone cannot show that
+   * whole entries were cut from its end; `mimir ledger verify` compares against these.
+   */
+  readonly ledger?: { readonly entries: number; readonly lastHash: string };
 }
 
 export interface ProbeRunOutput {
@@ -129,6 +135,7 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
       evidence: { scenarios: summaries, toolsListed: tools, ledgerPath },
       skipped,
       ...(receiver.received() > 0 && { tracesDir: receiver.dir }),
+      ledger: { entries: ledger.entries, lastHash: ledger.lastHash },
     };
     const resultsPath = join(probes.out, PROBE_RESULTS_FILE);
     await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
@@ -284,6 +291,7 @@ class ProbeSession {
       trial,
       task,
       mcpUrl: proxy.url,
+      mcpStdio: stdioCommandFor(proxy.url),
       otlpEndpoint: this.receiver.endpoint,
       resume,
       timeoutMs: this.options.probes.agent.timeoutMs,
@@ -313,6 +321,15 @@ class ProbeSession {
       ...(onCall && { onCall }),
     });
   }
+}
+
+/** mimir's own bin, from src/probe or dist/probe alike. */
+const MIMIR_BIN = fileURLToPath(new URL('../../bin/mimir.js', import.meta.url));
+
+/** The command line an stdio-only agent runs to reach the proxy (MIMIR_MCP_STDIO); paths quoted as a shell would need. */
+function stdioCommandFor(url: string): string {
+  const quote = (part: string): string => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, `'\\''`)}'`);
+  return [process.execPath, MIMIR_BIN, 'proxy', '--connect', url].map(quote).join(' ');
 }
 
 function countCalls(entries: readonly LedgerEntry[]): number {
