@@ -1,6 +1,6 @@
 import { DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type ProbeSummary, type SystemDescription } from '../model/index.js';
 import type { EvidenceBundle, ProbeEvidence, TraceEvidence } from '../evidence/types.js';
-import { PROBE_RESULTS_FILE, runProbes, type ProbeResultsFile, type RunProbesOptions } from '../probe/run-probes.js';
+import { PROBE_RESULTS_FILE, probeInputsHash, runProbes, type ProbeResultsFile, type RunProbesOptions } from '../probe/run-probes.js';
 import { readProbeResultsFile } from '../probe/results-file.js';
 import { UserError } from '../shared/errors.js';
 import { readAnswersFile } from '../evidence/attestation/answers-file.js';
@@ -192,8 +192,8 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
     if (!(await fileExists(resultsPath))) return undefined;
     results = await readProbeResultsFile(resultsPath);
     source = 'file';
-    if (results.configHash !== loaded.hash) {
-      warnings.push(`probe results in ${resultsPath} were made with a different mimir.yaml; ignored — run \`mimir audit --probe\` or \`mimir probe\` again`);
+    if (results.configHash !== (await probeInputsHash(loaded.hash, loaded.probes))) {
+      warnings.push(`probe results in ${resultsPath} were made with a different mimir.yaml or scenarios file; ignored — run \`mimir audit --probe\` or \`mimir probe\` again`);
       return undefined;
     }
   }

@@ -1,4 +1,5 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { declaredRiskResolver, isHighRisk, type ProbeFamily, type RiskClass, type SystemDescription } from '../model/index.js';
@@ -24,7 +25,7 @@ export type ProbeProgress =
 export interface RunProbesOptions {
   readonly probes: ProbesConfig;
   readonly system: SystemDescription;
-  /** sha256 of mimir.yaml, stamped into the results so stale results are recognised. */
+  /** sha256 of mimir.yaml; with the scenarios file's it stamps the results, so stale results are recognised. */
   readonly configHash: string;
   readonly now?: () => Date;
   readonly onProgress?: (progress: ProbeProgress) => void;
@@ -71,6 +72,9 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
   const { probes } = options;
   const now = options.now ?? (() => new Date());
   const riskOf = declaredRiskResolver(options.system.tools);
+  // The user's scenario file is read first: a mistake in it is reported before anything runs, and
+  // before the previous session's ledger is moved aside (its results file still points at it).
+  const userScenarios = probes.scenarios === undefined ? [] : await loadScenarioFile(probes.scenarios, { trials: probes.trials });
   await mkdir(probes.out, { recursive: true });
   const ledgerPath = join(probes.out, PROBE_LEDGER_FILE);
   // One ledger per probe session, so the results file and its ledger describe the same runs; the
@@ -106,7 +110,7 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
       scenarios.push(...battery.scenarios);
       skipped = battery.skipped;
     }
-    if (probes.scenarios !== undefined) scenarios.push(...(await loadScenarioFile(probes.scenarios, { trials: probes.trials })));
+    scenarios.push(...userScenarios);
     rejectDuplicateIds(scenarios);
 
     const jobs = scenarios.flatMap((scenario) => Array.from({ length: scenario.trials }, (_, i) => ({ scenario, trial: i + 1 })));
@@ -130,7 +134,7 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
     const results: ProbeResultsFile = {
       schemaVersion: 1,
       generatedAt: now().toISOString(),
-      configHash: options.configHash,
+      configHash: await probeInputsHash(options.configHash, probes),
       seed: probes.seed,
       evidence: { scenarios: summaries, toolsListed: tools, ledgerPath },
       skipped,
@@ -184,6 +188,7 @@ class RunRecorder implements LedgerSink {
 }
 
 class ProbeSession {
+  private readonly sessionId = randomBytes(4).toString('hex');
   private readonly target: AgentTarget;
   private readonly injectionTarget: string | undefined;
 
@@ -212,7 +217,7 @@ class ProbeSession {
   /** One fault-free run with approvals granted (side effects simulated): the tools it called are the ones it uses. */
   async discoverUses(taskId: string, task: unknown): Promise<string[]> {
     const recorder = new RunRecorder(this.ledger);
-    const runId = `baseline-${taskId}`;
+    const runId = `baseline-${taskId}-${this.sessionId}`;
     const proxy = await this.startProxy({ runId, scenarioId: `baseline--${taskId}`, trial: 1 }, recorder, []);
     try {
       await runAgent(this.target, this.invocation(runId, 1, task, proxy, false));
@@ -224,7 +229,9 @@ class ProbeSession {
   }
 
   async runTrial(scenario: ProbeScenario, trial: number): Promise<TrialResult> {
-    const runId = `${scenario.id}--t${trial}-${sha256(`${this.options.probes.seed}:${scenario.id}:${trial}`).slice(0, 8)}`;
+    // Unique per session: agents key checkpoints and idempotency keys by run id, and a run id reused by
+    // a later session would let it "resume" the earlier one's work.
+    const runId = `${scenario.id}--t${trial}-${this.sessionId}`;
     const recorder = new RunRecorder(this.ledger);
     const run = { runId, scenarioId: scenario.id, trial };
     const kill = new AbortController();
@@ -321,6 +328,16 @@ class ProbeSession {
       ...(onCall && { onCall }),
     });
   }
+}
+
+/**
+ * What probe results depend on besides the agent itself: mimir.yaml and the scenarios file. Results
+ * made with other inputs are stale, and `mimir audit` ignores them.
+ */
+export async function probeInputsHash(configHash: string, probes: ProbesConfig): Promise<string> {
+  if (probes.scenarios === undefined) return configHash;
+  const scenarios = await readFile(probes.scenarios).catch(() => Buffer.from(''));
+  return sha256(`${configHash}\n${sha256(scenarios)}`);
 }
 
 /** mimir's own bin, from src/probe or dist/probe alike. */

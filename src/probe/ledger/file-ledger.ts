@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InternalError, UserError } from '../../shared/errors.js';
@@ -27,15 +28,19 @@ export interface RotatedLedger {
 const openPaths = new Set<string>();
 
 /**
- * An append-only, hash-chained JSON Lines file shared by concurrent trials. Appends are serialized
- * through one promise chain: each entry gets its seq and prev only when its turn comes and is written
- * with a single write to a file opened for appending, so entries never interleave or fork the chain,
- * whatever order the callers' promises settle in. Writes go straight to the operating system (a
- * reader sees them at once); `flush` and `close` also fsync.
+ * An append-only, hash-chained JSON Lines file shared by concurrent trials. Each append is chained
+ * and written at once, in the call to `append`: the entry gets its seq and prev, and its line goes
+ * to the file in one write call on the file's descriptor (opened for appending) before `append`
+ * returns. Entries therefore never interleave or fork the chain, whatever order the callers'
+ * promises settle in, and an entry is in the file before its caller can act on it. Writes go
+ * straight to the operating system (a reader sees them at once); `flush` and `close` also fsync.
+ *
+ * The write is synchronous on purpose: it is a write of a line to the page cache, a few
+ * microseconds, where an asynchronous one costs a round trip through libuv's thread pool on every
+ * tool call the proxy records.
  */
 export class FileLedger implements LedgerSink {
   private readonly chain: LedgerChain;
-  private queue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
   /** Set by a failed write: the file's end is then unknown, so nothing more is appended. */
   private failure: unknown;
@@ -62,21 +67,21 @@ export class FileLedger implements LedgerSink {
 
   append(record: LedgerRecord): Promise<LedgerEntry> {
     if (this.closing) return Promise.reject(new InternalError(`append to the ledger ${this.path} after close()`));
-    const written = this.queue.then(() => this.write(record));
-    this.queue = written.catch(() => undefined);
-    return written;
+    try {
+      return Promise.resolve(this.write(record));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
-  /** Waits for the appends made so far and forces them to disk. */
+  /** Forces the appends made so far to disk. */
   async flush(): Promise<void> {
-    await this.queue;
     if (this.failure === undefined) await this.handle.sync();
   }
 
-  /** Waits for pending appends, forces them to disk and closes the file. Safe to call twice. */
+  /** Forces the appends to disk and closes the file. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.queue;
       try {
         if (this.failure === undefined) await this.handle.sync();
       } finally {
@@ -87,7 +92,7 @@ export class FileLedger implements LedgerSink {
     return this.closing;
   }
 
-  private async write(record: LedgerRecord): Promise<LedgerEntry> {
+  private write(record: LedgerRecord): LedgerEntry {
     if (this.failure !== undefined) {
       throw new Error(`the ledger ${this.path} accepts no more entries after a failed write`, { cause: this.failure });
     }
@@ -99,10 +104,7 @@ export class FileLedger implements LedgerSink {
     try {
       let offset = 0;
       // One write call for the line; the loop only continues a short write (a full disk, a signal).
-      while (offset < bytes.length) {
-        const { bytesWritten } = await this.handle.write(bytes, offset, bytes.length - offset);
-        offset += bytesWritten;
-      }
+      while (offset < bytes.length) offset += writeSync(this.handle.fd, bytes, offset, bytes.length - offset);
     } catch (error) {
       this.failure = error;
       throw error;

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostHeaderValidation, localhostHostValidation, localhostOriginValidation, NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { hostHeaderValidation, localhostHostValidation, localhostOriginValidation } from '@modelcontextprotocol/node';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import type { Server } from '@modelcontextprotocol/server';
+import { serveWebTransport } from './web-bridge.js';
 
 /** The path agents post to: http://127.0.0.1:<port>/mcp. */
 export const MCP_PATH = '/mcp';
@@ -12,7 +14,7 @@ export const MCP_PATH = '/mcp';
 interface Session {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- see the import above.
   readonly server: Server;
-  readonly transport: NodeStreamableHTTPServerTransport;
+  readonly transport: WebStandardStreamableHTTPServerTransport;
 }
 
 export interface HttpEndpoint {
@@ -48,7 +50,7 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
 
   const openSession = async (): Promise<Session> => {
     const server = options.createServer();
-    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         byId.set(id, session);
@@ -70,7 +72,8 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!validateHost(req, res)) return;
     if (validateOrigin && !validateOrigin(req, res)) return;
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const target = req.url ?? '/';
+    const path = target === MCP_PATH ? target : new URL(target, 'http://localhost').pathname;
     if (path !== MCP_PATH) {
       reply(res, 404, -32601, `Not found: the MCP endpoint is ${MCP_PATH}`);
       return;
@@ -84,10 +87,10 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
     if (sessionId !== undefined) {
       const session = byId.get(sessionId);
       if (!session) {
-      reply(res, 404, -32001, 'Session not found');
-      return;
-    }
-      await session.transport.handleRequest(req, res);
+        reply(res, 404, -32001, 'Session not found');
+        return;
+      }
+      await serveWebTransport(session.transport, req, res);
       return;
     }
     if (req.method !== 'POST') {
@@ -97,7 +100,7 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
     // A new connection: the transport answers the initialize request with a fresh session id, or
     // refuses anything else (and then the half-made session is dropped).
     const session = await openSession();
-    await session.transport.handleRequest(req, res);
+    await serveWebTransport(session.transport, req, res);
     if (session.transport.sessionId === undefined) await closeSession(session);
   };
 

@@ -127,7 +127,13 @@ export async function startProxy(config: ProxyConfig): Promise<RunningProxy> {
     const server = new Server({ name: 'mimir-proxy', version: MIMIR_VERSION }, { capabilities: { tools: {} } });
     server.setRequestHandler('tools/list', () => ({ tools: listedTools }));
     server.setRequestHandler('tools/call', async (request, ctx) => {
-      const answer = await pipeline.handle(request.params.name, request.params.arguments, ctx.mcpReq.signal);
+      // The agent stops waiting when it cancels the call, or when it hangs up the HTTP exchange
+      // that carries it (a crash, a client-side timeout that drops the socket): without the
+      // second, a hung call would stay open until the proxy closes and be recorded after
+      // everything the agent did next.
+      const hungUp = ctx.http?.req?.signal;
+      const agentSignal = hungUp ? AbortSignal.any([ctx.mcpReq.signal, hungUp]) : ctx.mcpReq.signal;
+      const answer = await pipeline.handle(request.params.name, request.params.arguments, agentSignal);
       switch (answer.kind) {
         case 'result':
           return answer.result;

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
-import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, ProtocolError } from '@modelcontextprotocol/client';
 import type { CallToolResult, Tool, Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { MIMIR_VERSION } from '../../shared/version.js';
+import { NodeHttpClientTransport } from './http-client-transport.js';
 
 /** One real MCP server behind the proxy: a command it spawns (stdio) or a Streamable HTTP URL. */
 export interface UpstreamSpec {
@@ -114,7 +115,7 @@ export async function connectUpstreams(specs: readonly UpstreamSpec[], options: 
 
 /** A session on an HTTP upstream is ended politely (bounded: the server may be gone); a stdio one is stopped by the SDK (stdin closed, then SIGTERM, then SIGKILL). */
 async function closeUpstream(upstream: Upstream): Promise<void> {
-  if (upstream.transport instanceof StreamableHTTPClientTransport && upstream.isConnected()) {
+  if (upstream.transport instanceof NodeHttpClientTransport && upstream.isConnected()) {
     const ended = upstream.transport.terminateSession().catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
@@ -146,7 +147,7 @@ async function connectOne(spec: UpstreamSpec, options: { onError?: (error: Error
     stream?.on('error', () => undefined);
     transport = stdio;
   } else if (spec.url) {
-    transport = new StreamableHTTPClientTransport(new URL(spec.url));
+    transport = new NodeHttpClientTransport(new URL(spec.url));
   } else {
     throw new Error(`upstream MCP server "${spec.name}" has neither a command nor a url`);
   }
