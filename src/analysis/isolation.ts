@@ -48,7 +48,8 @@ export interface LeakExample extends RunRef {
   readonly source: RunRef;
 }
 
-export const MAX_TRACKED_VALUES = 100_000;
+// 25k keeps a million-span corpus under the 512 MB goal: at 100k the two maps alone held ≈200 MB there.
+export const MAX_TRACKED_VALUES = 25_000;
 /** Values followed per run: a tool returning a large table cannot flood the maps. */
 export const MAX_VALUES_PER_RUN = 2_000;
 /** Tasks remembered per unexplained value: enough to find one that is not the owner. */

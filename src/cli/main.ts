@@ -74,7 +74,8 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['red', 'yellow', 'none']).default('red'))
     .option('--min-score <n>', 'exit 1 when the overall score is below n (0–100)', parseScore)
     .option('-p, --probe', 'run the probes in mimir.yaml now (otherwise the last `mimir probe` results are used)', false)
-    .action(async (opts: { config: string; answers?: string; traces?: string[]; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean }) => {
+    .option('--brief', 'terminal report: only the verdict, the areas and the top findings (files stay complete)', false)
+    .action(async (opts: { config: string; answers?: string; traces?: string[]; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean }) => {
       setExitCode(
         await auditCommand(
           {
@@ -83,6 +84,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
             format: opts.format ?? ['terminal'],
             failOn: opts.failOn,
             probe: opts.probe,
+            brief: opts.brief,
             ...(opts.answers !== undefined && { answers: opts.answers }),
             ...(opts.out !== undefined && { out: opts.out }),
             ...(opts.minScore !== undefined && { minScore: opts.minScore }),

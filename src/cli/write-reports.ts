@@ -17,6 +17,8 @@ export async function emitReports(
   outDir: string | undefined,
   io: CliIo,
   measured: { readonly traces?: TraceEvidence; readonly probes?: ProbeEvidence } = {},
+  /** The terminal report on stdout in its brief form (files always get the full reports). */
+  brief = false,
 ): Promise<void> {
   // Reports show the measured trace figures and probe results behind the audit, when there are any.
   const withTraces = measured;
@@ -27,7 +29,7 @@ export async function emitReports(
     });
   }
   if (formats.includes('terminal')) {
-    io.stdout.write(REPORTERS.terminal.render(audit, { color: useColor(io), width: terminalWidth(io), ...withTraces }));
+    io.stdout.write(REPORTERS.terminal.render(audit, { color: useColor(io), width: terminalWidth(io), ...withTraces, brief }));
   }
   if (outDir === undefined) {
     for (const format of fileFormats) io.stdout.write(REPORTERS[format].render(audit, { color: false, width: 80, ...withTraces }));

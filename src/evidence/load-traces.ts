@@ -177,8 +177,8 @@ export interface DigestJob {
  */
 export async function startDigests(paths: readonly string[], parallelFromBytes = PARALLEL_DIGEST_BYTES): Promise<DigestJob> {
   const onThisThread: DigestJob = { results: () => Promise.all(paths.map(fileSha256)), stop: () => {} };
-  let bytes = 0;
-  for (const path of paths) bytes += await stat(path).then((info) => info.size, () => 0);
+  const sizes = await Promise.all(paths.map((path) => stat(path).then((info) => info.size, () => 0)));
+  const bytes = sizes.reduce((sum, size) => sum + size, 0);
   if (paths.length === 0 || bytes < parallelFromBytes) return onThisThread;
 
   let worker: Worker;

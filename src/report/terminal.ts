@@ -50,7 +50,7 @@ export const terminalReporter: Reporter<'terminal'> = {
     // Colour comes from the option only, never from the environment, so render stays pure.
     const c = picocolors.createColors(options.color);
     const width = Math.max(20, Math.floor(options.width));
-    const sections = [
+    const sections = options.brief === true ? [header(audit, width, c), areas(audit, width, c), topFindings(audit, width, c)].filter((lines) => lines.length > 0) : [
       header(audit, width, c),
       areas(audit, width, c),
       attention(audit, width, c),
@@ -159,6 +159,21 @@ function attention(audit: Audit, width: number, c: Colors): string[] {
   if (findings.length === 0) return heading('Nothing needs attention: every counted check passed.', width, c);
   const lines = heading(`Needs attention (${findings.length}, most damage first)`, width, c);
   for (const finding of findings) lines.push('', ...findingBlock(finding, audit, width, c));
+  return lines;
+}
+
+/** The brief report's last section: the few findings that cost the most, one line each. */
+const BRIEF_FINDINGS = 3;
+function topFindings(audit: Audit, width: number, c: Colors): string[] {
+  const findings = attentionFindings(audit);
+  if (findings.length === 0) return [];
+  const { shown, more } = limitList(findings, BRIEF_FINDINGS);
+  const lines = heading(`Top findings (${findings.length} need attention${more > 0 ? '; the full report lists all' : ''})`, width, c);
+  for (const f of shown) {
+    const paint = outcomePaint(f.outcome, c);
+    const text = `${f.title} (${f.checkId}, ${decidedByLabel(f)}): ${f.message}`;
+    lines.push(...wrap(text, width, { firstPrefix: `  ${outcomeSymbol(f.outcome)} ` }).map((line, i) => (i === 0 ? paint(line) : line)));
+  }
   return lines;
 }
 

@@ -18,6 +18,8 @@ export interface RenderOptions {
   readonly traces?: TraceEvidence;
   /** The probe results the audit used, when it used any: the HTML, Markdown and terminal reports show them. */
   readonly probes?: ProbeEvidence;
+  /** Terminal only: the verdict, the areas and the top findings, for logs that show several audits. */
+  readonly brief?: boolean;
 }
 
 /** `F` ties a reporter to its format, so the REPORTERS map can check each key against its reporter. */

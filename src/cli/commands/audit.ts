@@ -16,6 +16,8 @@ export interface AuditCommandOptions {
   readonly minScore?: number;
   /** Run the probes in mimir.yaml as part of the audit. */
   readonly probe?: boolean;
+  /** Terminal: only the verdict, the areas and the top findings. */
+  readonly brief?: boolean;
 }
 
 export async function auditCommand(options: AuditCommandOptions, io: CliIo): Promise<number> {
@@ -33,7 +35,7 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
   progress.done();
   probeProgress.done();
   for (const warning of warnings) io.stderr.write(`mimir: warning: ${warning}\n`);
-  await emitReports(audit, options.format, options.out, io, { ...(traceEvidence && { traces: traceEvidence }), ...(probeEvidence && { probes: probeEvidence }) });
+  await emitReports(audit, options.format, options.out, io, { ...(traceEvidence && { traces: traceEvidence }), ...(probeEvidence && { probes: probeEvidence }) }, options.brief === true);
   const gate = applyGate(audit, { failOn: options.failOn, ...(options.minScore !== undefined && { minScore: options.minScore }) });
   if (!gate.passed) {
     io.stderr.write(`mimir: gate failed: ${gate.reasons.join('; ')}\n`);

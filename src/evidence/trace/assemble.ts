@@ -261,7 +261,7 @@ export class TraceAssembler {
     // Let go of the spans now, not when the state is collected: a state that lived long enough to
     // reach the old generation keeps whatever it points to alive through every young-generation
     // collection until the next full one, and a trace's spans are most of what the reader allocates.
-    // Without this, nearly every span was promoted and the collector's time tripled.
+    // Without this, nearly every span was promoted and the collector took twice as long.
     state.records.length = 0;
     state.index.clear();
     state.waiting = undefined;

@@ -99,20 +99,26 @@ export class CallPipeline {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  handle(tool: string, args: Record<string, unknown> | undefined, agentSignal: AbortSignal): Promise<CallAnswer> {
+  /**
+   * `agentSignals`: what ends the agent's wait (it cancelled the call, it hung up). Several signals
+   * are listened to one by one rather than merged with AbortSignal.any, which costs more than the
+   * rest of this method on every call.
+   */
+  handle(tool: string, args: Record<string, unknown> | undefined, agentSignals: AbortSignal | readonly AbortSignal[]): Promise<CallAnswer> {
     // One signal for "stop waiting": the agent cancelled (or its session closed), or the proxy is closing.
+    const signals: readonly AbortSignal[] = Array.isArray(agentSignals) ? agentSignals : [agentSignals as AbortSignal];
     const stop = new AbortController();
     const abort = (): void => {
       stop.abort();
     };
-    agentSignal.addEventListener('abort', abort, { once: true });
+    for (const signal of signals) signal.addEventListener('abort', abort, { once: true });
     this.options.closing.addEventListener('abort', abort, { once: true });
-    if (agentSignal.aborted || this.options.closing.aborted) stop.abort();
+    if (signals.some((signal) => signal.aborted) || this.options.closing.aborted) stop.abort();
     const done = this.handleCall(tool, args, stop.signal);
     this.inFlight.add(done);
     const cleanUp = (): void => {
       this.inFlight.delete(done);
-      agentSignal.removeEventListener('abort', abort);
+      for (const signal of signals) signal.removeEventListener('abort', abort);
       this.options.closing.removeEventListener('abort', abort);
     };
     // The caller gets `done` itself (and its rejection, should the policy code ever throw).

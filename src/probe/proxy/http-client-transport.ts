@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/client';
+import { createParser } from 'eventsource-parser';
 
 /** As the SDK's client: redirects followed for one request, at most. */
 const MAX_REDIRECTS = 5;
@@ -36,12 +37,12 @@ export class NodeHttpClientTransport implements Transport {
   private closed = false;
 
   constructor(readonly url: URL) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`an MCP server URL must be http: or https:, not ${url.protocol}`);
     this.agent = url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   }
 
   start(): Promise<void> {
     if (this.started) return Promise.reject(new Error('NodeHttpClientTransport already started'));
+    if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') return Promise.reject(new Error(`the URL of a Streamable HTTP server must be http: or https:, not ${this.url.protocol}`));
     this.started = true;
     return Promise.resolve();
   }
@@ -151,9 +152,11 @@ export class NodeHttpClientTransport implements Transport {
   }
 
   private readEventStream(response: IncomingMessage, signal: AbortSignal | undefined, onEnd: (() => void) | undefined): void {
-    const parser = new EventStreamParser((event, data) => {
-      if (event !== '' && event !== 'message') return;
-      if (data === '') return;
+    // SSE framing by a maintained parser (the one the MCP SDK itself uses), not by hand.
+    const parser = createParser({
+      onEvent: ({ event, data }) => {
+        if (event !== undefined && event !== '' && event !== 'message') return;
+        if (data === '') return;
       let value: unknown;
       try {
         value = JSON.parse(data);
@@ -162,13 +165,19 @@ export class NodeHttpClientTransport implements Transport {
         return;
       }
       this.deliver(value);
+      },
     });
     response.setEncoding('utf8');
+    let endsWithCR = false;
     response.on('data', (chunk: string) => {
-      parser.push(chunk);
+      parser.feed(chunk);
+      if (chunk !== '') endsWithCR = chunk.endsWith('\r');
     });
     const intentional = (): boolean => this.closed || signal?.aborted === true;
     response.on('end', () => {
+      // A stream may end on a bare CR (a complete line ending), which the parser holds back in case an
+      // LF follows; completing it as CRLF dispatches an event the blank line ended, and nothing else.
+      if (endsWithCR) parser.feed('\n');
       if (!intentional()) onEnd?.();
     });
     response.on('error', (error) => {
@@ -230,66 +239,6 @@ export class NodeHttpClientTransport implements Transport {
 
 /** Headers that a caller's per-request headers may not replace (as in the SDK's transport). */
 const RESERVED_HEADERS = new Set(['content-type', 'accept', 'content-length', 'mcp-session-id', 'mcp-protocol-version', 'host', 'connection']);
-
-/**
- * An incremental text/event-stream parser (the WHATWG rules that matter here): lines end with LF,
- * CRLF or CR; `event` and `data` fields (several data lines join with LF); comments and other
- * fields are skipped; a blank line dispatches the event.
- */
-class EventStreamParser {
-  private buffer = '';
-  private event = '';
-  private data: string[] = [];
-  private pendingCR = false;
-
-  constructor(private readonly dispatch: (event: string, data: string) => void) {}
-
-  push(chunk: string): void {
-    let text = chunk;
-    if (this.pendingCR) {
-      this.pendingCR = false;
-      if (text.startsWith('\n')) text = text.slice(1);
-    }
-    const buffer = this.buffer + text;
-    let start = 0;
-    // The next LF and CR, each searched for again only once passed: many short lines stay linear.
-    let lf = buffer.indexOf('\n');
-    let cr = buffer.indexOf('\r');
-    while (lf !== -1 || cr !== -1) {
-      const atCR = cr !== -1 && (lf === -1 || cr < lf);
-      const end = atCR ? cr : lf;
-      this.line(buffer.slice(start, end));
-      if (!atCR) {
-        start = end + 1;
-      } else if (end + 1 === buffer.length) {
-        // A CR at the end of a chunk: an LF opening the next chunk belongs to it.
-        this.pendingCR = true;
-        start = end + 1;
-      } else {
-        start = buffer.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
-      }
-      if (lf !== -1 && lf < start) lf = buffer.indexOf('\n', start);
-      if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start);
-    }
-    this.buffer = buffer.slice(start);
-  }
-
-  private line(line: string): void {
-    if (line === '') {
-      if (this.data.length > 0) this.dispatch(this.event, this.data.join('\n'));
-      this.event = '';
-      this.data = [];
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-  }
-}
 
 function methodOf(message: JSONRPCMessage): string | undefined {
   return 'method' in message ? message.method : undefined;

@@ -132,8 +132,7 @@ export async function startProxy(config: ProxyConfig): Promise<RunningProxy> {
       // second, a hung call would stay open until the proxy closes and be recorded after
       // everything the agent did next.
       const hungUp = ctx.http?.req?.signal;
-      const agentSignal = hungUp ? AbortSignal.any([ctx.mcpReq.signal, hungUp]) : ctx.mcpReq.signal;
-      const answer = await pipeline.handle(request.params.name, request.params.arguments, agentSignal);
+      const answer = await pipeline.handle(request.params.name, request.params.arguments, hungUp ? [ctx.mcpReq.signal, hungUp] : ctx.mcpReq.signal);
       switch (answer.kind) {
         case 'result':
           return answer.result;

@@ -64,8 +64,8 @@ async function* readOtlpJson(
   try {
     for await (const chunk of input.chunks) {
       // A read (1 MiB) holds dozens of runs. Handing them on as they complete, not once the whole
-      // read is split, keeps them from piling up: young runs alive when the collector comes
-      // are copied, and the pile was most of what every young-generation collection copied.
+      // read is split, keeps them from piling up: runs still waiting when the young-generation
+      // collector comes are copied (and, the next time, promoted), a quarter of what it copied.
       for (let start = 0; start < chunk.length; ) {
         const newline = chunk.indexOf(NEWLINE_BYTE, start + RUN_HANDOFF_BYTES);
         const end = newline === -1 ? chunk.length : newline + 1;

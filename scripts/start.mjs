@@ -1,0 +1,56 @@
+// `npm start`: the story mimir exists to tell, in one command. Audits the three example agent systems
+// in examples/agents — the naive demo, the hardened one, and the hardened one with a single flaw —
+// each from its recorded traces and a fresh probe run (the real agent under injected faults, through
+// mimir's MCP proxy), with the same catalogue and policy any user gets. Reports go to
+// mimir-report/<variant>/; the terminal shows each verdict, its areas and top findings.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..');
+const VARIANTS = [
+  ['naive', 'the demo version: no safeguards around the model'],
+  ['hardened', 'the same model and tools, with the plumbing production needs'],
+  ['subtle', 'hardened, with exactly one flaw'],
+];
+
+const results = [];
+for (const [variant, what] of VARIANTS) {
+  process.stderr.write(`\n━━ ${variant}: ${what} ━━\n`);
+  const out = join('mimir-report', variant);
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'mimir.js'),
+      'audit',
+      '--probe',
+      '--brief',
+      '--config',
+      join('examples', 'agents', variant, 'mimir.yaml'),
+      '--format',
+      'terminal,html,json,sarif,junit,md',
+      '--out',
+      out,
+      '--fail-on',
+      'none',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  if (run.status !== 0) {
+    process.stderr.write(`mimir audit of ${variant} exited with ${run.status ?? run.signal}\n`);
+    process.exitCode = 2;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(join(ROOT, out, 'mimir-report.json'), 'utf8'));
+  const first = report.score.reasons[0];
+  // The first reason, and when it is a check, what that check found: the flaw in the evidence's words.
+  const finding = first?.checkId === undefined ? undefined : report.findings.find((f) => f.checkId === first.checkId);
+  results.push({ variant, verdict: report.score.verdict, overall: report.score.overall, first: first?.message, found: finding?.message, html: join(out, 'mimir-report.html') });
+}
+
+process.stdout.write('\nSummary\n');
+for (const r of results) {
+  process.stdout.write(`  ${r.variant.padEnd(9)} ${r.verdict.toUpperCase().padEnd(6)} ${r.overall.toFixed(1).padStart(5)} / 100${r.first ? `  · ${r.first}` : ''}\n`);
+  if (r.found) process.stdout.write(`            ${r.found.length > 300 ? `${r.found.slice(0, 297)}…` : r.found}\n`);
+}
+process.stdout.write(`Open ${results.map((r) => r.html).join(', ')} in a browser for the full story.\n`);
