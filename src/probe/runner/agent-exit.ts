@@ -1,4 +1,4 @@
-import type { AgentExit } from '../types.js';
+import type { AgentExit, AgentInvocation } from '../types.js';
 
 /** Limits of one agent run, resolved. */
 export interface ResolvedLimits {
@@ -11,6 +11,24 @@ export const STDERR_TAIL_BYTES = 4096;
 /** setTimeout fires at once for delays past 2^31 − 1 ms; no trial is that long. */
 export function timerDelay(ms: number): number {
   return Math.min(Math.max(0, ms), 2 ** 31 - 1);
+}
+
+/**
+ * Calls `stop` when the run's time limit passes or its signal aborts (the planned kill), whichever
+ * comes first; the returned function disarms both. Shared by command and HTTP agents.
+ */
+export function armStop(invocation: Pick<AgentInvocation, 'timeoutMs' | 'signal'>, stop: (why: 'timeout' | 'abort') => void): () => void {
+  const timer = setTimeout(() => {
+    stop('timeout');
+  }, timerDelay(invocation.timeoutMs));
+  const onAbort = (): void => {
+    stop('abort');
+  };
+  invocation.signal?.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    clearTimeout(timer);
+    invocation.signal?.removeEventListener('abort', onAbort);
+  };
 }
 
 /** The agent could not be started: an infrastructure failure, never a verdict on the agent. */

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentExit, AgentInvocation, AgentTarget } from '../types.js';
-import { errorMessage, failedStart, STDERR_TAIL_BYTES, stoppedBeforeStart, timerDelay, type ResolvedLimits } from './agent-exit.js';
+import { armStop, errorMessage, failedStart, STDERR_TAIL_BYTES, stoppedBeforeStart, timerDelay, type ResolvedLimits } from './agent-exit.js';
 import { ClaimScanner, TailBuffer } from './claim.js';
 import { reapGroup, signalGroup, trackGroup } from './process-group.js';
 
@@ -123,21 +123,14 @@ export async function runCommandAgent(target: CommandTarget, invocation: AgentIn
       signalGroup(pgid, 'SIGKILL');
     }, timerDelay(limits.killGraceMs));
   };
-  const timer = setTimeout(() => {
-    stop('timeout');
-  }, timerDelay(invocation.timeoutMs));
-  const onAbort = (): void => {
-    stop('abort');
-  };
-  invocation.signal?.addEventListener('abort', onAbort, { once: true });
+  const disarm = armStop(invocation, stop);
   // The signal may have fired during the awaits above, before the listener was on.
   if (invocation.signal?.aborted) stop('abort');
 
   const { code, signal } = await exited;
   hasExited = true;
   const durationMs = elapsed();
-  clearTimeout(timer);
-  invocation.signal?.removeEventListener('abort', onAbort);
+  disarm();
 
   // The agent is gone; what it started may not be. Give the rest of the group the same grace.
   await reapGroup(pgid, stopping === undefined ? performance.now() + limits.killGraceMs : killAt, stopping !== undefined);

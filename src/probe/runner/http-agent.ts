@@ -1,5 +1,5 @@
 import type { AgentExit, AgentInvocation, AgentTarget } from '../types.js';
-import { errorMessage, failedStart, nothingRan, stoppedBeforeStart, timerDelay, type ResolvedLimits } from './agent-exit.js';
+import { armStop, errorMessage, failedStart, nothingRan, stoppedBeforeStart, type ResolvedLimits } from './agent-exit.js';
 import { ClaimScanner } from './claim.js';
 
 type HttpTarget = Extract<AgentTarget, { kind: 'http' }>;
@@ -35,13 +35,7 @@ export async function runHttpAgent(target: HttpTarget, invocation: AgentInvocati
     stopping = why;
     controller.abort();
   };
-  const timer = setTimeout(() => {
-    stop('timeout');
-  }, timerDelay(invocation.timeoutMs));
-  const onAbort = (): void => {
-    stop('abort');
-  };
-  invocation.signal?.addEventListener('abort', onAbort, { once: true });
+  const disarm = armStop(invocation, stop);
 
   const scanner = new ClaimScanner(limits.maxStdoutBytes, { keepWhole: true });
   const notes: string[] = [];
@@ -72,8 +66,7 @@ export async function runHttpAgent(target: HttpTarget, invocation: AgentInvocati
       }
     }
   } finally {
-    clearTimeout(timer);
-    invocation.signal?.removeEventListener('abort', onAbort);
+    disarm();
   }
   scanner.end();
   return {
