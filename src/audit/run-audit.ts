@@ -176,6 +176,7 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
   }
   let results: ProbeResultsFile;
   let resultsPath: string;
+  let resultsSha256: string;
   let source: ProbeSummary['source'];
   if (options.probe === true) {
     const output = await runProbes({
@@ -186,11 +187,12 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
     });
     results = output.results;
     resultsPath = output.resultsPath;
+    resultsSha256 = output.resultsSha256;
     source = 'run';
   } else {
     resultsPath = join(loaded.probes.out, PROBE_RESULTS_FILE);
     if (!(await fileExists(resultsPath))) return undefined;
-    results = await readProbeResultsFile(resultsPath);
+    ({ results, sha256: resultsSha256 } = await readProbeResultsFile(resultsPath));
     source = 'file';
     if (results.configHash !== (await probeInputsHash(loaded.hash, loaded.probes))) {
       warnings.push(`probe results in ${resultsPath} were made with a different mimir.yaml or scenarios file; ignored — run \`mimir audit --probe\` or \`mimir probe\` again`);
@@ -211,7 +213,7 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
     errored: trials.filter((t) => t.verdict === 'error').length,
     skipped: results.skipped,
   };
-  const sources: EvidenceSource[] = [{ kind: 'probe', path: resultsPath, sha256: sha256(await readFile(resultsPath)) }];
+  const sources: EvidenceSource[] = [{ kind: 'probe', path: resultsPath, sha256: resultsSha256 }];
   const { ledgerPath } = results.evidence;
   if (ledgerPath !== undefined && (await fileExists(ledgerPath))) sources.push({ kind: 'probe', path: ledgerPath, sha256: sha256(await readFile(ledgerPath)) });
   return { evidence: results.evidence, summary, sources };

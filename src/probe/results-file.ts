@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLAIMED_STATUSES, PROBE_FAMILIES, TRIAL_VERDICTS } from '../model/index.js';
 import { UserError } from '../shared/errors.js';
+import { sha256 } from '../shared/hash.js';
 import { readUserFile } from '../shared/read-user-file.js';
 import type { ProbeResultsFile } from './run-probes.js';
 
@@ -63,7 +64,8 @@ export const probeResultsFileSchema = z.strictObject({
   ledger: z.strictObject({ entries: count, lastHash: z.string().regex(/^[0-9a-f]{64}$/) }).exactOptional(),
 });
 
-export async function readProbeResultsFile(path: string): Promise<ProbeResultsFile> {
+/** The results and the sha256 of the file as read (for the audit's evidence digests). */
+export async function readProbeResultsFile(path: string): Promise<{ readonly results: ProbeResultsFile; readonly sha256: string }> {
   const text = await readUserFile(path, 'probe results file');
   let raw: unknown;
   try {
@@ -84,5 +86,5 @@ export async function readProbeResultsFile(path: string): Promise<ProbeResultsFi
       hint: 'Run `mimir probe` again to rewrite it.',
     });
   }
-  return parsed.data;
+  return { results: parsed.data, sha256: sha256(text) };
 }

@@ -57,6 +57,8 @@ export interface ProbeResultsFile {
 export interface ProbeRunOutput {
   readonly results: ProbeResultsFile;
   readonly resultsPath: string;
+  /** sha256 of the results file as written. */
+  readonly resultsSha256: string;
   readonly ledgerPath: string;
 }
 
@@ -142,8 +144,9 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
       ledger: { entries: ledger.entries, lastHash: ledger.lastHash },
     };
     const resultsPath = join(probes.out, PROBE_RESULTS_FILE);
-    await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-    return { results, resultsPath, ledgerPath };
+    const text = `${JSON.stringify(results, null, 2)}\n`;
+    await writeFile(resultsPath, text);
+    return { results, resultsPath, resultsSha256: sha256(text), ledgerPath };
   } finally {
     await receiver.close();
     await ledger.close();

@@ -34,7 +34,7 @@ async function expectationFor(path: string): Promise<{ entries: number; lastHash
   const names = await readdir(dir).catch(() => [] as string[]);
   if (!names.includes(PROBE_RESULTS_FILE)) return undefined;
   try {
-    const results = await readProbeResultsFile(join(dir, PROBE_RESULTS_FILE));
+    const { results } = await readProbeResultsFile(join(dir, PROBE_RESULTS_FILE));
     const named = results.evidence.ledgerPath;
     if (named === undefined || results.ledger === undefined || resolve(named) !== resolve(path)) return undefined;
     return results.ledger;
