@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { failedTool, llmStep, makeRun, toolStep } from '../../test/support/synthetic-runs.js';
 import type { Run, ToolDefinition } from '../model/index.js';
@@ -59,6 +60,26 @@ describe('contracts: arguments', () => {
 });
 
 describe('contracts: results', () => {
+  it('judges any text result as trying JSON.parse on it would', () => {
+    // The reference: parse every text, whatever it starts with.
+    const reference = (text: string) => {
+      const trimmed = text.trim();
+      try {
+        const parsed: unknown = JSON.parse(trimmed);
+        return { structured: typeof parsed === 'object' && parsed !== null, truncated: false };
+      } catch {
+        return { structured: false, truncated: trimmed.startsWith('{') || trimmed.startsWith('[') };
+      }
+    };
+    const texts = fc.oneof(fc.string(), fc.json(), fc.json().map((json) => ` ${json.slice(0, -1)}`), fc.constantFrom('Error: timeout', 'null', '-1', 'tru', ' "x" ', '{'));
+    fc.assert(
+      fc.property(texts, (text) => {
+        const { structured, truncated } = resultShape(text);
+        expect({ structured, truncated }).toEqual(reference(text));
+      }),
+    );
+  });
+
   it('tells structured results from free text', () => {
     const result = analyze([makeRun('r', [toolStep('a', 'x', {}, { result: { a: 1 } }), toolStep('b', 'x', {}, { result: '[1, 2]' }), toolStep('c', 'x', {}, { result: 'Found 2 orders' }), toolStep('d', 'x', {})])]);
     expect(result.results).toEqual({ structured: 2, freeText: 1 });

@@ -143,17 +143,23 @@ interface ResultShape {
   readonly value: unknown;
 }
 
+/** The first character of any JSON text: an object, array, string, number, true, false or null. */
+const JSON_VALUE_START = /^[{["\-0-9tfn]/;
+
 export function resultShape(result: unknown): ResultShape {
   if (typeof result !== 'string') return { structured: true, truncated: false, value: structuredContentOf(result) };
   const text = result.trim();
   const looksLikeJson = text.startsWith('{') || text.startsWith('[');
   let parsed: unknown;
   let parses = false;
-  try {
-    parsed = JSON.parse(text);
-    parses = true;
-  } catch {
-    // Not JSON: free text, or cut short when it starts like JSON.
+  // Only text that starts like a JSON value can parse: free text ("Error: …") skips the exception.
+  if (JSON_VALUE_START.test(text)) {
+    try {
+      parsed = JSON.parse(text);
+      parses = true;
+    } catch {
+      // Not JSON: free text, or cut short when it starts like JSON.
+    }
   }
   const structured = parses && typeof parsed === 'object' && parsed !== null;
   return { structured, truncated: looksLikeJson && !parses, value: parses ? structuredContentOf(parsed) : result };

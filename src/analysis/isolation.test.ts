@@ -115,6 +115,18 @@ describe('isolation between tasks', () => {
     expect(result).toMatchObject({ runs: 2, leakedValues: 0 });
   });
 
+  it('counts a run with only digit-free structured tool content as scanned, and still recognises a relayed memory read', () => {
+    expect(analyze([makeRun('r', [toolStep('t', 'lookup_order', { q: 'latest' }, { result: { status: 'shipped' } })])])).toMatchObject({ runs: 1, ownedValues: 0 });
+    // The memory read holds no identifier, but a tool message relaying it is still not the run's own source.
+    const memoryRead = toolStep('b-m', 'search_memory', { query: 'preferences' }, { result: 'Customer prefers email contact always' });
+    const relay = { role: 'tool' as const, content: 'Customer prefers email contact always; last order ORD-10001' };
+    const result = analyze([
+      task('a', 'ticket-1', 'Where is order ORD-10001?', { order: 'ORD-10001' }),
+      makeRun('b', [llmStep('b-l1', { inputMessages: [SYSTEM, user('Hi')] }), memoryRead, llmStep('b-l2', { inputMessages: [SYSTEM, user('Hi'), relay] })], { taskId: 'ticket-2' }),
+    ]);
+    expect(result).toMatchObject({ leakedValues: 1, examples: [{ runId: 'b', value: 'ORD-10001' }] });
+  });
+
   it('measures nothing in runs with no content', () => {
     expect(analyze([makeRun('r', [llmStep('l', { inputTokens: 10 })])])).toMatchObject({ runs: 0, tasks: 0, ownedValues: 0 });
   });

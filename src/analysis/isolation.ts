@@ -211,15 +211,17 @@ function followRun(run: Run): RunValues {
       }
       case 'tool': {
         const memory = memoryAccessOf(step);
-        const args = textOf(step.arguments);
-        const result = textOf(step.result);
-        if (args !== undefined || result !== undefined) scanned = true;
-        if (inputSeen) see(args, step.id, 'tool arguments');
+        if (isPresent(step.arguments) || isPresent(step.result)) scanned = true;
+        if (inputSeen) see(scannableText(step.arguments), step.id, 'tool arguments');
         if (memory === undefined) {
-          take(result, step.id, 'tool result');
-        } else if (memory.operation === 'read' && result !== undefined) {
-          see(result, step.id, 'memory read');
-          memoryResults.push(result);
+          take(scannableText(step.result), step.id, 'tool result');
+        } else if (memory.operation === 'read') {
+          // The whole text, values or not: a later tool message that relays it is recognised by it.
+          const result = textOf(step.result);
+          if (result !== undefined) {
+            see(result, step.id, 'memory read');
+            memoryResults.push(result);
+          }
         }
         break;
       }
@@ -257,6 +259,7 @@ function isOwnSource(message: Message, memoryResults: readonly string[]): boolea
 const MIN_MEMORY_RESULT_CHARS = 20;
 
 const DATE = /^(1[89]|20)\d\d-?[01]\d-?[0-3]\d/;
+const DIGIT_OR_AT = /[0-9@]/;
 const EMAIL_DOMAIN = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const MAX_VALUE_CHARS = 128;
 
@@ -270,6 +273,8 @@ const MAX_VALUE_CHARS = 128;
  */
 export function distinctiveValues(text: string): string[] {
   const values: string[] = [];
+  // Most texts hold neither: one regular-expression scan settles them, faster than the loop below.
+  if (!DIGIT_OR_AT.test(text)) return values;
   const n = text.length;
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
     let start = at;
@@ -328,6 +333,20 @@ function isDomainChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46;
 }
 
+/** A tool argument or result that was captured: anything but nothing, null or an empty string. */
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/**
+ * The text of a value, to look for distinctive values in. A structured value with no digit and no
+ * `@` in any key or leaf holds none, so it is not written out only to be scanned for nothing.
+ */
+function scannableText(value: unknown): string | undefined {
+  if (typeof value === 'object' && value !== null && !mayHoldValues(value, 0)) return undefined;
+  return textOf(value);
+}
+
 function textOf(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value === '' ? undefined : value;
@@ -336,4 +355,18 @@ function textOf(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Nesting past this is written out and scanned rather than walked. */
+const MAX_WALK_DEPTH = 32;
+
+/** Whether any key or leaf of a JSON-like value has a digit or an `@` (true when unsure). */
+function mayHoldValues(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return DIGIT_OR_AT.test(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth >= MAX_WALK_DEPTH) return true;
+  if (Array.isArray(value)) return value.some((item) => mayHoldValues(item, depth + 1));
+  for (const [key, item] of Object.entries(value)) if (DIGIT_OR_AT.test(key) || mayHoldValues(item, depth + 1)) return true;
+  return false;
 }

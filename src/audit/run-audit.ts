@@ -2,7 +2,7 @@ import { DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type Prob
 import type { EvidenceBundle, ProbeEvidence, TraceEvidence } from '../evidence/types.js';
 import { PROBE_RESULTS_FILE, probeInputsHash, runProbes, type ProbeResultsFile, type RunProbesOptions } from '../probe/run-probes.js';
 import { readProbeResultsFile } from '../probe/results-file.js';
-import { UserError } from '../shared/errors.js';
+import { InternalError, UserError } from '../shared/errors.js';
 import { readAnswersFile } from '../evidence/attestation/answers-file.js';
 import { loadTraces, type LoadTracesOptions } from '../evidence/load-traces.js';
 import type { AnyCheck } from '../checks/define-check.js';
@@ -140,6 +140,8 @@ export async function runAuditWithEvidence(options: RunAuditOptions): Promise<Au
       ...(options.onTraceProgress && { onProgress: options.onTraceProgress }),
     });
     traces = loadedTraces.evidence;
+    // Digests are on by default: an audit's stamp names every file its evidence came from.
+    if (!loadedTraces.sources) throw new InternalError('trace files were read without their digests');
     sources.push(...loadedTraces.sources);
   }
   const warnings: string[] = [];

@@ -8,7 +8,8 @@ import type { EvidenceSource, Run, RunOutcome } from '../model/index.js';
 import { createTraceAnalyzer } from '../analysis/index.js';
 import { UserError } from '../shared/errors.js';
 import { readLabelsFile, type RunLabel } from './trace/labels.js';
-import { readTraceFile } from './trace/read-trace-file.js';
+import { readFilesHere, type ReadHandlers } from './trace/read-events.js';
+import { readFilesOnWorker } from './trace/read-on-worker.js';
 import type { ProblemSink, ReadProgress, TraceReadOptions } from './trace/types.js';
 import type { TraceEvidence, TraceProblem, TraceProblemCode } from './types.js';
 
@@ -23,12 +24,25 @@ export interface LoadTracesOptions {
   readonly labels?: string;
   readonly readOptions: TraceReadOptions;
   readonly onProgress?: (progress: ReadProgress & { readonly fileIndex: number; readonly fileCount: number }) => void;
+  /**
+   * Whether to compute each file's sha256 (default true): an audit stamps its evidence with them;
+   * `mimir traces`, which reports no digests, does not pay for a second pass over every byte.
+   */
+  readonly digest?: boolean;
+  /** Corpora at least this large are read on a worker thread while this one analyses (default PARALLEL_READ_BYTES). */
+  readonly readOnWorkerFromBytes?: number;
 }
+
+/**
+ * Corpora at least this large are read on a worker thread. Below it, starting a worker (tens of
+ * milliseconds) and copying runs across costs more than the overlap saves.
+ */
+export const PARALLEL_READ_BYTES = 32 * 1024 * 1024;
 
 export interface LoadedTraces {
   readonly evidence: TraceEvidence;
-  /** Digests of every file read (sources and labels), for the audit's stamp. */
-  readonly sources: readonly EvidenceSource[];
+  /** Digests of every file read (sources and labels), for the audit's stamp; absent when `digest` was false. */
+  readonly sources?: readonly EvidenceSource[];
 }
 
 /**
@@ -38,17 +52,18 @@ export interface LoadedTraces {
  */
 export async function loadTraces(options: LoadTracesOptions): Promise<LoadedTraces> {
   const files = await expandSources(options.sources);
-  const digestPaths = [...files, ...(options.labels === undefined ? [] : [options.labels])];
+  const digestPaths = options.digest === false ? [] : [...files, ...(options.labels === undefined ? [] : [options.labels])];
   // The digests are worked out while the files are read (on another thread for a large corpus).
   const digests = await startDigests(digestPaths);
+  const corpusBytes = (await Promise.all(files.map((file) => stat(file).then((info) => info.size, () => 0)))).reduce((sum, size) => sum + size, 0);
   try {
-    return await readAll(options, files, digests.results);
+    return await readAll(options, files, corpusBytes, digests.results);
   } finally {
     digests.stop();
   }
 }
 
-async function readAll(options: LoadTracesOptions, files: readonly string[], digests: () => Promise<string[]>): Promise<LoadedTraces> {
+async function readAll(options: LoadTracesOptions, files: readonly string[], corpusBytes: number, digests: () => Promise<string[]>): Promise<LoadedTraces> {
   const problems = createProblemCollector();
   const labels = options.labels === undefined ? undefined : await readLabelsFile(options.labels, problems.sink);
   const usedLabels = new Set<string>();
@@ -56,18 +71,23 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], dig
   let runCount = 0;
   let spanCount = 0;
 
-  for (const [fileIndex, file] of files.entries()) {
-    // Readers report spans per file; the total is carried across files.
-    const spansBefore = spanCount;
-    for await (const run of readTraceFile(file, options.readOptions, problems.sink, (progress) => {
-      spanCount = spansBefore + progress.spans;
-      options.onProgress?.({ ...progress, fileIndex, fileCount: files.length });
-    })) {
+  // Readers report spans per file; the total is carried across files.
+  const spansBeforeFile: number[] = [];
+  const handlers: ReadHandlers = {
+    sink: problems.sink,
+    onRun(run) {
       runCount++;
       if (run.damaged) problems.sink.damagedRun(run.id);
       analyzer.add(labels ? applyLabel(run, labels, usedLabels) : run);
-    }
-  }
+    },
+    onProgress(progress, fileIndex) {
+      spansBeforeFile[fileIndex] ??= spanCount;
+      spanCount = (spansBeforeFile[fileIndex] ?? 0) + progress.spans;
+      options.onProgress?.({ ...progress, fileIndex, fileCount: files.length });
+    },
+  };
+  const onWorker = corpusBytes >= (options.readOnWorkerFromBytes ?? PARALLEL_READ_BYTES) && (await readFilesOnWorker(files, options.readOptions, handlers));
+  if (!onWorker) await readFilesHere(files, options.readOptions, handlers);
   if (labels) {
     for (const [key, label] of labels) {
       if (label.aliasOf === undefined && !usedLabels.has(key)) {
@@ -79,6 +99,7 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], dig
   const summary = problems.summary();
   const sha256 = await digests();
   const paths = [...files, ...(options.labels === undefined ? [] : [options.labels])];
+  const digested = options.digest !== false;
   return {
     evidence: {
       runCount,
@@ -88,7 +109,7 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], dig
       problems: summary,
       partial: summary.total > 0,
     },
-    sources: paths.map((path, index) => ({ kind: 'trace' as const, path, sha256: sha256[index] as string })),
+    ...(digested && { sources: paths.map((path, index) => ({ kind: 'trace' as const, path, sha256: sha256[index] as string })) }),
   };
 }
 

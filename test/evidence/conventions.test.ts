@@ -455,6 +455,42 @@ describe('message histories', () => {
     expect(second!.inputMessages![0]).toBe(first!.inputMessages![0]);
   });
 
+  it('reuses a model output resent at the head of the next history, and reads any other tail whole', async () => {
+    const text = (content: string, role = 'assistant') => ({ role, parts: [{ type: 'text', content }] });
+    const history: unknown[] = [text('Goal: refund ORD-12345', 'user')];
+    const outputs = [[text('looking it up')], [text('refunding'), text('and emailing')], [text('done')], [text('one'), text('two')]];
+    // How each output comes back in the next call's history: exactly, re-spaced, changed, or only in part.
+    const resent = [
+      (output: unknown[]) => output.map((m) => JSON.stringify(m)).join(','),
+      (output: unknown[]) => output.map((m) => JSON.stringify(m)).join(','),
+      (output: unknown[]) => output.map((m) => JSON.stringify(m, null, 1)).join(','),
+      (output: unknown[]) => JSON.stringify(output[0]),
+    ];
+    const children: Omit<SpanSpec, 'parent'>[] = [];
+    let raw = JSON.stringify(history);
+    const expected: string[][] = [];
+    for (const [call, output] of outputs.entries()) {
+      children.push({ id: `c${call}`, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw, 'gen_ai.output.messages': JSON.stringify(output) } });
+      expected.push((JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content));
+      raw = `${raw.slice(0, -1)},${resent[call]!(output)},${JSON.stringify(text(`tool ${call}`, 'tool'))}]`;
+    }
+    children.push({ id: 'last', attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw } });
+    expected.push((JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content));
+
+    const { run, sink } = await readTrace(children);
+    expect(sink.problems).toEqual([]);
+    const steps = run.steps as LlmStep[];
+    expect(steps.map((step) => step.inputMessages?.map((message) => message.content))).toEqual(expected);
+    // Resent exactly: the output's own Message objects, parsed once.
+    expect(steps[1]!.inputMessages![1]).toBe(steps[0]!.outputMessages![0]);
+    expect(steps[2]!.inputMessages!.slice(3, 5)).toEqual(steps[1]!.outputMessages);
+    expect(steps[2]!.inputMessages![3]).toBe(steps[1]!.outputMessages![0]);
+    // Re-spaced or cut: read from the text, equal in content, not the same objects.
+    expect(steps[3]!.inputMessages![6]).not.toBe(steps[2]!.outputMessages![0]);
+    expect(steps[4]!.inputMessages![8]).toEqual(steps[3]!.outputMessages![0]);
+    expect(steps[4]!.inputMessages).toHaveLength(10);
+  });
+
   it('formats times exactly as Date#toISOString', () => {
     for (const ms of [0, 1.5, 59_999.9, T0plus(0), T0plus(61_001), 253_402_300_799_999, 253_402_300_800_000, -1]) {
       expect(isoTime(ms)).toBe(new Date(ms).toISOString());

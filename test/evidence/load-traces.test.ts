@@ -31,4 +31,10 @@ describe('digests of the evidence read', () => {
     expect(loaded.sources).toEqual([{ kind: 'trace', path: first, sha256: sha256(first) }]);
     expect(loaded.evidence.runCount).toBe(1);
   });
+
+  it('skips the digests when asked (mimir traces reports none), reading the same evidence', async () => {
+    const loaded = await loadTraces({ sources: [first], readOptions: OPTIONS, digest: false });
+    expect(loaded.sources).toBeUndefined();
+    expect(loaded.evidence).toEqual((await loadTraces({ sources: [first], readOptions: OPTIONS })).evidence);
+  });
 });

@@ -31,7 +31,7 @@ export async function tracesCommand(options: TracesCommandOptions, io: CliIo): P
     });
   }
   const progress = traceProgressBar(io);
-  const loaded = await loadTraces({ sources, readOptions, ...(labels !== undefined && { labels }), onProgress: progress.update });
+  const loaded = await loadTraces({ sources, readOptions, digest: false, ...(labels !== undefined && { labels }), onProgress: progress.update });
   progress.done();
 
   if (options.out === undefined && options.format.filter((f) => f !== 'terminal').length > 0 && options.format.length > 1) {

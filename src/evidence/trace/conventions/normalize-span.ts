@@ -58,9 +58,14 @@ const OPENINFERENCE_INPUT_0_CONTENT = `${OPENINFERENCE.inputMessages}.0.message.
 const OPENINFERENCE_OUTPUT_0_ROLE = `${OPENINFERENCE.outputMessages}.0.message.role`;
 const OPENINFERENCE_OUTPUT_0_CONTENT = `${OPENINFERENCE.outputMessages}.0.message.content`;
 
-interface History {
+interface ParsedList {
   readonly raw: string;
   readonly messages: readonly Message[];
+}
+
+interface History extends ParsedList {
+  /** The trace's last model output, parsed: the next call's history usually starts its tail with it. */
+  readonly output?: ParsedList;
 }
 
 export class SpanNormalizer {
@@ -166,7 +171,7 @@ export class SpanNormalizer {
   forgetTrace(traceId: string): void {
     const entry = this.histories.get(traceId);
     if (!entry) return;
-    this.historyChars -= entry.raw.length;
+    this.historyChars -= historyLength(entry);
     this.histories.delete(traceId);
   }
 
@@ -441,6 +446,7 @@ export class SpanNormalizer {
   private outputMessages(convention: Convention): readonly Message[] | undefined {
     const attributes = this.span.attributes;
     let messages = this.messageList(GENAI.outputMessages, false);
+    if (messages !== undefined) this.rememberOutput(GENAI.outputMessages, messages);
     if (messages === undefined) messages = this.legacyMessages(GENAI.completion, 'assistant');
     if (messages === undefined && convention === 'vercel') {
       const text = this.string(attributes, VERCEL.responseText);
@@ -470,16 +476,28 @@ export class SpanNormalizer {
     return messages;
   }
 
+  /**
+   * Keeps a model output list (as text and parsed) with the trace's history: the next call resends
+   * it at the start of its new tail, and then those messages are the same objects, parsed once.
+   */
+  private rememberOutput(key: string, messages: readonly Message[]): void {
+    const raw = this.span.attributes.get(key);
+    const history = this.histories.get(this.span.traceId);
+    if (typeof raw !== 'string' || !history || historyLength(history) + raw.length > HISTORY_CACHE_CHARS) return;
+    this.historyChars += raw.length - (history.output?.raw.length ?? 0);
+    this.histories.set(this.span.traceId, { raw: history.raw, messages: history.messages, output: { raw, messages } });
+  }
+
   private rememberHistory(raw: string, messages: readonly Message[]): readonly Message[] {
     const traceId = this.span.traceId;
     const previous = this.histories.get(traceId);
     if (previous) {
-      this.historyChars -= previous.raw.length;
+      this.historyChars -= historyLength(previous);
       this.histories.delete(traceId);
     }
     while (this.histories.size > 0 && (this.histories.size >= HISTORY_CACHE_ENTRIES || this.historyChars + raw.length > HISTORY_CACHE_CHARS)) {
       const [oldest, entry] = this.histories.entries().next().value as [string, History];
-      this.historyChars -= entry.raw.length;
+      this.historyChars -= historyLength(entry);
       this.histories.delete(oldest);
     }
     if (raw.length <= HISTORY_CACHE_CHARS) {
@@ -779,8 +797,33 @@ function extendHistory(previous: History, raw: string): readonly Message[] | und
   if (raw.length <= before.length || before.charCodeAt(open) !== 0x5d /* ] */ || raw.charCodeAt(open) !== COMMA) return undefined;
   // String equality compares memory at once; startsWith walks characters (50× slower on 20 kB).
   if (raw.substring(0, open) !== before.substring(0, open)) return undefined;
-  const tail = readMessages(jsonValue(`[${raw.slice(before.length)}`));
+  const tail = resentOutput(previous.output, raw, before.length) ?? readMessages(jsonValue(`[${raw.slice(before.length)}`));
   return tail && [...previous.messages, ...tail];
+}
+
+/** Characters a history entry keeps alive. */
+function historyLength(entry: History): number {
+  return entry.raw.length + (entry.output?.raw.length ?? 0);
+}
+
+/**
+ * When the new tail of a history (`raw` from `from`, just after the comma) starts with the elements of
+ * the previous output list, exactly as they were written: those output messages (the same objects)
+ * followed by the rest of the tail parsed. Otherwise undefined. Elements are read one by one, so
+ * the result is what parsing the whole tail would give.
+ */
+function resentOutput(output: ParsedList | undefined, raw: string, from: number): Message[] | undefined {
+  if (output === undefined) return undefined;
+  const list = output.raw;
+  if (list.length <= 2 || list.charCodeAt(0) !== 0x5b /* [ */ || list.charCodeAt(list.length - 1) !== 0x5d /* ] */) return undefined;
+  const elements = list.length - 2;
+  const after = from + elements;
+  const next = raw.charCodeAt(after);
+  if (next !== COMMA && next !== 0x5d /* ] */) return undefined;
+  if (raw.substring(from, after) !== list.substring(1, list.length - 1)) return undefined;
+  if (next === 0x5d) return after === raw.length - 1 ? [...output.messages] : undefined;
+  const rest = readMessages(jsonValue(`[${raw.slice(after + 1)}`));
+  return rest && [...output.messages, ...rest];
 }
 
 /** Start of the minute last formatted, and its `YYYY-MM-DDTHH:MM:` text. */
