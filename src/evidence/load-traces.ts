@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
@@ -48,7 +49,8 @@ export interface LoadedTraces {
 /**
  * Streams every trace source through the readers and the analyses: each run is normalized,
  * graded by the labels file when one is given, analysed, and let go. Memory holds the analyses'
- * aggregates and the runs in flight, never the corpus.
+ * aggregates and the runs in flight, never the corpus. A large corpus is read on a worker thread
+ * (`read-on-worker.ts`) while this thread analyses: the result is the same either way.
  */
 export async function loadTraces(options: LoadTracesOptions): Promise<LoadedTraces> {
   const files = await expandSources(options.sources);
@@ -86,7 +88,9 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
       options.onProgress?.({ ...progress, fileIndex, fileCount: files.length });
     },
   };
-  const onWorker = corpusBytes >= (options.readOnWorkerFromBytes ?? PARALLEL_READ_BYTES) && (await readFilesOnWorker(files, options.readOptions, handlers));
+  // With one core the two halves cannot overlap, and copying runs across would only add work.
+  const worthAWorker = corpusBytes >= (options.readOnWorkerFromBytes ?? PARALLEL_READ_BYTES) && availableParallelism() > 1;
+  const onWorker = worthAWorker && (await readFilesOnWorker(files, options.readOptions, handlers));
   if (!onWorker) await readFilesHere(files, options.readOptions, handlers);
   if (labels) {
     for (const [key, label] of labels) {

@@ -30,7 +30,7 @@ export interface SerializedError {
 }
 
 /** Runs per batch: large enough that posting costs little per run, small enough to keep memory flat. */
-const RUNS_PER_BATCH = 64;
+const RUNS_PER_BATCH = 32;
 const MAX_BATCHES_IN_FLIGHT = 4;
 
 const port = parentPort;
