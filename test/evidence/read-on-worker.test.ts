@@ -76,6 +76,15 @@ describe('reading trace files on a worker thread', () => {
     expect(onWorker).toEqual(here);
   });
 
+  it('hands over every problem of a file with thousands of bad lines and few runs, in order', async () => {
+    const good = jsonLines([span({ id: 'a', attrs: { 'mimir.run.id': 'only' } })]);
+    const file = tempFile('mostly-bad.jsonl', `${'{"resourceSpans": [oops\n'.repeat(3000)}${good}not json at all\n`);
+    const { here, onWorker } = await readBothWays([file]);
+    expect(here.problems.length).toBeGreaterThanOrEqual(3001);
+    expect(here.skipped).toBeGreaterThanOrEqual(3001);
+    expect(onWorker).toEqual(here);
+  });
+
   it('reports a configuration mistake found on the worker as the same UserError', async () => {
     const file = tempFile('one.jsonl', jsonLines([span({ id: 'a' })]));
     const { handlers } = collector();

@@ -32,10 +32,18 @@ export interface SerializedError {
 /** Runs per batch: large enough that posting costs little per run, small enough to keep memory flat. */
 const RUNS_PER_BATCH = 32;
 const MAX_BATCHES_IN_FLIGHT = 4;
+/**
+ * Problems and progress reports come from inside a reader, where waiting is not possible: past
+ * this many events a batch is posted at once, so a file of a million bad lines and no runs cannot
+ * pile its problems up here. The main thread takes such batches as fast as they come.
+ */
+const MAX_EVENTS_PER_BATCH = 1024;
 
 const port = parentPort;
 if (port) {
   const input = workerData as ReadWorkerInput;
+  // Every posted batch takes a credit and every acknowledgement returns one; a batch posted at
+  // once can overdraw, and then the next batch of runs waits until the credits are back.
   let credits = MAX_BATCHES_IN_FLIGHT;
   let creditReturned: (() => void) | undefined;
   port.on('message', (message: unknown) => {
@@ -47,26 +55,41 @@ if (port) {
 
   let events: ReadEvent[] = [];
   let runsInBatch = 0;
-  const flush = async (): Promise<void> => {
-    if (events.length === 0) return;
-    while (credits === 0) await new Promise<void>((resolve) => (creditReturned = resolve));
+  const post = (): void => {
     credits--;
     const message: ReadWorkerMessage = { events };
     port.postMessage(message);
     events = [];
     runsInBatch = 0;
   };
+  const flush = async (): Promise<void> => {
+    if (events.length === 0) return;
+    while (credits <= 0) await new Promise<void>((resolve) => (creditReturned = resolve));
+    post();
+  };
+  const push = (event: ReadEvent): void => {
+    events.push(event);
+    if (events.length >= MAX_EVENTS_PER_BATCH) post();
+  };
 
   const sink: ProblemSink = {
-    report: (problem) => void events.push({ kind: 'problem', problem }),
-    damagedRun: (runId) => void events.push({ kind: 'damaged', runId }),
-    skipped: () => void events.push({ kind: 'skipped' }),
+    report: (problem) => {
+      push({ kind: 'problem', problem });
+    },
+    damagedRun: (runId) => {
+      push({ kind: 'damaged', runId });
+    },
+    skipped: () => {
+      push({ kind: 'skipped' });
+    },
   };
 
   const read = async (): Promise<void> => {
     for (const [fileIndex, file] of input.files.entries()) {
-      for await (const run of readTraceFile(file, input.options, sink, (progress) => events.push({ kind: 'progress', progress, fileIndex }))) {
-        events.push({ kind: 'run', run, fileIndex });
+      for await (const run of readTraceFile(file, input.options, sink, (progress) => {
+        push({ kind: 'progress', progress, fileIndex });
+      })) {
+        push({ kind: 'run', run, fileIndex });
         if (++runsInBatch >= RUNS_PER_BATCH) await flush();
       }
     }
