@@ -413,6 +413,38 @@ describe('mimir.yaml trace options', () => {
     expect(stepNamed(run.steps, 'save')).toMatchObject({ kind: 'checkpoint', name: 'save-3' });
   });
 
+  it("maps the team's names for run, step kind, memory and state attributes too", async () => {
+    const { run } = await readTrace(
+      [
+        { id: 'recall', attrs: { 'acme.mem.op': 'search', 'acme.mem.ns': 'user-4', 'acme.mem.key': 'prefs', 'acme.mem.text': 'prefers email' } },
+        { id: 'put', attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'save_order', 'acme.state.key': 'order/7', 'acme.state.from': 'v1', 'acme.state.to': 'v2', 'acme.state.merge': 'compare-and-set' } },
+        { id: 'human', attrs: { 'acme.kind': 'review' } },
+      ],
+      { attrs: { 'acme.run': 'run-7', 'acme.attempt': 2, 'acme.resumes': 'run-6', 'acme.infra': 'sandbox died' } },
+      {
+        mapping: {
+          runId: ['acme.run'],
+          trial: ['acme.attempt'],
+          resumedFrom: ['acme.resumes'],
+          infrastructureError: ['acme.infra'],
+          stepKind: ['acme.kind'],
+          memoryOperation: ['acme.mem.op'],
+          memoryScope: ['acme.mem.ns'],
+          memoryKey: ['acme.mem.key'],
+          memoryContent: ['acme.mem.text'],
+          stateKey: ['acme.state.key'],
+          stateBaseVersion: ['acme.state.from'],
+          stateVersion: ['acme.state.to'],
+          stateMerge: ['acme.state.merge'],
+        },
+      },
+    );
+    expect(run).toMatchObject({ id: 'run-7', trial: 2, resumedFrom: 'run-6', infrastructureError: 'sandbox died' });
+    expect(stepNamed(run.steps, 'recall')).toMatchObject({ kind: 'memory', memory: { operation: 'read', scope: 'user-4', key: 'prefs', content: 'prefers email' } });
+    expect(stepNamed(run.steps, 'put')).toMatchObject({ kind: 'tool', stateWrite: { key: 'order/7', baseVersion: 'v1', version: 'v2', merge: 'compare-and-set' } });
+    expect(stepNamed(run.steps, 'human')).toMatchObject({ kind: 'review' });
+  });
+
   it('counts a tool result that looks like an error as a failed step, whatever the span status', async () => {
     const tool = (id: string, result: string) => ({ id, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 't', 'gen_ai.tool.call.result': result } });
     const { run } = await readTrace([tool('text', 'Error: order not found\nat line 2'), tool('json', '{"error": "denied"}'), tool('fine', '{"ok": true}')], {}, {

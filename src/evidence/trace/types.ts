@@ -17,6 +17,19 @@ export interface AttributeMapping {
   readonly checkpointId?: readonly string[];
   readonly confidence?: readonly string[];
   readonly toolRisk?: readonly string[];
+  readonly runId?: readonly string[];
+  readonly trial?: readonly string[];
+  readonly resumedFrom?: readonly string[];
+  readonly infrastructureError?: readonly string[];
+  readonly stepKind?: readonly string[];
+  readonly memoryOperation?: readonly string[];
+  readonly memoryScope?: readonly string[];
+  readonly memoryKey?: readonly string[];
+  readonly memoryContent?: readonly string[];
+  readonly stateKey?: readonly string[];
+  readonly stateBaseVersion?: readonly string[];
+  readonly stateVersion?: readonly string[];
+  readonly stateMerge?: readonly string[];
 }
 
 export interface TraceReadOptions {
