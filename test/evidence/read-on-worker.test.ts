@@ -1,7 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type * as LoadTracesModule from '../../src/evidence/load-traces.js';
 import type { Run } from '../../src/model/index.js';
 import type { TraceProblem } from '../../src/evidence/types.js';
 import { readFilesHere, type ReadHandlers } from '../../src/evidence/trace/read-events.js';
@@ -65,6 +67,18 @@ describe('reading trace files on a worker thread', () => {
     const { here, onWorker } = await readBothWays(files);
     expect(here.runs.length).toBeGreaterThan(50);
     expect(here.problems.length).toBeGreaterThan(0); // damaged.jsonl is among them
+    expect(onWorker).toEqual(here);
+  });
+
+  it('gives loadTraces the same evidence from a gzipped corpus with labels, worker or not', async () => {
+    // The compiled loadTraces, whose worker sits beside it in dist/.
+    const compiled = (await import(new URL('../../dist/evidence/load-traces.js', import.meta.url).href)) as typeof LoadTracesModule;
+    const source = join(FIXTURES, 'vercel-ai', 'back-office.otlp.jsonl');
+    const gzipped = tempFile('corpus.otlp.jsonl.gz', gzipSync(readFileSync(source)));
+    const options = { sources: [gzipped, join(FIXTURES, 'otlp')], labels: join(FIXTURES, 'vercel-ai', 'back-office.labels.jsonl'), readOptions: OPTIONS };
+    const here = await compiled.loadTraces({ ...options, readOnWorkerFromBytes: Number.POSITIVE_INFINITY });
+    const onWorker = await compiled.loadTraces({ ...options, readOnWorkerFromBytes: 0 });
+    expect(here.evidence.runCount).toBeGreaterThan(20);
     expect(onWorker).toEqual(here);
   });
 
