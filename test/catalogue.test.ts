@@ -43,6 +43,11 @@ describe('the catalogue', () => {
       const evidenceSection = doc.split('## How mimir answers it')[1]!.split(/^## /m)[0]!;
       const kinds = [...evidenceSection.matchAll(/^- \*\*(probe|trace|attestation)\*\*:/gm)].map((m) => m[1]);
       expect(kinds).toEqual([...check.answerableBy]);
+      // A kind mimir has no evaluator for must not be described as if it were measured.
+      for (const kind of ['probe', 'trace'] as const) {
+        const bullet = new RegExp(`^- \\*\\*${kind}\\*\\*: (.*)$`, 'm').exec(evidenceSection)?.[1];
+        if (bullet !== undefined) expect(bullet.startsWith('not answered yet'), `${kind} bullet vs evaluator`).toBe(check.evaluators[kind] === undefined);
+      }
       expect(headings.includes('When it does not apply')).toBe(check.notApplicableWhen !== undefined);
       const options = Object.keys(check.options.parse({}));
       expect(headings.includes('Options')).toBe(options.length > 0);
