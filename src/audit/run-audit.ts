@@ -10,12 +10,11 @@ import { evaluateCheck } from '../checks/evaluate-check.js';
 import { catalogueDigest } from '../checks/catalogue.js';
 import { CATALOGUE_VERSION, CHECKS } from '../checks/registry.js';
 import { scoreFindings } from '../scoring/index.js';
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { defaultTraceReadOptions, loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { configSchema } from '../config/schema.js';
 import { fileExists } from '../shared/read-user-file.js';
-import { sha256 } from '../shared/hash.js';
+import { fileSha256, sha256 } from '../shared/hash.js';
 import { MIMIR_VERSION } from '../shared/version.js';
 
 export interface AuditInput {
@@ -217,7 +216,7 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
   };
   const sources: EvidenceSource[] = [{ kind: 'probe', path: resultsPath, sha256: resultsSha256 }];
   const { ledgerPath } = results.evidence;
-  if (ledgerPath !== undefined && (await fileExists(ledgerPath))) sources.push({ kind: 'probe', path: ledgerPath, sha256: sha256(await readFile(ledgerPath)) });
+  if (ledgerPath !== undefined && (await fileExists(ledgerPath))) sources.push({ kind: 'probe', path: ledgerPath, sha256: await fileSha256(ledgerPath) });
   return { evidence: results.evidence, summary, sources };
 }
 

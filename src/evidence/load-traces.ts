@@ -1,13 +1,11 @@
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { EvidenceSource, Run, RunOutcome } from '../model/index.js';
 import { createTraceAnalyzer } from '../analysis/index.js';
 import { UserError } from '../shared/errors.js';
+import { fileSha256 } from '../shared/hash.js';
 import { readLabelsFile, type RunLabel } from './trace/labels.js';
 import { readFilesHere, type ReadHandlers } from './trace/read-events.js';
 import { readFilesOnWorker } from './trace/read-on-worker.js';
@@ -241,12 +239,6 @@ export async function startDigests(paths: readonly string[], parallelFromBytes =
   };
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  // 1 MiB reads, as the readers use: the default 64 KiB means thousands of round trips for a large corpus.
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
-  return hash.digest('hex');
-}
 
 function createProblemCollector(): { sink: ProblemSink; summary: () => TraceEvidence['problems'] } {
   const byCode = new Map<TraceProblemCode, number>();

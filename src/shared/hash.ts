@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** A file's sha256, streamed: a large file is never held in memory whole. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  // 1 MiB reads: the default 64 KiB means thousands of round trips for a large file.
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
+  return hash.digest('hex');
 }
 
 /** JSON with object keys sorted, so equal values always hash the same. */
