@@ -483,28 +483,35 @@ export class SpanNormalizer {
   private rememberOutput(key: string, messages: readonly Message[]): void {
     const raw = this.span.attributes.get(key);
     const history = this.histories.get(this.span.traceId);
-    if (typeof raw !== 'string' || !history || historyLength(history) + raw.length > HISTORY_CACHE_CHARS) return;
-    this.historyChars += raw.length - (history.output?.raw.length ?? 0);
-    this.histories.set(this.span.traceId, { raw: history.raw, messages: history.messages, output: { raw, messages } });
+    if (typeof raw !== 'string' || !history) return;
+    this.remember({ raw: history.raw, messages: history.messages, output: { raw, messages } });
   }
 
   private rememberHistory(raw: string, messages: readonly Message[]): readonly Message[] {
+    this.remember({ raw, messages });
+    return messages;
+  }
+
+  /**
+   * Makes `entry` the current trace's history, as its most recent: older traces' entries are let go
+   * first when the cache is over its bounds, and an entry larger than the whole cache is not kept.
+   */
+  private remember(entry: History): void {
     const traceId = this.span.traceId;
     const previous = this.histories.get(traceId);
     if (previous) {
       this.historyChars -= historyLength(previous);
       this.histories.delete(traceId);
     }
-    while (this.histories.size > 0 && (this.histories.size >= HISTORY_CACHE_ENTRIES || this.historyChars + raw.length > HISTORY_CACHE_CHARS)) {
-      const [oldest, entry] = this.histories.entries().next().value as [string, History];
-      this.historyChars -= historyLength(entry);
+    const length = historyLength(entry);
+    if (length > HISTORY_CACHE_CHARS) return;
+    while (this.histories.size > 0 && (this.histories.size >= HISTORY_CACHE_ENTRIES || this.historyChars + length > HISTORY_CACHE_CHARS)) {
+      const [oldest, evicted] = this.histories.entries().next().value as [string, History];
+      this.historyChars -= historyLength(evicted);
       this.histories.delete(oldest);
     }
-    if (raw.length <= HISTORY_CACHE_CHARS) {
-      this.histories.set(traceId, { raw, messages });
-      this.historyChars += raw.length;
-    }
-    return messages;
+    this.histories.set(traceId, entry);
+    this.historyChars += length;
   }
 
   /** gen_ai.prompt / gen_ai.completion: a JSON list, plain text, or flattened `.N.role` / `.N.content`. */
