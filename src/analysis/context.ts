@@ -1,7 +1,7 @@
 import type { Message, Run, Step } from '../model/index.js';
 import { formatPercent, wilsonRate } from './rate.js';
 import { countO200kTokens } from './token-count.js';
-import { addExample, addTopExample, increment, runRef, timeMs, toHistogram, wouldKeepTop } from './support.js';
+import { addExample, addTopExample, clip, increment, runRef, timeMs, toHistogram, wouldKeepTop } from './support.js';
 import type { Histogram, Rate, RunAnalyzer, RunRef } from './types.js';
 
 /**
@@ -729,8 +729,4 @@ function percentile(counts: readonly number[], total: number, quantile: number):
     if (cumulative >= quantile * total) return bucket;
   }
   return counts.length - 1;
-}
-
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }

@@ -1,6 +1,6 @@
 import type { Run } from '../model/index.js';
 import { wilsonRate } from './rate.js';
-import { addExample, isFailed, isInfrastructureFailure, runRef } from './support.js';
+import { addExample, failureReason, isFailed, isInfrastructureFailure, runRef } from './support.js';
 import type { Rate, RunAnalyzer, RunRef } from './types.js';
 
 export interface ReliabilityAnalysis {
@@ -52,7 +52,7 @@ export function createReliabilityAnalyzer(): RunAnalyzer<ReliabilityAnalysis> {
         }
         if (ok === 0) {
           const what = step.kind === 'tool' ? `tool ${step.toolName}` : `model call ${step.name}`;
-          addExample(failedStepExamples, runRef(run, step.id, `${what} failed${step.error ? `: ${step.error.type}` : ''}`));
+          addExample(failedStepExamples, runRef(run, step.id, `${what} failed: ${failureReason(step.error)}`));
         }
       }
     },

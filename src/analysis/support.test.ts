@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRun, toolStep } from '../../test/support/synthetic-runs.js';
-import { addTopExample, callKey, countAbove, durationSeconds, nearestRank, runRef, toHistogram, toReferences } from './support.js';
+import { addTopExample, callKey, countAbove, durationSeconds, failureReason, nearestRank, runRef, toHistogram, toReferences } from './support.js';
 import { MAX_EXAMPLES } from './types.js';
 
 describe('callKey', () => {
@@ -71,5 +71,16 @@ describe('references', () => {
       { kind: 'run', id: 'run-7', file: 'traces.jsonl', line: 12 },
     ]);
     expect(toReferences([runRef(makeRun('r', []), 's')])).toEqual([{ kind: 'span', id: 's', label: 'in run r' }]);
+  });
+});
+
+describe('failureReason', () => {
+  it('gives the recorded message with its type, leaving out the catch-all _OTHER', () => {
+    expect(failureReason({ type: '_OTHER', message: 'upstream timed out' })).toBe('upstream timed out');
+    expect(failureReason({ type: 'timeout', message: ' upstream timed out ' })).toBe('upstream timed out (timeout)');
+    expect(failureReason({ type: 'error-result' })).toBe('error-result');
+    expect(failureReason({ type: '_OTHER' })).toBe('no reason recorded');
+    expect(failureReason(undefined)).toBe('no reason recorded');
+    expect(failureReason({ type: 'x', message: 'y'.repeat(200) })).toBe(`${'y'.repeat(79)}… (x)`);
   });
 });

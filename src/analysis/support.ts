@@ -1,4 +1,4 @@
-import type { LlmStep, Reference, Run, Step, ToolStep } from '../model/index.js';
+import type { LlmStep, Reference, Run, Step, StepError, ToolStep } from '../model/index.js';
 import { canonicalJson } from '../shared/hash.js';
 import { MAX_EXAMPLES, type RunRef } from './types.js';
 
@@ -103,6 +103,22 @@ export function isInfrastructureFailure(run: Run): boolean {
 }
 
 /** A pointer to a run (and a span in it) where the reader can see the figure for themselves. */
+/** Text cut to `length` characters, with an ellipsis when it was longer: for notes in examples. */
+export function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/**
+ * Why a step failed, for an example's note: the recorded message (clipped) with its error type
+ * unless that is OpenTelemetry's catch-all `_OTHER`, which says nothing.
+ */
+export function failureReason(error: StepError | undefined): string {
+  const type = error?.type === undefined || error.type === '_OTHER' ? undefined : error.type;
+  const message = error?.message?.trim();
+  if (message) return type === undefined ? clip(message, 80) : `${clip(message, 80)} (${type})`;
+  return type ?? 'no reason recorded';
+}
+
 export function runRef(run: Run, spanId?: string, note?: string): RunRef {
   return {
     runId: run.id,
