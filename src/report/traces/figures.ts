@@ -230,13 +230,18 @@ export function histogramStats(histogram: Histogram): HistogramStats | undefined
  * "0: 12 · 1: 5 · 2: 3" — every key when there are few, else the first ones and the rest folded
  * into "6+: n", so a long tail stays one line.
  */
-export function histogramSummary(histogram: Histogram, noun: string, maxKeys = 8): string {
+export function histogramSummary(
+  histogram: Histogram,
+  noun: string,
+  maxKeys = 8,
+  entry: (key: string, count: string) => string = (key, count) => `${key}: ${count}`,
+): string {
   const rows = histogramRows(histogram);
   const shown = rows.length <= maxKeys ? rows : rows.slice(0, maxKeys - 1);
   const rest = rows.slice(shown.length);
-  const parts = shown.map((row, i) => `${row.key}: ${i === 0 ? plural(row.count, noun) : row.count}`);
+  const parts = shown.map((row, i) => entry(String(row.key), i === 0 ? plural(row.count, noun) : String(row.count)));
   const firstRest = rest[0];
-  if (firstRest !== undefined) parts.push(`${firstRest.key}+: ${rest.reduce((sum, row) => sum + row.count, 0)}`);
+  if (firstRest !== undefined) parts.push(entry(`${firstRest.key}+`, String(rest.reduce((sum, row) => sum + row.count, 0))));
   return parts.join(' · ');
 }
 
@@ -541,8 +546,8 @@ const SECTIONS: { readonly [Id in SectionId]: Builder } = {
       title: 'Loops',
       basis,
       items: [
-        field('repeats', `runs by the most times one call (same tool, same arguments; retries not counted) was made: ${histogramSummary(repeats, 'run')}`),
-        field('most', `one call made ${stats.max} times in a run`),
+        field('repeats', `most repeated call per run (same tool and arguments, retries not counted): ${histogramSummary(repeats, 'run', 8, (times, runs) => `${times}× in ${runs}`)}`),
+        field('most', `one call made ${plural(stats.max, 'time')} in one run`),
         ...examples('looping', l.examples),
       ],
     };
