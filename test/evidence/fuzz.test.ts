@@ -112,8 +112,10 @@ describe('fuzzing the OTLP JSON reader', () => {
         for (const { line, kind, at, garbage } of damages) {
           const index = line % lines.length;
           const text = lines[index] as string;
-          // A line cut to nothing is a deleted line, which no reader can see: cut inside it.
-          lines[index] = kind === 'cut' ? text.slice(0, 1 + (at % (text.length - 1))) : `#${garbage}`;
+          // A line cut to nothing is a deleted line, which no reader can see: cut inside it, and
+          // leave a line already cut to one character as it is (cutting it again would empty it).
+          const cut = text.length <= 1 ? text : text.slice(0, 1 + (at % (text.length - 1)));
+          lines[index] = kind === 'cut' ? cut : `#${garbage}`;
         }
         let bytes = Buffer.from(lines.join('\n') + '\n');
         if (gzip) bytes = gzipSync(bytes);
