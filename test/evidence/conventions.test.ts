@@ -445,7 +445,7 @@ describe('mimir.yaml trace options', () => {
     expect(stepNamed(run.steps, 'human')).toMatchObject({ kind: 'review' });
   });
 
-  it('counts a tool result that looks like an error as a failed step, whatever the span status', async () => {
+  it('counts a tool result that looks like an error as a failed step where nothing recorded the outcome', async () => {
     const tool = (id: string, result: string) => ({ id, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 't', 'gen_ai.tool.call.result': result } });
     const { run } = await readTrace([tool('text', 'Error: order not found\nat line 2'), tool('json', '{"error": "denied"}'), tool('fine', '{"ok": true}')], {}, {
       errorResultPatterns: ['^\\s*(Error|ERROR|Exception)\\b', '^\\s*\\{\\s*"error"\\s*:'],
@@ -453,6 +453,29 @@ describe('mimir.yaml trace options', () => {
     expect(stepNamed(run.steps, 'text')).toMatchObject({ status: 'error', error: { type: 'error-result', message: 'Error: order not found' } });
     expect(stepNamed(run.steps, 'json')).toMatchObject({ status: 'error', error: { type: 'error-result' } });
     expect(stepNamed(run.steps, 'fine')).toMatchObject({ status: 'ok' });
+  });
+
+  it('lets a recorded exit code or span status decide over an error-looking result', async () => {
+    const tool = (id: string, result: string, extra: Partial<SpanSpec> = {}, attrs: Record<string, number> = {}) => ({
+      id,
+      ...extra,
+      attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'bash', 'gen_ai.tool.call.result': result, ...attrs },
+    });
+    const { run } = await readTrace(
+      [
+        tool('printed', 'Error: expected output of the script\n', {}, { 'process.exit.code': 0 }),
+        tool('warned', 'Error: deprecated option, carrying on', { ok: true }),
+        tool('exited', 'tests ran: 3 failed', {}, { 'process.exit.code': 1 }),
+        tool('unrecorded', 'Error: no such file'),
+      ],
+      {},
+      { errorResultPatterns: ['^\\s*(Error|ERROR|Exception)\\b'] },
+    );
+    expect(stepNamed(run.steps, 'printed')).toMatchObject({ status: 'ok' });
+    expect(stepNamed(run.steps, 'printed')).not.toHaveProperty('error');
+    expect(stepNamed(run.steps, 'warned')).toMatchObject({ status: 'ok' });
+    expect(stepNamed(run.steps, 'exited')).toMatchObject({ status: 'error', error: { type: 'exit-code', message: 'exited with code 1' } });
+    expect(stepNamed(run.steps, 'unrecorded')).toMatchObject({ status: 'error', error: { type: 'error-result' } });
   });
 
   it('gives llm steps the context window of their model, exact names before wildcards', async () => {

@@ -46,6 +46,8 @@ export interface SpanSpec {
   readonly attrs?: Readonly<Record<string, JsonValue>>;
   readonly events?: readonly { readonly name: string; readonly at?: number; readonly attrs?: Readonly<Record<string, JsonValue>> }[];
   readonly error?: string;
+  /** A span status the instrumentation set explicitly to OK. */
+  readonly ok?: true;
 }
 
 /** Hex ids from short names, so tests read `span({ id: 'a1' })`. */
@@ -76,6 +78,7 @@ export function span(spec: SpanSpec): JsonValue {
     out.events = spec.events.map((event) => ({ name: event.name, timeUnixNano: nanos(event.at ?? spec.start ?? 0), attributes: attributes(event.attrs ?? {}) }));
   }
   if (spec.error !== undefined) out.status = { code: 2, message: spec.error };
+  else if (spec.ok) out.status = { code: 1 };
   return out;
 }
 

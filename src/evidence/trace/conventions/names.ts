@@ -70,6 +70,11 @@ export const GENAI_EVENTS = {
   eventContent: 'gen_ai.event.content',
 } as const;
 
+/** OpenTelemetry's process conventions: a command-line tool's exit status, where the instrumentation records it. */
+export const PROCESS = {
+  exitCode: 'process.exit.code',
+} as const;
+
 export const EXCEPTION = {
   event: 'exception',
   type: 'exception.type',

@@ -19,7 +19,7 @@ import type { AttrValue, Attributes, RawEvent, RawSpan } from '../span.js';
 import { describeValue as describe, type FileProblems, type ProblemPlace } from '../problems.js';
 import { isRiskClass, type CompiledReadOptions, type NameList } from './compiled-options.js';
 import { asText, isObject, jsonValue, readMessage, readMessages, readToolDefinition, readToolDefinitions, structuredValue } from './messages.js';
-import { EXCEPTION, GENAI, GENAI_EVENTS, GENAI_OPERATIONS, MIMIR, OPENINFERENCE, OUTCOME_EVALUATION_NAME, VERCEL } from './names.js';
+import { EXCEPTION, GENAI, GENAI_EVENTS, GENAI_OPERATIONS, MIMIR, OPENINFERENCE, OUTCOME_EVALUATION_NAME, PROCESS, VERCEL } from './names.js';
 import type { OutcomeRecord, RunAttributes, SpanRecord, TimedStep } from './span-record.js';
 
 /**
@@ -364,9 +364,18 @@ export class SpanNormalizer {
     const rawArguments = attributes.get(GENAI.toolCallArguments) ?? (vercel ? attributes.get(VERCEL.toolCallArgs) : undefined) ?? attributes.get(OPENINFERENCE.inputValue);
     if (rawArguments !== undefined) step.arguments = structuredValue(rawArguments);
     const rawResult = attributes.get(GENAI.toolCallResult) ?? (vercel ? attributes.get(VERCEL.toolCallResult) : undefined) ?? attributes.get(OPENINFERENCE.outputValue);
+    // A recorded outcome decides: a command's exit code, or a span status the instrumentation set.
+    const exitCode = this.integer(attributes, PROCESS.exitCode);
+    if (exitCode !== undefined && exitCode !== 0 && step.status === 'ok') {
+      step.status = 'error';
+      step.error = { type: 'exit-code', message: `exited with code ${exitCode}` };
+    }
+    const outcomeRecorded = exitCode !== undefined || this.span.statusCode !== 'unset';
     if (rawResult !== undefined) {
       step.result = structuredValue(rawResult);
-      if (this.options.hasErrorPatterns) {
+      // Text patterns only decide where nothing else recorded the outcome: a script may print
+      // "Error: …" on purpose and still exit 0.
+      if (this.options.hasErrorPatterns && !outcomeRecorded) {
         const text = typeof rawResult === 'string' ? rawResult : asText(rawResult);
         if (this.options.looksLikeError(text)) {
           // Many tools report failure as text in an OK span: the result decides, not the span status.
@@ -754,6 +763,14 @@ export class SpanNormalizer {
   }
 
   /** A non-negative integer (token counts, trial numbers). */
+  private integer(attributes: Attributes, key: string): number | undefined {
+    const number = this.number(attributes, key);
+    if (number === undefined) return undefined;
+    if (Number.isInteger(number)) return number;
+    this.wrongType(key, number, 'an integer');
+    return undefined;
+  }
+
   private count(attributes: Attributes, key: string): number | undefined {
     const number = this.number(attributes, key);
     if (number === undefined) return undefined;
