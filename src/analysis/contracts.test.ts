@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { failedTool, llmStep, makeRun, toolStep } from '../../test/support/synthetic-runs.js';
 import type { Run, ToolDefinition } from '../model/index.js';
 import { createContractAnalyzer, resultShape } from './contracts.js';
+import { isJsonPrefix } from './json-prefix.js';
 
 function analyze(runs: readonly Run[]) {
   const analyzer = createContractAnalyzer();
@@ -68,7 +69,7 @@ describe('contracts: results', () => {
         const parsed: unknown = JSON.parse(trimmed);
         return { structured: typeof parsed === 'object' && parsed !== null, truncated: false };
       } catch {
-        return { structured: false, truncated: trimmed.startsWith('{') || trimmed.startsWith('[') };
+        return { structured: false, truncated: (trimmed.startsWith('{') || trimmed.startsWith('[')) && isJsonPrefix(trimmed) };
       }
     };
     const texts = fc.oneof(fc.string(), fc.json(), fc.json().map((json) => ` ${json.slice(0, -1)}`), fc.constantFrom('Error: timeout', 'null', '-1', 'tru', ' "x" ', '{'));
@@ -113,13 +114,28 @@ describe('contracts: results', () => {
   });
 });
 
+describe('contracts: text that is not JSON', () => {
+  it('is malformed only where the tool declared an output schema', () => {
+    const repr = "{'foo': 'bar', 'n': 1}";
+    const result = analyze([
+      makeRun('no-schema', [toolStep('a', 'bash', {}, { result: repr }), toolStep('b', 'bash', {}, { result: "[<enum 'MyChoice.A': 'a'>]" }), llmStep('l')]),
+      withDefinitions('schema', [toolStep('c', 'lookup_order', { order: 'A1' }, { result: repr }), llmStep('l')]),
+    ]);
+    expect(result.malformedResults.count).toBe(1);
+    expect(result.malformedResults.examples.map((e) => e.runId)).toEqual(['schema']);
+  });
+});
+
 describe('result shapes', () => {
   it('a string is structured only when it holds a JSON object or array; cut-short JSON is neither', () => {
     expect(resultShape(42)).toEqual({ structured: true, truncated: false, value: 42 });
     expect(resultShape(' {"a": 1} ')).toEqual({ structured: true, truncated: false, value: { a: 1 } });
     expect(resultShape('"quoted"')).toEqual({ structured: false, truncated: false, value: 'quoted' });
     expect(resultShape('{"a": ')).toMatchObject({ structured: false, truncated: true });
-    expect(resultShape('{not json at all')).toMatchObject({ structured: false, truncated: true });
+    // Starts like JSON but is not a JSON prefix: not JSON cut short.
+    expect(resultShape('{not json at all')).toMatchObject({ structured: false, truncated: false });
+    expect(resultShape("{'foo': 'bar'}")).toMatchObject({ structured: false, truncated: false });
+    expect(resultShape('[metadata]\nname = demo')).toMatchObject({ structured: false, truncated: false });
     expect(resultShape('plain text')).toEqual({ structured: false, truncated: false, value: 'plain text' });
     expect(resultShape('{"structuredContent": {"a": 1}}').value).toEqual({ a: 1 });
   });

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Run, ToolDefinition, ToolStep } from '../model/index.js';
 import { canonicalJson } from '../shared/hash.js';
+import { isJsonPrefix } from './json-prefix.js';
 import { addExample, callKey, isFailed, runRef } from './support.js';
 import type { RunAnalyzer, RunRef } from './types.js';
 
@@ -44,7 +45,9 @@ const MAX_CACHED_VALIDATORS = 256;
  * when the schema says so; formats are not checked). Arguments or results recorded as a JSON string
  * are parsed first; an MCP result object is judged by its `structuredContent`, which is what an MCP
  * output schema describes. A result is malformed when it violates the output schema or is a JSON
- * document cut short (starts like JSON, does not parse), whether or not a schema is declared.
+ * document cut short (a JSON prefix that does not parse), whether or not a schema is declared. Other
+ * text that does not parse (a Python repr, an INI file) is malformed only where the tool declared an
+ * output schema, which it then violates: a tool that never promised JSON breaks no contract.
  * A malformed result was rejected when its step is marked failed, the next tool call repeats the same
  * call, or the run ended claiming failure or escalation; it was acted on when, instead, a later step
  * succeeded or the run claimed success.
@@ -137,7 +140,7 @@ function actedOnResult(run: Run, index: number, step: ToolStep): boolean {
 interface ResultShape {
   /** Objects, arrays and other JSON values are structured; a string only when it holds a JSON object or array. */
   readonly structured: boolean;
-  /** A string that starts like a JSON object or array and does not parse. */
+  /** A string that starts like a JSON object or array, does not parse, and is a JSON document cut short (a JSON prefix). */
   readonly truncated: boolean;
   /** What an output schema judges: the JSON a string holds, or an MCP result's `structuredContent`. */
   readonly value: unknown;
@@ -162,7 +165,8 @@ export function resultShape(result: unknown): ResultShape {
     }
   }
   const structured = parses && typeof parsed === 'object' && parsed !== null;
-  return { structured, truncated: looksLikeJson && !parses, value: parses ? structuredContentOf(parsed) : result };
+  // Python reprs, INI sections and log lines start with `{` or `[` too: only a JSON prefix is JSON cut short.
+  return { structured, truncated: looksLikeJson && !parses && isJsonPrefix(text), value: parses ? structuredContentOf(parsed) : result };
 }
 
 /** A value recorded as a JSON string is judged as the JSON it holds. */
