@@ -28,47 +28,68 @@ function task(id: string, taskId: string | undefined, request: string, result: u
 
 describe('distinctive values', () => {
   it('finds emails and identifier-like tokens, not words, short numbers or dates', () => {
-    expect(distinctiveValues('Mail Dana.Smith@Example.com about ORD-44127 (card 4111111111111111, order 4411) on 2026-11-24; id 7f3a9c21-0b1d-4e2f-9a88-1c2d3e4f5a6b')).toEqual([
-      'dana.smith@example.com',
+    expect(distinctiveValues('Mail Dana.Smith@Acme-Mail.io about ORD-44127 (card 4111111111111111, order 4411) on 2026-11-24; id 7f3a9c21-0b1d-4e2f-9a88-1c2d3e4f5a6b')).toEqual([
+      'dana.smith@acme-mail.io',
       'ORD-44127',
       '4111111111111111',
       '7f3a9c21-0b1d-4e2f-9a88-1c2d3e4f5a6b',
     ]);
     expect(distinctiveValues('no digits here at all')).toEqual([]);
+    // Vocabulary any two tasks share: reserved example domains, type names, small hex, placeholders.
+    expect(distinctiveValues('user@example.com ops@mail.example.org a@b.test np.complex128 float128 int64 sha256 0x1234 0xdeadbeef 123456 000000 ORD-12345 acct_99999')).toEqual([]);
+    expect(distinctiveValues('0x7f3a9c21b0d4 ORD-44127 ann@acme-mail.io')).toEqual(['ann@acme-mail.io', '0x7f3a9c21b0d4', 'ORD-44127']);
     expect(distinctiveValues('gpt-4o and v1.2.3 and 12:30:45')).toEqual([]);
   });
 });
 
 describe('isolation between tasks', () => {
+  it('does not count a value the model produces in many tasks that never obtained it', () => {
+    // One task obtained `tensor4471x` from its tool; the model writes it in 4 of 20 other tasks (20%),
+    // and `ORD-88123` leaks into just one: only that one is a leak.
+    const others = Array.from({ length: 20 }, (_, i) => {
+      const mentions = i < 4 ? ' using tensor4471x' : i === 4 ? ' like ORD-88123' : '';
+      return makeRun(
+        `o${i}`,
+        [
+          llmStep(`o${i}-l1`, { inputMessages: [SYSTEM, user(`Fix bug ${i}`)], outputMessages: [{ role: 'assistant', content: `Patch${mentions}` }] }),
+        ],
+        { taskId: `task-${i}`, source: { file: 't.jsonl', line: i + 2 } },
+      );
+    });
+    const result = analyze([task('a', 'owner', 'Look at the array type', { dtype: 'tensor4471x', order: 'ORD-88123' }), ...others]);
+    expect(result).toMatchObject({ leakedValues: 1, leakAppearances: 1, widespreadValues: 1 });
+    expect(result.examples.map((e) => e.value)).toEqual(['ORD-88123']);
+  });
+
   it('finds nothing when each task only sees what it obtained itself', () => {
     const result = analyze([
-      task('a', 'ticket-1', 'Where is order ORD-10001?', { order: 'ORD-10001', email: 'ann@example.com' }),
-      task('b', 'ticket-2', 'Where is order ORD-20002?', { order: 'ORD-20002', email: 'bob@example.com' }),
+      task('a', 'ticket-1', 'Where is order ORD-10001?', { order: 'ORD-10001', email: 'ann@acme-mail.io' }),
+      task('b', 'ticket-2', 'Where is order ORD-20002?', { order: 'ORD-20002', email: 'bob@acme-mail.io' }),
     ]);
     expect(result).toMatchObject({ runs: 2, tasks: 2, runsWithoutTaskId: 0, ownedValues: 4, sharedValues: 0, leakedValues: 0, examples: [] });
   });
 
   it("finds one task's value in another task's memory read and model input, with both runs", () => {
-    const leakedRead = memoryStep('b-m', { operation: 'read', content: 'Customer ann@example.com asked about ORD-10001.' });
+    const leakedRead = memoryStep('b-m', { operation: 'read', content: 'Customer ann@acme-mail.io asked about ORD-10001.' });
     const b = makeRun(
       'b',
       [
         llmStep('b-l1', { inputMessages: [SYSTEM, user('Where is order ORD-20002?')] }),
         leakedRead,
-        llmStep('b-l2', { inputMessages: [{ ...SYSTEM, content: `${SYSTEM.content} Memory: ann@example.com asked about ORD-10001.` }, user('Where is order ORD-20002?')] }),
+        llmStep('b-l2', { inputMessages: [{ ...SYSTEM, content: `${SYSTEM.content} Memory: ann@acme-mail.io asked about ORD-10001.` }, user('Where is order ORD-20002?')] }),
       ],
       { taskId: 'ticket-2', source: { file: 't.jsonl', line: 2 } },
     );
-    const result = analyze([task('a', 'ticket-1', 'Where is order ORD-10001?', { order: 'ORD-10001', email: 'ann@example.com' }), b]);
+    const result = analyze([task('a', 'ticket-1', 'Where is order ORD-10001?', { order: 'ORD-10001', email: 'ann@acme-mail.io' }), b]);
     expect(result).toMatchObject({ leakedValues: 2, leakAppearances: 2 });
     expect(result.examples[0]).toEqual({
       runId: 'b',
       spanId: 'b-m',
       file: 't.jsonl',
       line: 2,
-      note: '"ann@example.com" in its memory read, not obtained by this run',
-      value: 'ann@example.com',
-      source: { runId: 'a', spanId: 'a-t1', file: 't.jsonl', line: 1, note: '"ann@example.com" entered through its tool result' },
+      note: '"ann@acme-mail.io" in its memory read, not obtained by this run',
+      value: 'ann@acme-mail.io',
+      source: { runId: 'a', spanId: 'a-t1', file: 't.jsonl', line: 1, note: '"ann@acme-mail.io" entered through its tool result' },
     });
   });
 

@@ -14,7 +14,10 @@ import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './types.js';
  * memory reads *before* the run obtained it came from somewhere else. When such a value was
  * obtained by exactly one other task, that task's data reached this one: a **leak**. Values that
  * several tasks obtain themselves (a shared catalogue entry, the company address) are shared data,
- * not a leak, and values nobody obtained (a template constant) are nobody's.
+ * not a leak, and values nobody obtained (a template constant) are nobody's. A value is followed
+ * only while it is distinctive: one that turns up unobtained in a larger share of tasks than
+ * {@link WIDESPREAD_SHARE} is vocabulary the model knows; type names, small hex literals,
+ * placeholder digits and the domains reserved for examples (RFC 2606) are never followed.
  *
  * The unit of isolation is the task: `taskId`, or the run itself when none is recorded (then every
  * run is a task of its own). Repeated trials of one task may share data; that is not a leak.
@@ -37,6 +40,11 @@ export interface IsolationAnalysis {
   readonly leakedValues: number;
   /** Runs of other tasks they showed up in (one per value and task, as far as remembered). */
   readonly leakAppearances: number;
+  /**
+   * Owned values that showed up unobtained in more than {@link WIDESPREAD_SHARE} of all tasks (and
+   * more than two): vocabulary the model knows, not counted as leaks.
+   */
+  readonly widespreadValues: number;
   /** Each: the run the value leaked into (and where), with the run it came from. */
   readonly examples: readonly LeakExample[];
   /** Values not followed because the bound was reached. */
@@ -52,8 +60,16 @@ export interface LeakExample extends RunRef {
 export const MAX_TRACKED_VALUES = 25_000;
 /** Values followed per run: a tool returning a large table cannot flood the maps. */
 export const MAX_VALUES_PER_RUN = 2_000;
-/** Tasks remembered per unexplained value: enough to find one that is not the owner. */
+/** Example appearances remembered per unexplained value: enough to find one that is not the owner. */
 const MAX_TASKS_PER_VALUE = 4;
+/** Distinct tasks counted per unexplained value; past it the value is widespread whatever the corpus. */
+const MAX_TASKS_COUNTED = 256;
+/**
+ * A value that shows up, unobtained, in more than this share of all tasks (and more than
+ * {@link MIN_WIDESPREAD_TASKS}) is common vocabulary the model knows, not one task's data.
+ */
+export const WIDESPREAD_SHARE = 0.05;
+const MIN_WIDESPREAD_TASKS = 2;
 
 type Where = 'model input' | 'model output' | 'tool arguments' | 'memory read';
 
@@ -68,13 +84,19 @@ interface Appearance {
   readonly ref: RunRef;
 }
 
+/** Where an unexplained value showed up: the first few places, and how many tasks in all. */
+interface Sightings {
+  readonly examples: Appearance[];
+  readonly tasks: Set<string>;
+}
+
 export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
   let runs = 0;
   let runsWithoutTaskId = 0;
   let untrackedValues = 0;
   const tasks = new Set<string>();
   const owners = new Map<string, Owner | typeof SHARED>();
-  const appearances = new Map<string, Appearance[]>();
+  const appearances = new Map<string, Sightings>();
 
   return {
     add(run: Run) {
@@ -98,17 +120,18 @@ export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
         }
       }
       for (const [value, where] of follow.unexplained) {
-        let list = appearances.get(value);
-        if (list === undefined) {
+        let sightings = appearances.get(value);
+        if (sightings === undefined) {
           if (appearances.size >= MAX_TRACKED_VALUES) {
             untrackedValues++;
             continue;
           }
-          list = [];
-          appearances.set(value, list);
+          sightings = { examples: [], tasks: new Set() };
+          appearances.set(value, sightings);
         }
-        if (list.length >= MAX_TASKS_PER_VALUE || list.some((a) => a.task === task)) continue;
-        list.push({ task, ref: runRef(run, where.stepId, `"${value}" in its ${where.where}, not obtained by this run`) });
+        if (sightings.tasks.has(task) || sightings.tasks.size >= MAX_TASKS_COUNTED) continue;
+        sightings.tasks.add(task);
+        if (sightings.examples.length < MAX_TASKS_PER_VALUE) sightings.examples.push({ task, ref: runRef(run, where.stepId, `"${value}" in its ${where.where}, not obtained by this run`) });
       }
     },
     finish() {
@@ -120,14 +143,23 @@ export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
       }
       let leakedValues = 0;
       let leakAppearances = 0;
+      let widespreadValues = 0;
+      const widespread = Math.max(MIN_WIDESPREAD_TASKS, Math.ceil(WIDESPREAD_SHARE * tasks.size));
       const examples: LeakExample[] = [];
-      for (const [value, list] of appearances) {
+      for (const [value, sightings] of appearances) {
         const owner = owners.get(value);
         if (owner === undefined || owner === SHARED) continue;
-        const leaks = list.filter((appearance) => appearance.task !== owner.task);
-        if (leaks.length === 0) continue;
+        const otherTasks = sightings.tasks.size - (sightings.tasks.has(owner.task) ? 1 : 0);
+        if (otherTasks === 0) continue;
+        // Distinctive to one task or it says nothing about isolation: a value the model produces in
+        // many tasks that never obtained it is vocabulary it knows, not a value one task handed on.
+        if (otherTasks > widespread) {
+          widespreadValues++;
+          continue;
+        }
+        const leaks = sightings.examples.filter((appearance) => appearance.task !== owner.task);
         leakedValues++;
-        leakAppearances += leaks.length;
+        leakAppearances += otherTasks;
         for (const leak of leaks) {
           if (examples.length >= MAX_EXAMPLES) break;
           examples.push({ ...leak.ref, value, source: owner.ref });
@@ -141,6 +173,7 @@ export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
         sharedValues,
         leakedValues,
         leakAppearances,
+        widespreadValues,
         examples,
         untrackedValues,
       };
@@ -283,7 +316,8 @@ export function distinctiveValues(text: string): string[] {
     while (end < n && isDomainChar(text.charCodeAt(end))) end++;
     // A sentence may end right after the address: its full stop is not part of the domain.
     while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--;
-    if (start < at && EMAIL_DOMAIN.test(text.slice(at + 1, end))) values.push(text.slice(start, end).toLowerCase());
+    const domain = text.slice(at + 1, end);
+    if (start < at && EMAIL_DOMAIN.test(domain) && !RESERVED_DOMAIN.test(domain)) values.push(text.slice(start, end).toLowerCase());
   }
   let i = 0;
   while (i < n) {
@@ -311,9 +345,40 @@ export function distinctiveValues(text: string): string[] {
     }
     if (digits < 5 && (digits < 3 || letters < 2)) continue;
     const token = text.slice(start, end);
-    if (!DATE.test(token)) values.push(token);
+    if (!DATE.test(token) && !isGenericToken(token)) values.push(token);
   }
   return values;
+}
+
+/** RFC 2606 / RFC 6761 names reserved for examples and tests: any task may use them. */
+const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/i;
+/** Type names with a bit width (`complex128`, `float64`, `uint8`, `sha256`): vocabulary, not data. */
+const TYPE_NAME = /^[A-Za-z]+_?(?:8|16|32|64|128|256|512)$/;
+/** A small hex literal (`0x1234`, `0xdeadbeef`): a constant of the code, not one task's data. */
+const SMALL_HEX = /^0[xX][0-9a-fA-F]{1,8}$/;
+
+/**
+ * Tokens any two tasks may share without one having told the other: type names, small hex
+ * literals, and placeholders whose digits are one digit repeated or counting up (`000000`,
+ * `123456`, `user12345`).
+ */
+export function isGenericToken(token: string): boolean {
+  if (TYPE_NAME.test(token) || SMALL_HEX.test(token)) return true;
+  let previous = -2;
+  let repeated = true;
+  let counting = true;
+  let digits = 0;
+  for (let k = 0; k < token.length; k++) {
+    const c = token.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) continue;
+    if (digits > 0) {
+      if (c !== previous) repeated = false;
+      if (c !== previous + 1) counting = false;
+    }
+    previous = c;
+    digits++;
+  }
+  return digits >= 4 && (repeated || counting);
 }
 
 /** Letters, digits, `_` and `-`: what an identifier is made of. */

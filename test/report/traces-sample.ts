@@ -302,6 +302,7 @@ export function realisticAnalyses(): TraceAnalyses {
       sharedValues: 96,
       leakedValues: 1,
       leakAppearances: 1,
+      widespreadValues: 0,
       examples: [
         {
           ...ref('run-0166', 5302, '"dana.smith@example.com" in its memory read, not obtained by this run', 'e4a9c2f1'),
@@ -474,7 +475,7 @@ export function emptyTraceEvidence(): TraceEvidence {
         memoryStepsWithoutOperation: 0,
         recognisedByToolName: 0,
       },
-      isolation: { runs: 0, tasks: 0, runsWithoutTaskId: 0, ownedValues: 0, sharedValues: 0, leakedValues: 0, leakAppearances: 0, examples: [], untrackedValues: 0 },
+      isolation: { runs: 0, tasks: 0, runsWithoutTaskId: 0, ownedValues: 0, sharedValues: 0, leakedValues: 0, leakAppearances: 0, widespreadValues: 0, examples: [], untrackedValues: 0 },
     },
   };
 }

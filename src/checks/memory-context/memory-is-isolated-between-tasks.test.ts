@@ -11,8 +11,8 @@ const SYSTEM: Message = { role: 'system', content: 'You are the support agent of
 function task(n: number, leakFrom?: number): Run {
   const id = `r${n}`;
   const request: Message = { role: 'user', content: `Where is my order ORD-${10000 + n}?` };
-  const result = { order: `ORD-${10000 + n}`, email: `customer${n}@example.com` };
-  const leaked = leakFrom === undefined ? [] : [memoryStep(`${id}-mem`, { operation: 'read', content: `Earlier: customer${leakFrom}@example.com asked about ORD-${10000 + leakFrom}.` })];
+  const result = { order: `ORD-${10000 + n}`, email: `customer${n}@acme-mail.io` };
+  const leaked = leakFrom === undefined ? [] : [memoryStep(`${id}-mem`, { operation: 'read', content: `Earlier: customer${leakFrom}@acme-mail.io asked about ORD-${10000 + leakFrom}.` })];
   return makeRun(
     id,
     [
@@ -63,8 +63,8 @@ describe('memory-is-isolated-between-tasks from traces', () => {
     const finding = runCase(check, { name: 'leak', traces: traceEvidence([...tasks(5), task(6, 1)]) });
     expect(finding.message).toBe('2 distinctive values that entered one task showed up in the context of another task that had not obtained them (2 task(s) reached); at most 0 allowed.');
     expect(finding.references.slice(0, 2)).toEqual([
-      { kind: 'span', id: 'r6-mem', label: '"customer1@example.com" in its memory read, not obtained by this run (run r6)', file: 'traces.jsonl', line: 6 },
-      { kind: 'span', id: 'r1-t', label: 'source of the leak: "customer1@example.com" entered through its tool result (run r1)', file: 'traces.jsonl', line: 1 },
+      { kind: 'span', id: 'r6-mem', label: '"customer1@acme-mail.io" in its memory read, not obtained by this run (run r6)', file: 'traces.jsonl', line: 6 },
+      { kind: 'span', id: 'r1-t', label: 'source of the leak: "customer1@acme-mail.io" entered through its tool result (run r1)', file: 'traces.jsonl', line: 1 },
     ]);
   });
 });

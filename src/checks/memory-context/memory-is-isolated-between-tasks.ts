@@ -61,6 +61,7 @@ export default defineCheck({
         { name: 'distinctive values followed', value: isolation.ownedValues },
         { name: 'tasks', value: isolation.tasks },
         { name: 'runs without a task id (each its own task)', value: isolation.runsWithoutTaskId },
+        ...(isolation.widespreadValues > 0 ? [{ name: 'values common to many tasks (vocabulary, not counted as leaks)', value: isolation.widespreadValues }] : []),
         ...(isolation.untrackedValues > 0 ? [{ name: 'values not followed (memory bound reached)', value: isolation.untrackedValues }] : []),
       ];
       // One leak is proof, however few tasks there are.
