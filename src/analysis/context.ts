@@ -22,6 +22,11 @@ export interface ContextAnalysis {
   readonly callsWithContent: number;
   readonly runsWithContent: number;
   /**
+   * Runs whose model inputs were recorded as per-call deltas (see `detectRecording`): left out of
+   * the self share, goal retention, error echo, memory strategy and computed utilization.
+   */
+  readonly runsWithDeltaMessages: number;
+  /**
    * Share of input tokens that is the agent's own earlier output and tool results, by 0-based llm
    * call index within the run (calls from index {@link MAX_STEP_INDEX} on are pooled into it).
    * `p90` is read from a histogram in whole percent, rounded up.
@@ -118,6 +123,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
   let llmCalls = 0;
   let callsWithContent = 0;
   let runsWithContent = 0;
+  let runsWithDeltaMessages = 0;
   const byStep: StepStats[] = [];
   let growthSum = 0;
   let growthRuns = 0;
@@ -147,10 +153,15 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
 
   return {
     add(run) {
-      const figures = analyzeRun(run);
-      llmCalls += figures.llmCalls;
-      callsWithContent += figures.callsWithContent;
-      if (figures.callsWithContent > 0) runsWithContent++;
+      const all = analyzeRun(run);
+      llmCalls += all.llmCalls;
+      callsWithContent += all.callsWithContent;
+      if (all.callsWithContent > 0) runsWithContent++;
+      // Inputs recorded as per-call deltas hold only what is new: the goal, the agent's own share and
+      // replayed errors cannot be read from them, nor sizes computed from their text.
+      const delta = run.recording?.messages === 'delta';
+      if (delta) runsWithDeltaMessages++;
+      const figures = delta ? onlyWhatDeltasShow(all, sizesRecorded(run)) : all;
 
       for (const { index, share } of figures.shares) {
         const slot = Math.min(index, MAX_STEP_INDEX);
@@ -227,7 +238,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
         );
       }
 
-      if (figures.llmCalls >= LONG_RUN_CALLS) {
+      if (!delta && figures.llmCalls >= LONG_RUN_CALLS) {
         longRuns++;
         if (figures.memory.ran) {
           runsWhereItRan++;
@@ -255,6 +266,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
         llmCalls,
         callsWithContent,
         runsWithContent,
+        runsWithDeltaMessages,
         selfShareByStep: byStep
           .map((stats, index) => ({ index, calls: stats.calls, mean: stats.calls > 0 ? stats.sum / stats.calls : 0, p90: percentile(stats.percent, stats.calls, 0.9) / 100 }))
           .filter((s) => s.calls > 0),
@@ -299,6 +311,34 @@ interface RunFigures {
   readonly maxUtilization?: { readonly percent: number; readonly stepId: string };
   readonly memory: { readonly ran: boolean; readonly grew: boolean; readonly firstSize?: number; readonly maxSize?: number };
   readonly toolMessages: readonly { readonly tokens: number; readonly stepId: string; readonly index: number }[];
+}
+
+/**
+ * Of a run recorded as deltas, what its inputs still show: tool results entering, context-length
+ * failures, and utilization where every model call's input size was recorded by the provider.
+ */
+function onlyWhatDeltasShow(figures: RunFigures, sizesRecorded: boolean): RunFigures {
+  const sizes = sizesRecorded ? figures : withoutComputedSizes(figures);
+  return {
+    ...sizes,
+    shares: [],
+    goal: { kind: 'none' },
+    errorEcho: { observed: false, calls: 0 },
+    memory: { ran: false, grew: false },
+  };
+}
+
+function withoutComputedSizes(figures: RunFigures): RunFigures {
+  const copy: Mutable<RunFigures> = { ...figures, utilization: [], callsWithoutWindow: 0 };
+  delete copy.maxUtilization;
+  return copy;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Every model call records its input size (`inputTokens`): sizes need not be computed from the text. */
+function sizesRecorded(run: Run): boolean {
+  return run.steps.every((step) => step.kind !== 'llm' || step.inputTokens !== undefined);
 }
 
 /**

@@ -63,6 +63,17 @@ export interface Run {
    * analyses may use what is there, but a damaged run never counts as a success.
    */
   readonly damaged?: boolean;
+  /** How the run was recorded, where it limits what can be read from it (detected by the reader). */
+  readonly recording?: RunRecording;
+}
+
+/**
+ * Properties of a run's recording that decide what its traces can support: message inputs recorded
+ * in full or as per-call deltas; timestamps recorded or made up by a converter.
+ */
+export interface RunRecording {
+  readonly messages?: 'full' | 'delta';
+  readonly timing?: 'recorded' | 'synthetic';
 }
 
 export type StepKind = 'llm' | 'tool' | 'approval' | 'checkpoint' | 'review' | 'handoff' | 'guardrail' | 'memory' | 'other';

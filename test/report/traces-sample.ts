@@ -182,7 +182,7 @@ export function realisticAnalyses(): TraceAnalyses {
     context: {
       llmCalls: 830,
       callsWithContent: 812,
-      runsWithContent: 160,
+      runsWithContent: 160, runsWithDeltaMessages: 0,
       selfShareByStep: [
         { index: 0, calls: 160, mean: 0.04, p90: 0.09 },
         { index: 1, calls: 158, mean: 0.17, p90: 0.29 },
@@ -388,7 +388,7 @@ export function emptyTraceEvidence(): TraceEvidence {
       context: {
         llmCalls: 0,
         callsWithContent: 0,
-        runsWithContent: 0,
+        runsWithContent: 0, runsWithDeltaMessages: 0,
         selfShareByStep: [],
         selfShareGrowth: null,
         maxSelfSharePercentByRun: EMPTY_HISTOGRAM,

@@ -67,7 +67,8 @@ async function injectedFault(tool) {
     case 'reject':
       return fail(`rejected: ${tool} is disabled by policy`);
     case 'hang':
-      await new Promise((resolve) => setTimeout(resolve, 10 * 60 * 1000));
+      // unref: a hung call must not keep a stdio server alive once its client has gone
+      await new Promise((resolve) => setTimeout(resolve, 10 * 60 * 1000).unref());
       return fail(`unavailable: ${tool} hung`);
     default:
       return undefined;

@@ -23,9 +23,11 @@ const MAX_BLOCKED = 3;
 const CONTROL_FILE = process.env.HELPDESK_CONTROL_FILE ?? join(tmpdir(), 'helpdesk-agent-control.json');
 
 export class HaltRun extends Error {
-  constructor(reason) {
+  constructor(state, reason) {
     super(reason);
     this.name = 'HaltRun';
+    // The SDK wraps errors thrown by tools; the reason is kept on the gate's state as well.
+    if (state && !state.halt) state.halt = reason;
   }
 }
 
@@ -90,13 +92,13 @@ export function createGate({ mcp, task, kind, runId, gatedTools, approvalTool, t
   async function checkSwitchAndBudget(tool) {
     for (;;) {
       const control = operatorSwitch(runId);
-      if (control.stop) throw new HaltRun(`stopped by operator${control.by ? ` ${control.by}` : ''} before ${tool}`);
+      if (control.stop) throw new HaltRun(state, `stopped by operator${control.by ? ` ${control.by}` : ''} before ${tool}`);
       if (!control.pause) break;
-      if (Date.now() > deadline) throw new HaltRun(`paused by operator past the run's deadline, before ${tool}`);
+      if (Date.now() > deadline) throw new HaltRun(state, `paused by operator past the run's deadline, before ${tool}`);
       await sleep(500);
     }
-    if (Date.now() > deadline) throw new HaltRun(`run time budget spent before ${tool}`);
-    if (state.attempts >= MAX_TOOL_ATTEMPTS) throw new HaltRun(`tool-call budget (${MAX_TOOL_ATTEMPTS}) spent before ${tool}`);
+    if (Date.now() > deadline) throw new HaltRun(state, `run time budget spent before ${tool}`);
+    if (state.attempts >= MAX_TOOL_ATTEMPTS) throw new HaltRun(state, `tool-call budget (${MAX_TOOL_ATTEMPTS}) spent before ${tool}`);
   }
 
   function block(tool, args, callId, reason) {
@@ -108,8 +110,8 @@ export function createGate({ mcp, task, kind, runId, gatedTools, approvalTool, t
     span.end();
     log(`blocked ${tool}: ${reason}`);
     const total = [...state.blocked.values()].reduce((a, b) => a + b, 0);
-    if (count > 1) throw new HaltRun(`the model keeps proposing a refused call (${tool}: ${reason})`);
-    if (total >= MAX_BLOCKED) throw new HaltRun(`${total} refused calls in one run (last: ${tool}: ${reason})`);
+    if (count > 1) throw new HaltRun(state, `the model keeps proposing a refused call (${tool}: ${reason})`);
+    if (total >= MAX_BLOCKED) throw new HaltRun(state, `${total} refused calls in one run (last: ${tool}: ${reason})`);
     return blockedForModel(reason);
   }
 
@@ -229,7 +231,7 @@ export function createGate({ mcp, task, kind, runId, gatedTools, approvalTool, t
     if (gatedTools.includes(tool)) {
       await checkSwitchAndBudget(tool);
       const approval = await askApproval(tool, args, callId);
-      if (approval.decision !== 'approved') throw new HaltRun(`approval ${approval.decision} for ${tool} ${canonical(modelArgs)}${approval.note ? ` (${approval.note})` : ''}`);
+      if (approval.decision !== 'approved') throw new HaltRun(state, `approval ${approval.decision} for ${tool} ${canonical(modelArgs)}${approval.note ? ` (${approval.note})` : ''}`);
     }
 
     for (let number = 1; ; number += 1) {
@@ -245,9 +247,9 @@ export function createGate({ mcp, task, kind, runId, gatedTools, approvalTool, t
       state.consecutiveFailures += 1;
       state.lastFailure = outcome.message;
       log(`attempt ${number} of ${tool} failed (${outcome.kind}): ${outcome.message}`);
-      if (outcome.kind === 'permanent') throw new HaltRun(`permanent error, not retried: ${outcome.message}`);
-      if (state.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) throw new HaltRun(`${state.consecutiveFailures} consecutive failures, last: ${outcome.message}`);
-      if (number > MAX_RETRIES) throw new HaltRun(`${tool} still failing after ${MAX_RETRIES} retries: ${outcome.message}`);
+      if (outcome.kind === 'permanent') throw new HaltRun(state, `permanent error, not retried: ${outcome.message}`);
+      if (state.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) throw new HaltRun(state, `${state.consecutiveFailures} consecutive failures, last: ${outcome.message}`);
+      if (number > MAX_RETRIES) throw new HaltRun(state, `${tool} still failing after ${MAX_RETRIES} retries: ${outcome.message}`);
       await sleep(BACKOFF_BASE_MS * 2 ** (number - 1));
     }
   }

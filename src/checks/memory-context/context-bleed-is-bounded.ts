@@ -3,6 +3,7 @@ import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
 import { formatPercent, measuredRate, toPercent, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
+import { declinedForDeltas } from './delta-messages.js';
 
 export default defineCheck({
   id: 'context-bleed-is-bounded',
@@ -37,6 +38,8 @@ export default defineCheck({
       const context = evidence.analyses.context;
       const runs = histogramTotal(context.maxSelfSharePercentByRun);
       if (runs === 0) {
+        const declined = declinedForDeltas(context, evidence.runCount, "how much of each input is the agent's own output");
+        if (declined) return declined;
         return {
           outcome: 'insufficient-evidence',
           reason:

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatPercent, measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, nearestRank, toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
+import { declinedForDeltas } from './delta-messages.js';
 
 export default defineCheck({
   id: 'context-window-has-headroom',
@@ -35,6 +36,8 @@ export default defineCheck({
       const context = evidence.analyses.context;
       const runs = histogramTotal(context.maxUtilizationPercentByRun);
       if (runs === 0) {
+        const declined = declinedForDeltas(context, evidence.runCount, 'the size of each whole input');
+        if (declined) return declined;
         return {
           outcome: 'insufficient-evidence',
           reason:

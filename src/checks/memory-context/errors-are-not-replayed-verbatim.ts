@@ -2,6 +2,7 @@ import { CAPTURE_MESSAGE_CONTENT, MIN_ERROR_CHARS } from '../../analysis/context
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
+import { declinedForDeltas } from './delta-messages.js';
 
 export default defineCheck({
   id: 'errors-are-not-replayed-verbatim',
@@ -34,6 +35,8 @@ export default defineCheck({
         };
       }
       if (runs === 0) {
+        const declined = declinedForDeltas(context, evidence.runCount, 'whether a handled error is still in later inputs');
+        if (declined) return declined;
         return {
           outcome: 'insufficient-evidence',
           reason: `no run has an error of ${MIN_ERROR_CHARS}+ characters that was handled (a model call and a successful tool call after it) and then followed by a captured model call`,

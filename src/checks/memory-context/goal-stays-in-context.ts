@@ -2,6 +2,7 @@ import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
 import { measuredRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
+import { declinedForDeltas } from './delta-messages.js';
 
 export default defineCheck({
   id: 'goal-stays-in-context',
@@ -27,6 +28,8 @@ export default defineCheck({
       const context = evidence.analyses.context;
       const { successes: kept, trials: runs } = context.goalRetention;
       if (runs === 0) {
+        const declined = declinedForDeltas(context, evidence.runCount, "whether the user's request is still in later inputs");
+        if (declined) return declined;
         if (context.callsWithContent === 0) {
           return {
             outcome: 'insufficient-evidence',

@@ -2,6 +2,7 @@ import { GROWTH_FACTOR, LONG_RUN_CALLS } from '../../analysis/context.js';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
+import { declinedForDeltas } from './delta-messages.js';
 
 export default defineCheck({
   id: 'memory-strategy-runs',
@@ -27,6 +28,8 @@ export default defineCheck({
       const { longRuns, runsWhereItRan: ran, runsThatGrewWithoutIt: grew, examples } = evidence.analyses.context.memoryStrategy;
       const observed = ran + grew;
       if (observed === 0) {
+        const declined = declinedForDeltas(evidence.analyses.context, evidence.runCount, 'how the input grows over a long run');
+        if (declined) return declined;
         return {
           outcome: 'insufficient-evidence',
           reason:

@@ -1,5 +1,7 @@
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type { Run } from '../../model/index.js';
+import { inRunOrder } from '../../analysis/context.js';
+import { detectRecording } from '../../analysis/recording.js';
 import { isGzip, readHead } from './input/open-input.js';
 import { langSmithReader } from './langsmith/reader.js';
 import { openAiAgentsReader } from './openai-agents/reader.js';
@@ -82,7 +84,13 @@ export async function* readTraceFile(
     }
     return;
   }
-  yield* TRACE_READERS[format].read(path, options, sink, onProgress);
+  for await (const run of TRACE_READERS[format].read(path, options, sink, onProgress)) yield withRecording(run);
+}
+
+/** Every reader's runs get the same reading of how they were recorded (see detectRecording). */
+function withRecording(run: Run): Run {
+  const recording = detectRecording(inRunOrder(run.steps));
+  return recording === undefined ? run : { ...run, recording };
 }
 
 /** The decompressed start of a gzip file, from its first compressed bytes. */
