@@ -1,0 +1,20 @@
+// What a careful reader of the tau-bench airline runs says where mimir disagrees today (see
+// test/fixtures/real/FINDINGS.md). These fail until mimir is fixed; do not weaken them.
+import { describe, expect, it } from 'vitest';
+import { analyses, audit, finding, hasFull, type Dataset } from './support.js';
+
+const DATASET: Dataset = 'tau-bench-airline';
+
+for (const which of ['slice', 'full'] as const) {
+  describe.skipIf(which === 'full' && !hasFull(DATASET))(`tau-bench airline gpt-4o, after the fix (${which})`, () => {
+    it('a stuck run is a failed one: 116 graded failures, 13 of them escalated (35 escalations were graded successes)', async () => {
+      const result = await audit(DATASET, which);
+      const stuck = analyses(result).oversight.stuck;
+      // Today: 151 runs, 48 escalated — the 35 runs that correctly handed the customer to a person and were
+      // graded reward 1 (e.g. tau-airline-gpt-4o/task-*/trial-* with transfer_to_human_agents and reward 1) count as stuck.
+      expect(stuck.runs).toBe(116);
+      expect(stuck.escalated).toBe(13);
+      expect(finding(result, 'escalation-path-exists').message).toContain('103 of 116');
+    });
+  });
+}
