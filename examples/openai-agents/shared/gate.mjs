@@ -84,7 +84,7 @@ export function createGate({ mcp, task, kind, runId, gatedTools, approvalTool, t
     blocked: new Map(),
     approvals: new Map(),
     succeeded: new Map(),
-    effects: [],
+    results: [], // every validated result, in order: what the claim is judged from
     facts: { users: {} },
     lastFailure: undefined,
   };
@@ -240,7 +240,7 @@ export function createGate({ mcp, task, kind, runId, gatedTools, approvalTool, t
       if (outcome.ok) {
         state.consecutiveFailures = 0;
         state.succeeded.set(doneKey, (state.succeeded.get(doneKey) ?? 0) + 1);
-        if (SIDE_EFFECT_TOOLS.includes(tool)) state.effects.push({ tool, args, result: outcome.data });
+        state.results.push({ tool, args, result: outcome.data });
         if (tool === 'get_user') state.facts.users[outcome.data.user_id] = outcome.data;
         return toolResultForModel(outcome.data);
       }

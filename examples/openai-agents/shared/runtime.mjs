@@ -84,7 +84,7 @@ function tracedModelProvider(inner, telemetry, root) {
 /** Success only when every effect the task needs is confirmed by a validated tool result. */
 function judge(task, kind, state, finalText) {
   const needed = kind.effects(task);
-  const done = needed.filter((e) => state.effects.some((x) => x.tool === e.tool && e.match(x.result)) || (e.tool === 'search_tickets' && [...state.succeeded.keys()].some((k) => k.includes('"search_tickets"'))));
+  const done = needed.filter((e) => state.results.some((x) => x.tool === e.tool && e.match(x.result)));
   const missing = needed.filter((e) => !done.includes(e));
   if (missing.length === 0) return { status: 'success', summary: `${finalText ?? ''} Confirmed by tool results: ${done.map((e) => e.what).join('; ')}.`.trim() };
   return {
@@ -95,7 +95,7 @@ function judge(task, kind, state, finalText) {
 
 function progress(task, kind, state) {
   const needed = kind.effects(task);
-  const done = needed.filter((e) => state.effects.some((x) => x.tool === e.tool && e.match(x.result)));
+  const done = needed.filter((e) => state.results.some((x) => x.tool === e.tool && e.match(x.result)));
   const missing = needed.filter((e) => !done.includes(e));
   return `${done.length ? ` Done and confirmed: ${done.map((e) => e.what).join('; ')}.` : ' Nothing was changed.'}${missing.length ? ` Not done: ${missing.map((e) => e.what).join('; ')}.` : ''}`;
 }
