@@ -27,6 +27,8 @@ export interface BudgetAnalysis {
   /** The longest runs, longest first. */
   readonly longestRuns: readonly SizedExample[];
   readonly toolCalls: ToolCallTimes;
+  /** Runs whose timestamps were made up (see `detectRecording`): no duration of theirs is measured. */
+  readonly runsWithSyntheticTiming: number;
 }
 
 export interface ToolCallTimes {
@@ -36,6 +38,8 @@ export interface ToolCallTimes {
   readonly seconds: Extent | null;
   /** Tool steps that failed with a timeout (error type or message says timeout, timed out or deadline). */
   readonly timeouts: number;
+  /** The longest a timed-out call ran before its timeout ended it: about the longest timeout that fires. */
+  readonly longestTimeoutSeconds: number | null;
   /** Tool steps with a start and no end. */
   readonly unended: number;
   /** Unended tool steps in runs that never ended either: the run was still waiting on the call. */
@@ -71,11 +75,16 @@ export function createBudgetAnalyzer(): RunAnalyzer<BudgetAnalysis> {
   let timeouts = 0;
   let unended = 0;
   let hung = 0;
+  let runsWithSyntheticTiming = 0;
+  let longestTimeout: number | undefined;
   const bySize = (e: SizedExample): number => e.value;
 
   return {
     add(run: Run) {
       runs++;
+      // Made-up timestamps measure nothing: such a run's durations are left out, and counted.
+      const timed = run.recording?.timing !== 'synthetic';
+      if (!timed) runsWithSyntheticTiming++;
       let steps = 0;
       let runTokens: number | undefined;
       const runEnded = timeMs(run.endedAt) !== undefined;
@@ -88,8 +97,10 @@ export function createBudgetAnalyzer(): RunAnalyzer<BudgetAnalysis> {
           }
           continue;
         }
-        if (isFailed(step) && step.error !== undefined && (TIMEOUT.test(step.error.type) || TIMEOUT.test(step.error.message ?? ''))) timeouts++;
-        const seconds = durationSeconds(step.startedAt, step.endedAt);
+        const timedOut = isFailed(step) && step.error !== undefined && (TIMEOUT.test(step.error.type) || TIMEOUT.test(step.error.message ?? ''));
+        if (timedOut) timeouts++;
+        const seconds = timed ? durationSeconds(step.startedAt, step.endedAt) : undefined;
+        if (timedOut && seconds !== undefined) longestTimeout = Math.max(longestTimeout ?? 0, seconds);
         if (seconds !== undefined) {
           toolSeconds.add(seconds);
           // Checked first so the note is only formatted for a call that makes the list.
@@ -108,7 +119,7 @@ export function createBudgetAnalyzer(): RunAnalyzer<BudgetAnalysis> {
         tokens.add(runTokens);
         addTopExample(largestRunsByTokens, { ...runRef(run, undefined, `${runTokens} tokens`), value: runTokens }, bySize);
       }
-      const seconds = durationSeconds(run.startedAt, run.endedAt);
+      const seconds = timed ? durationSeconds(run.startedAt, run.endedAt) : undefined;
       if (seconds !== undefined) {
         durations.add(seconds);
         addTopExample(longestRuns, { ...runRef(run, undefined, `ran ${round(seconds)} s`), value: seconds }, bySize);
@@ -125,7 +136,8 @@ export function createBudgetAnalyzer(): RunAnalyzer<BudgetAnalysis> {
         largestRuns: [...largestRuns],
         largestRunsByTokens: [...largestRunsByTokens],
         longestRuns: [...longestRuns],
-        toolCalls: { timed: toolSeconds.count, seconds: toolSeconds.extent(), timeouts, unended, hung, slowest: [...slowest], hungExamples: [...hungExamples] },
+        runsWithSyntheticTiming,
+        toolCalls: { timed: toolSeconds.count, seconds: toolSeconds.extent(), timeouts, longestTimeoutSeconds: longestTimeout ?? null, unended, hung, slowest: [...slowest], hungExamples: [...hungExamples] },
       };
     },
   };

@@ -44,10 +44,10 @@ describe('distinctive values', () => {
 
 describe('isolation between tasks', () => {
   it('does not count a value the model produces in many tasks that never obtained it', () => {
-    // One task obtained `tensor4471x` from its tool; the model writes it in 4 of 20 other tasks (20%),
+    // One task obtained `tensor44717x` from its tool; the model writes it in 4 of 20 other tasks (20%),
     // and `ORD-88123` leaks into just one: only that one is a leak.
     const others = Array.from({ length: 20 }, (_, i) => {
-      const mentions = i < 4 ? ' using tensor4471x' : i === 4 ? ' like ORD-88123' : '';
+      const mentions = i < 4 ? ' using tensor44717x' : i === 4 ? ' like ORD-88123' : '';
       return makeRun(
         `o${i}`,
         [
@@ -56,9 +56,22 @@ describe('isolation between tasks', () => {
         { taskId: `task-${i}`, source: { file: 't.jsonl', line: i + 2 } },
       );
     });
-    const result = analyze([task('a', 'owner', 'Look at the array type', { dtype: 'tensor4471x', order: 'ORD-88123' }), ...others]);
+    const result = analyze([task('a', 'owner', 'Look at the array type', { dtype: 'tensor44717x', order: 'ORD-88123' }), ...others]);
     expect(result).toMatchObject({ leakedValues: 1, leakAppearances: 1, widespreadValues: 1 });
     expect(result.examples.map((e) => e.value)).toEqual(['ORD-88123']);
+  });
+
+  it('does not count what the model wrote unshown when a model could know it: code names, short numbers', () => {
+    const other = makeRun(
+      'b',
+      [
+        llmStep('b-l1', { inputMessages: [SYSTEM, user('Fix the debug view')], outputMessages: [{ role: 'assistant', content: 'Look at technical_500_response and migration 0001_squashed_0002' }] }),
+        toolStep('b-t1', 'bash', { cmd: 'grep -rn technical_500_response django/' }),
+      ],
+      { taskId: 'ticket-2', source: { file: 't.jsonl', line: 2 } },
+    );
+    const result = analyze([task('a', 'ticket-1', 'Where is the debug view?', { fn: 'technical_500_response', migration: '0001_squashed_0002' }), other]);
+    expect(result).toMatchObject({ leakedValues: 0, ownedValues: 2 });
   });
 
   it('finds nothing when each task only sees what it obtained itself', () => {

@@ -120,6 +120,10 @@ export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
         }
       }
       for (const [value, where] of follow.unexplained) {
+        // What the model wrote without having been shown it came from the model itself (what it
+        // knows of a codebase, or chance) unless no model could guess it: an address, or a number
+        // with five or more significant digits. What a model input or memory read carried came in.
+        if ((where.where === 'model output' || where.where === 'tool arguments') && !isUnguessable(value)) continue;
         let sightings = appearances.get(value);
         if (sightings === undefined) {
           if (appearances.size >= MAX_TRACKED_VALUES) {
@@ -379,6 +383,27 @@ export function isGenericToken(token: string): boolean {
     digits++;
   }
   return digits >= 4 && (repeated || counting);
+}
+
+/**
+ * A value no model writes from what it knows: an email address, or a token whose numbers carry five
+ * or more significant digits (leading zeros do not count: `0001_squashed_0002` carries two).
+ */
+function isUnguessable(value: string): boolean {
+  if (value.includes('@')) return true;
+  let significant = 0;
+  let leading = true;
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c < 48 || c > 57) {
+      leading = true;
+      continue;
+    }
+    if (leading && c === 48) continue;
+    leading = false;
+    significant++;
+  }
+  return significant >= 5;
 }
 
 /** Letters, digits, `_` and `-`: what an identifier is made of. */

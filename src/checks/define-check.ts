@@ -13,6 +13,8 @@ export type MeasuredKind = keyof MeasuredEvidenceByKind;
 export interface EvaluatorContext<K extends MeasuredKind, Options> {
   readonly evidence: MeasuredEvidenceByKind[K];
   readonly options: Options;
+  /** The options the policy did not set, so that mimir's default decided them. */
+  readonly defaulted: ReadonlySet<string>;
   readonly system: SystemDescription;
 }
 

@@ -46,6 +46,9 @@ export function evaluateCheck(check: AnyCheck, context: EvaluationContext): Find
   const considered: EvidenceConsideration[] = [];
   const toCapture: string[] = [];
   const options: unknown = check.options.parse(context.options ?? {});
+  // Which options the policy left to mimir's defaults: a finding that a default decided says so.
+  const given = context.options ?? {};
+  const defaulted: ReadonlySet<string> = new Set(Object.keys(check.options.shape).filter((key) => !(key in given)));
 
   for (const kind of check.answerableBy) {
     if (kind === 'attestation') {
@@ -73,7 +76,7 @@ export function evaluateCheck(check: AnyCheck, context: EvaluationContext): Find
     }
     let result: EvaluatorResult<string>;
     try {
-      result = (evaluator as (ctx: unknown) => EvaluatorResult<string>)({ evidence, options, system: context.system });
+      result = (evaluator as (ctx: unknown) => EvaluatorResult<string>)({ evidence, options, defaulted, system: context.system });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       considered.push({ kind, answered: false, reason: `evaluator error: ${detail}` });

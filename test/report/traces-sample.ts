@@ -163,6 +163,7 @@ export function realisticAnalyses(): TraceAnalyses {
     },
     budgets: {
       runs: 200,
+      runsWithSyntheticTiming: 0,
       steps: { max: 24, p95: 17 },
       tokens: { max: 184220, p95: 61240 },
       durationSeconds: { max: 412.5, p95: 96.2 },
@@ -172,7 +173,7 @@ export function realisticAnalyses(): TraceAnalyses {
       toolCalls: {
         timed: 781,
         seconds: { max: 120, p95: 8.4 },
-        timeouts: 7,
+        timeouts: 7, longestTimeoutSeconds: null,
         unended: 9,
         hung: 2,
         slowest: [sized(ref('run-0131', 4117, 'lookup_order took 120 s', '1b2c3d4e'), { value: 120 })],
@@ -377,13 +378,14 @@ export function emptyTraceEvidence(): TraceEvidence {
       cascades: { byLongestStreak: {}, reachingStreak: {}, examples: [] },
       budgets: {
         runs: 0,
+        runsWithSyntheticTiming: 0,
         steps: null,
         tokens: null,
         durationSeconds: null,
         largestRuns: [],
         largestRunsByTokens: [],
         longestRuns: [],
-        toolCalls: { timed: 0, seconds: null, timeouts: 0, unended: 0, hung: 0, slowest: [], hungExamples: [] },
+        toolCalls: { timed: 0, seconds: null, timeouts: 0, longestTimeoutSeconds: null, unended: 0, hung: 0, slowest: [], hungExamples: [] },
       },
       context: {
         llmCalls: 0,

@@ -65,7 +65,9 @@ it('tool-calls-have-timeouts options: defaults parse, invalid values are rejecte
 
 it('tool-calls-have-timeouts from traces: reports the slowest calls over the limit', () => {
   const finding = runCase(check, { name: 'slow', traces: traceEvidence([calls('a', [0.5, 600, 90, -30]), hanging]) });
-  expect(finding.message).toBe('The longest of 4 timed tool calls took 600 s, past the 60 s limit; calls left waiting in runs that never ended: 1.');
+  expect(finding.message).toBe(
+    "The longest of 4 timed tool calls took 600 s, past the 60 s limit (mimir's default; set policy.checks.tool-calls-have-timeouts.maxToolCallSeconds) and far past the 30 s after which timeouts fired elsewhere; calls left waiting in runs that never ended: 1.",
+  );
   expect(finding.references.map((r) => r.id)).toEqual(['a-1', 'a-2', 'hang']);
   expect(finding.measured.find((m) => m.name === 'longest tool call')).toEqual({ name: 'longest tool call', value: 600, unit: 's' });
 });

@@ -21,8 +21,8 @@ export default defineCheck({
     'probe-passed': 'When a tool never answered, the agent gave up on it and ended by itself in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.',
     'probe-failed':
       "When a tool never answered, the agent was still waiting at mimir's deadline in {{failed}} of {{trials}} probe trials ({{rate}} ended by themselves, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.",
-    'timeouts-fire': '{{timeouts}} tool calls ended in a timeout, and none of the {{timed}} timed calls ran past {{limit}} s (the longest took {{longest}} s).',
-    'over-limit': 'The longest of {{timed}} timed tool calls took {{longest}} s, past the {{limit}} s limit; calls left waiting in runs that never ended: {{hung}}.',
+    'timeouts-fire': '{{timeouts}} tool calls ended in a timeout, so timeouts are set and fire, and no call was left waiting; the longest of {{timed}} timed calls took {{longest}} s{{overLimit}}.',
+    'over-limit': 'The longest of {{timed}} timed tool calls took {{longest}} s, past the {{limit}} s limit{{limitSource}}{{timeoutsSeen}}; calls left waiting in runs that never ended: {{hung}}.',
     hung: '{{hung}} tool calls never ended, in runs that never ended either: nothing cut them off.',
   },
   options: z.strictObject({
@@ -35,14 +35,18 @@ export default defineCheck({
   }),
   evaluators: {
     probe: ({ evidence, options }) => probeCheckResult(evidence, { families: ['hang'], expectations: ['endsBeforeTimeout'], minPassRate: options.minPassRate }),
-    trace: ({ evidence, options }) => {
-      const calls = evidence.analyses.budgets.toolCalls;
+    trace: ({ evidence, options, defaulted }) => {
+      const budgets = evidence.analyses.budgets;
+      const calls = budgets.toolCalls;
       const limit = options.maxToolCallSeconds;
-      if (calls.timed === 0 && calls.hung === 0) {
+      if (calls.timed === 0 && calls.hung === 0 && calls.timeouts === 0) {
         return {
           outcome: 'insufficient-evidence',
-          reason: 'no tool step has both a start and an end time',
-          toCapture: 'Export `execute_tool` spans with their start and end times',
+          reason:
+            budgets.runsWithSyntheticTiming > 0
+              ? `${budgets.runsWithSyntheticTiming} of ${evidence.runCount} runs have made-up timestamps (every step as long as the next, evenly spaced), so no call's duration is measured`
+              : 'no tool step has both a start and an end time',
+          toCapture: 'Export `execute_tool` spans with their real start and end times',
         };
       }
       const longest = calls.seconds?.max ?? 0;
@@ -53,11 +57,26 @@ export default defineCheck({
         { name: 'tool calls that timed out', value: calls.timeouts },
         { name: 'tool calls still waiting when the run stopped', value: calls.hung },
       ];
-      const data = { timed: calls.timed, longest: round(longest), limit, hung: calls.hung, timeouts: calls.timeouts };
+      const limitSource = defaulted.has('maxToolCallSeconds') ? " (mimir's default; set policy.checks.tool-calls-have-timeouts.maxToolCallSeconds)" : '';
+      // The timeouts that fire show the agent's own limit: a call that ran past mimir's limit but
+      // within reach of it (the same timeout, plus the time to notice and clean up) was covered.
+      const firing = calls.longestTimeoutSeconds;
+      const coveredByFiringTimeout = firing !== null && longest <= firing * TIMEOUT_SLACK;
+      const data = {
+        timed: calls.timed,
+        longest: round(longest),
+        limit,
+        limitSource,
+        hung: calls.hung,
+        timeouts: calls.timeouts,
+        overLimit: longest > limit && firing !== null ? `, past the ${limit} s limit${limitSource} but within the ${round(firing)} s that the timeouts which fired allowed` : '',
+        timeoutsSeen: firing === null ? '' : ` and far past the ${round(firing)} s after which timeouts fired elsewhere`,
+      };
       const references = toReferences([...calls.slowest.filter((e) => e.value > limit), ...calls.hungExamples]);
-      if (longest > limit) return { outcome: 'fail', messageId: 'over-limit', data, measured, references };
+      if (longest > limit && !coveredByFiringTimeout) return { outcome: 'fail', messageId: 'over-limit', data, measured, references };
+      // A call nothing cut off, in a run that never ended, is the failure a timeout exists to prevent.
       if (calls.hung > 0) return { outcome: 'fail', messageId: 'hung', data, measured, references };
-      // Fast calls alone do not show a timeout exists; a call cut off by one does.
+      // A call cut off by a timeout shows one exists and fires: fast calls alone would not.
       if (calls.timeouts > 0) return { outcome: 'pass', messageId: 'timeouts-fire', data, measured };
       return {
         outcome: 'insufficient-evidence',
@@ -67,6 +86,9 @@ export default defineCheck({
     },
   },
 });
+
+/** A call up to this multiple of the longest timeout that fired counts as covered by that timeout. */
+const TIMEOUT_SLACK = 1.5;
 
 function round(seconds: number): number {
   return Math.round(seconds * 10) / 10;
