@@ -11,11 +11,12 @@ import { catalogueDigest } from '../checks/catalogue.js';
 import { CATALOGUE_VERSION, CHECKS } from '../checks/registry.js';
 import { scoreFindings } from '../scoring/index.js';
 import { basename, join } from 'node:path';
-import { defaultTraceReadOptions, loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { defaultTraceReadOptions } from '../config/load-config.js';
 import { configSchema } from '../config/schema.js';
 import { fileExists } from '../shared/read-user-file.js';
 import { fileSha256, sha256 } from '../shared/hash.js';
 import { MIMIR_VERSION } from '../shared/version.js';
+import { loadConfig, type LoadedConfig } from './load-config.js';
 
 export interface AuditInput {
   readonly system: SystemDescription;
@@ -119,8 +120,8 @@ export async function runAudit(options: RunAuditOptions): Promise<Audit> {
 export async function runAuditWithEvidence(options: RunAuditOptions): Promise<AuditWithEvidence> {
   const extraTraces = options.traces ?? [];
   // Traces named on the command line need no mimir.yaml: an unnamed system with the default policy.
-  const loaded = extraTraces.length > 0 && !(await fileExists(options.config)) ? unconfigured(extraTraces) : await loadConfig(options.config);
   const checks = options.checks ?? CHECKS;
+  const loaded = extraTraces.length > 0 && !(await fileExists(options.config)) ? unconfigured(extraTraces) : await loadConfig(options.config, checks);
   const answersPath = options.answers ?? loaded.answersPath;
   const sources: EvidenceSource[] = [];
   let attestations: EvidenceBundle['attestations'];
