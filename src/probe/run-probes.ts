@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { declaredRiskResolver, isHighRisk, type RiskClass, type SystemDescription } from '../model/index.js';
+import { APPROVAL_TOOL_NAME, declaredRiskResolver, isHighRisk, type RiskClass, type SystemDescription } from '../model/index.js';
 import type { ProbeScenarioResult } from '../evidence/types.js';
 import { PROBE_RESULTS_FILE, probeInputsHash, type ProbeResultsFile, type SkippedFamily } from '../evidence/probe/results-file.js';
 import type { ProbesConfig } from '../config/load-config.js';
@@ -16,7 +16,7 @@ import { generateBattery } from './scenarios/battery.js';
 import { loadScenarioFile } from './scenarios/load-scenarios.js';
 import { summarizeScenario, verifyTrial } from './scenarios/verify-trial.js';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
-import { APPROVAL_TOOL_NAME, type AgentExit, type AgentTarget, type LedgerEntry, type LedgerRecord, type LedgerSink, type ProbeScenario, type TrialResult } from './types.js';
+import type { AgentExit, AgentTarget, LedgerEntry, LedgerRecord, LedgerSink, ProbeScenario, TrialResult } from './types.js';
 
 /** What a probe session reports while it works, for a progress bar. */
 export type ProbeProgress =
