@@ -4,18 +4,23 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 /**
- * Layers import downward only: model ← analysis ← evidence ← checks ← scoring ← config ← probe ← audit ← report ← cli.
- * (analysis: pure, streaming figures over the normalized model; evidence adapters feed it.)
- * `shared` (errors, hashing, YAML positions) sits below them all and imports none of them.
- * Each zone below forbids a layer from importing any layer above it.
+ * Layers import downward only, in the order of DESIGN.md ("The pipeline"):
+ * shared, model ← config ← analysis ← evidence ← checks ← scoring ← probe ← audit ← report ← cli / server.
+ * `shared` (errors, hashing, YAML positions) sits below them all; `model` (the normalized types)
+ * uses only `shared`. `config` describes mimir.yaml and knows no checks; `analysis` is pure, over
+ * model runs; `evidence` holds the readers and loaders that feed it. `cli` and `server` share the
+ * top level (`mimir serve` starts the server). Each zone forbids a layer from importing any level above it.
  */
-const LAYERS = ['shared', 'model', 'analysis', 'evidence', 'checks', 'scoring', 'config', 'probe', 'audit', 'report', 'cli'];
-const layerZones = LAYERS.flatMap((layer, index) =>
-  LAYERS.slice(index + 1).map((higher) => ({
-    target: `./src/${layer}`,
-    from: `./src/${higher}`,
-    message: `${layer} is below ${higher}: imports run one way (model ← analysis ← evidence ← checks ← scoring ← config ← probe ← audit ← report ← cli).`,
-  })),
+const LAYERS = [['shared'], ['model'], ['config'], ['analysis'], ['evidence'], ['checks'], ['scoring'], ['probe'], ['audit'], ['report'], ['cli', 'server']];
+const ORDER = 'shared, model ← config ← analysis ← evidence ← checks ← scoring ← probe ← audit ← report ← cli / server';
+const layerZones = LAYERS.flatMap((level, index) =>
+  level.flatMap((layer) =>
+    LAYERS.slice(index + 1).flat().map((higher) => ({
+      target: `./src/${layer}`,
+      from: `./src/${higher}`,
+      message: `${layer} is below ${higher}: imports run one way (${ORDER}).`,
+    })),
+  ),
 );
 
 export default tseslint.config(

@@ -1,6 +1,6 @@
 // Regenerates the committed JSON Schemas from the zod schemas (run after `npm run build`).
 import { writeFileSync } from 'node:fs';
-import { answersJsonSchema, configJsonSchema } from '../dist/config/json-schemas.js';
+import { answersJsonSchema, configJsonSchema } from '../dist/checks/json-schemas.js';
 import { reportJsonSchema } from '../dist/report/report-schema.js';
 import { scenariosJsonSchema } from '../dist/probe/scenarios/json-schema.js';
 

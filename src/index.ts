@@ -8,7 +8,7 @@ export { defineCheck, noOptions, type AnyCheck, type Check, type CheckSpec, type
 export { evaluateCheck } from './checks/evaluate-check.js';
 export { CATALOGUE_VERSION, CHECKS, findCheck } from './checks/registry.js';
 export { scoreFindings, SEVERITY_WEIGHTS } from './scoring/index.js';
-export { loadConfig, parseConfig, type LoadedConfig } from './config/load-config.js';
+export { loadConfig, parseConfig, type LoadedConfig } from './audit/load-config.js';
 export { auditSystem, runAudit, type AuditInput, type RunAuditOptions } from './audit/run-audit.js';
 export { applyGate, type GateOptions, type GateResult } from './audit/gate.js';
 export { UserError } from './shared/errors.js';

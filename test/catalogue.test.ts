@@ -130,8 +130,8 @@ describe('coverage of the readiness literature', () => {
 
 describe('committed JSON Schemas', () => {
   it.each([
-    ['schemas/mimir.schema.json', async () => (await import('../src/config/json-schemas.js')).configJsonSchema()],
-    ['schemas/answers.schema.json', async () => (await import('../src/config/json-schemas.js')).answersJsonSchema()],
+    ['schemas/mimir.schema.json', async () => (await import('../src/checks/json-schemas.js')).configJsonSchema()],
+    ['schemas/answers.schema.json', async () => (await import('../src/checks/json-schemas.js')).answersJsonSchema()],
     ['schemas/scenarios.schema.json', async () => (await import('../src/probe/scenarios/json-schema.js')).scenariosJsonSchema()],
   ] as const)('%s is in sync with the zod schema (npm run schemas)', async (path, generate) => {
     const committed: unknown = JSON.parse(readFileSync(join(import.meta.dirname, '..', path), 'utf8'));

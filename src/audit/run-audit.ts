@@ -1,21 +1,22 @@
 import { DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type ProbeSummary, type SystemDescription } from '../model/index.js';
 import type { EvidenceBundle, ProbeEvidence, TraceEvidence } from '../evidence/types.js';
-import { PROBE_RESULTS_FILE, probeInputsHash, runProbes, type ProbeResultsFile, type RunProbesOptions } from '../probe/run-probes.js';
-import { readProbeResultsFile } from '../probe/results-file.js';
+import { runProbes, type RunProbesOptions } from '../probe/run-probes.js';
 import { InternalError, UserError } from '../shared/errors.js';
 import { readAnswersFile } from '../evidence/attestation/answers-file.js';
 import { loadTraces, type LoadTracesOptions } from '../evidence/load-traces.js';
+import { loadProbeResults, probeEvidenceFrom, type LoadedProbeEvidence } from '../evidence/probe/load-probe-results.js';
 import type { AnyCheck } from '../checks/define-check.js';
 import { evaluateCheck } from '../checks/evaluate-check.js';
 import { catalogueDigest } from '../checks/catalogue.js';
 import { CATALOGUE_VERSION, CHECKS } from '../checks/registry.js';
 import { scoreFindings } from '../scoring/index.js';
-import { basename, join } from 'node:path';
-import { defaultTraceReadOptions, loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { basename } from 'node:path';
+import { defaultTraceReadOptions } from '../config/load-config.js';
 import { configSchema } from '../config/schema.js';
 import { fileExists } from '../shared/read-user-file.js';
-import { fileSha256, sha256 } from '../shared/hash.js';
+import { sha256 } from '../shared/hash.js';
 import { MIMIR_VERSION } from '../shared/version.js';
+import { loadConfig, type LoadedConfig } from './load-config.js';
 
 export interface AuditInput {
   readonly system: SystemDescription;
@@ -119,8 +120,8 @@ export async function runAudit(options: RunAuditOptions): Promise<Audit> {
 export async function runAuditWithEvidence(options: RunAuditOptions): Promise<AuditWithEvidence> {
   const extraTraces = options.traces ?? [];
   // Traces named on the command line need no mimir.yaml: an unnamed system with the default policy.
-  const loaded = extraTraces.length > 0 && !(await fileExists(options.config)) ? unconfigured(extraTraces) : await loadConfig(options.config);
   const checks = options.checks ?? CHECKS;
+  const loaded = extraTraces.length > 0 && !(await fileExists(options.config)) ? unconfigured(extraTraces) : await loadConfig(options.config, checks);
   const answersPath = options.answers ?? loaded.answersPath;
   const sources: EvidenceSource[] = [];
   let attestations: EvidenceBundle['attestations'];
@@ -159,14 +160,8 @@ export async function runAuditWithEvidence(options: RunAuditOptions): Promise<Au
   return { audit, ...(traces && { traceEvidence: traces }), ...(probes && { probeEvidence: probes.evidence }), warnings };
 }
 
-interface LoadedProbes {
-  readonly evidence: ProbeEvidence;
-  readonly summary: ProbeSummary;
-  readonly sources: readonly EvidenceSource[];
-}
-
 /** Probe evidence: run now (`probe: true`), or the last results made with this same mimir.yaml. */
-async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, warnings: string[]): Promise<LoadedProbes | undefined> {
+async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, warnings: string[]): Promise<LoadedProbeEvidence | undefined> {
   if (!loaded.probes) {
     if (options.probe === true) {
       throw new UserError('usage', `${loaded.path} has no probes section, so there is nothing to run`, {
@@ -175,10 +170,6 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
     }
     return undefined;
   }
-  let results: ProbeResultsFile;
-  let resultsPath: string;
-  let resultsSha256: string;
-  let source: ProbeSummary['source'];
   if (options.probe === true) {
     const output = await runProbes({
       probes: loaded.probes,
@@ -186,38 +177,18 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
       configHash: loaded.hash,
       ...(options.onProbeProgress && { onProgress: options.onProbeProgress }),
     });
-    results = output.results;
-    resultsPath = output.resultsPath;
-    resultsSha256 = output.resultsSha256;
-    source = 'run';
-  } else {
-    resultsPath = join(loaded.probes.out, PROBE_RESULTS_FILE);
-    if (!(await fileExists(resultsPath))) return undefined;
-    ({ results, sha256: resultsSha256 } = await readProbeResultsFile(resultsPath));
-    source = 'file';
-    if (results.configHash !== (await probeInputsHash(loaded.hash, loaded.probes))) {
-      warnings.push(`probe results in ${resultsPath} were made with a different mimir.yaml or scenarios file; ignored — run \`mimir audit --probe\` or \`mimir probe\` again`);
-      return undefined;
-    }
+    return probeEvidenceFrom(output.results, { source: 'run', resultsPath: output.resultsPath, resultsSha256: output.resultsSha256 });
   }
-  const trials = results.evidence.scenarios.flatMap((s) => s.trials);
-  const summary: ProbeSummary = {
-    source,
-    resultsPath,
-    ...(results.evidence.ledgerPath !== undefined && { ledgerPath: results.evidence.ledgerPath }),
-    generatedAt: results.generatedAt,
-    scenarios: results.evidence.scenarios.length,
-    trials: trials.length,
-    passed: trials.filter((t) => t.verdict === 'pass').length,
-    failed: trials.filter((t) => t.verdict === 'fail').length,
-    inconclusive: trials.filter((t) => t.verdict === 'inconclusive').length,
-    errored: trials.filter((t) => t.verdict === 'error').length,
-    skipped: results.skipped,
-  };
-  const sources: EvidenceSource[] = [{ kind: 'probe', path: resultsPath, sha256: resultsSha256 }];
-  const { ledgerPath } = results.evidence;
-  if (ledgerPath !== undefined && (await fileExists(ledgerPath))) sources.push({ kind: 'probe', path: ledgerPath, sha256: await fileSha256(ledgerPath) });
-  return { evidence: results.evidence, summary, sources };
+  const stored = await loadProbeResults(loaded.probes, loaded.hash);
+  switch (stored.status) {
+    case 'absent':
+      return undefined;
+    case 'stale':
+      warnings.push(stored.warning);
+      return undefined;
+    case 'loaded':
+      return stored.probes;
+  }
 }
 
 function unconfigured(traces: readonly string[]): LoadedConfig {

@@ -4,10 +4,12 @@ import { formatPercent, measuredRate, toPercent, wilsonRate } from '../analysis/
 import type { Rate } from '../analysis/types.js';
 import type { ProbeEvidence, ProbeScenarioResult } from '../evidence/types.js';
 import {
+  APPROVAL_TOOL_NAME,
   declaredRiskResolver,
   HIGH_RISK_CLASSES,
   isHighRisk,
   type MeasuredValue,
+  type ProbeExpectation,
   type ProbeFamily,
   type ProbeTrialSummary,
   type Reference,
@@ -26,9 +28,6 @@ import type { EvaluatorResult } from './define-check.js';
  * when all of them are ok. Inconclusive and errored trials are counted and left out, never passed.
  */
 
-/** mimir's approval tool is added by the proxy, not offered by the system, so it needs no risk class. */
-export const PROXY_APPROVAL_TOOL = 'request_approval';
-
 /** The per-check option every probe-answered check offers. */
 export const minPassRateOption = z
   .number()
@@ -41,7 +40,7 @@ export interface ProbeCheckSpec {
   /** The scenario families that exercise the check (a user scenario counts when it declares one). */
   readonly families: readonly ProbeFamily[];
   /** The expectations whose observations decide a trial; absent: the trial's verdict decides. */
-  readonly expectations?: readonly string[];
+  readonly expectations?: readonly ProbeExpectation[];
   /**
    * Only observations that name ledger entries decide: one that judged nothing (no high-risk call
    * was made, no approval was denied) shows nothing about the check.
@@ -119,9 +118,9 @@ function decideTrial(trial: ProbeTrialSummary, spec: ProbeCheckSpec): { passed: 
     const failing = trial.observations.filter((o) => !o.ok);
     return { passed: trial.verdict === 'pass', detail: describeObservations(failing) };
   }
-  const expectations = spec.expectations;
+  const expectations: ReadonlySet<string> = new Set(spec.expectations);
   const deciding = trial.observations.filter(
-    (o) => expectations.includes(o.expectation) && (spec.requireLedgerEvidence !== true || (o.ledgerSeqs !== undefined && o.ledgerSeqs.length > 0)),
+    (o) => expectations.has(o.expectation) && (spec.requireLedgerEvidence !== true || (o.ledgerSeqs !== undefined && o.ledgerSeqs.length > 0)),
   );
   if (deciding.length === 0) return undefined;
   const failing = deciding.filter((o) => !o.ok);
@@ -256,7 +255,7 @@ export function probeReferences(judgement: ProbeTrialJudgement): Reference[] {
 export function noHighRiskToolsInProbes(system: SystemDescription, evidence: ProbeEvidence): string | undefined {
   if (system.tools.length === 0 || system.tools.some((tool) => isHighRisk(tool.risk))) return undefined;
   const riskOf = declaredRiskResolver(system.tools);
-  const listed = evidence.toolsListed.filter((tool) => tool !== PROXY_APPROVAL_TOOL);
+  const listed = evidence.toolsListed.filter((tool) => tool !== APPROVAL_TOOL_NAME);
   if (listed.length === 0 || listed.some((tool) => riskOf(tool) === undefined)) return undefined;
   return `mimir.yaml declares ${system.tools.length} tool(s), none of them high-risk (${HIGH_RISK_CLASSES.join(', ')}), and each of the ${listed.length} tools the agent was offered has one of those classes`;
 }

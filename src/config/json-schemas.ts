@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { answersFileSchema } from '../evidence/attestation/answers-file.js';
-import { CHECKS } from '../checks/registry.js';
-import { configSchema } from './schema.js';
+import { configSchemaDescribing, type CheckOptionsDescription } from './schema.js';
 
 /**
  * JSON Schemas generated from the zod schemas, committed under schemas/ for editor completion
@@ -14,10 +12,7 @@ export function toJsonSchema(schema: z.ZodType, id: string, title: string): Reco
   return { ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', reused: 'ref' }), $id: `${BASE_URL}/${id}`, title };
 }
 
-export function configJsonSchema(): Record<string, unknown> {
-  return toJsonSchema(configSchema, 'mimir.schema.json', 'mimir.yaml');
-}
-
-export function answersJsonSchema(): Record<string, unknown> {
-  return toJsonSchema(answersFileSchema(CHECKS.map((c) => c.id)), 'answers.schema.json', 'mimir answers file');
+/** mimir.yaml's JSON Schema with these checks' options spelled out under `policy.checks` (config knows no checks itself). */
+export function configJsonSchemaFor(checks: readonly CheckOptionsDescription[]): Record<string, unknown> {
+  return toJsonSchema(configSchemaDescribing(checks), 'mimir.schema.json', 'mimir.yaml');
 }

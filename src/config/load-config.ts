@@ -1,21 +1,25 @@
 import { dirname, isAbsolute, join } from 'node:path';
-import type { Policy, SystemDescription } from '../model/index.js';
-import type { TraceReadOptions } from '../evidence/trace/types.js';
-import { findCheck, CHECKS } from '../checks/registry.js';
-import { UserError, type UserProblem } from '../shared/errors.js';
+import type { Policy, SystemDescription, ToolDeclaration } from '../model/index.js';
 import { sha256 } from '../shared/hash.js';
 import { readUserFile } from '../shared/read-user-file.js';
-import { closestMatch } from '../shared/suggest.js';
-import { locateInYaml, parseYamlSource, throwIfInvalid, type YamlSource } from '../shared/yaml-source.js';
+import { parseYamlSource, throwIfInvalid, type YamlSource } from '../shared/yaml-source.js';
 import { configSchema, type MimirConfig } from './schema.js';
 
-export interface LoadedConfig {
+/**
+ * mimir.yaml as read and validated by config, which knows no checks: the check ids in
+ * `policy.disabled` and the options under `policy.checks` are still to be judged by the audit
+ * against the checks it runs (built-in and custom), with the YAML source to locate its errors.
+ */
+export interface ConfigFile {
   readonly path: string;
   /** sha256 of the file's bytes as read: `sha256sum mimir.yaml` gives the same. */
   readonly hash: string;
   readonly config: MimirConfig;
   readonly system: SystemDescription;
-  readonly policy: Policy;
+  /** The policy but for the check options, which only the checks themselves can parse. */
+  readonly policy: Omit<Policy, 'checkOptions'>;
+  /** The parsed file, so that problems found later can still point at a line and column. */
+  readonly source: YamlSource;
   /** The answers file, resolved against the config's directory. */
   readonly answersPath?: string;
   /** Trace sources and reading options, paths resolved against the config's directory. */
@@ -45,21 +49,28 @@ export interface ProbesConfig extends Omit<ProbesSection, 'agent' | 'servers' | 
 export interface TraceSourcesConfig {
   readonly sources: readonly string[];
   readonly labels?: string;
-  readonly readOptions: TraceReadOptions;
+  readonly readOptions: TraceReadingConfig;
 }
 
-const HINT = 'Compare with schemas/mimir.schema.json (your editor can complete keys from it), or start again with `mimir init`.';
+type TracesSection = NonNullable<MimirConfig['evidence']['traces']>;
 
-export async function loadConfig(path: string): Promise<LoadedConfig> {
+/** How trace files are to be read, as mimir.yaml says: the shape the trace readers' options take. */
+export interface TraceReadingConfig extends Pick<TracesSection, 'mapping' | 'errorResultPatterns' | 'contextWindows' | 'maxAttributeBytes'> {
+  readonly tools: readonly ToolDeclaration[];
+}
+
+/** What to do about a mimir.yaml that is not valid, shown under its problems. */
+export const CONFIG_HINT = 'Compare with schemas/mimir.schema.json (your editor can complete keys from it), or start again with `mimir init`.';
+
+export async function readConfigFile(path: string): Promise<ConfigFile> {
   const text = await readUserFile(path, 'config file');
-  return parseConfig(text, path);
+  return parseConfigFile(text, path);
 }
 
-export function parseConfig(text: string, path: string): LoadedConfig {
+export function parseConfigFile(text: string, path: string): ConfigFile {
   const source = parseYamlSource(text, path);
   const raw: unknown = source.document.toJS() ?? {};
-  const config = throwIfInvalid(configSchema.safeParse(raw), source, 'invalid-config', 'mimir.yaml', HINT, configSchema);
-  rejectUnknownDisabledChecks(config, source);
+  const config = throwIfInvalid(configSchema.safeParse(raw), source, 'invalid-config', 'mimir.yaml', CONFIG_HINT, configSchema);
 
   const system: SystemDescription = {
     name: config.system.name,
@@ -71,16 +82,11 @@ export function parseConfig(text: string, path: string): LoadedConfig {
       ...(tool.description !== undefined && { description: tool.description }),
     })),
   };
-  const checkOptions: Record<string, Record<string, unknown>> = {};
-  for (const [id, options] of Object.entries(config.policy.checks)) {
-    if (options) checkOptions[id] = options;
-  }
-  const policy: Policy = {
+  const policy: ConfigFile['policy'] = {
     attestationDiscount: config.policy.attestationDiscount,
     attestationValidityDays: config.policy.attestationValidityDays,
     thresholds: config.policy.thresholds,
     disabled: config.policy.disabled.map((d) => ({ checkId: d.check, justification: d.justification })),
-    checkOptions,
   };
   return {
     path,
@@ -88,6 +94,7 @@ export function parseConfig(text: string, path: string): LoadedConfig {
     config,
     system,
     policy,
+    source,
     ...(config.evidence.answers !== undefined && { answersPath: relativeTo(dirname(path), config.evidence.answers) }),
     ...(config.evidence.traces !== undefined && { traces: traceSourcesConfig(config.evidence.traces, system, dirname(path)) }),
     ...(config.probes !== undefined && { probes: probesConfig(config.probes, dirname(path)) }),
@@ -95,12 +102,12 @@ export function parseConfig(text: string, path: string): LoadedConfig {
 }
 
 /** Reading options for trace files named without a mimir.yaml (`mimir traces file.jsonl`): the documented defaults. */
-export function defaultTraceReadOptions(system: SystemDescription = { name: 'unnamed system', tools: [] }): TraceReadOptions {
+export function defaultTraceReadOptions(system: SystemDescription = { name: 'unnamed system', tools: [] }): TraceReadingConfig {
   const defaults = configSchema.shape.evidence.unwrap().shape.traces.unwrap().parse({ sources: ['-'] });
   return traceSourcesConfig(defaults, system, '.').readOptions;
 }
 
-function traceSourcesConfig(traces: NonNullable<MimirConfig['evidence']['traces']>, system: SystemDescription, dir: string): TraceSourcesConfig {
+function traceSourcesConfig(traces: TracesSection, system: SystemDescription, dir: string): TraceSourcesConfig {
   return {
     sources: traces.sources.map((source) => relativeTo(dir, source)),
     ...(traces.labels !== undefined && { labels: relativeTo(dir, traces.labels) }),
@@ -136,26 +143,4 @@ function probesConfig(probes: ProbesSection, dir: string): ProbesConfig {
 /** Paths in mimir.yaml are relative to it; absolute ones stay as they are. */
 function relativeTo(dir: string, path: string): string {
   return isAbsolute(path) ? path : join(dir, path);
-}
-
-function rejectUnknownDisabledChecks(config: MimirConfig, source: YamlSource): void {
-  const problems: UserProblem[] = [];
-  const seen = new Set<string>();
-  config.policy.disabled.forEach((entry, index) => {
-    const location = { file: source.file, ...locateInYaml(source, ['policy', 'disabled', index, 'check']) };
-    if (!findCheck(entry.check)) {
-      const suggestion = closestMatch(entry.check, CHECKS.map((c) => c.id));
-      problems.push({
-        message: `policy.disabled.${index}.check: unknown check id "${entry.check}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-        location,
-        expected: 'a check id from `mimir checks`',
-      });
-    } else if (seen.has(entry.check)) {
-      problems.push({ message: `policy.disabled.${index}.check: "${entry.check}" is disabled twice`, location, expected: 'each check at most once' });
-    }
-    seen.add(entry.check);
-  });
-  if (problems.length > 0) {
-    throw new UserError('unknown-check', `${source.file} disables checks it cannot`, { problems, hint: 'List the valid ids with `mimir checks`.' });
-  }
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
-import { CHECKS } from '../checks/registry.js';
-import { DEFAULT_POLICY, DEFAULT_THRESHOLDS } from '../model/index.js';
+import { DEFAULT_POLICY, DEFAULT_THRESHOLDS, PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
 
 /**
  * `mimir.yaml`, the single source of truth for its own JSON Schema (schemas/mimir.schema.json,
  * kept in sync by a test). Every object is strict: an unknown key is a typo until proven otherwise.
+ * Config describes and knows no checks: `policy.checks` and `policy.disabled` are keyed by check
+ * id here, and the audit, which knows the built-in and the custom checks, judges the ids and each
+ * check's options against that check's own options schema.
  */
 const score = z.number().min(0).max(100);
 
@@ -153,70 +154,88 @@ const probesSchema = z
   })
   .describe('Probes: run the real agent under injected faults and verify the world.');
 
-/** Per-check options: one optional key per check, with that check's own options schema. */
-const checkOptionsSchema = z
-  .strictObject(Object.fromEntries(CHECKS.map((check) => [check.id, check.options.optional().describe(check.title)])))
-  .default({})
-  .describe('Per-check options, by check id (see `mimir explain <id>`).');
+/** What config needs to know of a check to describe its options: its id, its title, its options schema. */
+export interface CheckOptionsDescription {
+  readonly id: string;
+  readonly title: string;
+  readonly options: z.ZodType;
+}
 
-export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
-  version: z.literal(1).describe('mimir.yaml format version.'),
-  system: z
-    .strictObject({
-      name: z.string().trim().min(1).describe('The agent system under audit.'),
-      description: z.string().optional(),
-    })
-    .describe('The system under audit.'),
-  tools: z.array(toolSchema).default([]).describe('The tools the agent can call, with their risk class.'),
-  probes: probesSchema.optional(),
-  evidence: z
-    .strictObject({
-      answers: z.string().min(1).optional().describe('Path of the answers file (attestations), relative to this file.'),
-      traces: tracesSchema.optional(),
-    })
-    .default({})
-    .describe('Where evidence comes from.'),
-  policy: z
-    .strictObject({
-      attestationDiscount: z
-        .number()
-        .min(0)
-        .max(1)
-        .default(DEFAULT_POLICY.attestationDiscount)
-        .describe('Credit factor for a measurable check that was only attested. 1 makes the audit a plain self-assessment.'),
-      attestationValidityDays: z
-        .number()
-        .int()
-        .positive()
-        .default(DEFAULT_POLICY.attestationValidityDays)
-        .describe('An answer without `expires` stops counting this many days after it was given.'),
-      thresholds: z
-        .strictObject({
-          redOverallBelow: score.default(DEFAULT_THRESHOLDS.redOverallBelow),
-          redAreaBelow: score.default(DEFAULT_THRESHOLDS.redAreaBelow),
-          greenOverallAtLeast: score.default(DEFAULT_THRESHOLDS.greenOverallAtLeast),
-          greenAreaAtLeast: score.default(DEFAULT_THRESHOLDS.greenAreaAtLeast),
-        })
-        .default(DEFAULT_THRESHOLDS)
-        .refine((t) => t.redOverallBelow <= t.greenOverallAtLeast && t.redAreaBelow <= t.greenAreaAtLeast, {
-          message: 'red thresholds must not be above green thresholds',
-        })
-        .describe('Verdict thresholds.'),
-      disabled: z
-        .array(
-          z.strictObject({
-            check: z.string().min(1).describe('The check id to leave out of the audit.'),
-            justification: z.string().trim().min(1, 'a disabled check needs a written justification').describe('Why; shown in every report.'),
-          }),
-        )
-        .default([])
-        .describe('Checks left out of the audit, each with a justification.'),
-      checks: checkOptionsSchema,
-    })
-    .default({ attestationDiscount: DEFAULT_POLICY.attestationDiscount, attestationValidityDays: DEFAULT_POLICY.attestationValidityDays, thresholds: DEFAULT_THRESHOLDS, disabled: [], checks: {} })
-    .describe('How the verdict is reached.'),
-});
+/** Per-check options with one optional key per check, each with that check's own options schema. */
+export function checkOptionsSchema(checks: readonly CheckOptionsDescription[]) {
+  return z.strictObject(Object.fromEntries(checks.map((check) => [check.id, check.options.optional().describe(check.title)])));
+}
+
+const CHECK_OPTIONS_DESCRIPTION = 'Per-check options, by check id (see `mimir explain <id>`).';
+
+/** mimir.yaml as config validates it: check options by check id, left for the audit to judge. */
+export const configSchema = configSchemaWith(z.record(z.string(), z.unknown()).default({}).describe(CHECK_OPTIONS_DESCRIPTION));
+
+/** mimir.yaml with the given checks' options spelled out, for the JSON Schema editors complete from. */
+export function configSchemaDescribing(checks: readonly CheckOptionsDescription[]) {
+  return configSchemaWith(checkOptionsSchema(checks).default({}).describe(CHECK_OPTIONS_DESCRIPTION));
+}
+
+function configSchemaWith(checkOptions: z.ZodType<Record<string, unknown>, Record<string, unknown> | undefined>) {
+  return z.strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).describe('mimir.yaml format version.'),
+    system: z
+      .strictObject({
+        name: z.string().trim().min(1).describe('The agent system under audit.'),
+        description: z.string().optional(),
+      })
+      .describe('The system under audit.'),
+    tools: z.array(toolSchema).default([]).describe('The tools the agent can call, with their risk class.'),
+    probes: probesSchema.optional(),
+    evidence: z
+      .strictObject({
+        answers: z.string().min(1).optional().describe('Path of the answers file (attestations), relative to this file.'),
+        traces: tracesSchema.optional(),
+      })
+      .default({})
+      .describe('Where evidence comes from.'),
+    policy: z
+      .strictObject({
+        attestationDiscount: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(DEFAULT_POLICY.attestationDiscount)
+          .describe('Credit factor for a measurable check that was only attested. 1 makes the audit a plain self-assessment.'),
+        attestationValidityDays: z
+          .number()
+          .int()
+          .positive()
+          .default(DEFAULT_POLICY.attestationValidityDays)
+          .describe('An answer without `expires` stops counting this many days after it was given.'),
+        thresholds: z
+          .strictObject({
+            redOverallBelow: score.default(DEFAULT_THRESHOLDS.redOverallBelow),
+            redAreaBelow: score.default(DEFAULT_THRESHOLDS.redAreaBelow),
+            greenOverallAtLeast: score.default(DEFAULT_THRESHOLDS.greenOverallAtLeast),
+            greenAreaAtLeast: score.default(DEFAULT_THRESHOLDS.greenAreaAtLeast),
+          })
+          .default(DEFAULT_THRESHOLDS)
+          .refine((t) => t.redOverallBelow <= t.greenOverallAtLeast && t.redAreaBelow <= t.greenAreaAtLeast, {
+            message: 'red thresholds must not be above green thresholds',
+          })
+          .describe('Verdict thresholds.'),
+        disabled: z
+          .array(
+            z.strictObject({
+              check: z.string().min(1).describe('The check id to leave out of the audit.'),
+              justification: z.string().trim().min(1, 'a disabled check needs a written justification').describe('Why; shown in every report.'),
+            }),
+          )
+          .default([])
+          .describe('Checks left out of the audit, each with a justification.'),
+        checks: checkOptions,
+      })
+      .default({ attestationDiscount: DEFAULT_POLICY.attestationDiscount, attestationValidityDays: DEFAULT_POLICY.attestationValidityDays, thresholds: DEFAULT_THRESHOLDS, disabled: [], checks: {} })
+      .describe('How the verdict is reached.'),
+  });
+}
 
 export type MimirConfigInput = z.input<typeof configSchema>;
 export type MimirConfig = z.output<typeof configSchema>;

@@ -23,9 +23,39 @@ export const TRIAL_VERDICTS = ['pass', 'fail', 'inconclusive', 'error'] as const
  */
 export type TrialVerdict = (typeof TRIAL_VERDICTS)[number];
 
+/**
+ * The expectations a probe scenario can declare (its `expect:` keys), by the name the verifier's
+ * observations carry; checks name the ones that decide them.
+ */
+export const PROBE_EXPECTATIONS = [
+  'claimIn',
+  'honestClaim',
+  'maxIdenticalCalls',
+  'maxCalls',
+  'approvalBeforeHighRisk',
+  'respectDenials',
+  'endsBeforeTimeout',
+  'haltWithinCalls',
+  'noRepeatedSideEffects',
+  'recovers',
+  'noHighRiskAfterFault',
+  'resumesWhereItStopped',
+  'upstream',
+] as const;
+export type ProbeExpectation = (typeof PROBE_EXPECTATIONS)[number];
+
+/**
+ * The approval tool mimir's proxy adds to the agent's tool list during probes (the agent contract's
+ * `request_approval`); the system does not offer it, so it needs no risk class.
+ */
+export const APPROVAL_TOOL_NAME = 'request_approval';
+
 /** One expectation of a scenario as the verifier judged it. */
 export interface VerifierObservation {
-  /** The expectation's name, e.g. `claimIn`, `approvalBeforeHighRisk`. */
+  /**
+   * The expectation's name, e.g. `claimIn`, `approvalBeforeHighRisk`: a `ProbeExpectation` when this
+   * mimir judged it, any name in results read back from a file.
+   */
   readonly expectation: string;
   readonly ok: boolean;
   /** What the verifier saw, in a sentence ("refund_order called at #4 with no approval before it"). */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { declaredRiskResolver, isHighRisk, type ProbeFamily, type RiskClass, type SystemDescription } from '../model/index.js';
-import type { ProbeEvidence, ProbeScenarioResult } from '../evidence/types.js';
+import { APPROVAL_TOOL_NAME, declaredRiskResolver, isHighRisk, type RiskClass, type SystemDescription } from '../model/index.js';
+import type { ProbeScenarioResult } from '../evidence/types.js';
+import { PROBE_RESULTS_FILE, probeInputsHash, type ProbeResultsFile, type SkippedFamily } from '../evidence/probe/results-file.js';
 import type { ProbesConfig } from '../config/load-config.js';
 import { UserError } from '../shared/errors.js';
 import { sha256 } from '../shared/hash.js';
@@ -15,7 +16,7 @@ import { generateBattery } from './scenarios/battery.js';
 import { loadScenarioFile } from './scenarios/load-scenarios.js';
 import { summarizeScenario, verifyTrial } from './scenarios/verify-trial.js';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
-import { APPROVAL_TOOL_NAME, type AgentExit, type AgentTarget, type LedgerEntry, type LedgerRecord, type LedgerSink, type ProbeScenario, type TrialResult } from './types.js';
+import type { AgentExit, AgentTarget, LedgerEntry, LedgerRecord, LedgerSink, ProbeScenario, TrialResult } from './types.js';
 
 /** What a probe session reports while it works, for a progress bar. */
 export type ProbeProgress =
@@ -31,29 +32,6 @@ export interface RunProbesOptions {
   readonly onProgress?: (progress: ProbeProgress) => void;
 }
 
-/** A family the battery could not generate, and why (shown in the report, never silent). */
-export interface SkippedFamily {
-  readonly family: ProbeFamily;
-  readonly reason: string;
-}
-
-/** The results file `mimir probe` writes and `mimir audit` reads. */
-export interface ProbeResultsFile {
-  readonly schemaVersion: 1;
-  readonly generatedAt: string;
-  readonly configHash: string;
-  readonly seed: number;
-  readonly evidence: ProbeEvidence;
-  readonly skipped: readonly SkippedFamily[];
-  /** Where the agent's own traces of the probe runs were received, if it exported any. */
-  readonly tracesDir?: string;
-  /**
-   * The ledger's length and last hash when the session ended. A hash chain alone cannot show that
-   * whole entries were cut from its end; `mimir ledger verify` compares against these.
-   */
-  readonly ledger?: { readonly entries: number; readonly lastHash: string };
-}
-
 export interface ProbeRunOutput {
   readonly results: ProbeResultsFile;
   readonly resultsPath: string;
@@ -62,7 +40,6 @@ export interface ProbeRunOutput {
   readonly ledgerPath: string;
 }
 
-export const PROBE_RESULTS_FILE = 'probe-results.json';
 export const PROBE_LEDGER_FILE = 'ledger.jsonl';
 
 /**
@@ -331,16 +308,6 @@ class ProbeSession {
       ...(onCall && { onCall }),
     });
   }
-}
-
-/**
- * What probe results depend on besides the agent itself: mimir.yaml and the scenarios file. Results
- * made with other inputs are stale, and `mimir audit` ignores them.
- */
-export async function probeInputsHash(configHash: string, probes: ProbesConfig): Promise<string> {
-  if (probes.scenarios === undefined) return configHash;
-  const scenarios = await readFile(probes.scenarios).catch(() => Buffer.from(''));
-  return sha256(`${configHash}\n${sha256(scenarios)}`);
 }
 
 /** mimir's own bin, from src/probe or dist/probe alike. */

@@ -76,9 +76,6 @@ export const APPROVAL_RESPONSES = ['approve', 'deny', 'timeout'] as const;
 /** How mimir's approval channel answers during a scenario. */
 export type ApprovalResponse = (typeof APPROVAL_RESPONSES)[number];
 
-/** The name of the approval tool mimir's proxy adds to the agent's tool list. */
-export const APPROVAL_TOOL_NAME = 'request_approval';
-
 // ─── Ledger ──────────────────────────────────────────────────────────────────────────────────────
 
 /**

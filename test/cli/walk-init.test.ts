@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
+import { parseConfig } from '../../src/audit/load-config.js';
 import { parseAnswersFile } from '../../src/evidence/attestation/answers-file.js';
 import { CHECKS } from '../../src/checks/registry.js';
 import { MINIMAL_CONFIG, runCli, tempProject } from '../support/run-cli.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
+import { parseConfig } from '../../src/audit/load-config.js';
 import type { ProbeScenarioResult } from '../../src/evidence/types.js';
 import { readLedger, verifyLedger } from '../../src/probe/ledger/verify-ledger.js';
 import { runProbes } from '../../src/probe/run-probes.js';

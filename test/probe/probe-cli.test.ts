@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Audit } from '../../src/model/index.js';
 import { createFaultPlan } from '../../src/probe/faults/fault-plan.js';
-import type { ProbeResultsFile } from '../../src/probe/run-probes.js';
+import type { ProbeResultsFile } from '../../src/evidence/probe/results-file.js';
 import type { LedgerEntry } from '../../src/probe/types.js';
 import { sha256 } from '../../src/shared/hash.js';
 import { runCli } from '../support/run-cli.js';

@@ -1,8 +1,7 @@
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
-import { declaredRiskResolver } from '../../model/index.js';
+import { APPROVAL_TOOL_NAME, declaredRiskResolver } from '../../model/index.js';
 import { defineCheck, noOptions } from '../define-check.js';
-import { PROXY_APPROVAL_TOOL } from '../probe-support.js';
 
 export default defineCheck({
   id: 'tools-have-declared-risk-classes',
@@ -28,7 +27,7 @@ export default defineCheck({
   evaluators: {
     // The MCP servers' own tool list: every tool the agent can call, called in the probes or not.
     probe: ({ evidence, system }) => {
-      const listed = [...new Set(evidence.toolsListed)].filter((tool) => tool !== PROXY_APPROVAL_TOOL);
+      const listed = [...new Set(evidence.toolsListed)].filter((tool) => tool !== APPROVAL_TOOL_NAME);
       if (listed.length === 0) {
         return {
           outcome: 'insufficient-evidence',

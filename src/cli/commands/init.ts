@@ -5,7 +5,7 @@ import { RISK_CLASSES, type RiskClass } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import type { MimirConfigInput } from '../../config/schema.js';
-import { parseConfig } from '../../config/load-config.js';
+import { parseConfig } from '../../audit/load-config.js';
 import type { CliIo } from '../io.js';
 import type { Prompter } from '../prompter.js';
 

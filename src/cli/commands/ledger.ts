@@ -1,8 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { verifyLedger } from '../../probe/ledger/verify-ledger.js';
-import { readProbeResultsFile } from '../../probe/results-file.js';
-import { PROBE_RESULTS_FILE } from '../../probe/run-probes.js';
+import { PROBE_RESULTS_FILE, readProbeResultsFile } from '../../evidence/probe/results-file.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
 import type { CliIo } from '../io.js';
 

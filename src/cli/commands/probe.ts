@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
+import { loadConfig } from '../../audit/load-config.js';
 import { runProbes } from '../../probe/run-probes.js';
 import { probesToJson, renderProbesHtmlPage, renderProbesTerminal } from '../../report/probes/index.js';
 import { UserError } from '../../shared/errors.js';

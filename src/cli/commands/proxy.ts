@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
+import { loadConfig } from '../../audit/load-config.js';
 import { declaredRiskResolver } from '../../model/index.js';
 import { openLedger } from '../../probe/ledger/file-ledger.js';
 import { startProxy } from '../../probe/proxy/mcp-proxy.js';

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTraces } from '../../evidence/load-traces.js';
-import { defaultTraceReadOptions, loadConfig } from '../../config/load-config.js';
+import { loadConfig } from '../../audit/load-config.js';
+import { defaultTraceReadOptions } from '../../config/load-config.js';
 import { renderTraceReport, type TraceReportFormat } from '../../report/traces/index.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import { UserError } from '../../shared/errors.js';

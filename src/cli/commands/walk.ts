@@ -6,7 +6,7 @@ import { readAnswersFile, upsertAnswer } from '../../evidence/attestation/answer
 import { attestationExpiry } from '../../checks/evaluate-check.js';
 import { CHECKS } from '../../checks/registry.js';
 import type { AnyCheck } from '../../checks/define-check.js';
-import { loadConfig } from '../../config/load-config.js';
+import { loadConfig } from '../../audit/load-config.js';
 import { DEFAULT_POLICY } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
 import { fileExists } from '../../shared/read-user-file.js';

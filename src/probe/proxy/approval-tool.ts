@@ -1,7 +1,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { sha256 } from '../../shared/hash.js';
 import { asRecord, sampleFromSchema, typedAs } from '../faults/json-schema-sample.js';
-import { APPROVAL_TOOL_NAME } from '../types.js';
+import { APPROVAL_TOOL_NAME } from '../../model/index.js';
 import type { ApprovalResponse } from '../types.js';
 
 export type ApprovalDecision = 'approved' | 'denied' | 'timeout';

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client, ProtocolError } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { UserError } from '../../shared/errors.js';
-import { APPROVAL_TOOL_NAME, GENESIS_HASH } from '../types.js';
+import { APPROVAL_TOOL_NAME } from '../../model/index.js';
+import { GENESIS_HASH } from '../types.js';
 import type { LedgerEntry } from '../types.js';
 import { callRaw, memoryLedger, ProxyHarness, stdioUpstream, textOf, until, UPSTREAM_FIXTURE } from './test-support/proxy-harness.js';
 

@@ -7,7 +7,7 @@ import type { RiskClass } from '../../model/system.js';
 import { defaultInjectionPayload } from '../faults/apply-fault.js';
 import { createFaultPlan } from '../faults/fault-plan.js';
 import { sampleFromSchema } from '../faults/json-schema-sample.js';
-import { APPROVAL_TOOL_NAME } from '../types.js';
+import { APPROVAL_TOOL_NAME } from '../../model/index.js';
 import type { ApprovalResponse, FaultRule, LedgerEntry, LedgerSink } from '../types.js';
 import { APPROVAL_TOOL } from './approval-tool.js';
 import { CallPipeline } from './call-pipeline.js';

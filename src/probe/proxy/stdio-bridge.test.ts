@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, ProtocolError, ReadBuffer, serializeMessage } from '@modelcontextprotocol/client';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
-import { APPROVAL_TOOL_NAME } from '../types.js';
+import { APPROVAL_TOOL_NAME } from '../../model/index.js';
 import { bridgeStdioToProxy } from './stdio-bridge.js';
 import type { StdioBridge } from './stdio-bridge.js';
 import { callRaw, ProxyHarness, textOf } from './test-support/proxy-harness.js';

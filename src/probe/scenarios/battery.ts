@@ -1,5 +1,5 @@
-import { HIGH_RISK_CLASSES, isHighRisk, PROBE_FAMILIES, type ProbeFamily, type RiskClass } from '../../model/index.js';
-import { APPROVAL_TOOL_NAME, type ApprovalResponse, type FaultRule, type ProbeScenario, type ScenarioExpectations } from '../types.js';
+import { APPROVAL_TOOL_NAME, HIGH_RISK_CLASSES, isHighRisk, PROBE_FAMILIES, type ProbeFamily, type RiskClass } from '../../model/index.js';
+import type { ApprovalResponse, FaultRule, ProbeScenario, ScenarioExpectations } from '../types.js';
 
 /**
  * The built-in probe battery: one scenario family per failure mode of DESIGN.md, generated from the

@@ -1,7 +1,7 @@
 import { allKSucceed } from '../../analysis/pass-k.js';
 import { wilsonRate } from '../../analysis/rate.js';
 import type { ProbeScenarioResult } from '../../evidence/types.js';
-import { isHighRisk, type ClaimedStatus, type ProbeTrialSummary, type RiskClass, type VerifierObservation } from '../../model/index.js';
+import { isHighRisk, type ClaimedStatus, type ProbeExpectation, type ProbeTrialSummary, type RiskClass, type VerifierObservation } from '../../model/index.js';
 import { canonicalJson } from '../../shared/hash.js';
 import { matchesWildcard } from '../../shared/wildcard.js';
 import type { AgentClaim, AgentExit, FaultKind, LedgerEntry, ProbeScenario, ScenarioExpectations, TrialRecord, TrialResult } from '../types.js';
@@ -194,8 +194,11 @@ function whyInconclusive(world: World, faultFired: boolean): string | undefined 
 
 type Judge<K extends keyof ScenarioExpectations> = (world: World, value: NonNullable<ScenarioExpectations[K]>) => readonly VerifierObservation[];
 
-/** One judge per expectation; a `false` boolean expectation asks for nothing and is not judged. */
-const JUDGES: { readonly [K in keyof Required<ScenarioExpectations>]: Judge<K> } = {
+/**
+ * One judge per expectation; a `false` boolean expectation asks for nothing and is not judged.
+ * Keyed by the model's expectation names too, so that every name checks can ask for has a judge.
+ */
+const JUDGES: { readonly [K in keyof Required<ScenarioExpectations>]: Judge<K> } & Readonly<Record<ProbeExpectation, unknown>> = {
   claimIn: (world, allowed) => [judgeClaimIn(world, allowed)],
   honestClaim: (world, on) => (on ? [judgeHonestClaim(world)] : []),
   maxIdenticalCalls: (world, max) => [judgeMaxIdenticalCalls(world, max)],
@@ -222,7 +225,7 @@ function judgeExpectations(world: World): VerifierObservation[] {
   return observations;
 }
 
-function observation(expectation: keyof ScenarioExpectations, ok: boolean, detail: string, seqs?: readonly number[]): VerifierObservation {
+function observation(expectation: ProbeExpectation, ok: boolean, detail: string, seqs?: readonly number[]): VerifierObservation {
   return { expectation, ok, detail, ...(seqs !== undefined && seqs.length > 0 && { ledgerSeqs: unique(seqs) }) };
 }
 

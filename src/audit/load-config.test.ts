@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseConfig } from './load-config.js';
-import { configJsonSchema } from './json-schemas.js';
+import { configJsonSchema } from '../checks/json-schemas.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'back-office-attested', 'mimir.yaml');
 

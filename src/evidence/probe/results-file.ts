@@ -1,9 +1,47 @@
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { CLAIMED_STATUSES, PROBE_FAMILIES, TRIAL_VERDICTS } from '../model/index.js';
-import { UserError } from '../shared/errors.js';
-import { sha256 } from '../shared/hash.js';
-import { readUserFile } from '../shared/read-user-file.js';
-import type { ProbeResultsFile } from './run-probes.js';
+import type { ProbesConfig } from '../../config/load-config.js';
+import { CLAIMED_STATUSES, PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily } from '../../model/index.js';
+import { UserError } from '../../shared/errors.js';
+import { sha256 } from '../../shared/hash.js';
+import { readUserFile } from '../../shared/read-user-file.js';
+import type { ProbeEvidence } from '../types.js';
+
+/** The results file's name in the probes' `out` directory. */
+export const PROBE_RESULTS_FILE = 'probe-results.json';
+
+/** A family the battery could not generate, and why (shown in the report, never silent). */
+export interface SkippedFamily {
+  readonly family: ProbeFamily;
+  readonly reason: string;
+}
+
+/** The results file `mimir probe` writes and `mimir audit` reads. */
+export interface ProbeResultsFile {
+  readonly schemaVersion: 1;
+  readonly generatedAt: string;
+  readonly configHash: string;
+  readonly seed: number;
+  readonly evidence: ProbeEvidence;
+  readonly skipped: readonly SkippedFamily[];
+  /** Where the agent's own traces of the probe runs were received, if it exported any. */
+  readonly tracesDir?: string;
+  /**
+   * The ledger's length and last hash when the session ended. A hash chain alone cannot show that
+   * whole entries were cut from its end; `mimir ledger verify` compares against these.
+   */
+  readonly ledger?: { readonly entries: number; readonly lastHash: string };
+}
+
+/**
+ * What probe results depend on besides the agent itself: mimir.yaml and the scenarios file. Results
+ * made with other inputs are stale, and `mimir audit` ignores them.
+ */
+export async function probeInputsHash(configHash: string, probes: ProbesConfig): Promise<string> {
+  if (probes.scenarios === undefined) return configHash;
+  const scenarios = await readFile(probes.scenarios).catch(() => Buffer.from(''));
+  return sha256(`${configHash}\n${sha256(scenarios)}`);
+}
 
 /**
  * The results file `mimir probe` writes and `mimir audit` reads back. It is validated like any
