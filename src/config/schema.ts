@@ -72,7 +72,7 @@ const tracesSchema = z
         ),
       )
       .default(['^\\s*(Error|ERROR|Exception)\\b', '^\\s*\\{\\s*"error"\\s*:'])
-      .describe('Regular expressions: a tool result that matches one counts as a failed step, even when the span says OK.'),
+      .describe('Regular expressions: a tool result that matches one counts as a failed step where no exit code or span status recorded the outcome.'),
     contextWindows: z
       .record(z.string().min(1), z.number().int().positive())
       .default({})

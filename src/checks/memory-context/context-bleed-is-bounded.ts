@@ -3,7 +3,7 @@ import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
 import { formatPercent, measuredRate, toPercent, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
-import { declinedForDeltas } from './delta-messages.js';
+import { declinedForDeltas } from '../delta-messages.js';
 
 export default defineCheck({
   id: 'context-bleed-is-bounded',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatPercent, measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, nearestRank, toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
-import { declinedForDeltas } from './delta-messages.js';
+import { declinedForDeltas } from '../delta-messages.js';
 
 export default defineCheck({
   id: 'context-window-has-headroom',

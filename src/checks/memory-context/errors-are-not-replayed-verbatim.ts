@@ -2,7 +2,7 @@ import { CAPTURE_MESSAGE_CONTENT, MIN_ERROR_CHARS } from '../../analysis/context
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
-import { declinedForDeltas } from './delta-messages.js';
+import { declinedForDeltas } from '../delta-messages.js';
 
 export default defineCheck({
   id: 'errors-are-not-replayed-verbatim',

@@ -2,7 +2,7 @@ import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
 import { measuredRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
-import { declinedForDeltas } from './delta-messages.js';
+import { declinedForDeltas } from '../delta-messages.js';
 
 export default defineCheck({
   id: 'goal-stays-in-context',

@@ -2,7 +2,7 @@ import { GROWTH_FACTOR, LONG_RUN_CALLS } from '../../analysis/context.js';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
-import { declinedForDeltas } from './delta-messages.js';
+import { declinedForDeltas } from '../delta-messages.js';
 
 export default defineCheck({
   id: 'memory-strategy-runs',

@@ -1,4 +1,4 @@
-import type { ContextAnalysis } from '../../analysis/context.js';
+import type { ContextAnalysis } from '../analysis/context.js';
 
 /** What a context check asks for when the inputs were recorded as per-call deltas. */
 export const CAPTURE_FULL_INPUTS =
