@@ -24,12 +24,33 @@ describe('loops', () => {
       makeRun('keys-in-any-order', [toolStep('a', 'search', { q: 'a', page: 1 }), toolStep('b', 'search', { page: 1, q: 'a' })]),
       makeRun('no-tools', [llmStep('l')]),
     ]);
-    expect(result.maxIdenticalCallsPerRun).toEqual({ 0: 1, 1: 1, 2: 1, 3: 1 });
+    // The ping-pong's first round is new (get_customer had not been called before); a2 … a3 is not.
+    expect(result.maxIdenticalCallsPerRun).toEqual({ 0: 1, 1: 1, 2: 2 });
     expect(result.examples.map((e) => [e.runId, e.calls, e.spanId])).toEqual([
-      ['pingpong', 3, 'a1'],
+      ['pingpong', 2, 'b1'],
       ['keys-in-any-order', 2, 'a'],
     ]);
-    expect(result.examples[0]?.note).toBe('get_order called 3 times with the same arguments');
+    expect(result.examples[0]?.note).toBe('get_customer called 2 times with the same arguments and nothing new in between');
+  });
+
+  it('does not count a repeat after progress: a new call in between, or a different answer', () => {
+    const test = { cmd: 'python reproduce_issue.py' };
+    const result = analyze([
+      // A coding agent re-runs its test after each edit: every edit is a call it had not made before.
+      makeRun('edit-and-test', [
+        toolStep('t1', 'bash', test, { result: 'AssertionError' }),
+        toolStep('e1', 'bash', { cmd: "sed -i 's/a/b/' x.py" }),
+        toolStep('t2', 'bash', test, { result: 'AssertionError' }),
+        toolStep('e2', 'bash', { cmd: "sed -i 's/b/c/' x.py" }),
+        toolStep('t3', 'bash', test, { result: 'OK' }),
+      ]),
+      // Polling whose answer changes: the world moved between the calls.
+      makeRun('polling', [toolStep('p1', 'get_job', { id: 7 }, { result: 'queued' }), toolStep('p2', 'get_job', { id: 7 }, { result: 'running' }), toolStep('p3', 'get_job', { id: 7 }, { result: 'done' })]),
+      // The same test, the same answer, nothing in between: a loop.
+      makeRun('stuck', [toolStep('s1', 'bash', test, { result: 'AssertionError' }), toolStep('s2', 'bash', test, { result: 'AssertionError' }), toolStep('s3', 'bash', test, { result: 'AssertionError' })]),
+    ]);
+    expect(result.maxIdenticalCallsPerRun).toEqual({ 1: 2, 3: 1 });
+    expect(result.examples.map((e) => e.runId)).toEqual(['stuck']);
   });
 
   it('leaves retries of a failed call to the retry analysis', () => {

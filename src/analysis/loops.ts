@@ -10,19 +10,22 @@ export interface LoopExample extends RunRef {
 
 export interface LoopAnalysis {
   /**
-   * Per run, the most times one call (same tool, same canonical arguments) was made, retries of a
-   * failed call not counted → number of runs. Repeats need not be back to back, so a ping-pong
-   * (`get_order`, `get_customer`, `get_order`, …) counts. Key 0: runs with no tool call whose
-   * arguments were captured.
+   * Per run, the longest streak of one call (same tool, same canonical arguments) repeated with
+   * nothing new in between, retries of a failed call not counted → number of runs. Repeats need not
+   * be back to back, so a ping-pong (`get_order`, `get_customer`, `get_order`, …) counts once its
+   * calls stop being new. Key 0: runs with no tool call whose arguments were captured.
    */
   readonly maxIdenticalCallsPerRun: Histogram;
   readonly examples: readonly LoopExample[];
 }
 
 /**
- * Loops: the same call made again and again in one run. A call that directly follows a failed
- * attempt of the same call is a retry, judged by the retry analysis, and is not counted here; every
- * other identical call is. Calls whose arguments were not captured cannot be compared and are skipped.
+ * Loops: the same call made again and again in one run while nothing changes. A repeat after
+ * progress starts a new streak: progress is a call the run had not made before (an edit between
+ * two runs of the same test, a lookup of something new), or the repeated call answering differently
+ * than last time (the world changed). A call that directly follows a failed attempt of the same call
+ * is a retry, judged by the retry analysis, and is not counted here. Calls whose arguments were not
+ * captured cannot be compared and are skipped.
  */
 export function createLoopAnalyzer(): RunAnalyzer<LoopAnalysis> {
   const histogram = new Map<number, number>();
@@ -30,7 +33,10 @@ export function createLoopAnalyzer(): RunAnalyzer<LoopAnalysis> {
 
   return {
     add(run: Run) {
-      const counts = new Map<string, { calls: number; first: ToolStep }>();
+      const streaks = new Map<string, Streak>();
+      // How many new calls (keys not seen before in this run) have been made so far.
+      let newCalls = 0;
+      let most: Streak | undefined;
       let previous: { key: string | undefined; failed: boolean } | undefined;
       for (const step of run.steps) {
         if (step.kind !== 'tool') continue;
@@ -38,20 +44,51 @@ export function createLoopAnalyzer(): RunAnalyzer<LoopAnalysis> {
         const isRetry = previous !== undefined && previous.failed && key !== undefined && previous.key === key;
         previous = { key, failed: isFailed(step) };
         if (key === undefined || isRetry) continue;
-        const entry = counts.get(key);
-        if (entry) entry.calls++;
-        else counts.set(key, { calls: 1, first: step });
+        const result = resultText(step);
+        let streak = streaks.get(key);
+        if (streak === undefined) {
+          newCalls++;
+          streak = { calls: 1, longest: 1, first: step, newCallsBefore: newCalls, result };
+          streaks.set(key, streak);
+        } else {
+          const progressed = newCalls > streak.newCallsBefore || result !== streak.result;
+          streak.calls = progressed ? 1 : streak.calls + 1;
+          if (streak.calls > streak.longest) streak.longest = streak.calls;
+          streak.newCallsBefore = newCalls;
+          streak.result = result;
+        }
+        if (most === undefined || streak.longest > most.longest) most = streak;
       }
-      let most: { calls: number; first: ToolStep } | undefined;
-      for (const entry of counts.values()) if (most === undefined || entry.calls > most.calls) most = entry;
-      increment(histogram, most?.calls ?? 0);
-      if (most !== undefined && most.calls >= 2) {
-        const note = `${most.first.toolName} called ${most.calls} times with the same arguments`;
-        addTopExample(examples, { ...runRef(run, most.first.id, note), calls: most.calls, tool: most.first.toolName }, (e) => e.calls);
+      increment(histogram, most?.longest ?? 0);
+      if (most !== undefined && most.longest >= 2) {
+        const note = `${most.first.toolName} called ${most.longest} times with the same arguments and nothing new in between`;
+        addTopExample(examples, { ...runRef(run, most.first.id, note), calls: most.longest, tool: most.first.toolName }, (e) => e.calls);
       }
     },
     finish() {
       return { maxIdenticalCallsPerRun: toHistogram(histogram), examples: [...examples] };
     },
   };
+}
+
+interface Streak {
+  /** Identical calls since the last progress. */
+  calls: number;
+  longest: number;
+  readonly first: ToolStep;
+  /** The run's count of new calls when this call was last made. */
+  newCallsBefore: number;
+  /** What it answered last time, to tell a changed world from an unchanged one. */
+  result: string | undefined;
+}
+
+function resultText(step: ToolStep): string | undefined {
+  const result = step.result;
+  if (result === undefined || result === null) return undefined;
+  if (typeof result === 'string') return result;
+  try {
+    return JSON.stringify(result);
+  } catch {
+    return undefined;
+  }
 }

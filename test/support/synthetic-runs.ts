@@ -662,12 +662,14 @@ export function generateSyntheticRuns(spec: SyntheticSpec = DEFAULT_SYNTHETIC_SP
   const loopOf =
     (calls: number): Segment =>
     (b, tool) => {
+      // A ping-pong with nothing new: the same search and the same lookup, answered the same way.
       const args = freshArguments('search_orders', corpus.freshId());
+      const lookup = freshArguments('get_customer', corpus.freshId());
       for (let i = 0; i < calls; i++) {
         b.llm('ok');
         tool('search_orders', { status: 'ok', args });
         b.llm('ok');
-        tool('get_customer', { status: 'ok' });
+        tool('get_customer', { status: 'ok', args: lookup });
       }
       b.maxIdenticalCalls = Math.max(b.maxIdenticalCalls, calls);
     };

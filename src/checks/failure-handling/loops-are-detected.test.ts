@@ -8,9 +8,9 @@ import { observed, probeEvidence, probeScenario, probeTrial } from '../test-supp
 
 const identical = (ok: boolean) => observed('maxIdenticalCalls', ok, ok ? 'at most 2 identical calls in one life, within the limit of 4' : 'at most 9 identical calls in one life (search_kb {"q":"x"} at #1, #2), over the limit of 4', [1, 2]);
 
-/** A run that makes the same search `times` times, each answered and followed by another call. */
+/** A run that makes the same search `times` times, each answered and followed by the same lookup: nothing new in between. */
 function searching(id: string, times: number): Run {
-  const steps: Step[] = Array.from({ length: times }, (_, i) => [llmStep(`${id}-l${i}`), toolStep(`${id}-s${i}`, 'search', { q: 'refund policy' }), toolStep(`${id}-o${i}`, 'get_order', { n: i })]).flat();
+  const steps: Step[] = Array.from({ length: times }, (_, i) => [llmStep(`${id}-l${i}`), toolStep(`${id}-s${i}`, 'search', { q: 'refund policy' }), toolStep(`${id}-o${i}`, 'get_order', { n: 1 })]).flat();
   return makeRun(id, steps, { source: { file: 'traces.jsonl', line: 2 } });
 }
 
@@ -53,5 +53,5 @@ it('loops-are-detected from traces: names the loop and points at the repeated ca
   const finding = runCase(check, { name: 'loop', traces: traceEvidence([searching('a', 30), searching('b', 2)]) });
   expect(finding.outcome).toBe('partial');
   expect(finding.message).toBe('1 of 2 runs made the same tool call more than 3 times (up to 30).');
-  expect(finding.references).toEqual([{ kind: 'span', id: 'a-s0', label: 'search called 30 times with the same arguments (run a)', file: 'traces.jsonl', line: 2 }]);
+  expect(finding.references).toEqual([{ kind: 'span', id: 'a-o0', label: 'get_order called 30 times with the same arguments and nothing new in between (run a)', file: 'traces.jsonl', line: 2 }]);
 });
