@@ -27,7 +27,7 @@ export interface BudgetAnalysis {
   /** The longest runs, longest first. */
   readonly longestRuns: readonly SizedExample[];
   readonly toolCalls: ToolCallTimes;
-  /** Runs whose timestamps were made up (see `detectRecording`): no duration of theirs is measured. */
+  /** Runs whose timestamps were made up or interpolated (see `detectRecording`): no duration of theirs is measured. */
   readonly runsWithSyntheticTiming: number;
 }
 
@@ -83,7 +83,7 @@ export function createBudgetAnalyzer(): RunAnalyzer<BudgetAnalysis> {
     add(run: Run) {
       runs++;
       // Made-up timestamps measure nothing: such a run's durations are left out, and counted.
-      const timed = run.recording?.timing !== 'synthetic';
+      const timed = run.recording?.timing === undefined || run.recording.timing === 'recorded';
       if (!timed) runsWithSyntheticTiming++;
       let steps = 0;
       let runTokens: number | undefined;

@@ -36,7 +36,7 @@ describe('distinctive values', () => {
     ]);
     expect(distinctiveValues('no digits here at all')).toEqual([]);
     // Vocabulary any two tasks share: reserved example domains, type names, small hex, placeholders.
-    expect(distinctiveValues('user@example.com ops@mail.example.org a@b.test np.complex128 float128 int64 sha256 0x1234 0xdeadbeef 123456 000000 ORD-12345 acct_99999')).toEqual([]);
+    expect(distinctiveValues('user@example.com ops@mail.example.org a@b.test np.complex128 float128 int64 sha256 0x1234 0xdeadbeef 123456 000000 ORD-12345 acct_99999 1000000 250000')).toEqual([]);
     expect(distinctiveValues('0x7f3a9c21b0d4 ORD-44127 ann@acme-mail.io')).toEqual(['ann@acme-mail.io', '0x7f3a9c21b0d4', 'ORD-44127']);
     expect(distinctiveValues('gpt-4o and v1.2.3 and 12:30:45')).toEqual([]);
   });

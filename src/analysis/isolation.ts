@@ -360,14 +360,16 @@ const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invali
 const TYPE_NAME = /^[A-Za-z]+_?(?:8|16|32|64|128|256|512)$/;
 /** A small hex literal (`0x1234`, `0xdeadbeef`): a constant of the code, not one task's data. */
 const SMALL_HEX = /^0[xX][0-9a-fA-F]{1,8}$/;
+/** A number of one or two significant digits and zeros: a limit, a size, a default. */
+const ROUND_NUMBER = /^[1-9]\d?0{3,}$/;
 
 /**
  * Tokens any two tasks may share without one having told the other: type names, small hex
- * literals, and placeholders whose digits are one digit repeated or counting up (`000000`,
- * `123456`, `user12345`).
+ * literals, round numbers (`1000000`, `250000`), and placeholders whose digits are one digit
+ * repeated or counting up (`000000`, `123456`, `user12345`).
  */
 export function isGenericToken(token: string): boolean {
-  if (TYPE_NAME.test(token) || SMALL_HEX.test(token)) return true;
+  if (TYPE_NAME.test(token) || SMALL_HEX.test(token) || ROUND_NUMBER.test(token)) return true;
   let previous = -2;
   let repeated = true;
   let counting = true;

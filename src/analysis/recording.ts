@@ -10,8 +10,9 @@ import { timeMs } from './support.js';
  *   Most later calls then share no message with the previous call's input and carry no system
  *   message. Whether the goal is still in context, or how much of it is the agent's own output,
  *   cannot be read from such inputs. A rebuilt context keeps its system message, so it is `full`.
- * - `timing: 'synthetic'`: the timestamps were made up (every timed step lasts exactly as long, at
- *   the same spacing): durations, timeouts and backoff cannot be read from them.
+ * - `timing: 'synthetic'`: the timestamps were made up (every model call exactly as long as the
+ *   others, every tool call too): durations, timeouts and backoff cannot be read from them. A trace
+ *   may also say so itself (`mimir.timing`), which wins.
  */
 export function detectRecording(ordered: readonly Step[]): RunRecording | undefined {
   const messages = messageRecording(ordered);
@@ -41,28 +42,24 @@ function overlaps(before: readonly Message[], after: readonly Message[]): boolea
   return after.some((message) => seen.has(message.content));
 }
 
-/** Synthetic: at least three timed steps, all of one duration and spaced evenly. */
+/**
+ * Synthetic: at least three timed steps, and every model call as long as every other, every tool
+ * call as long as every other (a converter's fixed 1 s per call, 100 ms per tool). Real clocks never
+ * agree to the millisecond that often.
+ */
 function timingRecording(ordered: readonly Step[]): RunRecording['timing'] {
   let timed = 0;
-  let duration: number | undefined;
-  let gap: number | undefined;
-  let previousStart: number | undefined;
-  let uniform = true;
+  const durations = new Map<string, number>();
   for (const step of ordered) {
     const start = timeMs(step.startedAt);
     const end = timeMs(step.endedAt);
     if (start === undefined || end === undefined) continue;
     timed++;
+    const kind = step.kind === 'llm' || step.kind === 'tool' ? step.kind : 'other';
     const length = end - start;
-    if (duration === undefined) duration = length;
-    else if (length !== duration) uniform = false;
-    if (previousStart !== undefined) {
-      const spacing = start - previousStart;
-      if (gap === undefined) gap = spacing;
-      else if (spacing !== gap) uniform = false;
-    }
-    previousStart = start;
-    if (!uniform) return 'recorded';
+    const seen = durations.get(kind);
+    if (seen === undefined) durations.set(kind, length);
+    else if (seen !== length) return 'recorded';
   }
   if (timed < 3) return undefined;
   return 'synthetic';

@@ -73,7 +73,8 @@ export interface Run {
  */
 export interface RunRecording {
   readonly messages?: 'full' | 'delta';
-  readonly timing?: 'recorded' | 'synthetic';
+  /** `synthetic`: invented by a converter; `derived`: interpolated from other times. Neither measures a duration. */
+  readonly timing?: 'recorded' | 'synthetic' | 'derived';
 }
 
 export type StepKind = 'llm' | 'tool' | 'approval' | 'checkpoint' | 'review' | 'handoff' | 'guardrail' | 'memory' | 'other';

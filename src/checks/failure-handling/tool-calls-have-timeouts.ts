@@ -21,7 +21,7 @@ export default defineCheck({
     'probe-passed': 'When a tool never answered, the agent gave up on it and ended by itself in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.',
     'probe-failed':
       "When a tool never answered, the agent was still waiting at mimir's deadline in {{failed}} of {{trials}} probe trials ({{rate}} ended by themselves, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.",
-    'timeouts-fire': '{{timeouts}} tool calls ended in a timeout, so timeouts are set and fire, and no call was left waiting; the longest of {{timed}} timed calls took {{longest}} s{{overLimit}}.',
+    'timeouts-fire': '{{timeouts}} tool calls ended in a timeout, so timeouts are set and fire, and no call was left waiting{{durations}}.',
     'over-limit': 'The longest of {{timed}} timed tool calls took {{longest}} s, past the {{limit}} s limit{{limitSource}}{{timeoutsSeen}}; calls left waiting in runs that never ended: {{hung}}.',
     hung: '{{hung}} tool calls never ended, in runs that never ended either: nothing cut them off.',
   },
@@ -44,7 +44,7 @@ export default defineCheck({
           outcome: 'insufficient-evidence',
           reason:
             budgets.runsWithSyntheticTiming > 0
-              ? `${budgets.runsWithSyntheticTiming} of ${evidence.runCount} runs have made-up timestamps (every step as long as the next, evenly spaced), so no call's duration is measured`
+              ? `${budgets.runsWithSyntheticTiming} of ${evidence.runCount} runs have made-up or interpolated timestamps (declared with mimir.timing, or every call exactly as long as the others), so no call's duration is measured`
               : 'no tool step has both a start and an end time',
           toCapture: 'Export `execute_tool` spans with their real start and end times',
         };
@@ -69,7 +69,10 @@ export default defineCheck({
         limitSource,
         hung: calls.hung,
         timeouts: calls.timeouts,
-        overLimit: longest > limit && firing !== null ? `, past the ${limit} s limit${limitSource} but within the ${round(firing)} s that the timeouts which fired allowed` : '',
+        durations:
+          calls.timed === 0
+            ? ` (no call's duration is measured: ${budgets.runsWithSyntheticTiming} runs have made-up or interpolated timestamps)`
+            : `; the longest of ${calls.timed} timed calls took ${round(longest)} s${longest > limit && firing !== null ? `, past the ${limit} s limit${limitSource} but within the ${round(firing)} s that the timeouts which fired allowed` : ''}`,
         timeoutsSeen: firing === null ? '' : ` and far past the ${round(firing)} s after which timeouts fired elsewhere`,
       };
       const references = toReferences([...calls.slowest.filter((e) => e.value > limit), ...calls.hungExamples]);

@@ -432,6 +432,7 @@ export class TraceAssembler {
       outcome,
       ...(rootRun?.resumedFrom !== undefined && { resumedFrom: rootRun.resumedFrom }),
       ...(rootRun?.infrastructureError !== undefined && { infrastructureError: rootRun.infrastructureError }),
+      ...(rootRun?.timing !== undefined && { recording: { timing: rootRun.timing } }),
       ...(conversationId !== undefined && { conversationId }),
       ...(toolDefinitions && { toolDefinitions }),
       source: { file: this.problems.file, ...(line !== undefined && { line }), traceId },

@@ -89,8 +89,10 @@ export async function* readTraceFile(
 
 /** Every reader's runs get the same reading of how they were recorded (see detectRecording). */
 function withRecording(run: Run): Run {
-  const recording = detectRecording(inRunOrder(run.steps));
-  return recording === undefined ? run : { ...run, recording };
+  const detected = detectRecording(inRunOrder(run.steps));
+  if (detected === undefined) return run;
+  // What the trace declared about itself (mimir.timing) wins over what the times look like.
+  return { ...run, recording: { ...detected, ...run.recording } };
 }
 
 /** The decompressed start of a gzip file, from its first compressed bytes. */

@@ -136,6 +136,11 @@ export const MIMIR = {
   toolRisk: 'mimir.tool.risk',
   infrastructureError: 'mimir.infrastructure_error',
   /**
+   * On the root: how the run's timestamps were made, when not by a clock at the time (`synthetic`:
+   * invented by a converter; `derived`: interpolated from other times). Durations are then not measured.
+   */
+  timing: 'mimir.timing',
+  /**
    * An explicit step kind (`review`, `guardrail`, `handoff`, `memory`, …) for spans no other
    * convention classifies: the only way to mark a human review step, for instance.
    */

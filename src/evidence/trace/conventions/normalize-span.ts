@@ -647,7 +647,8 @@ export class SpanNormalizer {
     }
     const resumedFrom = this.firstString(attributes, this.names(mapped.resumedFrom));
     const infrastructureError = this.infrastructureError(attributes, this.names(mapped.infrastructureError));
-    if (runId === undefined && taskId === undefined && trial === undefined && claimedStatus === undefined && resumedFrom === undefined && infrastructureError === undefined) {
+    const timing = this.timing(attributes);
+    if (runId === undefined && taskId === undefined && trial === undefined && claimedStatus === undefined && resumedFrom === undefined && infrastructureError === undefined && timing === undefined) {
       return undefined;
     }
     return {
@@ -657,7 +658,16 @@ export class SpanNormalizer {
       ...(claimedStatus !== undefined && { claimedStatus }),
       ...(resumedFrom !== undefined && { resumedFrom }),
       ...(infrastructureError !== undefined && { infrastructureError }),
+      ...(timing !== undefined && { timing }),
     };
+  }
+
+  private timing(attributes: Attributes): RunAttributes['timing'] {
+    const raw = attributes.get(MIMIR.timing);
+    if (raw === undefined) return undefined;
+    if (raw === 'recorded' || raw === 'synthetic' || raw === 'derived') return raw;
+    this.wrongType(MIMIR.timing, raw, 'recorded, synthetic or derived');
+    return undefined;
   }
 
   private infrastructureError(attributes: Attributes, keys: readonly string[]): string | undefined {

@@ -39,6 +39,7 @@ export interface RunAttributes {
   readonly claimedStatus?: ClaimedStatus;
   readonly resumedFrom?: string;
   readonly infrastructureError?: string;
+  readonly timing?: 'recorded' | 'synthetic' | 'derived';
 }
 
 /** A gen_ai.evaluation.result event named `outcome`. */
