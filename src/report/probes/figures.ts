@@ -1,10 +1,7 @@
 import type { Rate } from '../../analysis/types.js';
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
 import type { ClaimedStatus, ProbeFamily, ProbeTrialSummary, TrialVerdict, VerifierObservation } from '../../model/index.js';
-import { plural } from '../present/index.js';
-import { formatPercent, formatRate } from '../traces/figures.js';
-
-export { formatPercent, plural };
+import { formatPercent, formatRate, plural } from '../present/index.js';
 
 /**
  * The probe results as words every probe reporter shares — a scenario's status, the story of what

@@ -2,8 +2,8 @@ import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js
 import type { ProbeTrialSummary, VerifierObservation } from '../../model/index.js';
 import { html, trustedHtml, type Html } from '../html/escape.js';
 import { REPORT_CSS } from '../html/styles.js';
+import { formatInterval, formatPercent, plural } from '../present/index.js';
 import { neutraliseControls } from '../text/wrap.js';
-import { formatInterval } from '../traces/figures.js';
 import { passRateBar } from './charts.js';
 import {
   claimLabel,
@@ -11,10 +11,8 @@ import {
   formatPassK,
   passKAtConclusive,
   formatPassRate,
-  formatPercent,
   observationDetail,
   observationSymbol,
-  plural,
   probeVerdict,
   scenarioStatus,
   scenarioStory,

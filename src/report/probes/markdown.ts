@@ -1,18 +1,15 @@
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
 import type { ProbeTrialSummary } from '../../model/index.js';
 import { markdownCode, markdownText } from '../markdown/escape.js';
-import { limitList } from '../present/index.js';
+import { formatInterval, formatPercent, limitList, plural } from '../present/index.js';
 import { neutraliseControls } from '../text/wrap.js';
-import { formatInterval } from '../traces/figures.js';
 import {
   claimLabel,
   formatPassK,
   formatPassRate,
-  formatPercent,
   firstTrialWith,
   observationDetail,
   observationSymbol,
-  plural,
   probeVerdict,
   scenarioStatus,
   scenarioStory,
