@@ -1,6 +1,7 @@
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
 import type { ProbeTrialSummary, VerifierObservation } from '../../model/index.js';
 import { html, trustedHtml, type Html } from '../html/escape.js';
+import { htmlPage } from '../html/page.js';
 import { REPORT_CSS } from '../html/styles.js';
 import { formatInterval, formatPercent, plural } from '../present/index.js';
 import { neutraliseControls } from '../text/wrap.js';
@@ -77,24 +78,12 @@ ${ordered.map((s, i) => scenarioDetails(s, anchors[i] ?? probeScenarioAnchor(s.i
  */
 export function renderProbesHtmlPage(evidence: ProbeEvidence, systemName?: string): string {
   const verdict = probeVerdict(evidence);
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Probes · ${verdict.text}${systemName === undefined ? '' : ` · ${systemName}`} · mimir</title>
-<style>${trustedHtml(PROBE_PAGE_CSS)}</style>
-</head>
-<body>
-<main>
-<header><h1>mimir probes${systemName === undefined ? null : html` · ${systemName}`}</h1><p class="muted">The agent run under injected faults through mimir's MCP proxy, and judged by what it did to the world, not by what it said.</p></header>
-${probesSectionHtml(evidence)}
-</main>
-</body>
-</html>
-`;
-  return page.value;
+  return htmlPage({
+    title: html`Probes · ${verdict.text}${systemName === undefined ? '' : ` · ${systemName}`} · mimir`,
+    css: PROBE_PAGE_CSS,
+    main: html`<header><h1>mimir probes${systemName === undefined ? null : html` · ${systemName}`}</h1><p class="muted">The agent run under injected faults through mimir's MCP proxy, and judged by what it did to the world, not by what it said.</p></header>
+${probesSectionHtml(evidence)}`,
+  });
 }
 
 /** One anchor per scenario, unique on the page even when two scenarios share an id. */

@@ -1,6 +1,7 @@
 import type { RunRef } from '../../analysis/types.js';
 import type { TraceEvidence } from '../../evidence/types.js';
-import { html, trustedHtml, type Html } from '../html/escape.js';
+import { html, type Html } from '../html/escape.js';
+import { htmlPage } from '../html/page.js';
 import { REPORT_CSS } from '../html/styles.js';
 import { limitList } from '../present/index.js';
 import { bleedChart, compoundingChart, passKChart, tableBar } from './charts.js';
@@ -60,24 +61,12 @@ ${sections.map((s) => sectionCard(s, evidence, anchored))}
 
 /** `mimir traces --format html`: the section alone on a self-contained page (no script, nothing fetched). */
 export function traceReportHtml(evidence: TraceEvidence): string {
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Trace figures · ${evidenceHeadline(evidence)} · mimir</title>
-<style>${trustedHtml(TRACE_PAGE_CSS)}</style>
-</head>
-<body>
-<main>
-<header><h1>mimir traces</h1><p class="muted">The measured figures of the agent's own recorded runs: ${evidenceHeadline(evidence)}.</p></header>
-${traceSectionHtml(evidence)}
-</main>
-</body>
-</html>
-`;
-  return page.value;
+  return htmlPage({
+    title: html`Trace figures · ${evidenceHeadline(evidence)} · mimir`,
+    css: TRACE_PAGE_CSS,
+    main: html`<header><h1>mimir traces</h1><p class="muted">The measured figures of the agent's own recorded runs: ${evidenceHeadline(evidence)}.</p></header>
+${traceSectionHtml(evidence)}`,
+  });
 }
 
 function fact(label: string, value: Html | string, className?: string): Html {
