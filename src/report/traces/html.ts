@@ -5,18 +5,9 @@ import { htmlPage } from '../html/page.js';
 import { REPORT_CSS } from '../html/styles.js';
 import { limitList } from '../present/index.js';
 import { bleedChart, compoundingChart, passKChart, tableBar } from './charts.js';
-import {
-  evidenceHeadline,
-  measuredSummary,
-  partialNotice,
-  problemPlace,
-  runRefPlace,
-  traceFigures,
-  type FigureItem,
-  type FigureSection,
-  type SectionId,
-  type TableItem,
-} from './figures.js';
+import { evidenceHeadline, partialNotice, problemPlace, runRefPlace } from './evidence-text.js';
+import type { FigureItem, FigureSection, SectionId, TableItem } from './figure-items.js';
+import { measuredSummary, traceFigures } from './sections/index.js';
 import { TRACE_CSS } from './styles.js';
 
 /** Files listed by name in the summary; a corpus of thousands is counted, not listed. */
