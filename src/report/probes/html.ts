@@ -14,21 +14,19 @@ import {
   formatPassRate,
   observationDetail,
   observationSymbol,
-  probeVerdict,
   scenarioStatus,
-  scenarioStory,
-  scenariosWorstFirst,
   SCENARIO_STATUSES,
   statusLabel,
   statusOutcomeClass,
   statusSymbol,
-  summarizeProbes,
   totalTrials,
   verdictCounts,
   verdictLabel,
   verdictSymbol,
   type ScenarioStatus,
 } from './figures.js';
+import { scenarioStory } from './story.js';
+import { probeVerdict, scenariosWorstFirst, summarizeProbes } from './summary.js';
 import { PROBE_CSS } from './styles.js';
 
 /** The stylesheet of a page that shows probe results: the report's own, plus the probe section's. */

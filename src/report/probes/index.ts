@@ -30,7 +30,9 @@ export function renderProbeReport(evidence: ProbeEvidence, format: ProbeReportFo
   return PROBE_REPORTERS[format].render(evidence, options);
 }
 
-export { summarizeProbes, scenarioStatus, scenarioStory, scenariosWorstFirst, type ProbeSummary, type ScenarioStatus, type ScenarioStory } from './figures.js';
+export { scenarioStatus, type ScenarioStatus } from './figures.js';
+export { scenarioStory, type ScenarioStory } from './story.js';
+export { summarizeProbes, scenariosWorstFirst, type ProbeSummary } from './summary.js';
 export { PROBE_PAGE_CSS, probeScenarioAnchor, probesSectionHtml, renderProbesHtml, renderProbesHtmlPage } from './html.js';
 export { PROBES_JSON_SCHEMA_VERSION, probesToJson, renderProbesJson, type ProbeScenarioJson, type ProbesJson } from './json.js';
 export { renderProbesMarkdown } from './markdown.js';

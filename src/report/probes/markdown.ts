@@ -10,15 +10,13 @@ import {
   firstTrialWith,
   observationDetail,
   observationSymbol,
-  probeVerdict,
   scenarioStatus,
-  scenarioStory,
-  scenariosWorstFirst,
   statusLabel,
   statusSymbol,
-  summarizeProbes,
   totalTrials,
 } from './figures.js';
+import { scenarioStory } from './story.js';
+import { probeVerdict, scenariosWorstFirst, summarizeProbes } from './summary.js';
 
 /** Other failing or errored trials named under a scenario; the JSON and HTML reports list every trial. */
 const MAX_TRIALS_NAMED = 10;

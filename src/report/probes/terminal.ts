@@ -12,19 +12,17 @@ import {
   formatPassRate,
   observationSymbol,
   passKAtConclusive,
-  probeVerdict,
   SCENARIO_STATUSES,
   scenarioStatus,
-  scenarioStory,
-  scenariosWorstFirst,
   statusLabel,
   statusSymbol,
-  summarizeProbes,
   totalTrials,
   trialHeadline,
   verdictCounts,
   type ScenarioStatus,
 } from './figures.js';
+import { scenarioStory } from './story.js';
+import { probeVerdict, scenariosWorstFirst, summarizeProbes } from './summary.js';
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 type Paint = (text: string) => string;
