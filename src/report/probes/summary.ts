@@ -1,4 +1,5 @@
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
+import type { ProbeSummary as AuditProbeSummary } from '../../model/index.js';
 import { plural } from '../present/index.js';
 import { scenarioStatus, type ScenarioStatus } from './figures.js';
 import { scenarioStory } from './story.js';
@@ -18,14 +19,8 @@ export function scenariosWorstFirst(scenarios: readonly ProbeScenarioResult[]): 
     .map((x) => x.scenario);
 }
 
-export interface ProbeSummary {
-  readonly scenarios: number;
-  /** All trials, whatever their verdict; `passed` … `errored` are trial counts that add up to it. */
-  readonly trials: number;
-  readonly passed: number;
-  readonly failed: number;
-  readonly inconclusive: number;
-  readonly errored: number;
+/** The audit's counts of scenarios and trials (`passed` … `errored` add up to `trials`), and the words over them. */
+export interface ProbeSummary extends Pick<AuditProbeSummary, 'scenarios' | 'trials' | 'passed' | 'failed' | 'inconclusive' | 'errored'> {
   /** One paragraph, verdict first: what failed, on how many trials, and what was not counted. */
   readonly headline: string;
 }
