@@ -1,6 +1,6 @@
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
 import type { ProbeTrialSummary, VerifierObservation } from '../../model/index.js';
-import { html, trustedHtml, type Html } from '../html/escape.js';
+import { html, textAnchor, trustedHtml, type Html } from '../html/escape.js';
 import { htmlPage } from '../html/page.js';
 import { REPORT_CSS } from '../html/styles.js';
 import { formatInterval, formatPercent, plural } from '../present/index.js';
@@ -32,13 +32,9 @@ import { PROBE_CSS } from './styles.js';
 /** The stylesheet of a page that shows probe results: the report's own, plus the probe section's. */
 export const PROBE_PAGE_CSS = REPORT_CSS + PROBE_CSS;
 
-/**
- * A fragment identifier for a scenario: ids are arbitrary text, so every character outside
- * [A-Za-z0-9-] is written as _hex_ — distinct ids stay distinct, and nothing can break out of the
- * attribute (it is escaped anyway).
- */
+/** A fragment identifier for a scenario (scenario ids are arbitrary text). */
 export function probeScenarioAnchor(scenarioId: string): string {
-  return `probe-${scenarioId.replace(/[^A-Za-z0-9-]/g, (ch) => `_${(ch.codePointAt(0) ?? 0).toString(16)}_`)}`;
+  return textAnchor('probe-', scenarioId);
 }
 
 /**

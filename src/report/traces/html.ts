@@ -1,6 +1,6 @@
 import type { RunRef } from '../../analysis/types.js';
 import type { TraceEvidence } from '../../evidence/types.js';
-import { html, type Html } from '../html/escape.js';
+import { html, textAnchor, type Html } from '../html/escape.js';
 import { htmlPage } from '../html/page.js';
 import { REPORT_CSS } from '../html/styles.js';
 import { limitList } from '../present/index.js';
@@ -15,13 +15,9 @@ const MAX_FILES_SHOWN = 20;
 /** Sections whose tables or charts need the card's full width. */
 const WIDE: ReadonlySet<SectionId> = new Set(['reliability', 'outcomes', 'compounding', 'cascades', 'context']);
 
-/**
- * A fragment identifier for a run: run ids are arbitrary text, so every character outside
- * [A-Za-z0-9-] is written as _hex_ — distinct ids stay distinct, and nothing can break out of the
- * attribute (it is escaped anyway).
- */
+/** A fragment identifier for a run (run ids are arbitrary text). */
 export function runAnchor(runId: string): string {
-  return `trace-run-${runId.replace(/[^A-Za-z0-9-]/g, (ch) => `_${(ch.codePointAt(0) ?? 0).toString(16)}_`)}`;
+  return textAnchor('trace-run-', runId);
 }
 
 /** The stylesheet of a page that shows trace figures: the report's own, plus the charts'. */
