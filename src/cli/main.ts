@@ -10,9 +10,9 @@ import { initCommand } from './commands/init.js';
 import { walkCommand } from './commands/walk.js';
 import { EXIT_USER_ERROR, handleError } from './handle-error.js';
 import { processIo, type CliIo } from './io.js';
-import { collectFormats, collectProbeFormats, collectTraceFormats, parsePort, parseScore } from './options.js';
+import { collectFormats, collectProbeFormats, collectTraceFormats, parsePort, parseScore, type ProbeCommandFormat } from './options.js';
 import { tracesCommand } from './commands/traces.js';
-import { probeCommand, type ProbeReportFormat } from './commands/probe.js';
+import { probeCommand } from './commands/probe.js';
 import { ledgerVerifyCommand } from './commands/ledger.js';
 import { proxyCommand } from './commands/proxy.js';
 import type { TraceReportFormat } from '../report/traces/index.js';
@@ -128,7 +128,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
       new Option('-f, --format <formats>', 'terminal, json or html; comma-separated or repeated').default(undefined, 'terminal').argParser(collectProbeFormats),
     )
     .option('-o, --out <dir>', 'write json/html there')
-    .action(async (opts: { config: string; format?: ProbeReportFormat[]; out?: string }) => {
+    .action(async (opts: { config: string; format?: ProbeCommandFormat[]; out?: string }) => {
       setExitCode(await probeCommand({ config: opts.config, format: opts.format ?? ['terminal'], ...(opts.out !== undefined && { out: opts.out }) }, io));
     });
 

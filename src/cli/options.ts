@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { REPORT_FORMATS, type ReportFormat } from '../report/types.js';
 import { TRACE_REPORT_FORMATS, type TraceReportFormat } from '../report/traces/index.js';
-import { PROBE_REPORT_FORMATS, type ProbeReportFormat } from './commands/probe.js';
+import type { ProbeReportFormat } from '../report/probes/index.js';
 
 /** `--format terminal,html` and `--format html --format json` both work; unknown names are refused. */
 function formatCollector<F extends string>(allowed: readonly F[]) {
@@ -17,9 +17,13 @@ function formatCollector<F extends string>(allowed: readonly F[]) {
   };
 }
 
+/** What `mimir probe --format` offers: the probe reporters but Markdown, which only the audit's Markdown report uses so far. */
+export const PROBE_COMMAND_FORMATS = ['terminal', 'json', 'html'] as const satisfies readonly ProbeReportFormat[];
+export type ProbeCommandFormat = (typeof PROBE_COMMAND_FORMATS)[number];
+
 export const collectFormats = formatCollector<ReportFormat>(REPORT_FORMATS);
 export const collectTraceFormats = formatCollector<TraceReportFormat>(TRACE_REPORT_FORMATS);
-export const collectProbeFormats = formatCollector<ProbeReportFormat>(PROBE_REPORT_FORMATS);
+export const collectProbeFormats = formatCollector<ProbeCommandFormat>(PROBE_COMMAND_FORMATS);
 
 export function parseScore(value: string): number {
   const score = Number(value);

@@ -1,52 +1,67 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Audit } from '../model/index.js';
-import type { ProbeEvidence, TraceEvidence } from '../evidence/types.js';
-import { REPORTERS } from '../report/index.js';
-import type { ReportFormat } from '../report/types.js';
+import type { DisplayOptions, ReportFamily } from '../report/types.js';
 import { UserError } from '../shared/errors.js';
 import { terminalWidth, useColor, type CliIo } from './io.js';
 
+/** What a command asked for: `--format` (deduplicated) and `--out`. */
+export interface ReportRequest<F extends string> {
+  readonly formats: readonly F[];
+  readonly out: string | undefined;
+}
+
 /**
- * Where each report goes: `terminal` always to stdout; with `--out DIR` every other format is a file
- * there; without it, a single other format goes to stdout (for piping), and several are refused.
+ * Without `--out` there is only stdout, which holds one report (for piping) beside the terminal
+ * one: several are refused. Commands that run for long (probes) check before they start.
  */
-export async function emitReports(
-  audit: Audit,
-  formats: readonly ReportFormat[],
-  outDir: string | undefined,
-  io: CliIo,
-  measured: { readonly traces?: TraceEvidence; readonly probes?: ProbeEvidence } = {},
-  /** The terminal report on stdout in its brief form (files always get the full reports). */
-  brief = false,
-): Promise<void> {
-  // Reports show the measured trace figures and probe results behind the audit, when there are any.
-  const withTraces = measured;
-  const fileFormats = formats.filter((f) => f !== 'terminal');
-  if (outDir === undefined && fileFormats.length > 0 && formats.length > 1) {
+export function checkReportRequest<F extends string>(request: ReportRequest<F>): void {
+  const { formats, out } = request;
+  if (out === undefined && formats.some((f) => f !== 'terminal') && formats.length > 1) {
     throw new UserError('usage', `--format ${formats.join(',')} writes several reports; say where with --out DIR`, {
       hint: 'Add `--out mimir-report` (or ask for one format to print it to stdout).',
     });
   }
-  if (formats.includes('terminal')) {
-    io.stdout.write(REPORTERS.terminal.render(audit, { color: useColor(io), width: terminalWidth(io), ...withTraces, brief }));
+}
+
+/**
+ * Where each report goes, for every command that writes reports: `terminal` always to stdout, in
+ * colour where the terminal takes it; with `--out DIR` every other format is a file there (and the
+ * terminal report too, without colour, where the family keeps a copy); without it, a single other
+ * format goes to stdout. `options` adds what the family's reporters need beyond colour and width;
+ * `onStdout` is true for the terminal report printed to stdout.
+ */
+export async function writeReports<F extends string, Input, Options extends DisplayOptions>(
+  family: ReportFamily<F, Input, Options>,
+  input: Input,
+  request: ReportRequest<F>,
+  io: CliIo,
+  options: (display: DisplayOptions, onStdout: boolean) => Options,
+): Promise<void> {
+  checkReportRequest(request);
+  const { formats, out } = request;
+  const plain: DisplayOptions = { color: false, width: 80 };
+  const fileFormats = formats.filter((f) => f !== 'terminal');
+  const terminal = formats.find((f) => f === 'terminal');
+  if (terminal !== undefined) {
+    io.stdout.write(family.reporters[terminal].render(input, options({ color: useColor(io), width: terminalWidth(io) }, true)));
   }
-  if (outDir === undefined) {
-    for (const format of fileFormats) io.stdout.write(REPORTERS[format].render(audit, { color: false, width: 80, ...withTraces }));
+  if (out === undefined) {
+    for (const format of fileFormats) io.stdout.write(family.reporters[format].render(input, options(plain, false)));
     return;
   }
+  const toFiles = family.terminalCopy ? formats : fileFormats;
+  if (toFiles.length === 0) return;
   try {
-    await mkdir(outDir, { recursive: true });
+    await mkdir(out, { recursive: true });
   } catch (error) {
-    throw new UserError('file-unreadable', `cannot create the output directory ${outDir}: ${(error as Error).message}`, {
+    throw new UserError('file-unreadable', `cannot create the output directory ${out}: ${(error as Error).message}`, {
       hint: 'Choose a writable --out directory.',
     });
   }
-  // A file copy of the terminal report is handy in CI artifacts; it is written without colour.
-  for (const format of formats) {
-    const reporter = REPORTERS[format];
-    const path = join(outDir, reporter.fileName);
-    await writeFile(path, reporter.render(audit, { color: false, width: 80, ...withTraces }));
+  for (const format of toFiles) {
+    const reporter = family.reporters[format];
+    const path = join(out, reporter.fileName);
+    await writeFile(path, reporter.render(input, options(plain, false)));
     io.stderr.write(`wrote ${path}\n`);
   }
 }

@@ -2,6 +2,7 @@ import { AREA_TITLES, type Audit, type ScoredFinding } from '../model/index.js';
 import { formatScore } from '../scoring/index.js';
 import { outcomeBar, overallScale, scoreGauge } from './html/charts.js';
 import { anchorId, html, textWithCode, trustedHtml, type Html } from './html/escape.js';
+import { htmlPage } from './html/page.js';
 import { REPORT_CSS } from './html/styles.js';
 import { traceSectionHtml } from './traces/html.js';
 import { TRACE_CSS } from './traces/styles.js';
@@ -51,31 +52,19 @@ export const htmlReporter: Reporter<'html'> = {
     const { verdict, overall } = audit.score;
     const { traces, probes } = options;
     const css = REPORT_CSS + (traces === undefined ? '' : TRACE_CSS) + (probes === undefined ? '' : PROBE_CSS);
-    const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="mimir ${audit.stamp.mimirVersion}">
-<title>${verdictLabel(verdict)} ${formatScore(overall)} / 100 · ${audit.system.name} · mimir</title>
-<style>${trustedHtml(css)}</style>
-</head>
-<body>
-<main>
-${header(audit)}
+    return htmlPage({
+      title: html`${verdictLabel(verdict)} ${formatScore(overall)} / 100 · ${audit.system.name} · mimir`,
+      css,
+      generator: audit.stamp.mimirVersion,
+      main: html`${header(audit)}
 ${areas(audit)}${probes === undefined ? null : html`
 ${probesSectionHtml(probes)}`}${traces === undefined ? null : html`
 ${traceSectionHtml(traces)}`}
 ${findingsTable(audit)}
 ${details(audit)}
 ${leftOut(audit)}
-${footer(audit)}
-</main>
-</body>
-</html>
-`;
-    return page.value;
+${footer(audit)}`,
+    });
   },
 };
 

@@ -5,13 +5,13 @@ import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
 import { sarifReporter } from './sarif.js';
 import { terminalReporter } from './terminal.js';
-import type { RenderOptions, Reporter, ReportFormat } from './types.js';
+import type { RenderOptions, ReportFamily, ReporterMap, ReportFormat } from './types.js';
 
 /**
  * Every reporter by format: a typed map, so a new format in REPORT_FORMATS does not compile until
  * it has a reporter, and each reporter's `format` must equal its key.
  */
-export const REPORTERS: { readonly [F in ReportFormat]: Reporter<F> } = {
+export const REPORTERS: ReporterMap<ReportFormat, Audit, RenderOptions> = {
   terminal: terminalReporter,
   md: markdownReporter,
   json: jsonReporter,
@@ -20,12 +20,15 @@ export const REPORTERS: { readonly [F in ReportFormat]: Reporter<F> } = {
   junit: junitReporter,
 };
 
+/** The audit's reports; under `--out` the terminal report is kept as a file too. */
+export const AUDIT_REPORTS: ReportFamily<ReportFormat, Audit, RenderOptions> = { reporters: REPORTERS, terminalCopy: true };
+
 /** Renders one report; pure. */
 export function renderReport(audit: Audit, format: ReportFormat, options: RenderOptions): string {
   return REPORTERS[format].render(audit, options);
 }
 
-export { REPORT_FORMATS, type RenderOptions, type Reporter, type ReportFormat } from './types.js';
+export { REPORT_FORMATS, type DisplayOptions, type RenderOptions, type Reporter, type ReporterMap, type ReportFamily, type ReportFormat } from './types.js';
 export { diffAudits, compareFindings, type AuditDiff, type CheckChange, type CheckChangeKind, type CheckState, type AreaChange, type ScoreChange } from './diff.js';
 export { renderDiff, type DiffFormat } from './diff-render.js';
 export { parseAuditReport } from './parse-report.js';

@@ -5,11 +5,15 @@ import type { Audit } from '../model/index.js';
 export const REPORT_FORMATS = ['terminal', 'md', 'json', 'html', 'sarif', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export interface RenderOptions {
+/** How every report family is laid out; only terminal reports use them. */
+export interface DisplayOptions {
   /** ANSI colours (terminal only); off when writing to a file or when NO_COLOR is set. */
   readonly color: boolean;
   /** Terminal width to lay out for; reports must read well at 80 columns. */
   readonly width: number;
+}
+
+export interface RenderOptions extends DisplayOptions {
   /**
    * The trace evidence the audit read, when it read any. The CLI passes it so the HTML report can
    * show the measured figures ("Measured from traces") beside the findings; the audit itself keeps
@@ -22,11 +26,27 @@ export interface RenderOptions {
   readonly brief?: boolean;
 }
 
-/** `F` ties a reporter to its format, so the REPORTERS map can check each key against its reporter. */
-export interface Reporter<F extends ReportFormat = ReportFormat> {
+/**
+ * One format of one report family: the audit (the default), trace evidence alone, or probe results
+ * alone. `F` ties a reporter to its format, so a family's map can check each key against its reporter.
+ */
+export interface Reporter<F extends string = ReportFormat, Input = Audit, Options extends DisplayOptions = RenderOptions> {
   readonly format: F;
   /** File name used under `--out DIR`. */
   readonly fileName: string;
-  /** Pure: the same audit and options always give the same text. */
-  render(audit: Audit, options: RenderOptions): string;
+  /** Pure: the same input and options always give the same text. */
+  render(input: Input, options: Options): string;
+}
+
+/** A family's reporters by format: a new format does not compile until it has a reporter. */
+export type ReporterMap<F extends string, Input, Options extends DisplayOptions> = { readonly [K in F]: Reporter<K, Input, Options> };
+
+/** Every report of one kind of input, and what the CLI does with them (cli/write-reports.ts). */
+export interface ReportFamily<F extends string, Input, Options extends DisplayOptions> {
+  readonly reporters: ReporterMap<F, Input, Options>;
+  /**
+   * Whether `--out DIR` also gets a copy of the terminal report (the audit's, handy in CI
+   * artifacts); otherwise the terminal report only goes to stdout.
+   */
+  readonly terminalCopy: boolean;
 }

@@ -1,10 +1,11 @@
 import { runAuditWithEvidence } from '../../audit/run-audit.js';
 import { probeProgressBar, traceProgressBar } from '../progress.js';
 import { applyGate, type FailOn } from '../../audit/gate.js';
+import { AUDIT_REPORTS } from '../../report/index.js';
 import type { ReportFormat } from '../../report/types.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
 import { auditClock, type CliIo } from '../io.js';
-import { emitReports } from '../write-reports.js';
+import { writeReports } from '../write-reports.js';
 
 export interface AuditCommandOptions {
   readonly config: string;
@@ -35,7 +36,14 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
   progress.done();
   probeProgress.done();
   for (const warning of warnings) io.stderr.write(`mimir: warning: ${warning}\n`);
-  await emitReports(audit, options.format, options.out, io, { ...(traceEvidence && { traces: traceEvidence }), ...(probeEvidence && { probes: probeEvidence }) }, options.brief === true);
+  // Reports show the measured trace figures and probe results behind the audit, when there are any;
+  // the terminal report on stdout may be brief (files always get the full reports).
+  const measured = { ...(traceEvidence && { traces: traceEvidence }), ...(probeEvidence && { probes: probeEvidence }) };
+  await writeReports(AUDIT_REPORTS, audit, { formats: options.format, out: options.out }, io, (display, onStdout) => ({
+    ...display,
+    ...measured,
+    ...(onStdout && { brief: options.brief === true }),
+  }));
   const gate = applyGate(audit, { failOn: options.failOn, ...(options.minScore !== undefined && { minScore: options.minScore }) });
   if (!gate.passed) {
     io.stderr.write(`mimir: gate failed: ${gate.reasons.join('; ')}\n`);

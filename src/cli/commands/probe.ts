@@ -1,19 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadConfig } from '../../audit/load-config.js';
 import { runProbes } from '../../probe/run-probes.js';
-import { probesToJson, renderProbesHtmlPage, renderProbesTerminal } from '../../report/probes/index.js';
+import { PROBE_REPORTS } from '../../report/probes/index.js';
 import { UserError } from '../../shared/errors.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
-import { terminalWidth, useColor, type CliIo } from '../io.js';
+import type { CliIo } from '../io.js';
+import type { ProbeCommandFormat } from '../options.js';
 import { probeProgressBar } from '../progress.js';
-
-export const PROBE_REPORT_FORMATS = ['terminal', 'json', 'html'] as const;
-export type ProbeReportFormat = (typeof PROBE_REPORT_FORMATS)[number];
+import { checkReportRequest, writeReports } from '../write-reports.js';
 
 export interface ProbeCommandOptions {
   readonly config: string;
-  readonly format: readonly ProbeReportFormat[];
+  readonly format: readonly ProbeCommandFormat[];
   readonly out?: string;
 }
 
@@ -28,29 +25,14 @@ export async function probeCommand(options: ProbeCommandOptions, io: CliIo): Pro
       hint: 'Describe how to start the agent and its MCP servers under `probes:` (see the README section "Probes").',
     });
   }
-  if (options.out === undefined && options.format.length > 1) {
-    throw new UserError('usage', 'several formats need --out DIR', { hint: 'Add `--out mimir-report`, or ask for one format.' });
-  }
+  // Refused before the probes run, not after minutes of them.
+  const request = { formats: options.format, out: options.out };
+  checkReportRequest(request);
   const progress = probeProgressBar(io);
   const output = await runProbes({ probes: loaded.probes, system: loaded.system, configHash: loaded.hash, onProgress: progress.update });
   progress.done();
   const { evidence } = output.results;
-  for (const format of options.format) {
-    const text =
-      format === 'terminal'
-        ? renderProbesTerminal(evidence, { color: useColor(io), width: terminalWidth(io) })
-        : format === 'json'
-          ? `${JSON.stringify(probesToJson(evidence), null, 2)}\n`
-          : renderProbesHtmlPage(evidence, loaded.system.name);
-    if (format === 'terminal' || options.out === undefined) {
-      io.stdout.write(text);
-      continue;
-    }
-    await mkdir(options.out, { recursive: true });
-    const path = join(options.out, `mimir-probes.${format}`);
-    await writeFile(path, text);
-    io.stderr.write(`wrote ${path}\n`);
-  }
+  await writeReports(PROBE_REPORTS, evidence, request, io, (display) => ({ ...display, systemName: loaded.system.name }));
   for (const skipped of output.results.skipped) io.stderr.write(`probe: ${skipped.family} not run: ${skipped.reason}\n`);
   io.stderr.write(`probe results: ${output.resultsPath}\nledger: ${output.ledgerPath} (check it with \`mimir ledger verify\`)\n`);
   return evidence.scenarios.some((s) => s.failed > 0) ? EXIT_GATE_FAILED : EXIT_OK;

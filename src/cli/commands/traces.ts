@@ -1,13 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadTraces } from '../../evidence/load-traces.js';
 import { loadConfig } from '../../audit/load-config.js';
 import { defaultTraceReadOptions } from '../../config/load-config.js';
-import { renderTraceReport, type TraceReportFormat } from '../../report/traces/index.js';
+import { TRACE_REPORTS, type TraceReportFormat } from '../../report/traces/index.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import { UserError } from '../../shared/errors.js';
-import { terminalWidth, useColor, type CliIo } from '../io.js';
+import type { CliIo } from '../io.js';
 import { traceProgressBar } from '../progress.js';
+import { writeReports } from '../write-reports.js';
 
 export interface TracesCommandOptions {
   readonly paths: readonly string[];
@@ -35,19 +34,6 @@ export async function tracesCommand(options: TracesCommandOptions, io: CliIo): P
   const loaded = await loadTraces({ sources, readOptions, digest: false, ...(labels !== undefined && { labels }), onProgress: progress.update });
   progress.done();
 
-  if (options.out === undefined && options.format.filter((f) => f !== 'terminal').length > 0 && options.format.length > 1) {
-    throw new UserError('usage', 'several formats need --out DIR', { hint: 'Add `--out mimir-report`, or ask for one format.' });
-  }
-  for (const format of options.format) {
-    const text = renderTraceReport(loaded.evidence, format, { color: format === 'terminal' && useColor(io), width: terminalWidth(io) });
-    if (format === 'terminal' || options.out === undefined) {
-      io.stdout.write(text);
-      continue;
-    }
-    await mkdir(options.out, { recursive: true });
-    const path = join(options.out, `mimir-traces.${format === 'json' ? 'json' : 'html'}`);
-    await writeFile(path, text);
-    io.stderr.write(`wrote ${path}\n`);
-  }
+  await writeReports(TRACE_REPORTS, loaded.evidence, { formats: options.format, out: options.out }, io, (display) => display);
   return 0;
 }

@@ -56,6 +56,15 @@ export function textWithCode(text: string): Html {
   return html`${parts}`;
 }
 
+/**
+ * A fragment identifier for arbitrary text (run ids, scenario ids): every character outside
+ * [A-Za-z0-9-] is written as _hex_, so distinct ids stay distinct and nothing can break out of the
+ * attribute (it is escaped anyway).
+ */
+export function textAnchor(prefix: string, id: string): string {
+  return `${prefix}${id.replace(/[^A-Za-z0-9-]/g, (ch) => `_${(ch.codePointAt(0) ?? 0).toString(16)}_`)}`;
+}
+
 /** A fragment identifier from a check id: ids are kebab-case already, anything else is dropped. */
 export function anchorId(checkId: string): string {
   return `check-${checkId.replace(/[^A-Za-z0-9_-]/g, '_')}`;

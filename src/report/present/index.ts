@@ -7,3 +7,4 @@ export * from './values.js';
 export * from './credit.js';
 export * from './bands.js';
 export * from './summary.js';
+export * from './rates.js';

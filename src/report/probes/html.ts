@@ -1,9 +1,10 @@
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
 import type { ProbeTrialSummary, VerifierObservation } from '../../model/index.js';
-import { html, trustedHtml, type Html } from '../html/escape.js';
+import { html, textAnchor, trustedHtml, type Html } from '../html/escape.js';
+import { htmlPage } from '../html/page.js';
 import { REPORT_CSS } from '../html/styles.js';
+import { formatInterval, formatPercent, plural } from '../present/index.js';
 import { neutraliseControls } from '../text/wrap.js';
-import { formatInterval } from '../traces/figures.js';
 import { passRateBar } from './charts.js';
 import {
   claimLabel,
@@ -11,37 +12,29 @@ import {
   formatPassK,
   passKAtConclusive,
   formatPassRate,
-  formatPercent,
   observationDetail,
   observationSymbol,
-  plural,
-  probeVerdict,
   scenarioStatus,
-  scenarioStory,
-  scenariosWorstFirst,
   SCENARIO_STATUSES,
   statusLabel,
   statusOutcomeClass,
   statusSymbol,
-  summarizeProbes,
   totalTrials,
   verdictCounts,
   verdictLabel,
   verdictSymbol,
   type ScenarioStatus,
 } from './figures.js';
+import { scenarioStory } from './story.js';
+import { probeVerdict, scenariosWorstFirst, summarizeProbes } from './summary.js';
 import { PROBE_CSS } from './styles.js';
 
 /** The stylesheet of a page that shows probe results: the report's own, plus the probe section's. */
 export const PROBE_PAGE_CSS = REPORT_CSS + PROBE_CSS;
 
-/**
- * A fragment identifier for a scenario: ids are arbitrary text, so every character outside
- * [A-Za-z0-9-] is written as _hex_ — distinct ids stay distinct, and nothing can break out of the
- * attribute (it is escaped anyway).
- */
+/** A fragment identifier for a scenario (scenario ids are arbitrary text). */
 export function probeScenarioAnchor(scenarioId: string): string {
-  return `probe-${scenarioId.replace(/[^A-Za-z0-9-]/g, (ch) => `_${(ch.codePointAt(0) ?? 0).toString(16)}_`)}`;
+  return textAnchor('probe-', scenarioId);
 }
 
 /**
@@ -79,24 +72,12 @@ ${ordered.map((s, i) => scenarioDetails(s, anchors[i] ?? probeScenarioAnchor(s.i
  */
 export function renderProbesHtmlPage(evidence: ProbeEvidence, systemName?: string): string {
   const verdict = probeVerdict(evidence);
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Probes · ${verdict.text}${systemName === undefined ? '' : ` · ${systemName}`} · mimir</title>
-<style>${trustedHtml(PROBE_PAGE_CSS)}</style>
-</head>
-<body>
-<main>
-<header><h1>mimir probes${systemName === undefined ? null : html` · ${systemName}`}</h1><p class="muted">The agent run under injected faults through mimir's MCP proxy, and judged by what it did to the world, not by what it said.</p></header>
-${probesSectionHtml(evidence)}
-</main>
-</body>
-</html>
-`;
-  return page.value;
+  return htmlPage({
+    title: html`Probes · ${verdict.text}${systemName === undefined ? '' : ` · ${systemName}`} · mimir`,
+    css: PROBE_PAGE_CSS,
+    main: html`<header><h1>mimir probes${systemName === undefined ? null : html` · ${systemName}`}</h1><p class="muted">The agent run under injected faults through mimir's MCP proxy, and judged by what it did to the world, not by what it said.</p></header>
+${probesSectionHtml(evidence)}`,
+  });
 }
 
 /** One anchor per scenario, unique on the page even when two scenarios share an id. */

@@ -1,29 +1,38 @@
 import type { ProbeEvidence } from '../../evidence/types.js';
-import type { RenderOptions } from '../types.js';
+import type { DisplayOptions, ReportFamily, ReporterMap } from '../types.js';
 import { renderProbesHtmlPage } from './html.js';
 import { renderProbesJson } from './json.js';
 import { renderProbesMarkdown } from './markdown.js';
 import { renderProbesTerminal } from './terminal.js';
 
-/** What `mimir probe --format` can write. */
+/** Every format the probe results alone can be written in (`mimir probe --format` offers PROBE_COMMAND_FORMATS). */
 export const PROBE_REPORT_FORMATS = ['terminal', 'md', 'json', 'html'] as const;
 export type ProbeReportFormat = (typeof PROBE_REPORT_FORMATS)[number];
 
-/** The probe results alone, in one format; pure. Colour and width apply to the terminal only; html is a whole page. */
-export function renderProbeReport(evidence: ProbeEvidence, format: ProbeReportFormat, options: Pick<RenderOptions, 'color' | 'width'>): string {
-  switch (format) {
-    case 'terminal':
-      return renderProbesTerminal(evidence, options);
-    case 'md':
-      return renderProbesMarkdown(evidence);
-    case 'json':
-      return renderProbesJson(evidence);
-    case 'html':
-      return renderProbesHtmlPage(evidence);
-  }
+export interface ProbeRenderOptions extends DisplayOptions {
+  /** The HTML page's title names the system, when it is given. */
+  readonly systemName?: string;
 }
 
-export { summarizeProbes, scenarioStatus, scenarioStory, scenariosWorstFirst, type ProbeSummary, type ScenarioStatus, type ScenarioStory } from './figures.js';
+/** The probe results alone, by format. Colour and width apply to the terminal only; html is a whole page. */
+export const PROBE_REPORTERS: ReporterMap<ProbeReportFormat, ProbeEvidence, ProbeRenderOptions> = {
+  terminal: { format: 'terminal', fileName: 'mimir-probes.txt', render: renderProbesTerminal },
+  md: { format: 'md', fileName: 'mimir-probes.md', render: (evidence) => renderProbesMarkdown(evidence) },
+  json: { format: 'json', fileName: 'mimir-probes.json', render: (evidence) => renderProbesJson(evidence) },
+  html: { format: 'html', fileName: 'mimir-probes.html', render: (evidence, options) => renderProbesHtmlPage(evidence, options.systemName) },
+};
+
+/** `mimir probe`: the terminal report only goes to stdout. */
+export const PROBE_REPORTS: ReportFamily<ProbeReportFormat, ProbeEvidence, ProbeRenderOptions> = { reporters: PROBE_REPORTERS, terminalCopy: false };
+
+/** The probe results alone, in one format; pure. */
+export function renderProbeReport(evidence: ProbeEvidence, format: ProbeReportFormat, options: ProbeRenderOptions): string {
+  return PROBE_REPORTERS[format].render(evidence, options);
+}
+
+export { scenarioStatus, type ScenarioStatus } from './figures.js';
+export { scenarioStory, type ScenarioStory } from './story.js';
+export { summarizeProbes, scenariosWorstFirst, type ProbeSummary } from './summary.js';
 export { PROBE_PAGE_CSS, probeScenarioAnchor, probesSectionHtml, renderProbesHtml, renderProbesHtmlPage } from './html.js';
 export { PROBES_JSON_SCHEMA_VERSION, probesToJson, renderProbesJson, type ProbeScenarioJson, type ProbesJson } from './json.js';
 export { renderProbesMarkdown } from './markdown.js';

@@ -1,7 +1,9 @@
 import type { Rate } from '../../analysis/types.js';
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
 import type { ProbeFamily, ProbeTrialSummary } from '../../model/index.js';
-import { passKAtConclusive, scenarioStatus, scenarioStory, summarizeProbes, type ProbeSummary, type ScenarioStatus, type ScenarioStory } from './figures.js';
+import { passKAtConclusive, scenarioStatus, type ScenarioStatus } from './figures.js';
+import { scenarioStory, type ScenarioStory } from './story.js';
+import { summarizeProbes, type ProbeSummary } from './summary.js';
 
 /** Bumped when a field is renamed or removed; new fields do not bump it. */
 export const PROBES_JSON_SCHEMA_VERSION = 1;

@@ -1,27 +1,22 @@
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
 import type { ProbeTrialSummary } from '../../model/index.js';
 import { markdownCode, markdownText } from '../markdown/escape.js';
-import { limitList } from '../present/index.js';
+import { formatInterval, formatPercent, limitList, plural } from '../present/index.js';
 import { neutraliseControls } from '../text/wrap.js';
-import { formatInterval } from '../traces/figures.js';
 import {
   claimLabel,
   formatPassK,
   formatPassRate,
-  formatPercent,
   firstTrialWith,
   observationDetail,
   observationSymbol,
-  plural,
-  probeVerdict,
   scenarioStatus,
-  scenarioStory,
-  scenariosWorstFirst,
   statusLabel,
   statusSymbol,
-  summarizeProbes,
   totalTrials,
 } from './figures.js';
+import { scenarioStory } from './story.js';
+import { probeVerdict, scenariosWorstFirst, summarizeProbes } from './summary.js';
 
 /** Other failing or errored trials named under a scenario; the JSON and HTML reports list every trial. */
 const MAX_TRIALS_NAMED = 10;

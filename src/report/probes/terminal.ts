@@ -1,33 +1,28 @@
 import picocolors from 'picocolors';
 import type { ProbeEvidence, ProbeScenarioResult } from '../../evidence/types.js';
 import type { ProbeTrialSummary } from '../../model/index.js';
-import { limitList } from '../present/index.js';
+import { formatInterval, formatPercent, limitList, plural } from '../present/index.js';
 import { labelledField } from '../text/layout.js';
 import { graphemes, neutraliseControls, padEndVisible, padStartVisible, visibleWidth, wrap } from '../text/wrap.js';
 import type { RenderOptions } from '../types.js';
-import { formatInterval } from '../traces/figures.js';
 import {
   conclusiveTrials,
   firstTrialWith,
   formatObservation,
   formatPassRate,
-  formatPercent,
   observationSymbol,
   passKAtConclusive,
-  plural,
-  probeVerdict,
   SCENARIO_STATUSES,
   scenarioStatus,
-  scenarioStory,
-  scenariosWorstFirst,
   statusLabel,
   statusSymbol,
-  summarizeProbes,
   totalTrials,
   trialHeadline,
   verdictCounts,
   type ScenarioStatus,
 } from './figures.js';
+import { scenarioStory } from './story.js';
+import { probeVerdict, scenariosWorstFirst, summarizeProbes } from './summary.js';
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 type Paint = (text: string) => string;

@@ -1,6 +1,8 @@
 import type { CompoundingAnalysis, ContextAnalysis, PassKAnalysis } from '../../analysis/types.js';
 import { html, type Html } from '../html/escape.js';
-import { type Bar, formatPercent, formatRate, plural, sampleEvenly } from './figures.js';
+import { formatPercent, formatRate, plural } from '../present/index.js';
+import type { Bar } from './figure-items.js';
+import { sampleEvenly } from './histograms.js';
 
 /**
  * Inline SVG charts of the trace figures, in the style of ../html/charts.ts: colours come from CSS

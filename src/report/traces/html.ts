@@ -1,21 +1,13 @@
 import type { RunRef } from '../../analysis/types.js';
 import type { TraceEvidence } from '../../evidence/types.js';
-import { html, trustedHtml, type Html } from '../html/escape.js';
+import { html, textAnchor, type Html } from '../html/escape.js';
+import { htmlPage } from '../html/page.js';
 import { REPORT_CSS } from '../html/styles.js';
 import { limitList } from '../present/index.js';
 import { bleedChart, compoundingChart, passKChart, tableBar } from './charts.js';
-import {
-  evidenceHeadline,
-  measuredSummary,
-  partialNotice,
-  problemPlace,
-  runRefPlace,
-  traceFigures,
-  type FigureItem,
-  type FigureSection,
-  type SectionId,
-  type TableItem,
-} from './figures.js';
+import { evidenceHeadline, partialNotice, problemPlace, runRefPlace } from './evidence-text.js';
+import type { FigureItem, FigureSection, SectionId, TableItem } from './figure-items.js';
+import { measuredSummary, traceFigures } from './sections/index.js';
 import { TRACE_CSS } from './styles.js';
 
 /** Files listed by name in the summary; a corpus of thousands is counted, not listed. */
@@ -23,13 +15,9 @@ const MAX_FILES_SHOWN = 20;
 /** Sections whose tables or charts need the card's full width. */
 const WIDE: ReadonlySet<SectionId> = new Set(['reliability', 'outcomes', 'compounding', 'cascades', 'context']);
 
-/**
- * A fragment identifier for a run: run ids are arbitrary text, so every character outside
- * [A-Za-z0-9-] is written as _hex_ — distinct ids stay distinct, and nothing can break out of the
- * attribute (it is escaped anyway).
- */
+/** A fragment identifier for a run (run ids are arbitrary text). */
 export function runAnchor(runId: string): string {
-  return `trace-run-${runId.replace(/[^A-Za-z0-9-]/g, (ch) => `_${(ch.codePointAt(0) ?? 0).toString(16)}_`)}`;
+  return textAnchor('trace-run-', runId);
 }
 
 /** The stylesheet of a page that shows trace figures: the report's own, plus the charts'. */
@@ -60,24 +48,12 @@ ${sections.map((s) => sectionCard(s, evidence, anchored))}
 
 /** `mimir traces --format html`: the section alone on a self-contained page (no script, nothing fetched). */
 export function traceReportHtml(evidence: TraceEvidence): string {
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Trace figures · ${evidenceHeadline(evidence)} · mimir</title>
-<style>${trustedHtml(TRACE_PAGE_CSS)}</style>
-</head>
-<body>
-<main>
-<header><h1>mimir traces</h1><p class="muted">The measured figures of the agent's own recorded runs: ${evidenceHeadline(evidence)}.</p></header>
-${traceSectionHtml(evidence)}
-</main>
-</body>
-</html>
-`;
-  return page.value;
+  return htmlPage({
+    title: html`Trace figures · ${evidenceHeadline(evidence)} · mimir`,
+    css: TRACE_PAGE_CSS,
+    main: html`<header><h1>mimir traces</h1><p class="muted">The measured figures of the agent's own recorded runs: ${evidenceHeadline(evidence)}.</p></header>
+${traceSectionHtml(evidence)}`,
+  });
 }
 
 function fact(label: string, value: Html | string, className?: string): Html {

@@ -1,5 +1,5 @@
 import type { TraceEvidence } from '../../evidence/types.js';
-import type { RenderOptions } from '../types.js';
+import type { DisplayOptions, ReportFamily, ReporterMap } from '../types.js';
 import { traceReportHtml } from './html.js';
 import { renderTraceJson } from './json.js';
 import { renderTraceTerminal } from './terminal.js';
@@ -8,16 +8,19 @@ import { renderTraceTerminal } from './terminal.js';
 export const TRACE_REPORT_FORMATS = ['terminal', 'json', 'html'] as const;
 export type TraceReportFormat = (typeof TRACE_REPORT_FORMATS)[number];
 
-/** The measured figures of trace evidence alone, in one format; pure. Colour and width apply to the terminal only. */
-export function renderTraceReport(evidence: TraceEvidence, format: TraceReportFormat, options: Pick<RenderOptions, 'color' | 'width'>): string {
-  switch (format) {
-    case 'terminal':
-      return renderTraceTerminal(evidence, options);
-    case 'json':
-      return renderTraceJson(evidence);
-    case 'html':
-      return traceReportHtml(evidence);
-  }
+/** The measured figures of trace evidence alone, by format. Colour and width apply to the terminal only. */
+export const TRACE_REPORTERS: ReporterMap<TraceReportFormat, TraceEvidence, DisplayOptions> = {
+  terminal: { format: 'terminal', fileName: 'mimir-traces.txt', render: renderTraceTerminal },
+  json: { format: 'json', fileName: 'mimir-traces.json', render: (evidence) => renderTraceJson(evidence) },
+  html: { format: 'html', fileName: 'mimir-traces.html', render: (evidence) => traceReportHtml(evidence) },
+};
+
+/** `mimir traces`: the terminal report only goes to stdout. */
+export const TRACE_REPORTS: ReportFamily<TraceReportFormat, TraceEvidence, DisplayOptions> = { reporters: TRACE_REPORTERS, terminalCopy: false };
+
+/** The measured figures of trace evidence alone, in one format; pure. */
+export function renderTraceReport(evidence: TraceEvidence, format: TraceReportFormat, options: DisplayOptions): string {
+  return TRACE_REPORTERS[format].render(evidence, options);
 }
 
 export { traceSectionHtml, traceReportHtml } from './html.js';

@@ -4,20 +4,9 @@ import { limitList } from '../present/index.js';
 import { labelledField } from '../text/layout.js';
 import { graphemes, neutraliseControls, padEndVisible, padStartVisible, visibleWidth, wrap } from '../text/wrap.js';
 import type { RenderOptions } from '../types.js';
-import {
-  evidenceHeadline,
-  formatRunRef,
-  measuredSummary,
-  partialNotice,
-  problemPlace,
-  problemText,
-  traceFigures,
-  type Bar,
-  type FigureItem,
-  type FigureSection,
-  type TableItem,
-  type Tone,
-} from './figures.js';
+import { evidenceHeadline, formatRunRef, partialNotice, problemPlace, problemText } from './evidence-text.js';
+import type { Bar, FigureItem, FigureSection, TableItem, Tone } from './figure-items.js';
+import { measuredSummary, traceFigures } from './sections/index.js';
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 type Paint = (text: string) => string;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ProbeEvidence, ProbeScenarioResult } from '../../../src/evidence/types.js';
 import { PROBE_FAMILIES } from '../../../src/model/index.js';
 import { passRateBar } from '../../../src/report/probes/charts.js';
-import { passKAtConclusive, scenarioStatus, scenariosWorstFirst } from '../../../src/report/probes/figures.js';
+import { passKAtConclusive, scenarioStatus } from '../../../src/report/probes/figures.js';
+import { scenariosWorstFirst } from '../../../src/report/probes/summary.js';
 import {
   PROBE_REPORT_FORMATS,
   probeScenarioAnchor,
