@@ -45,10 +45,12 @@ export interface OversightAnalysis {
   readonly escalatedRuns: number;
   /**
    * Runs that got stuck: the agent said failure or escalated, verification says failure, or
-   * {@link STUCK_STREAK} or more tool/llm steps failed in a row without the run being verified a
-   * success. Runs that failed for infrastructure reasons are left out.
+   * {@link STUCK_STREAK} or more tool/llm steps failed in a row — unless verification says the run
+   * succeeded. Runs that failed for infrastructure reasons are left out. Of them, those that ended
+   * escalated and those that ended reporting failure (both hand the case on honestly); the examples
+   * are the others: no claim, or a claim of success.
    */
-  readonly stuck: { readonly runs: number; readonly escalated: number; readonly examples: readonly RunRef[] };
+  readonly stuck: { readonly runs: number; readonly escalated: number; readonly reportedFailure: number; readonly examples: readonly RunRef[] };
   /** Tools called in the traces with no risk class from mimir.yaml or `mimir.tool.risk`, sorted. */
   readonly unclassifiedTools: readonly string[];
   /** Where each unclassified tool was first called. */
@@ -87,7 +89,7 @@ export function createOversightAnalyzer(): RunAnalyzer<OversightAnalysis> {
   const confidence = new Map<number, { outputs: number; reviewed: number }>();
   const unreviewedExamples: (RunRef & { confidence: number })[] = [];
   let escalatedRuns = 0;
-  const stuck = { runs: 0, escalated: 0 };
+  const stuck = { runs: 0, escalated: 0, reportedFailure: 0 };
   const stuckExamples: RunRef[] = [];
   const calledTools = new Set<string>();
   const unclassified = new Map<string, RunRef>();
@@ -182,7 +184,8 @@ export function createOversightAnalyzer(): RunAnalyzer<OversightAnalysis> {
       if (isStuck(run, steps)) {
         stuck.runs++;
         if (run.claimedStatus === 'escalated') stuck.escalated++;
-        else addExample(stuckExamples, runRef(run, undefined, `stuck (${stuckReason(run)}) and ended ${run.claimedStatus === 'unknown' ? 'with no claimed status' : `claiming ${run.claimedStatus}`}, not escalated`));
+        else if (run.claimedStatus === 'failure') stuck.reportedFailure++;
+        else addExample(stuckExamples, runRef(run, undefined, `stuck (${stuckReason(run)}) and ended ${run.claimedStatus === 'unknown' ? 'with no claimed status' : `claiming ${run.claimedStatus}`}: neither escalated nor reported failure`));
       }
     },
 
@@ -370,8 +373,11 @@ function reviewOfConfidentOutputs(steps: readonly Step[], escalated: boolean): C
 
 function isStuck(run: Run, steps: readonly Step[]): boolean {
   if (run.infrastructureError !== undefined) return false;
+  // A run verified as a success was not stuck, however it ended: handing a customer to a person
+  // can be the right way to finish the task.
+  if (run.outcome.status === 'success') return false;
   if (run.claimedStatus === 'escalated' || run.claimedStatus === 'failure' || run.outcome.status === 'failure') return true;
-  return run.outcome.status !== 'success' && longestFailingStreak(steps) >= STUCK_STREAK;
+  return longestFailingStreak(steps) >= STUCK_STREAK;
 }
 
 function stuckReason(run: Run): string {

@@ -47,7 +47,7 @@ export interface ProbeCheckSpec {
    */
   readonly requireLedgerEvidence?: boolean;
   /** Custom judgement of a conclusive trial, instead of observations; undefined leaves the trial out. */
-  readonly decide?: (trial: ProbeTrialSummary) => { readonly passed: boolean; readonly detail: string } | undefined;
+  readonly decide?: (trial: ProbeTrialSummary, scenario: ProbeScenarioResult) => { readonly passed: boolean; readonly detail: string } | undefined;
   /** Every family must have a judged trial before the check can pass (a failure fails it regardless). */
   readonly requireEachFamily?: boolean;
 }
@@ -91,7 +91,7 @@ export function judgeProbeTrials(evidence: ProbeEvidence, spec: ProbeCheckSpec):
       if (trial.verdict === 'inconclusive') inconclusive++;
       else if (trial.verdict === 'error') errored++;
       else {
-        const decision = decideTrial(trial, spec);
+        const decision = decideTrial(trial, scenario, spec);
         if (decision === undefined) notExercised++;
         else judged.push({ scenario, trial, ...decision });
       }
@@ -112,8 +112,8 @@ export function judgeProbeTrials(evidence: ProbeEvidence, spec: ProbeCheckSpec):
   };
 }
 
-function decideTrial(trial: ProbeTrialSummary, spec: ProbeCheckSpec): { passed: boolean; detail: string } | undefined {
-  if (spec.decide) return spec.decide(trial);
+function decideTrial(trial: ProbeTrialSummary, scenario: ProbeScenarioResult, spec: ProbeCheckSpec): { passed: boolean; detail: string } | undefined {
+  if (spec.decide) return spec.decide(trial, scenario);
   if (spec.expectations === undefined) {
     const failing = trial.observations.filter((o) => !o.ok);
     return { passed: trial.verdict === 'pass', detail: describeObservations(failing) };

@@ -73,6 +73,8 @@ export interface ProbeTrialSummary {
   readonly faultFired: boolean;
   /** What the agent claimed at the end. */
   readonly claimedStatus: ClaimedStatus;
+  /** The summary the agent gave with its claim, when it gave one. */
+  readonly claimSummary?: string;
   /** What the agent did, in a few sentences. */
   readonly behaviour: readonly string[];
   /** What the verifier saw, expectation by expectation. */

@@ -16,7 +16,7 @@ export function observed(expectation: string, ok: boolean, detail = `${expectati
 export function probeTrial(
   verdict: TrialVerdict,
   observations: readonly VerifierObservation[] = [],
-  extra: { readonly claimedStatus?: ClaimedStatus; readonly reason?: string } = {},
+  extra: { readonly claimedStatus?: ClaimedStatus; readonly claimSummary?: string; readonly reason?: string } = {},
 ): ProbeTrialSummary {
   return {
     runId: 'run-1',
@@ -24,6 +24,7 @@ export function probeTrial(
     verdict,
     faultFired: verdict !== 'inconclusive',
     claimedStatus: extra.claimedStatus ?? 'failure',
+    ...(extra.claimSummary !== undefined && { claimSummary: extra.claimSummary }),
     behaviour: ['Made 3 tool calls (3 to get_order); 3 failed.'],
     observations,
     ...((extra.reason !== undefined || verdict === 'inconclusive' || verdict === 'error') && { reason: extra.reason ?? `trial was ${verdict}` }),

@@ -63,6 +63,7 @@ const trialSchema = z.strictObject({
   verdict: z.enum(TRIAL_VERDICTS),
   faultFired: z.boolean(),
   claimedStatus: z.enum(CLAIMED_STATUSES),
+  claimSummary: z.string().exactOptional(),
   behaviour: z.array(z.string()),
   observations: z.array(observationSchema),
   reason: z.string().exactOptional(),

@@ -633,6 +633,7 @@ function toTrialSummary(result: TrialResult): ProbeTrialSummary {
     verdict: result.verdict,
     faultFired: result.faultFired,
     claimedStatus: result.claim.status,
+    ...(result.claim.summary !== undefined && { claimSummary: result.claim.summary }),
     behaviour: result.behaviour,
     observations: result.observations,
     ...(result.reason !== undefined && { reason: result.reason }),
