@@ -15,18 +15,21 @@ function run(id: string, steps: number, failed: number, outcome: 'success' | 'fa
 
 // 10 runs of 4 steps, one failing step in 40: p = 0.975, p^4 ≈ 0.904.
 const shortReliable = traceEvidence(Array.from({ length: 10 }, (_, i) => run(`r${i}`, 4, i === 0 ? 1 : 0, i < 8 ? 'success' : 'failure')));
-// 10 runs of 12 steps, 6 failing steps in 120: p = 0.95, p^12 ≈ 0.54.
+// 10 runs of 12 steps, 6 failing steps in 120: p = 0.95, p^12 ≈ 0.54; ungraded, graded as failing (50%), graded as recovering (100%).
 const longer = traceEvidence(Array.from({ length: 10 }, (_, i) => run(`r${i}`, 12, i < 6 ? 1 : 0)));
+const longerFailing = traceEvidence(Array.from({ length: 10 }, (_, i) => run(`r${i}`, 12, i < 6 ? 1 : 0, i < 5 ? 'success' : 'failure')));
+const longerRecovering = traceEvidence(Array.from({ length: 10 }, (_, i) => run(`r${i}`, 12, i < 6 ? 1 : 0, 'success')));
 
 testCheck(check, {
   pass: [
     { name: 'attested yes', answer: 'yes', note: 'p = 0.995 over 12k steps, median task 9 steps: 0.995^9 ≈ 0.956' },
     { name: 'traces: p^n at the median step count meets the target', traces: shortReliable },
     { name: 'traces: a lower target is met by longer runs', traces: longer, options: { minEndToEndSuccess: 0.5 } },
+    { name: 'traces: the projection is low but every run ends well (failed steps are recovered)', traces: longerRecovering },
   ],
   fail: [
     { name: 'attested no', answer: 'no', note: 'p = 0.9 per step, 12-step tasks: about 28% end to end' },
-    { name: 'traces: the same per-step reliability is not enough for 12-step runs', traces: longer },
+    { name: 'traces: the same per-step reliability is not enough for 12-step runs, and runs do end badly', traces: longerFailing },
   ],
   other: [
     { name: 'always applies', answer: 'not-applicable', note: 'our tasks are short', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
@@ -37,6 +40,7 @@ testCheck(check, {
       messageIncludes: 'the traces hold 6 model and tool calls; at least 30',
     },
     { name: 'a smaller minimum lets a short trace decide', traces: traceEvidence([run('r', 6, 0)]), options: { minSteps: 5 }, outcome: 'pass' },
+    { name: 'traces: a low projection with no graded run is a caution, not a failure', traces: longer, outcome: 'insufficient-evidence', messageIncludes: "no run's outcome is graded" },
   ],
 });
 
@@ -47,14 +51,17 @@ it('step-reliability-fits-workflow-length options: defaults parse, invalid value
 });
 
 it('step-reliability-fits-workflow-length from traces: shows p with its interval, the projection and the observed success', () => {
-  const finding = runCase(check, { name: 'longer', traces: longer });
-  expect(finding.message).toBe('Per-step reliability 95% over a median of 12 steps projects only 54% end-to-end success, below the target of 90%; the projection falls below 50% at 14 steps.');
+  const finding = runCase(check, { name: 'longer', traces: longerFailing });
+  expect(finding.message).toBe(
+    "Observed end-to-end success is 50% of 10 graded runs, below the target of 90% (mimir's default; set policy.checks.step-reliability-fits-workflow-length.minEndToEndSuccess); per-step reliability 95% over a median of 12 steps projects 54%, and the projection falls below 50% at 14 steps.",
+  );
   expect(finding.measured.map((m) => m.name)).toEqual([
     'per-step reliability',
     'median steps per run',
     'p90 steps per run',
     'projected end-to-end success at the median',
     'projected end-to-end success at p90',
+    'observed end-to-end success',
     'steps at which the projection falls below 50%',
   ]);
   const projection = finding.measured[3]!;

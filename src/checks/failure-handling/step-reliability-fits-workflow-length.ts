@@ -19,9 +19,11 @@ export default defineCheck({
   },
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
-    fits: 'Per-step reliability {{p}} over a median of {{n}} steps projects {{projected}} end-to-end success, meeting the target of {{target}}.{{observed}}',
+    fits: 'Per-step reliability {{p}} over a median of {{n}} steps projects {{projected}} end-to-end success, meeting the target of {{target}}{{targetSource}}.{{observed}}',
+    'observed-holds':
+      'Observed end-to-end success is {{observedRate}} of {{graded}} graded runs, meeting the target of {{target}}{{targetSource}}, although per-step reliability {{p}} over a median of {{n}} steps projects only {{projected}}: failed steps are recovered rather than compounded. The projection is a caution, not a failure.',
     'too-long':
-      'Per-step reliability {{p}} over a median of {{n}} steps projects only {{projected}} end-to-end success, below the target of {{target}}; the projection falls below 50% at {{half}} steps.{{observed}}',
+      'Observed end-to-end success is {{observedRate}} of {{graded}} graded runs, below the target of {{target}}{{targetSource}}; per-step reliability {{p}} over a median of {{n}} steps projects {{projected}}, and the projection falls below 50% at {{half}} steps.',
   },
   options: z.strictObject({
     minEndToEndSuccess: z
@@ -38,7 +40,7 @@ export default defineCheck({
       .describe('Fewest model and tool calls the traces must hold before per-step reliability is trusted for the projection.'),
   }),
   evaluators: {
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const { compounding, reliability } = evidence.analyses;
       const perStep = compounding.perStep;
       const p = perStep.rate;
@@ -68,11 +70,23 @@ export default defineCheck({
         n: counts.median,
         projected: formatPercent(projected),
         target: formatPercent(options.minEndToEndSuccess),
+        targetSource: defaulted.has('minEndToEndSuccess') ? " (mimir's default; set policy.checks.step-reliability-fits-workflow-length.minEndToEndSuccess)" : '',
         observed: observed.rate === null ? '' : ` Observed: ${formatPercent(observed.rate)} of ${observed.trials} graded runs.`,
       };
       const references = toReferences(reliability.failedStepExamples);
       if (projected >= options.minEndToEndSuccess) return { outcome: 'pass', messageId: 'fits', data, measured, references };
-      return { outcome: 'fail', messageId: 'too-long', data: { ...data, half: compounding.stepsBelowHalf ?? 'no' }, measured, references };
+      // The projection assumes every failed step sinks the run; what decides is whether runs do end
+      // well. Projected and observed are shown side by side; only the observed rate can fail it.
+      if (observed.rate === null) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `per-step reliability ${formatPercent(p)} over a median of ${counts.median} steps projects ${formatPercent(projected)} end-to-end success, below the target of ${formatPercent(options.minEndToEndSuccess)}, but no run's outcome is graded, so whether failed steps compound or are recovered is not observed`,
+          toCapture: 'verified outcomes of the runs: a labels file, `gen_ai.evaluation.result` events, or the probe runs\' own traces',
+        };
+      }
+      const graded = { ...data, observedRate: formatPercent(observed.rate), graded: observed.trials };
+      if (observed.rate >= options.minEndToEndSuccess) return { outcome: 'pass', messageId: 'observed-holds', data: graded, measured, references };
+      return { outcome: 'fail', messageId: 'too-long', data: { ...graded, half: compounding.stepsBelowHalf ?? 'no' }, measured, references };
     },
   },
 });
