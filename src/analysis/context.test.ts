@@ -197,19 +197,21 @@ describe('context analyzer: memory strategy', () => {
     expect(result.memoryStrategy).toMatchObject({ longRuns: 1, runsWhereItRan: 1 });
   });
 
-  it('flags a long run that grew without it, and leaves out one that never grew', () => {
-    const grew = run(growing([1000, 2000, 3000, 4000, 5000, 6000]));
+  it('flags a long run that grew large without it, and leaves out one that never grew or stayed small', () => {
+    const grew = run(growing([4000, 8000, 12000, 16000, 20000, 24000]));
     const flat = run(growing([1000, 1100, 1200, 1300, 1400, 1500]));
-    const short = run(growing([1000, 9000]));
-    const result = analyze(grew, flat, short);
-    expect(result.memoryStrategy).toMatchObject({ longRuns: 2, runsWhereItRan: 0, runsThatGrewWithoutIt: 1 });
+    // Doubled, but 6,000 tokens with no window known is nothing to manage yet.
+    const small = run(growing([1000, 2000, 3000, 4000, 5000, 6000]));
+    const short = run(growing([1000, 90000]));
+    const result = analyze(grew, flat, small, short);
+    expect(result.memoryStrategy).toMatchObject({ longRuns: 3, runsWhereItRan: 0, runsThatGrewWithoutIt: 1, runsThatGrewSmall: 1 });
     expect(result.memoryStrategy.examples.map((e) => e.runId)).toEqual([grew.id]);
   });
 
   it('does not take a smaller final call, or a sub-agent with its own system prompt, for the strategy', () => {
-    const finalCall = analyze(run(growing([1000, 2000, 3000, 4000, 5000, 500])));
+    const finalCall = analyze(run(growing([10000, 20000, 30000, 40000, 50000, 5000])));
     expect(finalCall.memoryStrategy).toMatchObject({ runsWhereItRan: 0, runsThatGrewWithoutIt: 1 });
-    const subAgent = [1000, 2000, 300, 3000, 4000, 5000].map((inputTokens, i) =>
+    const subAgent = [10000, 20000, 3000, 30000, 40000, 50000].map((inputTokens, i) =>
       llm([system(i === 2 ? 'You are the lookup sub-agent.' : SYSTEM), user(GOAL)], { inputTokens }),
     );
     expect(analyze(run(subAgent)).memoryStrategy).toMatchObject({ runsWhereItRan: 0, runsThatGrewWithoutIt: 1 });

@@ -72,12 +72,15 @@ export interface ContextAnalysis {
    * Long runs ({@link LONG_RUN_CALLS} or more llm calls) and whether a memory strategy visibly ran
    * in them (a `memory` step, or an input markedly smaller than the previous one of the same
    * conversation while the run went on). Long runs in which it did not run and whose input never
-   * grew to {@link GROWTH_FACTOR}× the first are neither: there was nothing for a strategy to do.
+   * grew to {@link GROWTH_FACTOR}× the first are neither: there was nothing for a strategy to do;
+   * those that grew but stayed small are counted apart (`runsThatGrewSmall`).
    */
   readonly memoryStrategy: {
     readonly longRuns: number;
     readonly runsWhereItRan: number;
     readonly runsThatGrewWithoutIt: number;
+    /** Long runs whose input grew with no strategy but stayed small (see {@link PRESSURE_PERCENT}): nothing to manage yet. */
+    readonly runsThatGrewSmall: number;
     readonly examples: readonly RunRef[];
   };
   /**
@@ -93,6 +96,10 @@ export interface ContextAnalysis {
 export const LONG_RUN_CALLS = 6;
 /** A long run "grew" when its largest input is at least this multiple of its first. */
 export const GROWTH_FACTOR = 2;
+/** Growth needs managing once the largest input fills this share of the model's window (percent)… */
+export const PRESSURE_PERCENT = 25;
+/** … or, where no window is known, reaches this many tokens. */
+export const LARGE_INPUT_TOKENS = 16_000;
 /** An input below this fraction of the previous one (same conversation) shows context was trimmed or summarised. */
 export const SHRINK_FACTOR = 0.9;
 /** Error texts shorter than this ("Error", "timeout") are too generic to call a verbatim replay. */
@@ -147,6 +154,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
   let longRuns = 0;
   let runsWhereItRan = 0;
   let runsThatGrewWithoutIt = 0;
+  let runsThatGrewSmall = 0;
   const memoryExamples: RunRef[] = [];
   const toolResultTokens = new Map<number, number>();
   const toolResultExamples: (RunRef & { tokens: number })[] = [];
@@ -242,6 +250,8 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
         longRuns++;
         if (figures.memory.ran) {
           runsWhereItRan++;
+        } else if (figures.memory.grew && !figures.memory.large) {
+          runsThatGrewSmall++;
         } else if (figures.memory.grew) {
           runsThatGrewWithoutIt++;
           addExample(
@@ -283,7 +293,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
         callsWithoutWindow,
         contextExceeded: { calls: exceededCalls, examples: [...exceededExamples] },
         utilizationExamples: [...utilizationExamples],
-        memoryStrategy: { longRuns, runsWhereItRan, runsThatGrewWithoutIt, examples: [...memoryExamples] },
+        memoryStrategy: { longRuns, runsWhereItRan, runsThatGrewWithoutIt, runsThatGrewSmall, examples: [...memoryExamples] },
         toolResultTokens: toHistogram(toolResultTokens),
         toolResultExamples: [...toolResultExamples],
       };
@@ -309,7 +319,7 @@ interface RunFigures {
   readonly callsWithoutWindow: number;
   readonly exceeded: readonly string[];
   readonly maxUtilization?: { readonly percent: number; readonly stepId: string };
-  readonly memory: { readonly ran: boolean; readonly grew: boolean; readonly firstSize?: number; readonly maxSize?: number };
+  readonly memory: { readonly ran: boolean; readonly grew: boolean; readonly large: boolean; readonly firstSize?: number; readonly maxSize?: number };
   readonly toolMessages: readonly { readonly tokens: number; readonly stepId: string; readonly index: number }[];
 }
 
@@ -324,7 +334,7 @@ function onlyWhatDeltasShow(figures: RunFigures, sizesRecorded: boolean): RunFig
     shares: [],
     goal: { kind: 'none' },
     errorEcho: { observed: false, calls: 0 },
-    memory: { ran: false, grew: false },
+    memory: { ran: false, grew: false, large: false },
   };
 }
 
@@ -604,6 +614,9 @@ function analyzeRun(run: Run): RunFigures {
     memory: {
       ran: memoryStep || shrank,
       grew: firstSize !== undefined && maxSize !== undefined && firstSize > 0 && maxSize >= GROWTH_FACTOR * firstSize,
+      // Growth matters once the input is large: a quarter of a known window, or (no window known) a
+      // size at which long-context quality is known to drop. Below it there is nothing to manage yet.
+      large: maxUtilization !== undefined ? maxUtilization.percent >= PRESSURE_PERCENT : maxSize !== undefined && maxSize >= LARGE_INPUT_TOKENS,
       ...(firstSize !== undefined && { firstSize }),
       ...(maxSize !== undefined && { maxSize }),
     },

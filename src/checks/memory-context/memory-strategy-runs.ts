@@ -1,8 +1,11 @@
-import { GROWTH_FACTOR, LONG_RUN_CALLS } from '../../analysis/context.js';
+import { GROWTH_FACTOR, LARGE_INPUT_TOKENS, LONG_RUN_CALLS, PRESSURE_PERCENT } from '../../analysis/context.js';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
 import { declinedForDeltas } from '../delta-messages.js';
+
+/** When growth needs managing, in words. */
+const PRESSURE = `at least ${PRESSURE_PERCENT}% of the model's context window, or ${LARGE_INPUT_TOKENS.toLocaleString('en-US')} tokens where no window is known`;
 
 export default defineCheck({
   id: 'memory-strategy-runs',
@@ -20,12 +23,12 @@ export default defineCheck({
   answerableBy: ['trace', 'attestation'],
   messages: {
     'seen-running': 'A memory strategy is seen running (a memory step, or a smaller input mid-run) in all {{observed}} long runs where it had something to do.',
-    'not-seen': 'In {{grew}} of {{observed}} long runs the input grew to {{factor}}× its first size or more with no memory step and no smaller input mid-run.',
+    'not-seen': 'In {{grew}} of {{observed}} long runs the input grew to {{factor}}× its first size or more, and large ({{pressure}}), with no memory step and no smaller input mid-run.',
   },
   options: noOptions,
   evaluators: {
     trace: ({ evidence }) => {
-      const { longRuns, runsWhereItRan: ran, runsThatGrewWithoutIt: grew, examples } = evidence.analyses.context.memoryStrategy;
+      const { longRuns, runsWhereItRan: ran, runsThatGrewWithoutIt: grew, runsThatGrewSmall: small, examples } = evidence.analyses.context.memoryStrategy;
       const observed = ran + grew;
       if (observed === 0) {
         const declined = declinedForDeltas(evidence.analyses.context, evidence.runCount, 'how the input grows over a long run');
@@ -35,11 +38,13 @@ export default defineCheck({
           reason:
             longRuns === 0
               ? `no run has ${LONG_RUN_CALLS} or more llm calls (${evidence.runCount} runs)`
-              : `${longRuns} runs have ${LONG_RUN_CALLS}+ llm calls, but in none did the input grow to ${GROWTH_FACTOR}× its first size (or its size is not recorded), and none shows a memory step`,
+              : small > 0
+                ? `${small} of ${longRuns} runs with ${LONG_RUN_CALLS}+ llm calls grew to ${GROWTH_FACTOR}× their first input but stayed small (${PRESSURE}), so no strategy was needed yet, and none shows a memory step`
+                : `${longRuns} runs have ${LONG_RUN_CALLS}+ llm calls, but in none did the input grow to ${GROWTH_FACTOR}× its first size (or its size is not recorded), and none shows a memory step`,
           toCapture: `traces of long runs (${LONG_RUN_CALLS} or more model calls) with input token counts or message content, and a \`memory\` span whenever the strategy runs`,
         };
       }
-      const data = { observed, ran, grew, factor: GROWTH_FACTOR, longRuns };
+      const data = { observed, ran, grew, factor: GROWTH_FACTOR, longRuns, pressure: PRESSURE };
       const measured = [
         measuredRate('long runs in which the memory strategy is seen running', wilsonRate(ran, observed)),
         { name: `runs with ${LONG_RUN_CALLS}+ llm calls`, value: longRuns },
