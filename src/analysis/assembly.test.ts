@@ -44,7 +44,12 @@ describe('context assembly', () => {
   it('measures a replayed transcript: every call appends, every added message is carried to the end', () => {
     const result = analyze([transcript('r', 5)]);
     expect(result).toMatchObject({ runs: 1, shortRuns: 0, pairs: 4, appendedPairs: 4, appendSharePercentByRun: { 100: 1 }, carriedSharePercentByRun: { 100: 1 } });
-    expect(result.examples).toEqual([{ runId: 'r', file: 't.jsonl', line: 1, note: '4 of 4 model calls (100%) re-sent the previous input with messages appended; 6 of 6 messages added along the way are still in the last input', appendShare: 1 }]);
+    expect(result.appendSharePercentByLongRun).toEqual({});
+    expect(result.examples).toEqual([
+      { runId: 'r', file: 't.jsonl', line: 1, note: '4 of 4 model calls (100%) re-sent the previous input with messages appended; 6 of 6 messages added along the way are still in the last input', appendShare: 1, longestConversation: 5 },
+    ]);
+    // From six calls in one conversation on, the run counts among the long ones.
+    expect(analyze([transcript('long', 6)]).appendSharePercentByLongRun).toEqual({ 100: 1 });
   });
 
   it('measures a deliberately built context: no call appends, old results are dropped', () => {

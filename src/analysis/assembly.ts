@@ -1,5 +1,5 @@
 import type { Message } from '../model/index.js';
-import { inRunOrder } from './context.js';
+import { inRunOrder, LONG_RUN_CALLS } from './context.js';
 import { formatPercent } from './rate.js';
 import { addTopExample, increment, runRef, toHistogram, wouldKeepTop } from './support.js';
 import type { Histogram, RunAnalyzer, RunRef } from './types.js';
@@ -31,13 +31,18 @@ export interface AssemblyAnalysis {
   /** Each judged run's share of appended calls, in whole percent rounded up → runs. */
   readonly appendSharePercentByRun: Histogram;
   /**
+   * The same, for the judged runs with a conversation of {@link LONG_RUN_CALLS} or more model calls:
+   * where a replayed transcript carries stale turns long enough to matter.
+   */
+  readonly appendSharePercentByLongRun: Histogram;
+  /**
    * Each judged run's share of the messages that entered its conversations after the first call
    * and before the last which are still in the last call's input unchanged, in whole percent
    * rounded up → runs. Runs where no message entered in between are not in it.
    */
   readonly carriedSharePercentByRun: Histogram;
   /** The runs with the largest share of appended calls, largest first. */
-  readonly examples: readonly (RunRef & { readonly appendShare: number })[];
+  readonly examples: readonly (RunRef & { readonly appendShare: number; readonly longestConversation: number })[];
 }
 
 /** A run is judged from this many compared calls on: two appends in a row is a pattern, one is not. */
@@ -57,6 +62,8 @@ interface Conversation {
 }
 
 interface RunTally {
+  /** Model calls in the run's longest conversation. */
+  longestConversation: number;
   pairs: number;
   appended: number;
   introduced: number;
@@ -69,12 +76,13 @@ export function createAssemblyAnalyzer(): RunAnalyzer<AssemblyAnalysis> {
   let pairs = 0;
   let appendedPairs = 0;
   const appendShares = new Map<number, number>();
+  const longAppendShares = new Map<number, number>();
   const carriedShares = new Map<number, number>();
-  const examples: (RunRef & { appendShare: number })[] = [];
+  const examples: (RunRef & { appendShare: number; longestConversation: number })[] = [];
 
   return {
     add(run) {
-      const tally: RunTally = { pairs: 0, appended: 0, introduced: 0, carried: 0 };
+      const tally: RunTally = { longestConversation: 0, pairs: 0, appended: 0, introduced: 0, carried: 0 };
       const conversations: Conversation[] = [];
       let captured = false;
       for (const step of inRunOrder(run.steps)) {
@@ -122,12 +130,13 @@ export function createAssemblyAnalyzer(): RunAnalyzer<AssemblyAnalysis> {
       appendedPairs += tally.appended;
       const appendShare = tally.appended / tally.pairs;
       increment(appendShares, percentUp(appendShare));
+      if (tally.longestConversation >= LONG_RUN_CALLS) increment(longAppendShares, percentUp(appendShare));
       if (tally.introduced > 0) increment(carriedShares, percentUp(tally.carried / tally.introduced));
       if (wouldKeepTop(examples, appendShare, (e) => e.appendShare)) {
         const carried = tally.introduced > 0 ? `; ${tally.carried} of ${tally.introduced} messages added along the way are still in the last input` : '';
         addTopExample(
           examples,
-          { ...runRef(run, undefined, `${tally.appended} of ${tally.pairs} model calls (${formatPercent(appendShare)}) re-sent the previous input with messages appended${carried}`), appendShare },
+          { ...runRef(run, undefined, `${tally.appended} of ${tally.pairs} model calls (${formatPercent(appendShare)}) re-sent the previous input with messages appended${carried}`), appendShare, longestConversation: tally.longestConversation },
           (e) => e.appendShare,
         );
       }
@@ -139,6 +148,7 @@ export function createAssemblyAnalyzer(): RunAnalyzer<AssemblyAnalysis> {
         pairs,
         appendedPairs,
         appendSharePercentByRun: toHistogram(appendShares),
+        appendSharePercentByLongRun: toHistogram(longAppendShares),
         carriedSharePercentByRun: toHistogram(carriedShares),
         examples: [...examples],
       };
@@ -159,6 +169,7 @@ function findConversation(conversations: readonly Conversation[], model: string 
 
 /** Adds a finished conversation's carried-forward figures to the run's. */
 function close(conversation: Conversation, tally: RunTally): void {
+  tally.longestConversation = Math.max(tally.longestConversation, conversation.calls);
   const lastIndex = conversation.calls - 1;
   if (lastIndex < 2) return;
   let introduced = 0;

@@ -278,8 +278,9 @@ export function realisticAnalyses(): TraceAnalyses {
       pairs: 1040,
       appendedPairs: 1002,
       appendSharePercentByRun: { 80: 6, 90: 14, 100: 160 },
+      appendSharePercentByLongRun: { 80: 6, 90: 14, 100: 160 },
       carriedSharePercentByRun: { 90: 10, 100: 170 },
-      examples: [sized(ref('run-0073', 2301, '9 of 9 model calls (100%) re-sent the previous input with messages appended'), { appendShare: 1 })],
+      examples: [sized(ref('run-0073', 2301, '9 of 9 model calls (100%) re-sent the previous input with messages appended'), { appendShare: 1, longestConversation: 10 })],
     },
     memory: {
       runsWithMemory: 88,
@@ -462,7 +463,7 @@ export function emptyTraceEvidence(): TraceEvidence {
         conflictsDetected: 0,
         unkeyedWriteCalls: 0,
       },
-      assembly: { runs: 0, shortRuns: 0, pairs: 0, appendedPairs: 0, appendSharePercentByRun: EMPTY_HISTOGRAM, carriedSharePercentByRun: EMPTY_HISTOGRAM, examples: [] },
+      assembly: { runs: 0, shortRuns: 0, pairs: 0, appendedPairs: 0, appendSharePercentByRun: EMPTY_HISTOGRAM, appendSharePercentByLongRun: EMPTY_HISTOGRAM, carriedSharePercentByRun: EMPTY_HISTOGRAM, examples: [] },
       memory: {
         runsWithMemory: 0,
         reads: 0,

@@ -11,7 +11,7 @@ const run = (id: string, inputs: readonly (readonly Message[])[]): Run =>
   makeRun(id, inputs.map((inputMessages, i) => llmStep(`${id}-llm-${i}`, { model: 'gpt-4o', inputMessages })), { source: { file: 'traces.jsonl', line: 1 } });
 
 /** Every call re-sends the whole conversation with the last answer and tool result appended. */
-function replayed(id: string, calls = 5): Run {
+function replayed(id: string, calls = 7): Run {
   const inputs: Message[][] = [[SYSTEM, GOAL]];
   for (let i = 1; i < calls; i++) inputs.push([...(inputs[i - 1] ?? []), { role: 'assistant', content: `Step ${i}: calling a tool.` }, { role: 'tool', content: `Result ${i}.` }]);
   return run(id, inputs);
@@ -32,6 +32,7 @@ testCheck(check, {
     { name: 'attested yes', answer: 'yes', note: 'per-node prompt builders: goal + case state + last two tool results, tested with fixtures' },
     { name: 'traces: every run rebuilds its inputs from goal, state and the latest result', traces: deliberate },
     { name: 'traces: a looser bound admits replayed runs', traces: traceEvidence([replayed('r1'), replayed('r2'), replayed('r3')]), options: { maxAppendShare: 1 } },
+    { name: 'traces: a transcript replayed over short conversations (under six calls) carries little stale', traces: traceEvidence([replayed('r1', 5), replayed('r2', 4), built('r3')]) },
   ],
   fail: [
     { name: 'attested no', answer: 'no', note: 'the whole chat history is sent on every call' },
@@ -56,14 +57,18 @@ describe('context-is-assembled-deliberately from traces', () => {
   it('reports the share of appended calls and the messages carried to the end, and points at the replaying runs', () => {
     const finding = runCase(check, { name: 'mixed', traces: traceEvidence([built('r1'), built('r2'), replayed('r3')]) });
     expect(finding.message).toBe(
-      '1 of 3 runs replay the transcript: more than 50% of their model calls re-send the previous input with messages appended (4 of 12 calls overall); a median 0% of the messages added along a run is still in its last input.',
+      '1 of 3 runs replay the transcript over 6 or more model calls: more than 50% of their model calls re-send the previous input with messages appended (6 of 14 calls overall); a median 0% of the messages added along a run is still in its last input.',
     );
     expect(finding.measured.map((m) => [m.name, m.value])).toEqual([
       ['runs in which at most 50% of model calls append to the previous input', 66.7],
-      ['model calls that re-send the previous input with messages appended', 33.3],
+      ['model calls that re-send the previous input with messages appended', 42.9],
       ['median share of messages added along a run still in its last input', 0],
     ]);
     expect(finding.references).toEqual([expect.objectContaining({ kind: 'run', id: 'r3', file: 'traces.jsonl' })]);
+    const bounded = runCase(check, { name: 'short', traces: traceEvidence([replayed('r1', 5), replayed('r2', 4), built('r3')]) });
+    expect(bounded.message).toBe(
+      '2 of 3 runs re-send their transcript, but none of them reaches 6 model calls in one conversation, where stale turns would pile up; the others rebuild their input (7 of 11 calls overall append).',
+    );
   });
 });
 

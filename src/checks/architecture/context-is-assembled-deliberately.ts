@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MIN_COMPARED_PAIRS } from '../../analysis/assembly.js';
-import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
+import { CAPTURE_MESSAGE_CONTENT, LONG_RUN_CALLS } from '../../analysis/context.js';
 import { formatPercent, measuredRate, toPercent, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, nearestRank, toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
@@ -23,8 +23,10 @@ export default defineCheck({
   messages: {
     deliberate:
       'In all {{runs}} runs judged, at most {{bound}} of model calls re-send the previous input with messages appended ({{appended}} of {{pairs}} calls overall); a median {{carried}} of the messages added along a run is still in its last input.',
+    'replay-bounded':
+      '{{short}} of {{runs}} runs re-send their transcript, but none of them reaches {{long}} model calls in one conversation, where stale turns would pile up; the others rebuild their input ({{appended}} of {{pairs}} calls overall append).',
     replayed:
-      '{{transcript}} of {{runs}} runs replay the transcript: more than {{bound}} of their model calls re-send the previous input with messages appended ({{appended}} of {{pairs}} calls overall); a median {{carried}} of the messages added along a run is still in its last input.',
+      '{{transcript}} of {{runs}} runs replay the transcript over {{long}} or more model calls: more than {{bound}} of their model calls re-send the previous input with messages appended ({{appended}} of {{pairs}} calls overall); a median {{carried}} of the messages added along a run is still in its last input.',
   },
   options: z.strictObject({
     maxAppendShare: z
@@ -59,7 +61,10 @@ export default defineCheck({
       }
       // Runs are bucketed by their share in whole percent, rounded up: a share just over the bound never counts as within it.
       const boundPercent = Math.round(options.maxAppendShare * 1e6) / 1e4;
-      const transcript = countAbove(assembly.appendSharePercentByRun, boundPercent);
+      // Replaying a short conversation is the standard tool-calling loop and carries little stale;
+      // only long conversations that keep replaying count against the check.
+      const transcript = countAbove(assembly.appendSharePercentByLongRun, boundPercent);
+      const short = countAbove(assembly.appendSharePercentByRun, boundPercent) - transcript;
       const runs = assembly.runs;
       const carriedMedian = nearestRank(new Map(Object.entries(assembly.carriedSharePercentByRun).map(([k, v]) => [Number(k), v])), 0.5);
       const data = {
@@ -69,6 +74,8 @@ export default defineCheck({
         appended: assembly.appendedPairs,
         pairs: assembly.pairs,
         carried: carriedMedian === undefined ? 'n/a' : `${carriedMedian}%`,
+        short,
+        long: LONG_RUN_CALLS,
       };
       const measured = [
         measuredRate(`runs in which at most ${formatPercent(options.maxAppendShare)} of model calls append to the previous input`, wilsonRate(runs - transcript, runs)),
@@ -83,9 +90,9 @@ export default defineCheck({
             toCapture: `traces of more runs with ${MIN_COMPARED_PAIRS + 1} or more model calls, with their input messages captured`,
           };
         }
-        return { outcome: 'pass', messageId: 'deliberate', data, measured };
+        return { outcome: 'pass', messageId: short > 0 ? 'replay-bounded' : 'deliberate', data, measured };
       }
-      const references = toReferences(assembly.examples.filter((e) => e.appendShare * 100 > boundPercent));
+      const references = toReferences(assembly.examples.filter((e) => e.appendShare * 100 > boundPercent && e.longestConversation >= LONG_RUN_CALLS));
       const result = { messageId: 'replayed' as const, data, measured, references };
       // Credit is the share of runs whose inputs are rebuilt rather than replayed.
       return transcript === runs ? { outcome: 'fail', ...result } : { outcome: 'partial', credit: (runs - transcript) / runs, ...result };
