@@ -90,6 +90,8 @@ export interface RunAuditOptions {
    * may be absent: a trace file can be audited with no configuration beyond naming it.
    */
   readonly traces?: readonly string[];
+  /** A labels file grading the traced runs; overrides `evidence.traces.labels` in mimir.yaml. */
+  readonly labels?: string;
   readonly now?: Date;
   readonly checks?: readonly AnyCheck[];
   /** Called while trace sources are read (they can be large). */
@@ -130,22 +132,27 @@ export async function runAuditWithEvidence(options: RunAuditOptions): Promise<Au
     attestations = answers.attestations;
     sources.push({ kind: 'attestation', path: answersPath, sha256: sha256(answers.source.text) });
   }
+  const warnings: string[] = [];
+  // Probes first: a probe run writes the agent's own traces, which the trace sources may name.
+  const probes = await probeEvidence(loaded, options, warnings);
   const traceSources = [...(loaded.traces?.sources ?? []), ...extraTraces];
+  const labels = options.labels ?? loaded.traces?.labels;
   let traces: TraceEvidence | undefined;
   if (traceSources.length > 0) {
     const loadedTraces = await loadTraces({
       sources: traceSources,
       readOptions: loaded.traces?.readOptions ?? defaultTraceReadOptions(loaded.system),
-      ...(loaded.traces?.labels !== undefined && { labels: loaded.traces.labels }),
+      ...(labels !== undefined && { labels }),
       ...(options.onTraceProgress && { onProgress: options.onTraceProgress }),
     });
     traces = loadedTraces.evidence;
+    if (loadedTraces.labelsFoundBeside !== undefined) {
+      warnings.push(`outcomes read from ${loadedTraces.labelsFoundBeside}, found beside the traces (name it under evidence.traces.labels to make it explicit)`);
+    }
     // Digests are on by default: an audit's stamp names every file its evidence came from.
     if (!loadedTraces.sources) throw new InternalError('trace files were read without their digests');
     sources.push(...loadedTraces.sources);
   }
-  const warnings: string[] = [];
-  const probes = await probeEvidence(loaded, options, warnings);
   if (probes) sources.push(...probes.sources);
   const audit = auditSystem({
     system: loaded.system,

@@ -69,13 +69,14 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('-c, --config <path>', 'the system description', 'mimir.yaml')
     .option('-a, --answers <path>', 'answers file (overrides evidence.answers in mimir.yaml)')
     .option('-t, --traces <paths...>', 'trace files or directories, in addition to evidence.traces (mimir.yaml may then be absent)')
+    .option('-l, --labels <path>', 'a labels file grading the traced runs (overrides evidence.traces.labels)')
     .addOption(formatOption(REPORT_FORMATS, 'terminal').argParser(collectFormats))
     .option('-o, --out <dir>', 'write every report format into this directory')
     .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['red', 'yellow', 'none']).default('red'))
     .option('--min-score <n>', 'exit 1 when the overall score is below n (0–100)', parseScore)
     .option('-p, --probe', 'run the probes in mimir.yaml now (otherwise the last `mimir probe` results are used)', false)
     .option('--brief', 'terminal report: only the verdict, the areas and the top findings (files stay complete)', false)
-    .action(async (opts: { config: string; answers?: string; traces?: string[]; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean }) => {
+    .action(async (opts: { config: string; answers?: string; traces?: string[]; labels?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean }) => {
       setExitCode(
         await auditCommand(
           {
@@ -86,6 +87,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
             probe: opts.probe,
             brief: opts.brief,
             ...(opts.answers !== undefined && { answers: opts.answers }),
+            ...(opts.labels !== undefined && { labels: opts.labels }),
             ...(opts.out !== undefined && { out: opts.out }),
             ...(opts.minScore !== undefined && { minScore: opts.minScore }),
           },

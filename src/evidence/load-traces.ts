@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EvidenceSource, Run, RunOutcome } from '../model/index.js';
 import { createTraceAnalyzer } from '../analysis/index.js';
@@ -42,6 +42,8 @@ export interface LoadedTraces {
   readonly evidence: TraceEvidence;
   /** Digests of every file read (sources and labels), for the audit's stamp; absent when `digest` was false. */
   readonly sources?: readonly EvidenceSource[];
+  /** A labels file found beside the traces (`labels.jsonl` in a source directory) and used, none having been named. */
+  readonly labelsFoundBeside?: string;
 }
 
 /**
@@ -50,14 +52,18 @@ export interface LoadedTraces {
  * aggregates and the runs in flight, never the corpus. A large corpus is read on a worker thread
  * (`read-on-worker.ts`) while this thread analyses: the result is the same either way.
  */
-export async function loadTraces(options: LoadTracesOptions): Promise<LoadedTraces> {
-  const files = await expandSources(options.sources);
+export async function loadTraces(requested: LoadTracesOptions): Promise<LoadedTraces> {
+  const { files, labelsBeside } = await expandSources(requested.sources, requested.labels);
+  // A labels file found beside the traces grades them when none was named.
+  const options: LoadTracesOptions = requested.labels === undefined && labelsBeside !== undefined ? { ...requested, labels: labelsBeside } : requested;
   const digestPaths = options.digest === false ? [] : [...files, ...(options.labels === undefined ? [] : [options.labels])];
   // The digests are worked out while the files are read (on another thread for a large corpus).
   const digests = await startDigests(digestPaths);
   const corpusBytes = (await Promise.all(files.map((file) => stat(file).then((info) => info.size, () => 0)))).reduce((sum, size) => sum + size, 0);
   try {
-    return await readAll(options, files, corpusBytes, digests.results);
+    const loaded = await readAll(options, files, corpusBytes, digests.results);
+    if (loaded.evidence.runCount === 0) throw noTraces(files, loaded.evidence);
+    return requested.labels === undefined && labelsBeside !== undefined ? { ...loaded, labelsFoundBeside: labelsBeside } : loaded;
   } finally {
     digests.stop();
   }
@@ -129,8 +135,39 @@ function applyLabel(run: Run, labels: ReadonlyMap<string, RunLabel>, used: Set<s
   return run;
 }
 
-async function expandSources(sources: readonly string[]): Promise<string[]> {
+/**
+ * Sources that hold no run at all are the wrong input, not an empty system: an audit of them would
+ * be a report about nothing. The user is told what was expected and what was found instead.
+ */
+function noTraces(files: readonly string[], evidence: TraceEvidence): UserError {
+  const named = files.length === 1 ? (files[0] ?? '') : `${files.length} files (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''})`;
+  const found = evidence.problems.examples.slice(0, 3).map((problem) => ({
+    message: problem.message,
+    location: { file: problem.file, ...(problem.line !== undefined && { line: problem.line }) },
+  }));
+  return new UserError('no-traces', `no traces in ${named}: ${evidence.spanCount} spans, 0 runs`, {
+    expected: 'OTLP JSON or JSON Lines (TracesData / ExportTraceServiceRequest), OTLP protobuf, an OpenAI Agents SDK or a LangSmith export, optionally gzipped',
+    ...(found.length > 0 && { problems: found }),
+    hint:
+      evidence.problems.total > 0
+        ? `mimir reads OTLP JSON or protobuf, OpenAI Agents SDK and LangSmith exports; what it found instead is above (${evidence.problems.total} problem${evidence.problems.total === 1 ? '' : 's'}). Point the source at the files your exporter writes.`
+        : 'The files are empty. Point the source at the files your exporter writes (OTLP JSON or protobuf, OpenAI Agents SDK or LangSmith exports).',
+  });
+}
+
+/** The name of a labels file kept beside the traces it grades: never read as a trace file. */
+const LABELS_FILE = /^labels\.jsonl?$/i;
+
+/**
+ * The trace files the sources name: every trace-looking file below a directory, in a stable order.
+ * A labels file is never a trace file: the one named in `labels`, wherever it is, and any
+ * `labels.jsonl` inside a source directory (the first of which is returned, to be used when none
+ * was named).
+ */
+async function expandSources(sources: readonly string[], labels: string | undefined): Promise<{ files: string[]; labelsBeside?: string }> {
   const files: string[] = [];
+  const namedLabels = labels === undefined ? undefined : resolve(labels);
+  let labelsBeside: string | undefined;
   for (const source of sources) {
     let info;
     try {
@@ -143,22 +180,35 @@ async function expandSources(sources: readonly string[]): Promise<string[]> {
     }
     if (info.isDirectory()) {
       const entries = await readdir(source, { recursive: true, withFileTypes: true });
-      const found = entries
-        .filter((entry) => entry.isFile() && TRACE_FILE.test(entry.name))
-        .map((entry) => join(entry.parentPath, entry.name))
-        .sort();
+      const found: string[] = [];
+      for (const entry of entries) {
+        if (!entry.isFile() || !TRACE_FILE.test(entry.name)) continue;
+        const path = join(entry.parentPath, entry.name);
+        if (namedLabels !== undefined && resolve(path) === namedLabels) continue;
+        if (LABELS_FILE.test(entry.name)) {
+          labelsBeside ??= path;
+          continue;
+        }
+        found.push(path);
+      }
+      found.sort();
       if (found.length === 0) {
         throw new UserError('file-not-found', `trace source ${source} is a directory with no trace files`, {
           location: { file: source },
-          expected: 'files ending in .json, .jsonl, .ndjson, .pb or .gz',
+          expected: 'files ending in .json, .jsonl, .ndjson, .pb or .gz (a labels.jsonl is read as labels, not traces)',
         });
       }
       files.push(...found);
-    } else {
+    } else if (namedLabels === undefined || resolve(source) !== namedLabels) {
       files.push(source);
     }
   }
-  return files;
+  if (files.length === 0) {
+    throw new UserError('usage', 'the only trace source named is the labels file', {
+      hint: 'Name the trace files as sources and the labels file under labels (or --labels).',
+    });
+  }
+  return { files, ...(labelsBeside !== undefined && { labelsBeside }) };
 }
 
 /** Corpora at least this large are digested on a worker thread, alongside the reading. */

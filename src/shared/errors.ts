@@ -16,6 +16,7 @@ export type UserErrorCode =
   | 'usage'
   | 'file-not-found'
   | 'file-unreadable'
+  | 'no-traces'
   | 'invalid-yaml'
   | 'invalid-json'
   | 'invalid-config'

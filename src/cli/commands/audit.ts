@@ -11,6 +11,8 @@ export interface AuditCommandOptions {
   readonly config: string;
   readonly traces: readonly string[];
   readonly answers?: string;
+  /** A labels file grading the traced runs (overrides evidence.traces.labels). */
+  readonly labels?: string;
   readonly format: readonly ReportFormat[];
   readonly out?: string;
   readonly failOn: FailOn;
@@ -28,6 +30,7 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
     config: options.config,
     traces: options.traces,
     ...(options.answers !== undefined && { answers: options.answers }),
+    ...(options.labels !== undefined && { labels: options.labels }),
     now: auditClock(io),
     onTraceProgress: progress.update,
     probe: options.probe === true,

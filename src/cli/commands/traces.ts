@@ -33,6 +33,7 @@ export async function tracesCommand(options: TracesCommandOptions, io: CliIo): P
   const progress = traceProgressBar(io);
   const loaded = await loadTraces({ sources, readOptions, digest: false, ...(labels !== undefined && { labels }), onProgress: progress.update });
   progress.done();
+  if (loaded.labelsFoundBeside !== undefined) io.stderr.write(`mimir: outcomes read from ${loaded.labelsFoundBeside}, found beside the traces\n`);
 
   await writeReports(TRACE_REPORTS, loaded.evidence, { formats: options.format, out: options.out }, io, (display) => display);
   return 0;
