@@ -6,6 +6,7 @@ import type { EvidenceSource, Run, RunOutcome } from '../model/index.js';
 import { createTraceAnalyzer } from '../analysis/index.js';
 import { UserError } from '../shared/errors.js';
 import { fileSha256 } from '../shared/hash.js';
+import { refuseIrregularFile } from '../shared/read-user-file.js';
 import { readLabelsFile, type RunLabel } from './trace/labels.js';
 import { readFilesHere, type ReadHandlers } from './trace/read-events.js';
 import { readFilesOnWorker } from './trace/read-on-worker.js';
@@ -52,6 +53,12 @@ export interface LoadedTraces {
  */
 export async function loadTraces(options: LoadTracesOptions): Promise<LoadedTraces> {
   const files = await expandSources(options.sources);
+  if (options.labels !== undefined) {
+    // Before anything reads it (the digests too): a FIFO would block them. A missing file is the labels reader's to report.
+    await refuseIrregularFile(options.labels, 'labels file').catch((error: unknown) => {
+      if (error instanceof UserError) throw error;
+    });
+  }
   const digestPaths = options.digest === false ? [] : [...files, ...(options.labels === undefined ? [] : [options.labels])];
   // The digests are worked out while the files are read (on another thread for a large corpus).
   const digests = await startDigests(digestPaths);
@@ -154,8 +161,11 @@ async function expandSources(sources: readonly string[]): Promise<string[]> {
         });
       }
       files.push(...found);
-    } else {
+    } else if (info.isFile()) {
       files.push(source);
+    } else {
+      // A FIFO or a device (/dev/zero) would block the read, or never end it.
+      await refuseIrregularFile(source, 'trace source');
     }
   }
   return files;
