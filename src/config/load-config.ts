@@ -62,14 +62,17 @@ export interface TraceReadingConfig extends Pick<TracesSection, 'mapping' | 'err
 /** What to do about a mimir.yaml that is not valid, shown under its problems. */
 export const CONFIG_HINT = 'Compare with schemas/mimir.schema.json (your editor can complete keys from it), or start again with `mimir init`.';
 
+/** A mimir.yaml is a few kilobytes; one this large is a mistake (or an attack), refused before parsing. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export async function readConfigFile(path: string): Promise<ConfigFile> {
-  const text = await readUserFile(path, 'config file');
+  const text = await readUserFile(path, 'config file', MAX_CONFIG_BYTES);
   return parseConfigFile(text, path);
 }
 
 export function parseConfigFile(text: string, path: string): ConfigFile {
   const source = parseYamlSource(text, path);
-  const raw: unknown = source.document.toJS() ?? {};
+  const raw: unknown = source.value ?? {};
   const config = throwIfInvalid(configSchema.safeParse(raw), source, 'invalid-config', 'mimir.yaml', CONFIG_HINT, configSchema);
 
   const system: SystemDescription = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, DEFAULT_THRESHOLDS, PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
+import { compileUserRegExp } from '../shared/user-regexp.js';
 
 /**
  * `mimir.yaml`, the single source of truth for its own JSON Schema (schemas/mimir.schema.json,
@@ -59,17 +60,11 @@ const tracesSchema = z
       .describe("Your own attribute names for mimir's vocabulary, tried after the standard ones."),
     errorResultPatterns: z
       .array(
-        z.string().refine(
-          (pattern) => {
-            try {
-              new RegExp(pattern);
-              return true;
-            } catch {
-              return false;
-            }
-          },
-          { message: 'not a valid regular expression' },
-        ),
+        // Run in linear time (RE2 semantics), so a pattern cannot hang on an agent's text.
+        z.string().superRefine((pattern, context) => {
+          const compiled = compileUserRegExp(pattern);
+          if ('error' in compiled) context.addIssue({ code: 'custom', message: compiled.error });
+        }),
       )
       .default(['^\\s*(Error|ERROR|Exception)\\b', '^\\s*\\{\\s*"error"\\s*:'])
       .describe('Regular expressions: a tool result that matches one counts as a failed step where no exit code or span status recorded the outcome.'),

@@ -6,6 +6,7 @@ import type { EvidenceSource, Run, RunOutcome } from '../model/index.js';
 import { createTraceAnalyzer } from '../analysis/index.js';
 import { UserError } from '../shared/errors.js';
 import { fileSha256 } from '../shared/hash.js';
+import { refuseIrregularFile } from '../shared/read-user-file.js';
 import { readLabelsFile, type RunLabel } from './trace/labels.js';
 import { readFilesHere, type ReadHandlers } from './trace/read-events.js';
 import { readFilesOnWorker } from './trace/read-on-worker.js';
@@ -56,6 +57,12 @@ export async function loadTraces(requested: LoadTracesOptions): Promise<LoadedTr
   const { files, labelsBeside } = await expandSources(requested.sources, requested.labels);
   // A labels file found beside the traces grades them when none was named.
   const options: LoadTracesOptions = requested.labels === undefined && labelsBeside !== undefined ? { ...requested, labels: labelsBeside } : requested;
+  if (options.labels !== undefined) {
+    // Before anything reads it (the digests too): a FIFO would block them. A missing file is the labels reader's to report.
+    await refuseIrregularFile(options.labels, 'labels file').catch((error: unknown) => {
+      if (error instanceof UserError) throw error;
+    });
+  }
   const digestPaths = options.digest === false ? [] : [...files, ...(options.labels === undefined ? [] : [options.labels])];
   // The digests are worked out while the files are read (on another thread for a large corpus).
   const digests = await startDigests(digestPaths);
@@ -199,8 +206,11 @@ async function expandSources(sources: readonly string[], labels: string | undefi
         });
       }
       files.push(...found);
-    } else if (namedLabels === undefined || resolve(source) !== namedLabels) {
-      files.push(source);
+    } else if (info.isFile()) {
+      if (namedLabels === undefined || resolve(source) !== namedLabels) files.push(source);
+    } else {
+      // A FIFO or a device (/dev/zero) would block the read, or never end it.
+      await refuseIrregularFile(source, 'trace source');
     }
   }
   if (files.length === 0) {

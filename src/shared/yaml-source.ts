@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { UserError, type UserErrorCode, type UserProblem } from './errors.js';
 import { closestMatch } from './suggest.js';
@@ -9,12 +9,21 @@ export interface YamlSource {
   readonly document: Document;
   readonly lineCounter: LineCounter;
   readonly text: string;
+  /** The document as plain values (aliases expanded, within MAX_ALIAS_COUNT). */
+  readonly value: unknown;
 }
+
+/**
+ * Aliases expanded at most this many times: a "billion laughs" document (aliases of aliases) would
+ * otherwise expand exponentially. No real config comes near it.
+ */
+export const MAX_ALIAS_COUNT = 100;
 
 export function parseYamlSource(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   // uniqueKeys: a duplicated key is a mistake (the second silently wins otherwise).
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // uniqueKeys is checked below, in one pass: the library's own check is quadratic in a map's size.
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const problems: UserProblem[] = document.errors.map((error) => {
     // The parser notices an unclosed quote only at the end of the input; point at where it opened.
     const quote = /Missing closing (["'])quote/.exec(error.message)?.[1];
@@ -26,14 +35,77 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       expected: 'valid YAML',
     };
   });
+  if (problems.length === 0) problems.push(...duplicateKeys(document, lineCounter, file));
   if (problems.length > 0) {
     throw new UserError('invalid-yaml', `${file} is not valid YAML`, {
       problems,
       hint: 'Fix the YAML syntax at the position shown (indentation, a missing colon, an unclosed quote).',
     });
   }
-  return { file, document, lineCounter, text };
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The library's way of refusing an alias bomb (a ReferenceError): a user's file, not a bug of ours.
+    if (!(error instanceof ReferenceError)) throw error;
+    const at = firstAlias(document);
+    const position = at === undefined ? undefined : lineCounter.linePos(at);
+    throw new UserError('invalid-yaml', `${file} expands its aliases too many times`, {
+      problems: [
+        {
+          message: `aliases (*name) are expanded more than ${MAX_ALIAS_COUNT} times: a document that grows exponentially is refused`,
+          location: { file, ...(position && { line: position.line, column: position.col }) },
+          expected: 'a config without nested aliases',
+        },
+      ],
+      hint: 'Write the repeated values out, or use fewer aliases.',
+    });
+  }
+  return { file, document, lineCounter, text, value };
 }
+
+/** Keys repeated in a mapping (the second would silently win), found with one set per mapping. */
+function duplicateKeys(document: Document, lineCounter: LineCounter, file: string): UserProblem[] {
+  const problems: UserProblem[] = [];
+  visit(document, {
+    Map(_, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        // Scalar keys by value (as the library compares them); any other key by its text.
+        const name = isScalar(key) ? `s:${String(key.value)}` : `n:${String(key)}`;
+        if (!seen.has(name)) {
+          seen.add(name);
+          continue;
+        }
+        const position = isNode(key) && key.range ? lineCounter.linePos(key.range[0]) : undefined;
+        problems.push({
+          message: 'Map keys must be unique',
+          location: { file, ...(position && { line: position.line, column: position.col }) },
+          expected: 'valid YAML',
+        });
+        if (problems.length >= MAX_PROBLEMS) return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return problems;
+}
+
+function firstAlias(document: Document): number | undefined {
+  let at: number | undefined;
+  visit(document, {
+    Alias(_, alias) {
+      if (isAlias(alias) && alias.range) at = alias.range[0];
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
+/** Problems listed at most per file: past this, more of the same would only bury the first ones. */
+const MAX_PROBLEMS = 50;
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
@@ -72,12 +144,23 @@ export function locateKeyInYaml(source: YamlSource, parentPath: readonly Propert
 /** Turns zod's issues into located, readable problems. */
 export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], source: YamlSource, schema?: z.ZodType): UserProblem[] {
   const problems: UserProblem[] = [];
+  let omitted = 0;
   for (const issue of issues) {
     const path = issue.path;
     const where = path.length > 0 ? path.map(String).join('.') : '(top level)';
+    if (problems.length >= MAX_PROBLEMS) {
+      omitted += issue.code === 'unrecognized_keys' ? issue.keys.length : 1;
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
+      // One index of the parent's keys for all of them: looking each up in turn would be quadratic.
+      const keys = keyPositions(source, path);
       for (const key of issue.keys) {
-        const position = locateKeyInYaml(source, path, key);
+        if (problems.length >= MAX_PROBLEMS) {
+          omitted++;
+          continue;
+        }
+        const position = keys.get(key) ?? locateInYaml(source, path);
         const known = schema ? knownKeysAt(schema, path) : undefined;
         const suggestion = known ? closestMatch(key, known) : undefined;
         problems.push({
@@ -89,14 +172,43 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], source:
       continue;
     }
     const position = locateInYaml(source, path);
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
     problems.push({
-      message: missing ? `${where} is missing` : `${where}: ${issue.message}`,
+      message: `${where}${describeFound(issue, source)}`,
       location: { file: source.file, ...position },
       ...expectedFor(issue),
     });
   }
+  if (omitted > 0) problems.push({ message: `… and ${omitted} more problem${omitted === 1 ? '' : 's'} like these`, location: { file: source.file } });
   return problems;
+}
+
+/** What was found where the issue is: nothing ("is missing"), a number that is not finite, or zod's word. */
+function describeFound(issue: z.core.$ZodIssue, source: YamlSource): string {
+  if (issue.code !== 'invalid_type') return `: ${issue.message}`;
+  const node: unknown = source.document.getIn(issue.path as (string | number)[], true);
+  if (node === undefined) return ' is missing';
+  if (isScalar(node) && typeof node.value === 'number' && !Number.isFinite(node.value)) {
+    const written = node.range ? source.text.slice(node.range[0], node.range[1]) : String(node.value);
+    return `: not a finite number (found ${written.length > 40 ? `${written.slice(0, 40)}…` : written})`;
+  }
+  return `: ${issue.message}`;
+}
+
+/** Where each key of the mapping at `path` sits. */
+function keyPositions(source: YamlSource, path: readonly PropertyKey[]): Map<string, { line: number; column: number }> {
+  const positions = new Map<string, { line: number; column: number }>();
+  const parent: unknown = source.document.getIn(path as (string | number)[], true);
+  if (!isMap(parent)) return positions;
+  for (const item of parent.items) {
+    const keyNode = item.key;
+    if (isNode(keyNode) && keyNode.range) {
+      const name = String((keyNode as { value?: unknown }).value);
+      if (positions.has(name)) continue;
+      const position = source.lineCounter.linePos(keyNode.range[0]);
+      positions.set(name, { line: position.line, column: position.col });
+    }
+  }
+  return positions;
 }
 
 /** The keys the schema allows at `path`, for "did you mean" on an unknown key. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -141,6 +142,36 @@ const CASES: readonly BadInput[] = [
     expect: ['answers.retries-are-bounded.by is missing', 'answers.yaml:4:5', 'expected string'],
   },
   {
+    name: 'a YAML alias bomb',
+    files: { 'mimir.yaml': MINIMAL_CONFIG + ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n') + '\n' },
+    expect: ['expands its aliases too many times', 'mimir.yaml:5:', 'Write the repeated values out'],
+  },
+  {
+    name: 'a number that is .nan',
+    files: { 'mimir.yaml': MINIMAL_CONFIG + 'policy:\n  attestationDiscount: .nan\n' },
+    expect: ['policy.attestationDiscount: not a finite number (found .nan)', 'mimir.yaml:5:24'],
+  },
+  {
+    name: 'a number that overflows (1e999)',
+    files: { 'mimir.yaml': MINIMAL_CONFIG + 'policy:\n  attestationDiscount: 1e999\n' },
+    expect: ['not a finite number (found 1e999)'],
+  },
+  {
+    name: 'an errorResultPattern that cannot run in linear time',
+    files: { 'mimir.yaml': MINIMAL_CONFIG + 'evidence:\n  traces:\n    sources: [t.jsonl]\n    errorResultPatterns: ["(a)\\\\1"]\n' },
+    expect: ['errorResultPatterns.0', 'linear time', 'mimir.yaml:7:27'],
+  },
+  {
+    name: 'a config larger than any real one',
+    files: { 'mimir.yaml': MINIMAL_CONFIG + '#'.repeat(1024 * 1024) + '\n' },
+    expect: ['larger than 1048576 bytes'],
+  },
+  {
+    name: 'a device as a trace source',
+    files: { 'mimir.yaml': MINIMAL_CONFIG + 'evidence:\n  traces:\n    sources: [/dev/zero]\n' },
+    expect: ['/dev/zero', 'a device, not a regular file'],
+  },
+  {
     name: 'an unknown report format',
     files: { 'mimir.yaml': MINIMAL_CONFIG },
     args: (dir) => [...audit(dir), '--format', 'pdf'],
@@ -210,6 +241,17 @@ describe('bad input exits 2 with a located, actionable message and no stack trac
       expect(result.stderr).not.toContain('internal error');
     });
   }
+
+  it('refuses a FIFO as a trace source, a labels file or the config, instead of blocking on it', async () => {
+    const dir = tempProject({ 'mimir.yaml': MINIMAL_CONFIG + 'evidence:\n  traces:\n    sources: [pipe]\n' });
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    const traces = await runCli(audit(dir));
+    expect(traces.code, traces.stderr).toBe(2);
+    expect(traces.stderr).toContain('a FIFO (named pipe), not a regular file');
+    const config = await runCli(['audit', '--config', join(dir, 'pipe')]);
+    expect(config.code, config.stderr).toBe(2);
+    expect(config.stderr).toContain('a FIFO (named pipe)');
+  }, 20_000);
 
   it('reports an unreadable file as such', async () => {
     if (process.getuid?.() === 0) return; // root reads everything; the directory case above covers the path

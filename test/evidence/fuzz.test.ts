@@ -40,7 +40,8 @@ function expectSound({ runs, sink }: ReadResult): void {
   expect(sink.problems.length).toBeGreaterThanOrEqual(sink.skippedRecords);
   for (const problem of sink.problems) {
     expect(problem.file).toMatch(/\.(jsonl|gz|json|pb)$/);
-    if (!['unreadable', 'unknown-format'].includes(problem.code)) expect(problem.line !== undefined || problem.byteOffset !== undefined || problem.spanId !== undefined).toBe(true);
+    // Every problem can be found in its file: a line or a byte offset, always.
+    expect(problem.line !== undefined || problem.byteOffset !== undefined, `${problem.code}: ${problem.message}`).toBe(true);
   }
   for (const run of runs) {
     if (run.damaged === true) expect(sink.damagedRuns.has(run.id)).toBe(true);
@@ -201,6 +202,91 @@ describe('fuzzing the OTLP JSON reader', () => {
         expectSound(await boundedRead(Buffer.from(text), 'random.json'));
       }),
       { numRuns: 150 },
+    );
+  }, 120_000);
+});
+
+describe('fuzzing the classes of silent loss (issue 12)', () => {
+  const compressed = gzipSync(TEXT);
+
+  it('a gzip file cut in its first bytes is never "no runs, no problem"', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 120 }), async (cut) => {
+        const result = await boundedRead(compressed.subarray(0, cut), 'cut.jsonl.gz');
+        expectSound(result);
+        expect(result.sink.problems.length).toBeGreaterThan(0);
+        expect(result.runs.filter((run) => run.damaged !== true)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('a misspelt container key is reported, and its loss counted', async () => {
+    const containers = ['resourceSpans', 'scopeSpans', 'spans'];
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.constantFrom(...containers), fc.nat(), fc.string({ minLength: 1, maxLength: 2 }), async (line, container, at, replacement) => {
+        const lines = [...CORPUS];
+        const index = line % lines.length;
+        const position = at % container.length;
+        const misspelt = container.slice(0, position) + replacement + container.slice(position + 1);
+        fc.pre(misspelt !== container && !['resource_spans', 'scope_spans'].includes(misspelt));
+        lines[index] = (lines[index] as string).replace(`"${container}":`, `${JSON.stringify(misspelt)}:`);
+        const result = await boundedRead(Buffer.from(lines.join('\n') + '\n'), 'misspelt.jsonl');
+        expectSound(result);
+        expect(result.sink.skippedRecords).toBeGreaterThan(0);
+        expect(result.sink.problems.some((problem) => problem.line === index + 1)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('a root whose times are reversed is damaged, never a success', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), async (pick) => {
+        const victim = ORIGINAL[pick % ORIGINAL.length] as Run;
+        const victimTrace = traceIdFor(victim.id, pick % ORIGINAL.length);
+        let reversed = false;
+        const lines = CORPUS.map((line) => {
+          const document = JSON.parse(line) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+          for (const resource of document.resourceSpans) {
+            for (const scope of resource.scopeSpans) {
+              for (const span of scope.spans) {
+                if (span.traceId !== victimTrace || (span.parentSpanId !== undefined && span.parentSpanId !== '')) continue;
+                // A root that lasts no time, or never ended, has nothing to reverse.
+                if (span.startTimeUnixNano === undefined || span.endTimeUnixNano === undefined || span.startTimeUnixNano === span.endTimeUnixNano) continue;
+                reversed = true;
+                [span.startTimeUnixNano, span.endTimeUnixNano] = [span.endTimeUnixNano, span.startTimeUnixNano];
+              }
+            }
+          }
+          return JSON.stringify(document);
+        });
+        fc.pre(reversed);
+        const result = await boundedRead(Buffer.from(lines.join('\n') + '\n'), 'reversed.jsonl');
+        expectSound(result);
+        const run = result.runs.find((candidate) => candidate.source?.traceId === victimTrace);
+        expect(run?.damaged).toBe(true);
+      }),
+      { numRuns: 30 },
+    );
+  }, 120_000);
+
+  it('a span kind of the wrong type is reported at its line', async () => {
+    const wrongKind = fc.oneof(fc.string().filter((text) => !text.startsWith('SPAN_KIND_')), fc.integer({ min: 6 }), fc.double({ noInteger: true }), fc.boolean(), fc.array(fc.nat()), fc.object());
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), wrongKind, async (line, kind) => {
+        const lines = [...CORPUS];
+        const index = line % lines.length;
+        const document = JSON.parse(lines[index] as string) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+        const first = document.resourceSpans[0]?.scopeSpans[0]?.spans[0];
+        fc.pre(first !== undefined);
+        first.kind = kind;
+        lines[index] = JSON.stringify(document);
+        const result = await boundedRead(Buffer.from(lines.join('\n') + '\n'), 'kind.jsonl');
+        expectSound(result);
+        expect(result.sink.problems.some((problem) => problem.code === 'wrong-attribute-type' && problem.line === index + 1 && problem.message.includes('kind'))).toBe(true);
+      }),
+      { numRuns: 40 },
     );
   }, 120_000);
 });

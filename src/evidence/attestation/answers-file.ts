@@ -59,7 +59,7 @@ export function parseAnswersFile(text: string, path: string, checkIds: readonly 
   const source = parseYamlSource(text, path);
   rejectUnknownCheckIds(source, checkIds);
   const schema = answersFileSchema(checkIds);
-  const parsed = throwIfInvalid(schema.safeParse(source.document.toJS() ?? {}), source, 'invalid-answers', 'answers file', HINT, schema);
+  const parsed = throwIfInvalid(schema.safeParse(source.value ?? {}), source, 'invalid-answers', 'answers file', HINT, schema);
   const attestations = new Map<string, Attestation>();
   for (const [checkId, answer] of Object.entries(parsed.answers)) {
     if (!answer) continue;

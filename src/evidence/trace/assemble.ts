@@ -26,7 +26,8 @@ import type { SpanRecord } from './conventions/span-record.js';
  * the run's root), parent cycles (broken at the span where the cycle closes), duplicate span ids
  * (the first is kept), unended spans, no root (the earliest top-level span stands in), multiple roots
  * (the earliest is the root, the others its top-level steps), and clock skew. Every one but clock
- * skew marks the run damaged; skew only makes timings approximate, so it is reported, not damaging.
+ * skew marks the run damaged; skew only makes timings approximate, so it is reported, not damaging
+ * (but a root that ends before it starts leaves the run without times at all: that is damage).
  *
  * Lost records (a line that does not parse, a span without ids): the traces they name are damaged,
  * now or when they appear. A loss that cannot be attributed (the line was cut, or not every span's
@@ -370,6 +371,11 @@ export class TraceAssembler {
         damaged = true;
         this.problems.report('unended-span', `span ${span.spanId} (${span.name}) never ended${when}`, at(span));
       } else if (span.startMs !== undefined && span.endMs < span.startMs) {
+        if (i === root) {
+          // The run's own times are impossible: its duration and whatever it claims cannot stand.
+          damaged = true;
+          this.problems.report('clock-skew', `the root span ${span.spanId} (${span.name}) of trace ${traceId} ends before it starts: the run's times are unknown and the run is counted damaged`, at(span));
+        }
         skewed++;
         firstSkewed ??= span;
         continue;

@@ -4,12 +4,14 @@
  */
 
 import type { ClaimedStatus } from '../../model/index.js';
-import type { TraceProblem, TraceProblemCode } from '../types.js';
+import type { TraceProblemCode } from '../types.js';
+import type { ProblemPlace } from './problems.js';
 
 export type JsonRecord = Readonly<Record<string, unknown>>;
 
 /** How a framework reader reports a problem in the file it is reading. */
-export type Report = (code: TraceProblemCode, message: string, extra?: Partial<Omit<TraceProblem, 'code' | 'message' | 'file'>>) => void;
+/** Every problem is located: a line or a byte offset at least (see SourcePosition). */
+export type Report = (code: TraceProblemCode, message: string, place: ProblemPlace) => void;
 
 export function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,12 +70,12 @@ export function pickMetadata(record: JsonRecord, key: string, alternatives: read
 }
 
 /** `mimir.trial` from run metadata; anything but a whole number is reported and left unknown. */
-export function trialFromMetadata(metadata: JsonRecord, runId: string, report: Report): number | undefined {
+export function trialFromMetadata(metadata: JsonRecord, place: ProblemPlace, report: Report): number | undefined {
   const raw = metadata['mimir.trial'];
   if (raw === undefined) return undefined;
   const trial = asNumber(raw);
   if (trial === undefined || !Number.isInteger(trial) || trial < 0) {
-    report('wrong-attribute-type', `mimir.trial is ${JSON.stringify(raw)}, not a whole number`, { runId });
+    report('wrong-attribute-type', `mimir.trial is ${JSON.stringify(raw)}, not a whole number`, place);
     return undefined;
   }
   return trial;
@@ -82,11 +84,11 @@ export function trialFromMetadata(metadata: JsonRecord, runId: string, report: R
 const CLAIMS: ReadonlySet<string> = new Set<ClaimedStatus>(['success', 'failure', 'escalated', 'unknown']);
 
 /** What the agent said about its run; an unrecognised value is reported and stays unknown. */
-export function claimedFromMetadata(metadata: JsonRecord, alternatives: readonly string[], runId: string, report: Report): ClaimedStatus {
+export function claimedFromMetadata(metadata: JsonRecord, alternatives: readonly string[], place: ProblemPlace, report: Report): ClaimedStatus {
   const raw = pickMetadata(metadata, 'mimir.run.claimed_status', alternatives);
   if (raw === undefined) return 'unknown';
   if (CLAIMS.has(raw)) return raw as ClaimedStatus;
-  report('wrong-attribute-type', `mimir.run.claimed_status is ${JSON.stringify(raw)}, not success, failure, escalated or unknown`, { runId });
+  report('wrong-attribute-type', `mimir.run.claimed_status is ${JSON.stringify(raw)}, not success, failure, escalated or unknown`, place);
   return 'unknown';
 }
 

@@ -3,10 +3,10 @@ import type { ProblemSink } from './types.js';
 import type { SourcePosition } from './span.js';
 
 /** Where a problem is, beyond the file: a line or byte offset, and the run or span it concerns. */
-export interface ProblemPlace extends SourcePosition {
+export type ProblemPlace = SourcePosition & {
   readonly runId?: string;
   readonly spanId?: string;
-}
+};
 
 /**
  * A reader's handle on the problem sink for one file: every problem carries the file and whatever
@@ -18,7 +18,7 @@ export class FileProblems {
     readonly sink: ProblemSink,
   ) {}
 
-  report(code: TraceProblemCode, message: string, place: ProblemPlace = {}): void {
+  report(code: TraceProblemCode, message: string, place: ProblemPlace): void {
     this.sink.report({
       code,
       message,

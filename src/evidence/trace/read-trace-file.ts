@@ -68,10 +68,20 @@ export async function* readTraceFile(
   const problems = new FileProblems(path, sink);
   let head: Buffer;
   try {
-    head = await readHead(path, HEAD_BYTES);
-    if (isGzip(head)) head = gunzipHead(head.subarray(0, GZIP_HEAD_BYTES));
+    const raw = await readHead(path, HEAD_BYTES);
+    head = raw;
+    if (isGzip(raw)) {
+      head = gunzipHead(raw.subarray(0, GZIP_HEAD_BYTES));
+      // Nothing came out: an empty export, or a stream cut in its first bytes (before any data).
+      // Only the stream's end marker tells them apart; a cut one is a lost file, never "no runs".
+      if (!head.some((byte) => !isSpace(byte)) && raw.length < HEAD_BYTES && !isWholeGzip(raw)) {
+        problems.report('truncated', `the gzip stream ends before its end marker after ${raw.length} bytes (the file was cut short): nothing in it could be read`, { byteOffset: raw.length });
+        problems.skipped();
+        return;
+      }
+    }
   } catch (error) {
-    problems.report('unreadable', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    problems.report('unreadable', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, { byteOffset: 0 });
     problems.skipped();
     return;
   }
@@ -99,6 +109,16 @@ function withRecording(run: Run): Run {
 function gunzipHead(compressed: Buffer): Buffer {
   // Z_SYNC_FLUSH: hand out what these bytes decompress to, without insisting on the stream's end.
   return gunzipSync(compressed, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: MAX_DECOMPRESSED_HEAD });
+}
+
+/** Whether a whole (small) gzip file decompresses to its end marker. */
+function isWholeGzip(compressed: Buffer): boolean {
+  try {
+    gunzipSync(compressed, { maxOutputLength: MAX_DECOMPRESSED_HEAD });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isSpace(byte: number): boolean {

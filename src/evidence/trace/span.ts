@@ -12,11 +12,11 @@ export interface AttrRecord {
 
 export type Attributes = ReadonlyMap<string, AttrValue>;
 
-/** Where a span (or a problem) sits in its file: the JSON Lines line, or a byte offset. */
-export interface SourcePosition {
-  readonly line?: number;
-  readonly byteOffset?: number;
-}
+/**
+ * Where a span (or a problem) sits in its file: the line, or a byte offset, or both. Never neither:
+ * a problem nobody can find in the file is a problem nobody can fix (the type makes readers say).
+ */
+export type SourcePosition = { readonly line: number; readonly byteOffset?: number } | { readonly line?: number; readonly byteOffset: number };
 
 export interface RawEvent {
   readonly name: string;

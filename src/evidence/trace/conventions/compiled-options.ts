@@ -1,4 +1,5 @@
 import { RISK_CLASSES, type RiskClass } from '../../../model/index.js';
+import { compileUserRegExp } from '../../../shared/user-regexp.js';
 import { UserError } from '../../../shared/errors.js';
 import { wildcardToRegExp } from '../../../shared/wildcard.js';
 import type { AttributeMapping, TraceReadOptions } from '../types.js';
@@ -58,16 +59,11 @@ export class CompiledReadOptions {
   constructor(options: TraceReadOptions) {
     this.maxAttributeBytes = options.maxAttributeBytes;
     this.names = mappedNames(options.mapping);
+    // Compiled for the linear-time engine: a user's pattern must not hang on an agent's text.
     this.errorPatterns = options.errorResultPatterns.map((source) => {
-      try {
-        return new RegExp(source);
-      } catch (error) {
-        throw new UserError(
-          'invalid-config',
-          `errorResultPatterns: ${JSON.stringify(source)} is not a valid regular expression`,
-          error instanceof Error ? { hint: error.message } : {},
-        );
-      }
+      const compiled = compileUserRegExp(source);
+      if ('regexp' in compiled) return compiled.regexp;
+      throw new UserError('invalid-config', `errorResultPatterns: ${JSON.stringify(source)} ${compiled.error}`, { hint: 'Fix the pattern in evidence.traces.errorResultPatterns in mimir.yaml.' });
     });
     for (const tool of options.tools) {
       if (tool.name !== undefined) {

@@ -25,6 +25,8 @@ import {
   type Report,
   type ToolCallRequest,
 } from '../framework-records.js';
+import { isTruncatedGzip } from '../input/open-input.js';
+import { describeValue, type ProblemPlace } from '../problems.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
 import { llmInputMessages, llmOutputMessages, parseMessage } from './messages.js';
 
@@ -85,8 +87,8 @@ async function* readLangSmithFile(
   sink: ProblemSink,
   onProgress?: (progress: ReadProgress) => void,
 ): AsyncIterable<Run> {
-  const report: Report = (code, message, extra = {}) => {
-    sink.report({ code, message, file: path, ...extra });
+  const report: Report = (code, message, place) => {
+    sink.report({ code, message, file: path, ...place });
   };
   let totalBytes: number | undefined;
   let gzip: boolean;
@@ -102,7 +104,7 @@ async function* readLangSmithFile(
       await handle.close();
     }
   } catch (error) {
-    report('unreadable', `cannot read ${path}: ${(error as Error).message}`);
+    report('unreadable', `cannot read ${path}: ${(error as Error).message}`, { byteOffset: 0 });
     sink.skipped();
     return;
   }
@@ -115,6 +117,9 @@ async function* readLangSmithFile(
   let records = 0;
   let runs = 0;
   let bytesRead = 0;
+  let lastLine = 0;
+  // The input stopped early (a cut gzip stream, a read error): every trace still open may have lost runs.
+  let cutShort = false;
   const finish = (traceId: string): Run | undefined => {
     const trace = open.get(traceId);
     open.delete(traceId);
@@ -125,10 +130,11 @@ async function* readLangSmithFile(
       run = builder.build(traceId, trace.records);
     } catch (error) {
       // Input nothing here anticipated must cost this trace, not the file.
-      report('invalid-document', `trace ${traceId} could not be read: ${(error as Error).message}`, { line: trace.records[0]?.line ?? 0, runId: traceId });
+      report('invalid-document', `trace ${traceId} could not be read: ${(error as Error).message}`, { line: trace.records[0]?.line ?? 1, runId: traceId });
       sink.skipped();
       return undefined;
     }
+    if (cutShort && run.damaged !== true) run = { ...run, damaged: true };
     if (run.damaged === true) sink.damagedRun(run.id);
     runs++;
     onProgress?.({ file: path, bytesRead, totalBytes, spans: records, runs });
@@ -138,6 +144,7 @@ async function* readLangSmithFile(
   try {
     for await (const { text, line, complete, bytes } of readLines(path, gzip)) {
       bytesRead += bytes;
+      lastLine = line;
       if (text === undefined) {
         report('invalid-utf8', `line ${line} is not valid UTF-8; skipped`, { line });
         sink.skipped();
@@ -185,7 +192,15 @@ async function* readLangSmithFile(
       }
     }
   } catch (error) {
-    report('unreadable', `reading ${path} failed: ${(error as Error).message}`);
+    // What followed the last whole line is lost: a record at least, so the open traces are damaged.
+    cutShort = true;
+    const cut = isTruncatedGzip(error);
+    report(
+      cut ? 'truncated' : 'unreadable',
+      cut ? `the gzip stream ends before its end marker (the file was cut short) after line ${lastLine}: what followed is lost` : `reading ${path} failed after line ${lastLine}: ${(error as Error).message}`,
+      { line: lastLine + 1, byteOffset: bytesRead },
+    );
+    sink.skipped();
   }
   for (const traceId of [...open.keys()]) {
     const run = finish(traceId);
@@ -261,7 +276,12 @@ function toRecord(value: unknown, line: number, report: Report): RecordItem | un
   const end = parseTime(value.end_time);
   if (start.invalid || end.invalid) report('wrong-attribute-type', `line ${line}: run ${id} has a time that is neither ISO 8601 nor epoch milliseconds`, { line, spanId: id });
   const extra = isRecord(value.extra) ? value.extra : {};
-  const error = value.error === null || value.error === undefined ? undefined : typeof value.error === 'string' ? value.error : JSON.stringify(value.error);
+  let error = value.error === null || value.error === undefined ? undefined : typeof value.error === 'string' ? value.error : JSON.stringify(value.error);
+  // LangSmith's own verdict on the run: an "error" status with no message is still a failed step.
+  if (value.status === 'error' && (error === undefined || error === '')) error = 'the run\'s status is "error" (no error message was recorded)';
+  else if (value.status !== undefined && value.status !== null && typeof value.status !== 'string') {
+    report('wrong-attribute-type', `line ${line}: run ${id} has a status that is ${describeValue(value.status)}, not text`, { line, spanId: id });
+  }
   return {
     id,
     traceId,
@@ -382,7 +402,13 @@ class RunBuilder {
         this.#report('unended-span', `line ${record.line}: run ${record.id} (${record.runType} ${record.name}) never ended`, { line: record.line, runId, spanId: record.id });
         damaged = true;
       } else if (record.startMs !== undefined && record.endMs < record.startMs) {
-        this.#report('clock-skew', `line ${record.line}: run ${record.id} ends before it starts`, { line: record.line, runId, spanId: record.id });
+        const isRoot = record === root;
+        this.#report('clock-skew', `line ${record.line}: run ${record.id} ends before it starts${isRoot ? ': it is the trace\'s root, so the run\'s times are unknown and the run is counted damaged' : ''}`, {
+          line: record.line,
+          runId,
+          spanId: record.id,
+        });
+        if (isRoot) damaged = true;
       }
     }
 
@@ -413,7 +439,8 @@ class RunBuilder {
     const startedAt = root?.startedAt ?? (times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined);
     const endedAt = root?.endedAt ?? (times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined);
     const taskId = pickMetadata(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
-    const trial = trialFromMetadata(metadata, runId, this.#report);
+    const runPlace = { line: root?.line ?? records[0]?.line ?? 1, runId };
+    const trial = trialFromMetadata(metadata, runPlace, this.#report);
     const resumedFrom = pickMetadata(metadata, 'mimir.resumed_from', []);
     const conversationId = pickMetadata(metadata, CONVERSATION_KEYS[0] ?? 'thread_id', CONVERSATION_KEYS.slice(1));
     const line = root?.line ?? records[0]?.line;
@@ -424,8 +451,8 @@ class RunBuilder {
       ...(startedAt !== undefined && { startedAt }),
       ...(endedAt !== undefined && { endedAt }),
       steps,
-      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runId, this.#report),
-      outcome: this.#outcome(root, metadata, runId),
+      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runPlace, this.#report),
+      outcome: this.#outcome(root, metadata, runPlace),
       ...(resumedFrom !== undefined && { resumedFrom }),
       ...(conversationId !== undefined && { conversationId }),
       source: { file: this.#path, ...(line !== undefined && { line }), traceId },
@@ -606,14 +633,14 @@ class RunBuilder {
   }
 
   /** `mimir.outcome` on the root's metadata, else LangSmith feedback keyed `outcome`. */
-  #outcome(root: RecordItem | undefined, metadata: JsonRecord, runId: string): RunOutcome {
+  #outcome(root: RecordItem | undefined, metadata: JsonRecord, place: ProblemPlace): RunOutcome {
     const explicit = pickMetadata(metadata, 'mimir.outcome', []);
     if (explicit !== undefined) {
       if (explicit !== 'success' && explicit !== 'failure' && explicit !== 'unknown') {
-        this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(explicit)}, not success or failure`, { runId });
+        this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(explicit)}, not success or failure`, place);
         return { status: 'unknown', source: 'none' };
       }
-      const score = this.#score(metadata['mimir.outcome.score'], 'mimir.outcome.score', runId);
+      const score = this.#score(metadata['mimir.outcome.score'], 'mimir.outcome.score', place);
       return { status: explicit, ...(score !== undefined && { score }), source: 'trace metadata' };
     }
     const stats = root !== undefined && isRecord(root.raw.feedback_stats) ? root.raw.feedback_stats : undefined;
@@ -623,15 +650,15 @@ class RunBuilder {
     const said = (key: string) => (asNumber(values[key]) ?? 0) > 0;
     // Unknown stays unknown: a score alone, or feedback that says both, is not read as a verdict.
     const status = said('success') && !said('failure') ? 'success' : said('failure') && !said('success') ? 'failure' : 'unknown';
-    const score = this.#score(feedback.avg, 'feedback_stats.outcome.avg', runId);
+    const score = this.#score(feedback.avg, 'feedback_stats.outcome.avg', place);
     return { status, ...(score !== undefined && { score }), source: 'langsmith feedback' };
   }
 
-  #score(raw: unknown, what: string, runId: string): number | undefined {
+  #score(raw: unknown, what: string, place: ProblemPlace): number | undefined {
     if (raw === undefined || raw === null) return undefined;
     const score = asNumber(raw);
     if (score === undefined || score < 0 || score > 1) {
-      this.#report('wrong-attribute-type', `${what} is ${JSON.stringify(raw)}, not a number from 0 to 1`, { runId });
+      this.#report('wrong-attribute-type', `${what} is ${JSON.stringify(raw)}, not a number from 0 to 1`, place);
       return undefined;
     }
     return score;
@@ -642,7 +669,8 @@ class RunBuilder {
 
 /** LangSmith's `error` is text: "OrderServiceError: upstream timeout", a Python repr, or a traceback. */
 function errorOf(error: string): StepError {
-  const firstLine = error.split('\n', 1)[0] ?? error;
+  // Bounded: the name is at the very start, and a backtracking match over a huge line would be quadratic.
+  const firstLine = (error.split('\n', 1)[0] ?? error).slice(0, 200);
   const named = /^([A-Za-z_$][\w$.]*(?:Error|Exception|Timeout|Interrupt))\b/.exec(firstLine)?.[1];
   return { type: named ?? 'error', message: error.length > 2000 ? `${error.slice(0, 2000)}…` : error };
 }

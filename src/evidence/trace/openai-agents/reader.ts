@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import {
   RISK_CLASSES,
   type ApprovalDecision,
@@ -11,7 +10,6 @@ import {
   type StepError,
   type ToolDefinition,
 } from '../../../model/index.js';
-import type { TraceProblem, TraceProblemCode } from '../../types.js';
 import { CompiledReadOptions } from '../conventions/compiled-options.js';
 import {
   asNumber,
@@ -26,6 +24,8 @@ import {
   type Report,
   type ToolCallRequest,
 } from '../framework-records.js';
+import { gunzipWhole } from '../input/open-input.js';
+import type { ProblemPlace } from '../problems.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
 import { inputMessages, modelOutput } from './messages.js';
 
@@ -52,9 +52,13 @@ export const openAiAgentsReader: TraceReader = {
   read: readOpenAiAgentsFile,
 };
 
+/** An export is read whole (one JSON document): decompressed, it may be at most this large (V8's longest string). */
+const MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024;
+
 /** Where an item sat: its JSON Lines line, and its place in the `data` array, for messages. */
 interface ItemPosition {
-  readonly line?: number;
+  /** The item's line: its JSON Lines line, or where it starts in a whole-file document. */
+  readonly line: number;
   readonly label: string;
 }
 
@@ -93,17 +97,23 @@ async function* readOpenAiAgentsFile(
   sink: ProblemSink,
   onProgress?: (progress: ReadProgress) => void,
 ): AsyncIterable<Run> {
-  const report = (code: TraceProblemCode, message: string, extra: Partial<Omit<TraceProblem, 'code' | 'message' | 'file'>> = {}): void => {
-    sink.report({ code, message, file: path, ...extra });
+  const report: Report = (code, message, place) => {
+    sink.report({ code, message, file: path, ...place });
   };
 
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
     // Format detection looks through gzip, so a compressed export reaches this reader as such.
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const compressedBytes = bytes.length;
+      const whole = gunzipWhole(bytes, MAX_DECOMPRESSED_BYTES);
+      bytes = whole.bytes;
+      // What the cut stream holds is still read; the JSON parser then says where it stops.
+      if (whole.truncated) report('truncated', 'the gzip stream ends before its end marker (the file was cut short): reading what it holds', { byteOffset: compressedBytes });
+    }
   } catch (error) {
-    report('unreadable', `cannot read ${path}: ${(error as Error).message}`);
+    report('unreadable', `cannot read ${path}: ${(error as Error).message}`, { byteOffset: 0 });
     sink.skipped();
     return;
   }
@@ -127,7 +137,7 @@ async function* readOpenAiAgentsFile(
       group.trace = item.trace;
     } else {
       group.extraTraces++;
-      report('multiple-roots', `trace ${traceId} appears twice (${item.trace.position.label}); the first record is kept`, lineOf(item.trace.position));
+      report('multiple-roots', `trace ${traceId} appears twice (${item.trace.position.label}); the first record is kept`, { line: item.trace.position.line });
       sink.skipped();
     }
   }
@@ -140,7 +150,7 @@ async function* readOpenAiAgentsFile(
       run = context.buildRun(traceId, group);
     } catch (error) {
       // A bug or an input shape nothing above anticipated: lose this run, not the file.
-      report('invalid-document', `trace ${traceId} could not be read: ${(error as Error).message}`, { runId: traceId });
+      report('invalid-document', `trace ${traceId} could not be read: ${(error as Error).message}`, { line: group.trace?.position.line ?? group.spans[0]?.position.line ?? 1, runId: traceId });
       sink.skipped();
       continue;
     }
@@ -152,7 +162,7 @@ async function* readOpenAiAgentsFile(
 }
 
 
-const lineOf = (position: ItemPosition): { line?: number } => (position.line === undefined ? {} : { line: position.line });
+const lineOf = (position: ItemPosition): { line: number } => ({ line: position.line });
 
 /** UTF-8, strictly; a file with a bad byte is still read (the byte becomes U+FFFD) and the problem located. */
 function decode(bytes: Buffer, report: Report): string {
@@ -174,7 +184,7 @@ interface LocatedValue {
 /** Items of the file: one document (`{data: [...]}` or an array), or JSON Lines of payloads or items. */
 function parseItems(text: string, report: Report, sink: ProblemSink): LocatedValue[] {
   const whole = tryParse(text);
-  if (whole.ok) return itemsOf(whole.value, undefined, report, sink);
+  if (whole.ok) return itemsOf(whole.value, undefined, report, sink, text);
 
   // JSON Lines only if the first non-blank line is a JSON value by itself; otherwise this is one
   // broken document, and reporting each of its lines would bury the one real problem.
@@ -203,12 +213,19 @@ function parseItems(text: string, report: Report, sink: ProblemSink): LocatedVal
   return values;
 }
 
-function itemsOf(value: unknown, line: number | undefined, report: Report, sink: ProblemSink): LocatedValue[] {
-  const at = (label: string): ItemPosition => (line === undefined ? { label } : { line, label: `line ${line}, ${label}` });
-  if (isRecord(value) && Array.isArray(value.data)) return (value.data as readonly unknown[]).map((item, i) => ({ value: item, position: at(`data[${i}]`) }));
-  if (Array.isArray(value)) return (value as readonly unknown[]).map((item, i) => ({ value: item, position: at(`[${i}]`) }));
+function itemsOf(value: unknown, line: number | undefined, report: Report, sink: ProblemSink, text?: string): LocatedValue[] {
+  // In a whole-file document each item is located at the line where it starts (worked out once, only then).
+  let starts: readonly number[] | undefined;
+  const at = (label: string, index = 0): ItemPosition => {
+    if (line !== undefined) return { line, label: `line ${line}, ${label}` };
+    starts ??= elementLines(text ?? '');
+    const start = starts[index] ?? 1;
+    return { line: start, label: `line ${start}, ${label}` };
+  };
+  if (isRecord(value) && Array.isArray(value.data)) return (value.data as readonly unknown[]).map((item, i) => ({ value: item, position: at(`data[${i}]`, i) }));
+  if (Array.isArray(value)) return (value as readonly unknown[]).map((item, i) => ({ value: item, position: at(`[${i}]`, i) }));
   if (isRecord(value) && (value.object === 'trace' || value.object === 'trace.span')) return [{ value, position: at('item') }];
-  report('invalid-document', `${line === undefined ? 'the file' : `line ${line}`} is not an Agents SDK trace export (expected {"data": [...]})`, line === undefined ? {} : { line });
+  report('invalid-document', `${line === undefined ? 'the file' : `line ${line}`} is not an Agents SDK trace export (expected {"data": [...]})`, { line: line ?? 1 });
   sink.skipped();
   return [];
 }
@@ -221,10 +238,71 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; mes
   }
 }
 
-function lineAtPosition(text: string, message: string): { line?: number } {
+function lineAtPosition(text: string, message: string): { line: number } {
   const match = /position (\d+)/.exec(message);
-  if (!match?.[1]) return {};
+  // Without a position in the parser's message, the document's start is the best place there is.
+  if (!match?.[1]) return { line: 1 };
   return { line: text.slice(0, Number(match[1])).split('\n').length };
+}
+
+/**
+ * The line each element of the document's item list starts on: the top-level array's, or the
+ * `data` array's of a top-level object. One pass over the text, minding strings and nesting.
+ */
+export function elementLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let keyAtDepthOne: string | undefined;
+  let stringStart = -1;
+  let listDepth = -1;
+  let expectElement = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x0a) line++;
+    if (inString) {
+      if (char === 0x5c /* backslash */) i++;
+      else if (char === 0x22 /* " */) {
+        inString = false;
+        if (depth === 1) keyAtDepthOne = text.slice(stringStart + 1, i);
+      }
+      continue;
+    }
+    if (char === 0x20 || char === 0x0a || char === 0x0d || char === 0x09) continue;
+    if (expectElement && char !== 0x5d /* ] */) {
+      lines.push(line);
+      expectElement = false;
+    }
+    switch (char) {
+      case 0x22:
+        inString = true;
+        stringStart = i;
+        break;
+      case 0x5b /* [ */:
+        if (listDepth === -1 && (depth === 0 || (depth === 1 && keyAtDepthOne === 'data'))) {
+          listDepth = depth + 1;
+          expectElement = true;
+        }
+        depth++;
+        break;
+      case 0x7b /* { */:
+        depth++;
+        break;
+      case 0x5d:
+      case 0x7d:
+        depth--;
+        expectElement = false;
+        if (depth < listDepth) return lines;
+        break;
+      case 0x2c /* , */:
+        if (depth === listDepth) expectElement = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return lines;
 }
 
 type Classified = { kind: 'trace'; trace: TraceItem } | { kind: 'span'; span: SpanItem };
@@ -377,7 +455,14 @@ class RunContext {
         this.#report('unended-span', `span ${span.id} (${span.type}) never ended`, { ...lineOf(span.position), runId, spanId: span.id });
         damaged = true;
       } else if (span.startMs !== undefined && span.endMs < span.startMs) {
-        this.#report('clock-skew', `span ${span.id} ends before it starts`, { ...lineOf(span.position), runId, spanId: span.id });
+        // A top-level span carries the run's own times: if it ends before it starts, they are unknown.
+        const topLevel = parentOf.get(span.id) === undefined;
+        this.#report('clock-skew', `span ${span.id} ends before it starts${topLevel ? ': it is a top-level span, so the run\'s times are unknown and the run is counted damaged' : ''}`, {
+          ...lineOf(span.position),
+          runId,
+          spanId: span.id,
+        });
+        if (topLevel) damaged = true;
       }
     }
 
@@ -411,7 +496,8 @@ class RunContext {
     const startedAt = times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
     const endedAt = times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
     const taskId = pickMetadata(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
-    const trial = trialFromMetadata(metadata, runId, this.#report);
+    const runPlace = { line: group.trace?.position.line ?? firstLine(group.spans).line, runId };
+    const trial = trialFromMetadata(metadata, runPlace, this.#report);
     const resumedFrom = pickMetadata(metadata, 'mimir.resumed_from', []);
     const conversationId = group.trace?.groupId ?? undefined;
     const line = group.trace?.position.line ?? firstLine(group.spans).line;
@@ -423,12 +509,12 @@ class RunContext {
       ...(startedAt !== undefined && { startedAt }),
       ...(endedAt !== undefined && { endedAt }),
       steps,
-      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runId, this.#report),
-      outcome: this.#outcome(metadata, runId),
+      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runPlace, this.#report),
+      outcome: this.#outcome(metadata, runPlace),
       ...(resumedFrom !== undefined && { resumedFrom }),
       ...(conversationId !== undefined && conversationId !== '' && { conversationId }),
       ...(toolDefinitions.length > 0 && { toolDefinitions }),
-      source: { file: this.#path, ...(line !== undefined && { line }), traceId },
+      source: { file: this.#path, line, traceId },
       ...(damaged && { damaged: true }),
     };
   }
@@ -590,7 +676,7 @@ class RunContext {
     const raw = metadata[`mimir.tool.risk.${toolName}`];
     if (raw === undefined) return undefined;
     if (typeof raw === 'string' && RISKS.has(raw)) return raw as RiskClass;
-    this.#report('wrong-attribute-type', `mimir.tool.risk.${toolName} is ${JSON.stringify(raw)}, not one of ${RISK_CLASSES.join(', ')}`, { runId, spanId: span.id });
+    this.#report('wrong-attribute-type', `mimir.tool.risk.${toolName} is ${JSON.stringify(raw)}, not one of ${RISK_CLASSES.join(', ')}`, { ...lineOf(span.position), runId, spanId: span.id });
     return undefined;
   }
 
@@ -611,17 +697,17 @@ class RunContext {
     return messages.map((m) => ({ role: m.role, content: this.#clip(m.content, span, runId, `${m.role} message`) }));
   }
 
-  #outcome(metadata: JsonRecord, runId: string): RunOutcome {
+  #outcome(metadata: JsonRecord, place: ProblemPlace): RunOutcome {
     const raw = pickMetadata(metadata, 'mimir.outcome', []);
     if (raw === undefined) return { status: 'unknown', source: 'none' };
     if (raw !== 'success' && raw !== 'failure' && raw !== 'unknown') {
-      this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(raw)}, not success or failure`, { runId });
+      this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(raw)}, not success or failure`, place);
       return { status: 'unknown', source: 'none' };
     }
     const rawScore = metadata['mimir.outcome.score'];
     const score = asNumber(rawScore);
     if (rawScore !== undefined && (score === undefined || score < 0 || score > 1)) {
-      this.#report('wrong-attribute-type', `mimir.outcome.score is ${JSON.stringify(rawScore)}, not a number from 0 to 1`, { runId });
+      this.#report('wrong-attribute-type', `mimir.outcome.score is ${JSON.stringify(rawScore)}, not a number from 0 to 1`, place);
     }
     const validScore = score !== undefined && score >= 0 && score <= 1 ? score : undefined;
     return { status: raw, ...(validScore !== undefined && { score: validScore }), source: 'trace metadata' };
@@ -634,9 +720,8 @@ function stringArray(value: unknown): string[] {
   return Array.isArray(value) ? (value as readonly unknown[]).filter((v): v is string => typeof v === 'string') : [];
 }
 
-function firstLine(spans: readonly SpanItem[]): { line?: number } {
-  const line = spans.find((s) => s.position.line !== undefined)?.position.line;
-  return line === undefined ? {} : { line };
+function firstLine(spans: readonly SpanItem[]): { line: number } {
+  return { line: spans[0]?.position.line ?? 1 };
 }
 
 /**

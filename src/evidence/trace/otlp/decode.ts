@@ -1,4 +1,5 @@
 import type { AttrValue, RawEvent, RawSpan, SourcePosition, SpanStatusCode } from '../span.js';
+import { closestMatch } from '../../../shared/suggest.js';
 import { describeValue as describe, type FileProblems, type ProblemPlace } from '../problems.js';
 
 /**
@@ -88,6 +89,35 @@ export function nanosToMs(value: unknown): number | undefined | null {
   return null;
 }
 
+/** The fields each container of the OTLP JSON mapping may have (lowerCamelCase and snake_case). */
+const TRACES_DATA_KEYS: ReadonlySet<string> = new Set(['resourceSpans', 'resource_spans']);
+const RESOURCE_SPANS_KEYS: ReadonlySet<string> = new Set(['resource', 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans', 'schemaUrl', 'schema_url']);
+const SCOPE_SPANS_KEYS: ReadonlySet<string> = new Set(['scope', 'instrumentationLibrary', 'instrumentation_library', 'spans', 'schemaUrl', 'schema_url']);
+const SPAN_KINDS: ReadonlySet<string | number> = new Set([
+  0, 1, 2, 3, 4, 5,
+  'SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER',
+]);
+/** Keys longer than this are not offered a "did you mean" (the edit distance is quadratic). */
+const MAX_SUGGESTED_KEY_LENGTH = 64;
+
+/**
+ * The keys of a container that its mapping does not know, described for a message with the
+ * closest known key ("scoqeSpans (did you mean scopeSpans?)"); undefined when there are none.
+ */
+function unknownKeys(container: JsonObject, known: ReadonlySet<string>): string | undefined {
+  const unknown: string[] = [];
+  for (const key in container) {
+    if (known.has(key)) continue;
+    unknown.push(key);
+    if (unknown.length > 3) break;
+  }
+  const first = unknown[0];
+  if (first === undefined) return undefined;
+  const suggestion = first.length <= MAX_SUGGESTED_KEY_LENGTH ? closestMatch(first, known) : undefined;
+  const shown = unknown.slice(0, 3).map((key) => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key));
+  return `the unknown key${unknown.length > 1 ? 's' : ''} ${shown.join(', ')}${unknown.length > 3 ? ', …' : ''}${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`;
+}
+
 const INVALID = Symbol('invalid attribute value');
 /** Most spans have no events: one shared empty list instead of one per span. */
 const NO_EVENTS: readonly RawEvent[] = Object.freeze([]);
@@ -98,7 +128,7 @@ export class OtlpDecoder {
   private damaged = false;
   private approxBytes = 0;
   private spanPlace: ProblemPlace | undefined;
-  private context: DocumentContext = { position: {}, damaged: false };
+  private context: DocumentContext = { position: { byteOffset: 0 }, damaged: false };
   private rawSpanId = '';
   private spanId: string | undefined;
   private documentLost = false;
@@ -136,7 +166,8 @@ export class OtlpDecoder {
     const resourceSpans = document.resourceSpans ?? document.resource_spans;
     if (resourceSpans === undefined) {
       // `{}` is a valid, empty export request (proto3 JSON omits empty lists); anything else is not ours.
-      if (Object.keys(document).length > 0) this.documentProblem('not an OTLP traces document: it has no resourceSpans', handlers);
+      const unknown = unknownKeys(document, TRACES_DATA_KEYS);
+      if (unknown !== undefined) this.documentProblem(`not an OTLP traces document: it has no resourceSpans but ${unknown}`, handlers);
       return;
     }
     if (!Array.isArray(resourceSpans)) {
@@ -149,7 +180,12 @@ export class OtlpDecoder {
         continue;
       }
       const scopes = resource.scopeSpans ?? resource.scope_spans ?? resource.instrumentationLibrarySpans ?? resource.instrumentation_library_spans;
-      if (scopes === undefined) continue;
+      if (scopes === undefined) {
+        // No span list, but keys the mapping does not have: a misspelt list, whose spans would be lost unseen.
+        const unknown = unknownKeys(resource, RESOURCE_SPANS_KEYS);
+        if (unknown !== undefined) this.documentProblem(`a resourceSpans entry has no scopeSpans but ${unknown}: its spans, if any, are lost`, handlers);
+        continue;
+      }
       if (!Array.isArray(scopes)) {
         this.documentProblem(`scopeSpans is ${describe(scopes)}, not a list`, handlers);
         continue;
@@ -160,7 +196,11 @@ export class OtlpDecoder {
           continue;
         }
         const spans = scope.spans;
-        if (spans === undefined) continue;
+        if (spans === undefined) {
+          const unknown = unknownKeys(scope, SCOPE_SPANS_KEYS);
+          if (unknown !== undefined) this.documentProblem(`a scopeSpans entry has no spans but ${unknown}: its spans, if any, are lost`, handlers);
+          continue;
+        }
         if (!Array.isArray(spans)) {
           this.documentProblem(`spans is ${describe(spans)}, not a list`, handlers);
           continue;
@@ -226,6 +266,9 @@ export class OtlpDecoder {
     let name = '';
     if (typeof value.name === 'string') name = value.name;
     else if (value.name !== undefined) this.wrongType('name', value.name, 'a string');
+
+    const kind = value.kind;
+    if (kind !== undefined && kind !== null && !SPAN_KINDS.has(kind as string | number)) this.wrongType('kind', kind, 'a span kind (0 to 5, or SPAN_KIND_…)');
 
     const startMs = this.time('startTimeUnixNano', value.startTimeUnixNano ?? value.start_time_unix_nano);
     const endMs = this.time('endTimeUnixNano', value.endTimeUnixNano ?? value.end_time_unix_nano);

@@ -54,7 +54,7 @@ async function* readOtlpJson(
   try {
     input = await openTraceInput(path);
   } catch (error) {
-    session.problems.report('unreadable', `cannot read ${path}: ${errorMessage(error)}`);
+    session.problems.report('unreadable', `cannot read ${path}: ${errorMessage(error)}`, { byteOffset: 0 });
     session.problems.skipped();
     return;
   }

@@ -65,7 +65,7 @@ async function* readOtlpProtobuf(
       bytes = unzipped.bytes;
     }
   } catch (error) {
-    problems.report('unreadable', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    problems.report('unreadable', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, { byteOffset: 0 });
     problems.skipped();
     return;
   }

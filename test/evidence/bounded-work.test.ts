@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { CompiledReadOptions } from '../../src/evidence/trace/conventions/compiled-options.js';
+import { parseConfigFile } from '../../src/config/load-config.js';
+import { UserError } from '../../src/shared/errors.js';
+import { compileUserRegExp, hasUnboundedBacktracking } from '../../src/shared/user-regexp.js';
+import { OPTIONS } from './support.js';
+
+/** Issue 12, point 5: work on input stays bounded, whatever the input. */
+
+describe('user regular expressions run in linear time', () => {
+  it('a catastrophic pattern over a hostile tool result ends at once', () => {
+    const options = new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: ['^(a+)+$', '(a|aa)*b'] });
+    const started = performance.now();
+    expect(options.looksLikeError('a'.repeat(100_000) + '!')).toBe(false);
+    // A backtracking engine takes longer than the universe on this; the linear one, milliseconds.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('the default patterns still work', () => {
+    const options = new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: ['^\\s*(Error|ERROR|Exception)\\b', '^\\s*\\{\\s*"error"\\s*:'] });
+    expect(options.looksLikeError('  Error: no such order')).toBe(true);
+    expect(options.looksLikeError('{"error": "x"}')).toBe(true);
+    expect(options.looksLikeError('all fine')).toBe(false);
+  });
+
+  it('a pattern that needs backtracking (backreference, lookaround) is refused with the reason', () => {
+    expect(compileUserRegExp('(a)\\1')).toEqual({ error: expect.stringContaining('linear time') as unknown });
+    expect(compileUserRegExp('(?=x)y')).toEqual({ error: expect.stringContaining('linear time') as unknown });
+    expect(() => new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: ['(a)\\1'] })).toThrow(UserError);
+  });
+
+  it('the static fallback recognizes nested quantifiers', () => {
+    expect(hasUnboundedBacktracking('^(a+)+$')).toBe(true);
+    expect(hasUnboundedBacktracking('(x*)*')).toBe(true);
+    expect(hasUnboundedBacktracking('(a)\\1')).toBe(true);
+    expect(hasUnboundedBacktracking('^\\s*(Error|ERROR)\\b')).toBe(false);
+    expect(hasUnboundedBacktracking('[(+]+(ab)')).toBe(false);
+  });
+});
+
+describe('reading mimir.yaml is linear in its size', () => {
+  it('a config with 40,000 unknown keys is read and reported in seconds, not minutes', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `key${i}: ${i}`).join('\n');
+    const started = performance.now();
+    let error: unknown;
+    try {
+      parseConfigFile(`version: 1\nsystem:\n  name: a\n${keys}\n`, 'mimir.yaml');
+    } catch (caught) {
+      error = caught;
+    }
+    // Quadratic (the library's duplicate-key check, one key lookup per unknown key) took minutes here.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(error).toBeInstanceOf(UserError);
+    const problems = (error as UserError).problems;
+    expect(problems.length).toBeLessThanOrEqual(51);
+    expect(problems.at(-1)?.message).toContain('more problems like these');
+    expect(problems[0]?.location?.line).toBe(4);
+  }, 60_000);
+
+  it('a duplicated key is still found, and located', () => {
+    expect(() => parseConfigFile('version: 1\nsystem:\n  name: a\n  name: b\n', 'mimir.yaml')).toThrow(/not valid YAML/);
+    try {
+      parseConfigFile('version: 1\nsystem:\n  name: a\n  name: b\n', 'mimir.yaml');
+    } catch (error) {
+      expect((error as UserError).problems[0]?.location).toEqual({ file: 'mimir.yaml', line: 4, column: 3 });
+    }
+  });
+});
