@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-/** The example systems' end-to-end audits (naive red, hardened green, subtle not green), run alone. */
+/**
+ * The slow end-to-end suite, run alone: the example systems' audits (naive red, hardened green,
+ * subtle not green), and the npm package packed, installed into an empty folder and run.
+ */
 export default defineConfig({
   test: {
-    include: ['test/examples/verdicts.test.ts'],
+    include: ['test/examples/verdicts.test.ts', 'test/examples/pack-install.test.ts'],
     maxWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 900_000,

@@ -159,11 +159,14 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .command('ledger')
     .description('work with a probe ledger')
     .command('verify')
-    .description('check that a ledger\'s hash chain is intact: exit 1 if any entry was edited, deleted or reordered')
+    .description(
+      'check that a ledger\'s hash chain is intact and its length and last hash match the probe-results.json beside it: exit 1 if any entry was edited, deleted, inserted or reordered, or the length could not be checked',
+    )
     .argument('<ledger.jsonl>')
     .addOption(new Option('-f, --format <format>', 'terminal or json').choices(['terminal', 'json']).default('terminal'))
-    .action(async (path: string, opts: { format: 'terminal' | 'json' }) => {
-      setExitCode(await ledgerVerifyCommand(path, opts, io));
+    .option('--chain-only', 'check the hash chain alone (without probe-results.json, entries cut from the end cannot be seen)')
+    .action(async (path: string, opts: { format: 'terminal' | 'json'; chainOnly?: boolean }) => {
+      setExitCode(await ledgerVerifyCommand(path, { format: opts.format, chainOnly: opts.chainOnly === true }, io));
     });
 
   program

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APPROVAL_TOOL_NAME, declaredRiskResolver, isHighRisk, type RiskClass, type SystemDescription } from '../model/index.js';
 import type { ProbeScenarioResult } from '../evidence/types.js';
-import { PROBE_RESULTS_FILE, probeInputsHash, type ProbeResultsFile, type SkippedFamily } from '../evidence/probe/results-file.js';
+import { PROBE_RESULTS_FILE, probeInputsHash, probeResultsText, type ProbeResultsFile, type SkippedFamily } from '../evidence/probe/results-file.js';
 import type { ProbesConfig } from '../config/load-config.js';
 import { UserError } from '../shared/errors.js';
 import { sha256 } from '../shared/hash.js';
@@ -121,7 +121,7 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
       ledger: { entries: ledger.entries, lastHash: ledger.lastHash },
     };
     const resultsPath = join(probes.out, PROBE_RESULTS_FILE);
-    const text = `${JSON.stringify(results, null, 2)}\n`;
+    const text = probeResultsText(results, resultsPath);
     await writeFile(resultsPath, text);
     return { results, resultsPath, resultsSha256: sha256(text), ledgerPath };
   } finally {

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { z } from 'zod';
 import type { ProbesConfig } from '../../config/load-config.js';
 import { CLAIMED_STATUSES, PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
 import { sha256 } from '../../shared/hash.js';
-import { readUserFile } from '../../shared/read-user-file.js';
+import { fileExists, readUserFile } from '../../shared/read-user-file.js';
 import type { ProbeEvidence } from '../types.js';
 
 /** The results file's name in the probes' `out` directory. */
@@ -103,7 +104,35 @@ export const probeResultsFileSchema = z.strictObject({
   ledger: z.strictObject({ entries: count, lastHash: z.string().regex(/^[0-9a-f]{64}$/) }).exactOptional(),
 });
 
-/** The results and the sha256 of the file as read (for the audit's evidence digests). */
+/**
+ * The results file's text as `mimir probe` writes it to `resultsPath`. The ledger is named relative
+ * to the results file, so both can be moved together and `mimir ledger verify` finds its length
+ * and last hash from any directory.
+ */
+export function probeResultsText(results: ProbeResultsFile, resultsPath: string): string {
+  const { ledgerPath } = results.evidence;
+  const stored = ledgerPath === undefined ? results : { ...results, evidence: { ...results.evidence, ledgerPath: relative(dirname(resultsPath), ledgerPath) } };
+  return `${JSON.stringify(stored, null, 2)}\n`;
+}
+
+/**
+ * Where the ledger a results file names is, from this process: an absolute path as written; a
+ * relative one relative to the results file. mimir 0.1 wrote it relative to the directory `mimir
+ * probe` ran in, always for a ledger beside the results file: when the results-relative reading
+ * names no file, the file of that name beside the results file is that ledger.
+ */
+export async function ledgerPathFromResults(resultsPath: string, stored: string): Promise<string> {
+  if (isAbsolute(stored)) return stored;
+  const resultsRelative = join(dirname(resultsPath), stored);
+  if (await fileExists(resultsRelative)) return resultsRelative;
+  const beside = join(dirname(resultsPath), basename(stored));
+  return (await fileExists(beside)) ? beside : resultsRelative;
+}
+
+/**
+ * The results and the sha256 of the file as read (for the audit's evidence digests). The ledger path
+ * is resolved (see `ledgerPathFromResults`), so it names the file from this process.
+ */
 export async function readProbeResultsFile(path: string): Promise<{ readonly results: ProbeResultsFile; readonly sha256: string }> {
   const text = await readUserFile(path, 'probe results file');
   let raw: unknown;
@@ -125,5 +154,9 @@ export async function readProbeResultsFile(path: string): Promise<{ readonly res
       hint: 'Run `mimir probe` again to rewrite it.',
     });
   }
-  return { results: parsed.data, sha256: sha256(text) };
+  const results: ProbeResultsFile = parsed.data;
+  const stored = results.evidence.ledgerPath;
+  if (stored === undefined) return { results, sha256: sha256(text) };
+  const ledgerPath = await ledgerPathFromResults(path, stored);
+  return { results: { ...results, evidence: { ...results.evidence, ledgerPath } }, sha256: sha256(text) };
 }

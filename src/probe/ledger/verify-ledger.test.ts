@@ -435,4 +435,30 @@ describe('readLedger', () => {
     writeFileSync(path, ledger.jsonLines().slice(0, -10));
     await expect(readLedger(path)).rejects.toMatchObject({ code: 'invalid-ledger', message: expect.stringContaining(`${path}:8: the last line is incomplete`) });
   });
+
+  it('refuses a line with a key written twice', async () => {
+    const ledger = new InMemoryLedger();
+    for (const record of records) await ledger.append(record);
+    const lines = ledger.jsonLines().split('\n');
+    lines[2] = (lines[2] ?? '').replace(/^\{/, '{"runId":"another",');
+    const path = join(dir, 'duplicate-read.jsonl');
+    writeFileSync(path, lines.join('\n'));
+    await expect(readLedger(path)).rejects.toMatchObject({ code: 'invalid-ledger', message: `${path}:3: the key "runId" appears twice — readers disagree on which value counts; the entry was edited` });
+  });
+});
+
+describe('verifyLedger: a key written twice', () => {
+  it('is an edited entry even though the hash matches what JSON.parse reads, and the chain around it stays whole', async () => {
+    const built = build(
+      Array.from({ length: 6 }, (_, i): LedgerRecord => ({ runId: 'r', scenarioId: 's', trial: 1, event: 'call', tool: 'issue_refund', arguments: { amount_cents: 100 }, startedAt: `2026-01-01T00:00:0${i}Z` })),
+    );
+    const lines = [...built.lines];
+    // The writer hashed amount_cents 100; a reader taking the first value sees 1.
+    lines[4] = (lines[4] ?? '').replace('"arguments":{', '"arguments":{"amount_cents":1,');
+    const result = await verifyText(text(lines), { entries: lines.length, lastHash: built.lastHash });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([
+      { line: 5, seq: 4, kind: 'edited', message: 'line 5 (seq 4): the key "amount_cents" appears twice in arguments — readers disagree on which value counts; the entry was edited' },
+    ]);
+  });
 });

@@ -5,6 +5,7 @@ import { UserError } from '../../shared/errors.js';
 import type { LedgerEntry } from '../types.js';
 import { ChainAnalyzer, type LedgerExpectation, type LedgerProblem } from './chain-analysis.js';
 import { MAX_LEDGER_LINE_BYTES, entryShapeProblem, recomputeHash } from './chain.js';
+import { firstDuplicateKey, type DuplicateKey } from './duplicate-keys.js';
 
 export { LEDGER_PROBLEM_KINDS, type LedgerExpectation, type LedgerProblem, type LedgerProblemKind } from './chain-analysis.js';
 
@@ -60,6 +61,9 @@ export async function verifyLedger(path: string, options: VerifyLedgerOptions = 
       }
       entries++;
       const entry = parsed.entry;
+      // The hash covers what JSON.parse read; a reader that takes the first of two values reads
+      // another entry. The line still links, so the chain around it is judged as usual.
+      if (parsed.duplicate) found.push({ line: line.number, seq: entry.seq, kind: 'edited', message: `${at(line.number, entry.seq)}: ${duplicateMessage(parsed.duplicate)}` });
       const computed = recomputeHash(entry as unknown as Record<string, unknown>);
       if (computed !== entry.hash) {
         found.push({ line: line.number, seq: entry.seq, kind: 'edited', message: `${at(line.number, entry.seq)}: hash does not match its content — the entry was edited` });
@@ -107,6 +111,7 @@ export async function readLedger(path: string, filter?: (entry: LedgerEntry) => 
         invalid(line.number, line.terminated ? parsed.problem : `the last line is incomplete (${parsed.problem}) — the write was cut short`);
         return;
       }
+      if (parsed.duplicate) invalid(line.number, duplicateMessage(parsed.duplicate));
       if (!filter || filter(parsed.entry)) kept.push(parsed.entry);
     },
     oversized: (line) => invalid(line.number, `${line.bytes} bytes, over the ${MAX_LEDGER_LINE_BYTES / (1024 * 1024)} MiB a ledger entry may have`),
@@ -118,7 +123,13 @@ function at(line: number, seq: number | undefined): string {
   return seq === undefined ? `line ${line}` : `line ${line} (seq ${seq})`;
 }
 
-type ParsedLine = { readonly entry: LedgerEntry; readonly seq: number } | { readonly entry?: undefined; readonly seq?: number; readonly problem: string };
+type ParsedLine =
+  | { readonly entry: LedgerEntry; readonly seq: number; readonly duplicate?: DuplicateKey }
+  | { readonly entry?: undefined; readonly seq?: number; readonly problem: string };
+
+function duplicateMessage({ key, within }: DuplicateKey): string {
+  return `the key ${JSON.stringify(key)} appears twice${within === '' ? '' : ` in ${within}`} — readers disagree on which value counts; the entry was edited`;
+}
 
 function parseLedgerLine(line: Line): ParsedLine {
   let bytes = line.bytes;
@@ -127,8 +138,9 @@ function parseLedgerLine(line: Line): ParsedLine {
   if (bytes.length === 0) return { problem: 'an empty line, not a ledger entry' };
   if (!isUtf8(bytes)) return { problem: 'bytes that are not UTF-8, not a ledger entry' };
   let value: unknown;
+  const text = bytes.toString('utf8');
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     return { problem: `not JSON (${error instanceof Error ? error.message : String(error)})` };
   }
@@ -137,7 +149,8 @@ function parseLedgerLine(line: Line): ParsedLine {
   const seq = typeof written === 'number' && Number.isSafeInteger(written) ? written : undefined;
   if (problem !== undefined) return { problem: `not a ledger entry: ${problem}`, ...(seq !== undefined && { seq }) };
   const entry = value as LedgerEntry;
-  return { entry, seq: entry.seq };
+  const duplicate = firstDuplicateKey(text);
+  return { entry, seq: entry.seq, ...(duplicate && { duplicate }) };
 }
 
 /** Streams a ledger file's lines; missing and unreadable files are user errors. */
