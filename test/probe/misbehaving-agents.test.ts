@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/audit/load-config.js';
@@ -154,6 +156,28 @@ describe('runProbes with agents that misbehave', () => {
     expect(down.trial.reason).toMatch(/^the declared fault never fired: no call matched get_order \(the agent called no tool\)/);
     expect(down.scenario).toMatchObject({ passed: 0, failed: 0, inconclusive: 1, passK: [], passRate: { trials: 0, rate: null } });
     expect(run.elapsedMs).toBeLessThan(20_000);
+    expect(run.leftovers).toEqual([]);
+  }, 30_000);
+
+  it('an agent whose child left its session, ignores SIGTERM and holds its stdout: ps shows nothing of it after the probe', async () => {
+    const ready = join(tmpdir(), `mimir-detached-${String(process.pid)}-${String(Date.now())}`);
+    const run = await probe(
+      [join(MISBEHAVING, 'spawns-detached.mjs'), 'exit'],
+      `  - id: leaves-a-daemon
+    title: the agent ends, its detached child does not
+    task: ${TASK}
+    expect: { endsBeforeTimeout: true }
+`,
+      { timeoutMs: 10_000, env: { READY_FILE: ready } },
+    );
+    const children = readFileSync(ready, 'utf8').split(',').map(Number);
+    rmSync(ready, { force: true });
+    expect(only(run, 'leaves-a-daemon').trial).toMatchObject({ verdict: 'pass', claimedStatus: 'success' });
+    const listed = execFileSync('ps', ['-eo', 'pid=,stat='], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([pid, stat]) => children.includes(Number(pid)) && !stat?.startsWith('Z'));
+    expect(listed).toEqual([]);
     expect(run.leftovers).toEqual([]);
   }, 30_000);
 

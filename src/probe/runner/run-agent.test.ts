@@ -162,6 +162,30 @@ describe('runAgent (command)', () => {
     expect(isRunning(grandchild)).toBe(false);
   });
 
+  it('ends children that left the agent’s session and ignore SIGTERM when the agent is stopped (one with an empty environment)', async () => {
+    const ready = readyFile();
+    const stop = new AbortController();
+    const run = runAgent(agent('spawns-detached.mjs', ['hang'], { READY_FILE: ready }), invocation({ signal: stop.signal, timeoutMs: 20_000 }), { killGraceMs: 300 });
+    const children = (await waitForFile(ready)).split(',').map(Number);
+    expect(children).toHaveLength(2);
+    for (const pid of children) {
+      expect(isRunning(pid)).toBe(true);
+      expect(processState(pid)?.pgrp).toBe(pid);
+    }
+    stop.abort();
+    const exit = await run;
+    expect(exit).toMatchObject({ killed: true, signal: 'SIGTERM' });
+    for (const pid of children) expect(isRunning(pid), `detached child ${pid}`).toBe(false);
+  });
+
+  it('ends a detached child holding stdout that an agent exiting by itself left to init, and still reads the claim', async () => {
+    const ready = readyFile();
+    const exit = await runAgent(agent('spawns-detached.mjs', ['exit'], { READY_FILE: ready }), invocation({ timeoutMs: 20_000 }), { killGraceMs: 300 });
+    const [child] = readFileSync(ready, 'utf8').split(',').map(Number);
+    expect(exit).toMatchObject({ exitCode: 0, killed: false, timedOut: false, claim: { status: 'success', summary: 'left detached children behind' } });
+    expect(isRunning(child!)).toBe(false);
+  });
+
   it('counts a 50 MB flood of lines without holding it, and reads the claim printed last', async () => {
     const { exit, peak } = await measurePeakMemory(() => runAgent(agent('floods-stdout.mjs', ['lines']), invocation({ timeoutMs: 30_000 })));
     expect(exit).toMatchObject({ exitCode: 0, timedOut: false, outputTruncated: true, claim: { status: 'success', summary: 'flooded' } });
