@@ -11,7 +11,16 @@ import { AgentProcesses } from './process-group.js';
 type CommandTarget = Extract<AgentTarget, { kind: 'command' }>;
 
 /** The agent contract's variables (DESIGN.md): set by mimir, never inherited from mimir's own environment. */
-export const CONTRACT_VARIABLES: readonly string[] = ['MIMIR_MCP_URL', 'MIMIR_MCP_STDIO', 'MIMIR_TASK', 'MIMIR_RUN_ID', 'MIMIR_TRIAL', 'MIMIR_RESUME', 'MIMIR_PROCESS_TAG'];
+export const CONTRACT_VARIABLES: readonly string[] = [
+  'MIMIR_MCP_URL',
+  'MIMIR_MCP_STDIO',
+  'MIMIR_TASK',
+  'MIMIR_RUN_ID',
+  'MIMIR_TRIAL',
+  'MIMIR_RESUME',
+  'MIMIR_TIMEOUT_MS',
+  'MIMIR_PROCESS_TAG',
+];
 
 /** Signal-specific OTLP settings win over the general endpoint in every SDK; dropped when mimir collects the traces. */
 const TRACE_OVERRIDES: readonly string[] = ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'];
@@ -42,6 +51,7 @@ export function agentEnvironment(
     MIMIR_TASK: taskJson,
     MIMIR_RUN_ID: invocation.runId,
     MIMIR_TRIAL: String(invocation.trial),
+    MIMIR_TIMEOUT_MS: String(invocation.timeoutMs),
     ...(invocation.resume && { MIMIR_RESUME: '1' }),
     ...(invocation.otlpEndpoint !== undefined && { OTEL_EXPORTER_OTLP_ENDPOINT: invocation.otlpEndpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }),
     // Not part of the contract: how mimir finds what the agent started, to end it with the agent.
@@ -120,12 +130,14 @@ export async function runCommandAgent(target: CommandTarget, invocation: AgentIn
   child.stdin.end(`${taskJson}\n`);
 
   let stopping: 'timeout' | 'abort' | undefined;
+  let stoppedAt: string | undefined;
   let killAt = Infinity;
   let escalation: NodeJS.Timeout | undefined;
   let hasExited = false;
   const stop = (why: 'timeout' | 'abort'): void => {
     if (stopping !== undefined || hasExited) return;
     stopping = why;
+    stoppedAt = new Date().toISOString();
     processes.signal('SIGTERM');
     killAt = performance.now() + limits.killGraceMs;
     escalation = setTimeout(() => {
@@ -162,6 +174,7 @@ export async function runCommandAgent(target: CommandTarget, invocation: AgentIn
     signal,
     timedOut: stopping === 'timeout',
     killed: stopping === 'abort',
+    ...(stoppedAt !== undefined && { stoppedAt }),
     durationMs,
     stdoutBytes: scanner.bytes,
     stderrTail: stderr.text(),

@@ -96,6 +96,7 @@ describe('runAgent (command)', () => {
       runId: RUN_ID,
       trial: '2',
       resume: '1',
+      timeoutMs: '5000',
       mcpUrl: 'http://127.0.0.1:9/mcp',
       mcpStdio: 'mimir proxy --stdio --run run-1',
       otlpEndpoint: 'http://127.0.0.1:4318',
@@ -126,6 +127,18 @@ describe('runAgent (command)', () => {
     expect(exit).toMatchObject({ timedOut: true, killed: false, exitCode: null, signal: 'SIGTERM', claim: { status: 'unknown' } });
     expect(exit.durationMs).toBeGreaterThanOrEqual(390);
     expect(exit.durationMs).toBeLessThan(2000);
+  });
+
+  it('stops at mimir’s deadline, not at the limit the agent is told, and records when it stopped it', async () => {
+    const before = Date.now();
+    const exit = await runAgent(agent('hangs.mjs'), invocation({ timeoutMs: 200, deadlineMs: 900 }), { killGraceMs: 300 });
+    expect(exit).toMatchObject({ timedOut: true, killed: false, signal: 'SIGTERM' });
+    expect(exit.durationMs).toBeGreaterThanOrEqual(890);
+    const stoppedAt = Date.parse(exit.stoppedAt ?? '');
+    expect(stoppedAt - before).toBeGreaterThanOrEqual(890);
+    expect(stoppedAt).toBeLessThanOrEqual(Date.now());
+    // An agent that ends by itself has no stop time.
+    expect((await runAgent(agent('well-behaved.mjs'), invocation())).stoppedAt).toBeUndefined();
   });
 
   it('follows with SIGKILL after the grace period when the agent ignores SIGTERM', async () => {
@@ -298,7 +311,7 @@ describe('runAgent (http)', () => {
     });
     const exit = await runAgent({ kind: 'http', url, headers: { authorization: 'Bearer t' } }, invocation({ resume: true, otlpEndpoint: 'http://127.0.0.1:4318' }));
     expect(received).toEqual({
-      body: { task: { goal: 'refund order 42' }, runId: RUN_ID, trial: 2, resume: true, mcpUrl: 'http://127.0.0.1:9/mcp', otlpEndpoint: 'http://127.0.0.1:4318' },
+      body: { task: { goal: 'refund order 42' }, runId: RUN_ID, trial: 2, resume: true, mcpUrl: 'http://127.0.0.1:9/mcp', otlpEndpoint: 'http://127.0.0.1:4318', timeoutMs: 5000 },
       auth: 'Bearer t',
     });
     expect(exit).toMatchObject({ exitCode: 0, signal: null, timedOut: false, claim: { status: 'success', summary: 'refunded', report: { orderId: 42 } } });
