@@ -6,9 +6,11 @@
  *
  *   deadline = timeoutMs + max(5 s, timeoutMs / 2)
  *
- * A run stopped at the deadline is judged by what it was doing then (verify-trial.ts): still making
- * calls in the headroom (after its limit passed) → mimir's time pressure, inconclusive; idle through
- * the whole headroom (waiting on a hung call, or on nothing) → it did not end by itself, fail.
+ * A run stopped at the deadline is judged by what it was doing then (verify-trial.ts): a call reached
+ * the proxy or an answer left it within the last `progressWindowMs` = min(headroom, timeoutMs) →
+ * still working, mimir's time pressure, inconclusive; idle longer than that (waiting on a hung
+ * call, or on nothing) → it did not end by itself, fail. The window is never longer than the limit:
+ * an agent that respects its own limit never waits on one call longer than its whole limit.
  */
 export const MIN_HEADROOM_MS = 5000;
 
@@ -18,4 +20,8 @@ export function deadlineHeadroomMs(timeoutMs: number): number {
 
 export function probeDeadlineMs(timeoutMs: number): number {
   return timeoutMs + deadlineHeadroomMs(timeoutMs);
+}
+
+export function progressWindowMs(timeoutMs: number): number {
+  return Math.min(deadlineHeadroomMs(timeoutMs), timeoutMs);
 }

@@ -4,7 +4,7 @@ import type { ProbeScenarioResult } from '../../evidence/types.js';
 import { isHighRisk, type ClaimedStatus, type ProbeExpectation, type ProbeTrialSummary, type RiskClass, type VerifierObservation } from '../../model/index.js';
 import { canonicalJson } from '../../shared/hash.js';
 import { matchesWildcard } from '../../shared/wildcard.js';
-import { deadlineHeadroomMs, probeDeadlineMs } from '../runner/deadline.js';
+import { deadlineHeadroomMs, probeDeadlineMs, progressWindowMs } from '../runner/deadline.js';
 import type { AgentClaim, AgentExit, FaultKind, LedgerEntry, ProbeScenario, ScenarioExpectations, TrialRecord, TrialResult } from '../types.js';
 
 /**
@@ -391,7 +391,7 @@ interface DeadlineStop {
   readonly lastActivity: number | undefined;
   /** From the last activity to the stop. */
   readonly idleMs: number;
-  /** A call or answer came within the headroom, after its own limit had passed: it was working, not stuck. */
+  /** A call or answer came within the last progressWindowMs before the stop: it was working, not stuck. */
   readonly working: boolean;
   /** A call still unanswered at the stop (a hang), if any. */
   readonly waitingOn: Call | undefined;
@@ -424,7 +424,7 @@ function deadlineStop(world: World): DeadlineStop | undefined {
   }
   const lastActivity = events.length === 0 ? undefined : Math.max(...events);
   const idleMs = lastActivity === undefined ? world.record.timeoutMs + deadlineHeadroomMs(world.record.timeoutMs) : stoppedAt - lastActivity;
-  return { lastActivity, idleMs, working: lastActivity !== undefined && idleMs <= deadlineHeadroomMs(world.record.timeoutMs), waitingOn };
+  return { lastActivity, idleMs, working: lastActivity !== undefined && idleMs <= progressWindowMs(world.record.timeoutMs), waitingOn };
 }
 
 /** Expectations a later ending could still have met: unmet only because the run was cut short. */
