@@ -2,13 +2,16 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { hostHeaderValidation, localhostHostValidation, localhostOriginValidation } from '@modelcontextprotocol/node';
 
 /**
  * A minimal OTLP/HTTP trace receiver for probe runs: the agent under test exports its own spans
  * here (OTEL_EXPORTER_OTLP_ENDPOINT), so a probe run is also a traced run. Bodies are stored as
  * they came, in formats mimir's trace readers already read: JSON requests as one line each of a
  * JSON Lines file, protobuf requests as one `.pb` file each. Nothing is parsed here, so a
- * malformed export is kept for the reader to locate and report, not lost.
+ * malformed export is kept for the reader to locate and report, not lost. Like the MCP proxy, it
+ * answers only requests whose Host (and browser Origin, if any) is local, so a web page cannot
+ * reach it through DNS rebinding and plant spans in the audit's evidence.
  */
 export interface OtlpReceiver {
   /** The base endpoint, e.g. http://127.0.0.1:41234 (exporters append /v1/traces). */
@@ -22,12 +25,20 @@ export interface OtlpReceiver {
 /** Request bodies above this are refused (413) rather than buffered. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
 export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promise<OtlpReceiver> {
   await mkdir(dir, { recursive: true });
   let count = 0;
   // One write at a time, so JSON lines from concurrent exports never interleave.
   let writes: Promise<unknown> = Promise.resolve();
+  // The proxy's rule (src/probe/proxy/http-endpoint.ts): refused with 403 before anything is read.
+  const loopback = LOOPBACK_HOSTS.has(host);
+  const validateHost = loopback ? localhostHostValidation() : hostHeaderValidation([bracketed(host), 'localhost', '127.0.0.1', '[::1]']);
+  const validateOrigin = loopback ? localhostOriginValidation() : undefined;
   const server: Server = createServer((request, response) => {
+    if (!validateHost(request, response)) return;
+    if (validateOrigin && !validateOrigin(request, response)) return;
     if (request.method !== 'POST' || !request.url?.startsWith('/v1/traces')) {
       response.writeHead(404).end();
       return;
@@ -61,7 +72,7 @@ export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promis
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint: `http://${bracketed(host)}:${port}`,
     dir,
     received: () => count,
     close: () =>
@@ -86,4 +97,8 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const body = Buffer.concat(chunks);
   // Exporters may compress; the stored files are plain so the readers see what was sent.
   return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body, { maxOutputLength: MAX_BODY_BYTES }) : body;
+}
+
+function bracketed(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

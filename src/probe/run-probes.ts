@@ -12,6 +12,7 @@ import { openLedger } from './ledger/file-ledger.js';
 import { startProxy, type RunningProxy } from './proxy/mcp-proxy.js';
 import { runAgent } from './runner/run-agent.js';
 import { runBounded } from './runner/pool.js';
+import { probeDeadlineMs } from './runner/deadline.js';
 import { generateBattery } from './scenarios/battery.js';
 import { loadScenarioFile } from './scenarios/load-scenarios.js';
 import { summarizeScenario, verifyTrial } from './scenarios/verify-trial.js';
@@ -281,7 +282,9 @@ class ProbeSession {
       mcpStdio: stdioCommandFor(proxy.url),
       otlpEndpoint: this.receiver.endpoint,
       resume,
+      // The agent is told its limit; mimir stops it only at the limit plus headroom (runner/deadline.ts).
       timeoutMs: this.options.probes.agent.timeoutMs,
+      deadlineMs: probeDeadlineMs(this.options.probes.agent.timeoutMs),
     };
   }
 

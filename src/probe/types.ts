@@ -165,8 +165,16 @@ export interface AgentInvocation {
   readonly otlpEndpoint?: string;
   /** True on the restart after a kill: same run id, `MIMIR_RESUME=1`. */
   readonly resume: boolean;
-  /** Hard wall-clock limit; the whole process group is killed when it passes. */
+  /**
+   * The run's time limit the agent is told (`MIMIR_TIMEOUT_MS`; `probes.agent.timeoutMs`): it should
+   * end by itself, with a claim, within it.
+   */
   readonly timeoutMs: number;
+  /**
+   * When mimir stops the agent (SIGTERM to everything it started, SIGKILL after the grace): the
+   * limit plus headroom for a loaded machine (`probeDeadlineMs`). Default `timeoutMs`.
+   */
+  readonly deadlineMs?: number;
   /** Stop the agent early (kill-and-resume scenarios): resolves the run as killed. */
   readonly signal?: AbortSignal;
 }
@@ -188,6 +196,8 @@ export interface AgentExit {
   readonly timedOut: boolean;
   /** Stopped by `AgentInvocation.signal` (a planned kill). */
   readonly killed: boolean;
+  /** Wall-clock time mimir sent the stop (its deadline, or the planned kill), ISO 8601; absent when it ended by itself. */
+  readonly stoppedAt?: string;
   readonly durationMs: number;
   /** Output beyond the runner's cap was dropped (and counted), never buffered without bound. */
   readonly stdoutBytes: number;

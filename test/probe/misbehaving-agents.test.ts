@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/audit/load-config.js';
@@ -77,7 +79,7 @@ const calls = (run: ProbeRun, runId: string) => run.ledger.filter((e) => e.runId
 const runEnd = (run: ProbeRun, runId: string) => run.ledger.find((e) => e.runId === runId && e.event === 'run-end')?.detail as Record<string, unknown> | undefined;
 
 describe('runProbes with agents that misbehave', () => {
-  it('an agent that hangs forever is killed at the time limit and fails endsBeforeTimeout', async () => {
+  it('an agent that hangs forever, idle, is stopped at mimir’s deadline (limit plus headroom) and fails endsBeforeTimeout', async () => {
     const run = await probe(
       [join(MISBEHAVING, 'hangs.mjs')],
       `  - id: hangs
@@ -92,14 +94,15 @@ describe('runProbes with agents that misbehave', () => {
     expect(trial.claimedStatus).toBe('unknown');
     expect(trial.observations).toEqual([
       expect.objectContaining({ expectation: 'claimIn', ok: false, detail: expect.stringContaining('the time limit stopped it') as string }),
-      expect.objectContaining({ expectation: 'endsBeforeTimeout', ok: false, detail: 'still running when the 1.5 s limit stopped it' }),
+      expect.objectContaining({ expectation: 'endsBeforeTimeout', ok: false, detail: "made no tool call and sat idle past its 1.5 s limit, until mimir's 6.5 s deadline stopped it" }),
     ]);
     expect(trial.behaviour).toContain('Made no tool call.');
-    expect(trial.behaviour.join(' ')).toContain('Was still running when the 1.5 s limit stopped it, with no claim.');
+    expect(trial.behaviour.join(' ')).toContain("Was still running when mimir's 6.5 s deadline (its 1.5 s limit plus headroom) stopped it, with no claim.");
     expect(runEnd(run, trial.runId)).toMatchObject({ timedOut: true, exitCode: null, claim: 'unknown' });
     expect(scenario).toMatchObject({ passed: 0, failed: 1, passK: [{ k: 1, value: 0 }] });
-    // The time limit plus the kill grace, plus starting the server: never the agent's "forever".
-    expect(run.elapsedMs).toBeLessThan(15_000);
+    // The deadline (1.5 s + 5 s headroom) plus the kill grace, plus starting the server: never the agent's "forever".
+    expect(run.elapsedMs).toBeGreaterThan(6_500);
+    expect(run.elapsedMs).toBeLessThan(20_000);
     expect(run.leftovers).toEqual([]);
   }, 30_000);
 
@@ -154,6 +157,28 @@ describe('runProbes with agents that misbehave', () => {
     expect(down.trial.reason).toMatch(/^the declared fault never fired: no call matched get_order \(the agent called no tool\)/);
     expect(down.scenario).toMatchObject({ passed: 0, failed: 0, inconclusive: 1, passK: [], passRate: { trials: 0, rate: null } });
     expect(run.elapsedMs).toBeLessThan(20_000);
+    expect(run.leftovers).toEqual([]);
+  }, 30_000);
+
+  it('an agent whose child left its session, ignores SIGTERM and holds its stdout: ps shows nothing of it after the probe', async () => {
+    const ready = join(tmpdir(), `mimir-detached-${String(process.pid)}-${String(Date.now())}`);
+    const run = await probe(
+      [join(MISBEHAVING, 'spawns-detached.mjs'), 'exit'],
+      `  - id: leaves-a-daemon
+    title: the agent ends, its detached child does not
+    task: ${TASK}
+    expect: { endsBeforeTimeout: true }
+`,
+      { timeoutMs: 10_000, env: { READY_FILE: ready } },
+    );
+    const children = readFileSync(ready, 'utf8').split(',').map(Number);
+    rmSync(ready, { force: true });
+    expect(only(run, 'leaves-a-daemon').trial).toMatchObject({ verdict: 'pass', claimedStatus: 'success' });
+    const listed = execFileSync('ps', ['-eo', 'pid=,stat='], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([pid, stat]) => children.includes(Number(pid)) && !stat?.startsWith('Z'));
+    expect(listed).toEqual([]);
     expect(run.leftovers).toEqual([]);
   }, 30_000);
 

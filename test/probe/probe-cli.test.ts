@@ -411,6 +411,33 @@ scenarios:
     expect(await leftoverProcesses(project.marker)).toEqual([]);
   }, 45_000);
 
+  it('exits 1, saying so, when no trial was conclusive (every declared fault missed the tools the agent called)', async () => {
+    const project = agentProject(
+      'careful',
+      `  tasks: [{ id: status, task: { kind: order-status, order_id: o-1001 }, uses: [get_order] }]
+  battery: false
+  scenarios: scenarios.yaml
+  trials: 2
+`,
+      {
+        'scenarios.yaml': `version: 1
+scenarios:
+  - id: email-down
+    title: send_email is down (the task never sends one)
+    task: { kind: order-status, order_id: o-1001 }
+    faults:
+      - { tool: send_email, kind: persistent }
+    expect: { claimIn: [failure, escalated] }
+`,
+      },
+    );
+    const run = await runCli(['probe', '--config', project.config]);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stderr).toContain('probe: nothing was conclusive (2 inconclusive, 0 errored, 0 passed or failed): the probes measured nothing, exit 1\n');
+    expect(readResults(project).evidence.scenarios[0]).toMatchObject({ passed: 0, failed: 0, inconclusive: 2 });
+    expect(await leftoverProcesses(project.marker)).toEqual([]);
+  });
+
   it('a scenario file with an error is a usage error (exit 2) located at file:line:column, found before anything runs', async () => {
     const project = agentProject(
       'careful',

@@ -16,7 +16,9 @@ export interface ProbeCommandOptions {
 
 /**
  * `mimir probe`: runs the probe battery against the agent and prints what happened. Like a test
- * runner it exits 1 when any scenario had a failing trial; the readiness verdict is `mimir audit`'s.
+ * runner it exits 1 when any scenario had a failing trial, and also when no trial was conclusive
+ * (every one inconclusive or errored: nothing was measured, which is no pass); the readiness
+ * verdict is `mimir audit`'s.
  */
 export async function probeCommand(options: ProbeCommandOptions, io: CliIo): Promise<number> {
   const loaded = await loadConfig(options.config);
@@ -35,5 +37,13 @@ export async function probeCommand(options: ProbeCommandOptions, io: CliIo): Pro
   await writeReports(PROBE_REPORTS, evidence, request, io, (display) => ({ ...display, systemName: loaded.system.name }));
   for (const skipped of output.results.skipped) io.stderr.write(`probe: ${skipped.family} not run: ${skipped.reason}\n`);
   io.stderr.write(`probe results: ${output.resultsPath}\nledger: ${output.ledgerPath} (check it with \`mimir ledger verify\`)\n`);
-  return evidence.scenarios.some((s) => s.failed > 0) ? EXIT_GATE_FAILED : EXIT_OK;
+  if (evidence.scenarios.some((s) => s.failed > 0)) return EXIT_GATE_FAILED;
+  const conclusive = evidence.scenarios.reduce((sum, s) => sum + s.passed + s.failed, 0);
+  if (conclusive === 0) {
+    const inconclusive = evidence.scenarios.reduce((sum, s) => sum + s.inconclusive, 0);
+    const errored = evidence.scenarios.reduce((sum, s) => sum + s.errored, 0);
+    io.stderr.write(`probe: nothing was conclusive (${String(inconclusive)} inconclusive, ${String(errored)} errored, 0 passed or failed): the probes measured nothing, exit 1\n`);
+    return EXIT_GATE_FAILED;
+  }
+  return EXIT_OK;
 }

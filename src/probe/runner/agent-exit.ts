@@ -14,13 +14,13 @@ export function timerDelay(ms: number): number {
 }
 
 /**
- * Calls `stop` when the run's time limit passes or its signal aborts (the planned kill), whichever
+ * Calls `stop` when mimir's deadline for the run passes or its signal aborts (the planned kill), whichever
  * comes first; the returned function disarms both. Shared by command and HTTP agents.
  */
-export function armStop(invocation: Pick<AgentInvocation, 'timeoutMs' | 'signal'>, stop: (why: 'timeout' | 'abort') => void): () => void {
+export function armStop(invocation: Pick<AgentInvocation, 'timeoutMs' | 'deadlineMs' | 'signal'>, stop: (why: 'timeout' | 'abort') => void): () => void {
   const timer = setTimeout(() => {
     stop('timeout');
-  }, timerDelay(invocation.timeoutMs));
+  }, timerDelay(invocation.deadlineMs ?? invocation.timeoutMs));
   const onAbort = (): void => {
     stop('abort');
   };

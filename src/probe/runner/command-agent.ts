@@ -1,16 +1,26 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentExit, AgentInvocation, AgentTarget } from '../types.js';
 import { armStop, errorMessage, failedStart, STDERR_TAIL_BYTES, stoppedBeforeStart, timerDelay, type ResolvedLimits } from './agent-exit.js';
 import { ClaimScanner, TailBuffer } from './claim.js';
-import { reapGroup, signalGroup, trackGroup } from './process-group.js';
+import { AgentProcesses } from './process-group.js';
 
 type CommandTarget = Extract<AgentTarget, { kind: 'command' }>;
 
 /** The agent contract's variables (DESIGN.md): set by mimir, never inherited from mimir's own environment. */
-export const CONTRACT_VARIABLES: readonly string[] = ['MIMIR_MCP_URL', 'MIMIR_MCP_STDIO', 'MIMIR_TASK', 'MIMIR_RUN_ID', 'MIMIR_TRIAL', 'MIMIR_RESUME'];
+export const CONTRACT_VARIABLES: readonly string[] = [
+  'MIMIR_MCP_URL',
+  'MIMIR_MCP_STDIO',
+  'MIMIR_TASK',
+  'MIMIR_RUN_ID',
+  'MIMIR_TRIAL',
+  'MIMIR_RESUME',
+  'MIMIR_TIMEOUT_MS',
+  'MIMIR_PROCESS_TAG',
+];
 
 /** Signal-specific OTLP settings win over the general endpoint in every SDK; dropped when mimir collects the traces. */
 const TRACE_OVERRIDES: readonly string[] = ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'];
@@ -22,7 +32,12 @@ const OUTPUT_DRAIN_MS = 500;
  * mimir's environment, then the target's `env`, then the contract variables. Contract variables
  * are never inherited, so `MIMIR_RESUME` is absent unless this run resumes.
  */
-export function agentEnvironment(targetEnv: Readonly<Record<string, string>> | undefined, invocation: AgentInvocation, taskJson: string): NodeJS.ProcessEnv {
+export function agentEnvironment(
+  targetEnv: Readonly<Record<string, string>> | undefined,
+  invocation: AgentInvocation,
+  taskJson: string,
+  processTag?: string,
+): NodeJS.ProcessEnv {
   const collecting = invocation.otlpEndpoint !== undefined;
   const inherited = Object.entries(process.env).filter(
     ([name, value]) => value !== undefined && !CONTRACT_VARIABLES.includes(name) && !(collecting && TRACE_OVERRIDES.includes(name)),
@@ -36,8 +51,11 @@ export function agentEnvironment(targetEnv: Readonly<Record<string, string>> | u
     MIMIR_TASK: taskJson,
     MIMIR_RUN_ID: invocation.runId,
     MIMIR_TRIAL: String(invocation.trial),
+    MIMIR_TIMEOUT_MS: String(invocation.timeoutMs),
     ...(invocation.resume && { MIMIR_RESUME: '1' }),
     ...(invocation.otlpEndpoint !== undefined && { OTEL_EXPORTER_OTLP_ENDPOINT: invocation.otlpEndpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }),
+    // Not part of the contract: how mimir finds what the agent started, to end it with the agent.
+    ...(processTag !== undefined && { MIMIR_PROCESS_TAG: processTag }),
   };
 }
 
@@ -62,11 +80,13 @@ export async function runCommandAgent(target: CommandTarget, invocation: AgentIn
   if (cwdProblem !== undefined) return failedStart(cwdProblem, elapsed());
 
   let child: ChildProcessWithoutNullStreams;
+  const processTag = randomBytes(8).toString('hex');
   try {
     child = spawn(file, agentArguments(args, taskJson), {
       cwd: target.cwd,
-      env: agentEnvironment(target.env, invocation, taskJson),
-      // Its own process group: one signal reaches the agent and everything it starts.
+      env: agentEnvironment(target.env, invocation, taskJson, processTag),
+      // Its own process group and session: one signal reaches the agent and everything that stays in
+      // them; what leaves them is tracked (process-group.ts).
       detached: true,
       stdio: 'pipe',
       windowsHide: true,
@@ -102,8 +122,7 @@ export async function runCommandAgent(target: CommandTarget, invocation: AgentIn
     child.stdin.destroy();
     return failedStart(describeSpawnError(spawnError, file, taskJson), elapsed());
   }
-  const pgid = child.pid;
-  const untrack = trackGroup(pgid);
+  const processes = new AgentProcesses(child.pid, processTag);
   // Later errors (a signal that could not be sent) change nothing: the exit is what counts.
   child.on('error', () => undefined);
   // EPIPE when the agent exits without reading its task from stdin.
@@ -111,16 +130,18 @@ export async function runCommandAgent(target: CommandTarget, invocation: AgentIn
   child.stdin.end(`${taskJson}\n`);
 
   let stopping: 'timeout' | 'abort' | undefined;
+  let stoppedAt: string | undefined;
   let killAt = Infinity;
   let escalation: NodeJS.Timeout | undefined;
   let hasExited = false;
   const stop = (why: 'timeout' | 'abort'): void => {
     if (stopping !== undefined || hasExited) return;
     stopping = why;
-    signalGroup(pgid, 'SIGTERM');
+    stoppedAt = new Date().toISOString();
+    processes.signal('SIGTERM');
     killAt = performance.now() + limits.killGraceMs;
     escalation = setTimeout(() => {
-      signalGroup(pgid, 'SIGKILL');
+      processes.signal('SIGKILL');
     }, timerDelay(limits.killGraceMs));
   };
   const disarm = armStop(invocation, stop);
@@ -132,10 +153,9 @@ export async function runCommandAgent(target: CommandTarget, invocation: AgentIn
   const durationMs = elapsed();
   disarm();
 
-  // The agent is gone; what it started may not be. Give the rest of the group the same grace.
-  await reapGroup(pgid, stopping === undefined ? performance.now() + limits.killGraceMs : killAt, stopping !== undefined);
+  // The agent is gone; what it started may not be. Give the rest the same grace.
+  await processes.reap(stopping === undefined ? performance.now() + limits.killGraceMs : killAt, stopping !== undefined);
   clearTimeout(escalation);
-  untrack();
   const drainWait = new AbortController();
   const drained = await Promise.race([
     outputClosed.then(() => true),
@@ -154,6 +174,7 @@ export async function runCommandAgent(target: CommandTarget, invocation: AgentIn
     signal,
     timedOut: stopping === 'timeout',
     killed: stopping === 'abort',
+    ...(stoppedAt !== undefined && { stoppedAt }),
     durationMs,
     stdoutBytes: scanner.bytes,
     stderrTail: stderr.text(),

@@ -23,6 +23,7 @@ export async function runHttpAgent(target: HttpTarget, invocation: AgentInvocati
       resume: invocation.resume,
       mcpUrl: invocation.mcpUrl,
       otlpEndpoint: invocation.otlpEndpoint,
+      timeoutMs: invocation.timeoutMs,
     });
   } catch (error) {
     return failedStart(`the task is not JSON data: ${errorMessage(error)}`, elapsed());
@@ -30,9 +31,11 @@ export async function runHttpAgent(target: HttpTarget, invocation: AgentInvocati
 
   const controller = new AbortController();
   let stopping: 'timeout' | 'abort' | undefined;
+  let stoppedAt: string | undefined;
   const stop = (why: 'timeout' | 'abort'): void => {
     if (stopping !== undefined) return;
     stopping = why;
+    stoppedAt = new Date().toISOString();
     controller.abort();
   };
   const disarm = armStop(invocation, stop);
@@ -51,7 +54,7 @@ export async function runHttpAgent(target: HttpTarget, invocation: AgentInvocati
       });
     } catch (error) {
       if (stopping === undefined) return failedStart(describeFetchError(error, target.url), elapsed());
-      return { ...nothingRan(elapsed()), timedOut: stopping === 'timeout', killed: stopping === 'abort' };
+      return { ...nothingRan(elapsed()), timedOut: stopping === 'timeout', killed: stopping === 'abort', ...(stoppedAt !== undefined && { stoppedAt }) };
     }
     if (!response.ok) notes.push(`HTTP ${response.status} ${response.statusText}`.trim());
     try {
@@ -75,6 +78,7 @@ export async function runHttpAgent(target: HttpTarget, invocation: AgentInvocati
     signal: null,
     timedOut: stopping === 'timeout',
     killed: stopping === 'abort',
+    ...(stoppedAt !== undefined && { stoppedAt }),
     durationMs: elapsed(),
     stdoutBytes: scanner.bytes,
     stderrTail: notes.join('\n'),

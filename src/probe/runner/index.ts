@@ -3,3 +3,4 @@ export { agentArguments, agentEnvironment, CONTRACT_VARIABLES } from './command-
 export { ClaimScanner, parseClaim } from './claim.js';
 export { runBounded, runBoundedSettled } from './pool.js';
 export { killAllAgentGroups } from './process-group.js';
+export { deadlineHeadroomMs, MIN_HEADROOM_MS, probeDeadlineMs, progressWindowMs } from './deadline.js';

@@ -2,99 +2,198 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * The agent runs as the leader of its own process group (spawned `detached`), so one signal to the
- * negative pid reaches it and everything it started that did not deliberately leave the group.
- * POSIX only; on Windows the signal goes to the process alone.
+ * Everything an agent starts ends with it. The agent runs as the leader of its own process group
+ * and session (spawned `detached`), so one signal to the negative pid reaches it and whatever
+ * stayed in the group. A child can leave the group (`setsid`, a daemon's double fork), and once its
+ * parent exits it is re-parented to init, so on Linux mimir also tracks the agent's processes
+ * through /proc: a process belongs to the agent when it is in the agent's group or session, when
+ * its parent belongs (looked at every POLL_MS while the agent runs, so a detached child is seen
+ * before its parent can exit), or when its environment carries the agent's tag (MIMIR_PROCESS_TAG,
+ * inherited by every descendant that does not clear its environment). Processes that started
+ * before the agent are never members, so a reused pid is not mistaken for one.
+ *
+ * Not covered: a descendant that clears its environment and leaves the session and whose parent
+ * exits, all within POLL_MS. A cgroup would close that gap, but needs privileges mimir cannot
+ * assume (and here, cgroup v2 is not delegated). Elsewhere than Linux only the group is signalled.
  */
 
 const POLL_MS = 20;
+/** How often the members are looked for while the agent runs. */
+const TRACK_MS = 100;
 /** After SIGKILL nothing can refuse to die; this only waits for the kernel to finish. */
 const AFTER_KILL_MS = 1000;
 
-export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(process.platform === 'win32' ? pgid : -pgid, signal);
-  } catch {
-    // ESRCH: the group is already gone. EPERM: a member we may not signal; nothing more we can do.
-  }
+interface ProcStat {
+  readonly state: string;
+  readonly ppid: number;
+  readonly pgrp: number;
+  readonly session: number;
+  /** Clock ticks after boot: with the pid, identifies a process across pid reuse. */
+  readonly starttime: number;
 }
 
-/**
- * Whether any process of the group is still running. A member that has exited but was not yet
- * reaped (a zombie, waiting for an init that reaps slowly) still answers signal 0; on Linux /proc
- * tells the two apart, so a dead group is not waited on.
- */
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(process.platform === 'win32' ? pgid : -pgid, 0);
-  } catch {
-    return false;
-  }
-  if (process.platform !== 'linux') return true;
-  return linuxGroupHasLiveMember(pgid);
-}
-
-function linuxGroupHasLiveMember(pgid: number): boolean {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return true;
-  }
-  for (const pid of pids) {
-    const state = processState(pid);
-    if (state && state.pgrp === pgid && state.state !== 'Z' && state.state !== 'X') return true;
-  }
-  return false;
-}
-
-/** State letter and process group of a pid from /proc/<pid>/stat; undefined when it is gone. */
-export function processState(pid: number | string): { readonly state: string; readonly pgrp: number } | undefined {
+/** Fields of /proc/<pid>/stat; undefined when it is gone (or not Linux). */
+function readStat(pid: number | string): ProcStat | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
-  // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
+  // "pid (comm) state ppid pgrp session … starttime(22) …": comm may hold spaces and parentheses,
+  // so read after the last ')'. fields[0] is field 3 of proc(5).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+  return { state: fields[0] ?? '', ppid: Number(fields[1]), pgrp: Number(fields[2]), session: Number(fields[3]), starttime: Number(fields[19]) };
 }
 
-/** Waits until the group has no running member, or the deadline passes. True when it is gone. */
-export async function waitForGroupExit(pgid: number, deadline: number): Promise<boolean> {
-  for (;;) {
-    if (!groupAlive(pgid)) return true;
-    const left = deadline - performance.now();
-    if (left <= 0) return false;
-    await sleep(Math.min(POLL_MS, left));
+/** State letter and process group of a pid from /proc/<pid>/stat; undefined when it is gone. */
+export function processState(pid: number | string): { readonly state: string; readonly pgrp: number } | undefined {
+  const stat = readStat(pid);
+  return stat && { state: stat.state, pgrp: stat.pgrp };
+}
+
+const running = (stat: ProcStat): boolean => stat.state !== 'Z' && stat.state !== 'X';
+
+function signalPid(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    // ESRCH: already gone. EPERM: not ours to signal; nothing more we can do.
+    return false;
   }
 }
 
-/**
- * Ends whatever is left of the group: SIGTERM (unless a stop already sent it), then SIGKILL at
- * `killAt` (a time from performance.now()) if anything still runs. Returns once the group is gone.
- */
-export async function reapGroup(pgid: number, killAt: number, alreadyTerminated: boolean): Promise<void> {
-  if (!groupAlive(pgid)) return;
-  if (!alreadyTerminated) signalGroup(pgid, 'SIGTERM');
-  if (await waitForGroupExit(pgid, killAt)) return;
-  signalGroup(pgid, 'SIGKILL');
-  await waitForGroupExit(pgid, performance.now() + AFTER_KILL_MS);
+/** The processes of one agent run: its group, its session, its descendants, and whatever carries its tag. */
+export class AgentProcesses {
+  private readonly linux = process.platform === 'linux';
+  /** pid → starttime of every member seen, so one re-parented to init stays a member. */
+  private readonly known = new Map<number, number>();
+  private readonly startedAt: number;
+  private readonly tracker: NodeJS.Timeout | undefined;
+
+  constructor(
+    /** The agent's pid: also its process group and session id. */
+    readonly pid: number,
+    private readonly tag: string | undefined,
+  ) {
+    const self = this.linux ? readStat(pid) : undefined;
+    this.startedAt = self?.starttime ?? 0;
+    if (self) this.known.set(pid, self.starttime);
+    if (this.linux) {
+      this.tracker = setInterval(() => {
+        this.members();
+      }, TRACK_MS);
+      this.tracker.unref();
+    }
+    liveAgents.add(this);
+    if (!guarding) guard();
+  }
+
+  /** The running members now (Linux; elsewhere none are known but the group). */
+  members(): number[] {
+    if (!this.linux) return [];
+    let names: string[];
+    try {
+      names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    } catch {
+      return [];
+    }
+    const candidates = new Map<number, ProcStat>();
+    for (const name of names) {
+      const stat = readStat(name);
+      // Started before the agent: neither its descendant nor a reuse of a member's pid.
+      if (stat === undefined || stat.starttime < this.startedAt || !running(stat)) continue;
+      candidates.set(Number(name), stat);
+    }
+    const members = new Set<number>();
+    for (const [pid, stat] of candidates) {
+      if (stat.pgrp === this.pid || stat.session === this.pid || this.known.get(pid) === stat.starttime || this.carriesTag(pid)) members.add(pid);
+    }
+    // Descendants by parent, to a fixpoint (a child may be listed before its parent).
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, stat] of candidates) {
+        if (!members.has(pid) && members.has(stat.ppid)) {
+          members.add(pid);
+          grew = true;
+        }
+      }
+    }
+    for (const pid of members) this.known.set(pid, candidates.get(pid)?.starttime ?? 0);
+    return [...members];
+  }
+
+  private carriesTag(pid: number): boolean {
+    if (this.tag === undefined) return false;
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`MIMIR_PROCESS_TAG=${this.tag}\0`);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Signals the group, then every member that left it. */
+  signal(signal: NodeJS.Signals): void {
+    signalPid(process.platform === 'win32' ? this.pid : -this.pid, signal);
+    for (const pid of this.members()) signalPid(pid, signal);
+  }
+
+  /**
+   * Whether any member still runs. A member that has exited but was not yet reaped (a zombie,
+   * waiting for an init that reaps slowly) still answers signal 0; on Linux /proc tells the two apart.
+   */
+  alive(): boolean {
+    if (this.linux) return this.members().length > 0;
+    return signalPid(process.platform === 'win32' ? this.pid : -this.pid, 0);
+  }
+
+  /** Waits until no member runs, or the deadline (from performance.now()) passes. True when all are gone. */
+  async waitForExit(deadline: number): Promise<boolean> {
+    for (;;) {
+      if (!this.alive()) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await sleep(Math.min(POLL_MS, left));
+    }
+  }
+
+  /**
+   * Ends whatever is left: SIGTERM (unless a stop already sent it), then SIGKILL at `killAt` (a time
+   * from performance.now()) if anything still runs. Returns once every member is gone, and stops tracking.
+   */
+  async reap(killAt: number, alreadyTerminated: boolean): Promise<void> {
+    try {
+      if (!this.alive()) return;
+      if (!alreadyTerminated) this.signal('SIGTERM');
+      if (await this.waitForExit(killAt)) return;
+      this.signal('SIGKILL');
+      await this.waitForExit(performance.now() + AFTER_KILL_MS);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Stops tracking (the members are gone, or the caller gives up on them). */
+  release(): void {
+    clearInterval(this.tracker);
+    liveAgents.delete(this);
+    if (liveAgents.size === 0 && guarding) unguard();
+  }
 }
 
 // ─── Agents outliving mimir ──────────────────────────────────────────────────────────────────────
 // An agent in its own group no longer gets the terminal's Ctrl-C, so if mimir is interrupted (or
-// exits) while agents run, they would be orphaned, hung ones forever. While any agent group is
-// live, mimir's exit and its SIGINT/SIGTERM/SIGHUP kill them all first.
+// exits) while agents run, they would be orphaned, hung ones forever. While any agent is tracked,
+// mimir's exit and its SIGINT/SIGTERM/SIGHUP kill all of them, and everything they started, first.
 
-const liveGroups = new Set<number>();
+const liveAgents = new Set<AgentProcesses>();
 const EXIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let guarding = false;
 
-/** SIGKILLs every agent group still running. For a caller shutting down in a hurry; runAgent's own exits still resolve. */
+/** SIGKILLs every agent still running and what it started. For a caller shutting down in a hurry; runAgent's own exits still resolve. */
 export function killAllAgentGroups(): void {
-  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  for (const agent of liveAgents) agent.signal('SIGKILL');
 }
 
 function onExitSignal(signal: NodeJS.Signals): void {
@@ -114,14 +213,4 @@ function unguard(): void {
   guarding = false;
   process.off('exit', killAllAgentGroups);
   for (const signal of EXIT_SIGNALS) process.off(signal, onExitSignal);
-}
-
-/** Registers a live agent group until the returned function is called (once it is reaped). */
-export function trackGroup(pgid: number): () => void {
-  liveGroups.add(pgid);
-  if (!guarding) guard();
-  return () => {
-    liveGroups.delete(pgid);
-    if (liveGroups.size === 0 && guarding) unguard();
-  };
 }

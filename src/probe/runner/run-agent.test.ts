@@ -96,6 +96,7 @@ describe('runAgent (command)', () => {
       runId: RUN_ID,
       trial: '2',
       resume: '1',
+      timeoutMs: '5000',
       mcpUrl: 'http://127.0.0.1:9/mcp',
       mcpStdio: 'mimir proxy --stdio --run run-1',
       otlpEndpoint: 'http://127.0.0.1:4318',
@@ -126,6 +127,18 @@ describe('runAgent (command)', () => {
     expect(exit).toMatchObject({ timedOut: true, killed: false, exitCode: null, signal: 'SIGTERM', claim: { status: 'unknown' } });
     expect(exit.durationMs).toBeGreaterThanOrEqual(390);
     expect(exit.durationMs).toBeLessThan(2000);
+  });
+
+  it('stops at mimir’s deadline, not at the limit the agent is told, and records when it stopped it', async () => {
+    const before = Date.now();
+    const exit = await runAgent(agent('hangs.mjs'), invocation({ timeoutMs: 200, deadlineMs: 900 }), { killGraceMs: 300 });
+    expect(exit).toMatchObject({ timedOut: true, killed: false, signal: 'SIGTERM' });
+    expect(exit.durationMs).toBeGreaterThanOrEqual(890);
+    const stoppedAt = Date.parse(exit.stoppedAt ?? '');
+    expect(stoppedAt - before).toBeGreaterThanOrEqual(890);
+    expect(stoppedAt).toBeLessThanOrEqual(Date.now());
+    // An agent that ends by itself has no stop time.
+    expect((await runAgent(agent('well-behaved.mjs'), invocation())).stoppedAt).toBeUndefined();
   });
 
   it('follows with SIGKILL after the grace period when the agent ignores SIGTERM', async () => {
@@ -160,6 +173,30 @@ describe('runAgent (command)', () => {
     const grandchild = Number(readFileSync(ready, 'utf8'));
     expect(exit).toMatchObject({ exitCode: 0, killed: false, timedOut: false, claim: { status: 'success', summary: 'left a grandchild behind' } });
     expect(isRunning(grandchild)).toBe(false);
+  });
+
+  it('ends children that left the agent’s session and ignore SIGTERM when the agent is stopped (one with an empty environment)', async () => {
+    const ready = readyFile();
+    const stop = new AbortController();
+    const run = runAgent(agent('spawns-detached.mjs', ['hang'], { READY_FILE: ready }), invocation({ signal: stop.signal, timeoutMs: 20_000 }), { killGraceMs: 300 });
+    const children = (await waitForFile(ready)).split(',').map(Number);
+    expect(children).toHaveLength(2);
+    for (const pid of children) {
+      expect(isRunning(pid)).toBe(true);
+      expect(processState(pid)?.pgrp).toBe(pid);
+    }
+    stop.abort();
+    const exit = await run;
+    expect(exit).toMatchObject({ killed: true, signal: 'SIGTERM' });
+    for (const pid of children) expect(isRunning(pid), `detached child ${pid}`).toBe(false);
+  });
+
+  it('ends a detached child holding stdout that an agent exiting by itself left to init, and still reads the claim', async () => {
+    const ready = readyFile();
+    const exit = await runAgent(agent('spawns-detached.mjs', ['exit'], { READY_FILE: ready }), invocation({ timeoutMs: 20_000 }), { killGraceMs: 300 });
+    const [child] = readFileSync(ready, 'utf8').split(',').map(Number);
+    expect(exit).toMatchObject({ exitCode: 0, killed: false, timedOut: false, claim: { status: 'success', summary: 'left detached children behind' } });
+    expect(isRunning(child!)).toBe(false);
   });
 
   it('counts a 50 MB flood of lines without holding it, and reads the claim printed last', async () => {
@@ -274,7 +311,7 @@ describe('runAgent (http)', () => {
     });
     const exit = await runAgent({ kind: 'http', url, headers: { authorization: 'Bearer t' } }, invocation({ resume: true, otlpEndpoint: 'http://127.0.0.1:4318' }));
     expect(received).toEqual({
-      body: { task: { goal: 'refund order 42' }, runId: RUN_ID, trial: 2, resume: true, mcpUrl: 'http://127.0.0.1:9/mcp', otlpEndpoint: 'http://127.0.0.1:4318' },
+      body: { task: { goal: 'refund order 42' }, runId: RUN_ID, trial: 2, resume: true, mcpUrl: 'http://127.0.0.1:9/mcp', otlpEndpoint: 'http://127.0.0.1:4318', timeoutMs: 5000 },
       auth: 'Bearer t',
     });
     expect(exit).toMatchObject({ exitCode: 0, signal: null, timedOut: false, claim: { status: 'success', summary: 'refunded', report: { orderId: 42 } } });

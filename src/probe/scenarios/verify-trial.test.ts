@@ -274,9 +274,60 @@ describe('verifyTrial: expectations', () => {
     expect(only(verify({ endsBeforeTimeout: true }, [call('get_order')], [timedOutExit]))).toEqual({
       expectation: 'endsBeforeTimeout',
       ok: false,
-      detail: 'still running when the 60.0 s limit stopped it',
+      detail: "still running when mimir's 90.0 s deadline (its 60.0 s limit plus headroom) stopped it",
     });
     expect(only(verify({ endsBeforeTimeout: true }, [call('get_order')], [exit('failure', { exitCode: null, signal: 'SIGSEGV' })])).detail).toContain('(ended by SIGSEGV)');
+    // Past its own limit on a slow machine, but it ended by itself before mimir's deadline.
+    expect(only(verify({ endsBeforeTimeout: true }, [call('get_order')], [exit('failure', { durationMs: 70_000 })]))).toEqual({
+      expectation: 'endsBeforeTimeout',
+      ok: true,
+      detail: "exited by itself (exited 0) after 70.0 s, past its 60.0 s limit but within mimir's headroom (deadline 90.0 s)",
+    });
+  });
+
+  describe('stopped by mimir’s deadline (limit 60 s, headroom 30 s)', () => {
+    /** The ledger's steps come one a second from 00:00:00; the stop is at `stoppedAt` seconds. */
+    const stoppedExit = (stoppedAtSeconds: number) =>
+      exit('unknown', { timedOut: true, exitCode: null, signal: 'SIGTERM', durationMs: 90_100, stoppedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, stoppedAtSeconds)).toISOString() });
+    const hung = (tool: string) => ({ ...faulted(tool, 'hang'), protocolError: { code: -32000, message: 'Connection closed' } });
+    const answered = (tool: string) => call(tool, {}, { durationMs: 200 });
+    const HANG = { faults: [{ tool: 'get_order', kind: 'hang' as const }] };
+
+    it('fails an agent that sat idle on the hung call through the headroom past its limit', () => {
+      const result = verify({ endsBeforeTimeout: true, claimIn: ['failure', 'escalated'] }, [answered('search_kb'), hung('get_order')], [stoppedExit(90)], HANG);
+      expect(result.verdict).toBe('fail');
+      expect(result.observations.find((o) => o.expectation === 'endsBeforeTimeout')).toEqual({
+        expectation: 'endsBeforeTimeout',
+        ok: false,
+        detail: "sat idle for 89.0 s waiting on get_order #101, which never answered, past its 60.0 s limit, until mimir's 90.0 s deadline stopped it",
+        ledgerSeqs: [101],
+      });
+      expect(result.behaviour.join(' ')).toContain("Was still running when mimir's 90.0 s deadline (its 60.0 s limit plus headroom) stopped it, with no claim.");
+    });
+
+    it('fails an agent that made no call at all and never ended', () => {
+      const result = verify({ endsBeforeTimeout: true }, [], [stoppedExit(90)]);
+      expect(result.verdict).toBe('fail');
+      expect(only(result).detail).toBe("made no tool call and sat idle past its 60.0 s limit, until mimir's 90.0 s deadline stopped it");
+    });
+
+    it('is inconclusive, with the reason, when the agent was still making calls after its limit passed', () => {
+      // Calls at 0..3 s, stopped at 10 s: the last one came 7 s before the stop, within the 30 s headroom.
+      const result = verify({ endsBeforeTimeout: true, claimIn: ['failure', 'escalated'] }, [hung('get_order'), answered('search_kb'), answered('search_kb'), answered('search_kb')], [stoppedExit(10)], HANG);
+      expect(result.verdict).toBe('inconclusive');
+      expect(result.reason).toMatch(/^mimir's 90\.0 s deadline stopped the agent while it was still working \(its last call came 6\.8 s before the stop, after its 60\.0 s limit had passed\)/);
+      expect(result.reason).toContain('raise probes.agent.timeoutMs');
+      expect(result.observations.find((o) => o.expectation === 'endsBeforeTimeout')?.detail).toBe(
+        "still working when mimir's 90.0 s deadline stopped it: its last call came 6.8 s before, after its 60.0 s limit had passed",
+      );
+    });
+
+    it('still fails a working agent for what no later ending could undo (over its retry cap)', () => {
+      const steps = [hung('get_order'), answered('search_kb'), answered('search_kb'), answered('search_kb')];
+      const result = verify({ endsBeforeTimeout: true, maxIdenticalCalls: 2 }, steps, [stoppedExit(10)], HANG);
+      expect(result.verdict).toBe('fail');
+      expect(result.observations.filter((o) => !o.ok).map((o) => o.expectation)).toEqual(['maxIdenticalCalls', 'endsBeforeTimeout']);
+    });
   });
 
   it('haltWithinCalls: tool calls after the first failure', () => {
@@ -480,7 +531,7 @@ describe('verifyTrial: verdicts', () => {
     expect(verify({ claimIn: ['failure'] }, [], [timedOutExit], PERSISTENT).behaviour).toEqual([
       'Made no tool call.',
       'No declared fault fired.',
-      'Was still running when the 60.0 s limit stopped it, with no claim.',
+      "Was still running when mimir's 90.0 s deadline (its 60.0 s limit plus headroom) stopped it, with no claim.",
     ]);
   });
 });

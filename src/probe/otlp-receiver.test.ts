@@ -1,0 +1,58 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'mimir-otlp-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let receiver: OtlpReceiver | undefined;
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+});
+
+/** POSTs a JSON export with the given headers (Host included: node sends ours, not one derived from the URL). */
+function post(endpoint: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const url = new URL('/v1/traces', endpoint);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('error', reject);
+    req.end('{"resourceSpans":[]}');
+  });
+}
+
+describe('startOtlpReceiver', () => {
+  it('stores an export sent to a local Host', async () => {
+    const dir = join(scratch, 'local');
+    receiver = await startOtlpReceiver(dir);
+    const port = new URL(receiver.endpoint).port;
+    expect((await post(receiver.endpoint, { host: `127.0.0.1:${port}` })).status).toBe(200);
+    expect((await post(receiver.endpoint, { host: `localhost:${port}` })).status).toBe(200);
+    expect(receiver.received()).toBe(2);
+    expect(readFileSync(join(dir, 'probe-traces.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('refuses a request with a hostile Host header or a foreign browser Origin, and stores nothing', async () => {
+    const dir = join(scratch, 'hostile');
+    receiver = await startOtlpReceiver(dir);
+    const port = new URL(receiver.endpoint).port;
+    const rebound = await post(receiver.endpoint, { host: `evil.example:${port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toContain('evil.example');
+    expect((await post(receiver.endpoint, { host: `127.0.0.1:${port}`, origin: 'http://evil.example' })).status).toBe(403);
+    expect(receiver.received()).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
