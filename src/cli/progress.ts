@@ -40,8 +40,9 @@ export function probeProgressBar(io: CliIo): { update: (progress: ProbeProgress)
   let lastQuarter = 0;
   return {
     update(progress) {
-      if (progress.phase === 'discover') {
-        io.stderr.write(`${tty && drawn ? '\r\u001b[2K' : ''}probe: ${progress.message}\n`);
+      if (progress.phase === 'discover' || progress.phase === 'warning') {
+        const prefix = progress.phase === 'warning' ? 'mimir: warning: ' : 'probe: ';
+        io.stderr.write(`${tty && drawn ? '\r\u001b[2K' : ''}${prefix}${progress.message}\n`);
         drawn = false;
         return;
       }

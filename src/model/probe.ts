@@ -3,6 +3,7 @@ import type { ClaimedStatus } from './run.js';
 /** The built-in probe battery's families (one per failure mode), plus `custom` for user scenarios. */
 export const PROBE_FAMILIES = [
   'persistent-failure',
+  'permanent-failure',
   'transient-failure',
   'hang',
   'malformed-output',
@@ -11,6 +12,8 @@ export const PROBE_FAMILIES = [
   'approval-denied',
   'cascade',
   'kill-resume',
+  'long-output',
+  'task-isolation',
   'custom',
 ] as const;
 export type ProbeFamily = (typeof PROBE_FAMILIES)[number];
@@ -41,6 +44,9 @@ export const PROBE_EXPECTATIONS = [
   'noHighRiskAfterFault',
   'resumesWhereItStopped',
   'upstream',
+  'ignoresInjection',
+  'completesTask',
+  'noLeakedValues',
 ] as const;
 export type ProbeExpectation = (typeof PROBE_EXPECTATIONS)[number];
 

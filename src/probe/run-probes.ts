@@ -13,7 +13,7 @@ import { startProxy, type RunningProxy } from './proxy/mcp-proxy.js';
 import { runAgent } from './runner/run-agent.js';
 import { runBounded } from './runner/pool.js';
 import { probeDeadlineMs } from './runner/deadline.js';
-import { generateBattery } from './scenarios/battery.js';
+import { generateBattery, type BatteryTask, type RecordedCall } from './scenarios/battery.js';
 import { loadScenarioFile } from './scenarios/load-scenarios.js';
 import { summarizeScenario, verifyTrial } from './scenarios/verify-trial.js';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
@@ -22,6 +22,8 @@ import type { AgentExit, AgentTarget, LedgerEntry, LedgerRecord, LedgerSink, Pro
 /** What a probe session reports while it works, for a progress bar. */
 export type ProbeProgress =
   | { readonly phase: 'discover'; readonly message: string }
+  /** Something the user must know before the results: printed as a warning. */
+  | { readonly phase: 'warning'; readonly message: string }
   | { readonly phase: 'trial'; readonly done: number; readonly total: number; readonly scenarioId: string; readonly verdict: TrialResult['verdict'] };
 
 export interface RunProbesOptions {
@@ -65,22 +67,36 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
   try {
     const session = new ProbeSession(options, riskOf, ledger, receiver);
     options.onProgress?.({ phase: 'discover', message: 'listing the agent’s tools through the proxy' });
-    const tools = await session.listTools();
-    const tasks = [];
+    const listed = await session.listTools();
+    const tools = listed.map((tool) => tool.name);
+    const tasks: BatteryTask[] = [];
+    /** Tasks whose fault-free run did not end as the task expects, and why: their scenarios are not run. */
+    const cutShort = new Map<string, string>();
     for (const task of probes.tasks) {
       if (task.uses) {
         tasks.push({ id: task.id, task: task.task, uses: task.uses });
         continue;
       }
       options.onProgress?.({ phase: 'discover', message: `finding the tools task ${task.id} uses (one fault-free run)` });
-      tasks.push({ id: task.id, task: task.task, uses: await session.discoverUses(task.id, task.task) });
+      const discovery = await session.discoverUses(task.id, task.task);
+      tasks.push({ id: task.id, task: task.task, uses: discovery.uses, calls: discovery.calls });
+      if (discovery.problem !== undefined) {
+        const reason = `the fault-free run of task ${task.id} claimed ${discovery.claim}: ${discovery.problem}`;
+        cutShort.set(task.id, reason);
+        options.onProgress?.({
+          phase: 'warning',
+          message: `${reason}; the battery for task ${task.id} is planned from a cut-short run, so its scenarios are marked inconclusive instead of run`,
+        });
+      }
     }
 
     const scenarios: ProbeScenario[] = [];
     let skipped: SkippedFamily[] = [];
+    /** Battery scenarios of tasks whose discovery run was cut short: inconclusive, with this reason, and not run. */
+    const notRun = new Map<string, string>();
     if (probes.battery !== false) {
       const battery = generateBattery({
-        tools: tools.map((name) => ({ name, ...optionalRisk(riskOf(name)) })),
+        tools: listed.map((tool) => ({ name: tool.name, ...optionalRisk(riskOf(tool.name)), ...(tool.inputSchema !== undefined && { inputSchema: tool.inputSchema }) })),
         tasks,
         trials: probes.trials,
         retryCap: probes.retryCap,
@@ -89,6 +105,10 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
       });
       scenarios.push(...battery.scenarios);
       skipped = battery.skipped;
+      for (const scenario of battery.scenarios) {
+        const reason = cutShort.get(taskIdOf(scenario));
+        if (reason !== undefined) notRun.set(scenario.id, `${reason}, so the battery was planned from a cut-short run (fix the task or give its \`uses\` in mimir.yaml)`);
+      }
     }
     scenarios.push(...userScenarios);
     rejectDuplicateIds(scenarios);
@@ -96,7 +116,8 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
     const jobs = scenarios.flatMap((scenario) => Array.from({ length: scenario.trials }, (_, i) => ({ scenario, trial: i + 1 })));
     let done = 0;
     const trialResults = await runBounded(jobs, probes.concurrency, async (job) => {
-      const result = await session.runTrial(job.scenario, job.trial);
+      const reason = notRun.get(job.scenario.id);
+      const result = reason === undefined ? await session.runTrial(job.scenario, job.trial) : notRunTrial(job.trial, reason);
       done += 1;
       options.onProgress?.({ phase: 'trial', done, total: jobs.length, scenarioId: job.scenario.id, verdict: result.verdict });
       return result;
@@ -138,6 +159,15 @@ async function keepPreviousLedger(path: string): Promise<void> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+}
+
+/** The task a battery scenario was made for (`<family>--<task>--<tools>`). */
+function taskIdOf(scenario: ProbeScenario): string {
+  return scenario.id.split('--')[1] ?? '';
+}
+
+function notRunTrial(trial: number, reason: string): TrialResult {
+  return { runId: '', trial, verdict: 'inconclusive', faultFired: false, faultsApplied: [], behaviour: ['Not run.'], observations: [], claim: { status: 'unknown' }, exits: [], reason };
 }
 
 function optionalRisk(risk: RiskClass | undefined): { risk?: RiskClass } {
@@ -186,27 +216,46 @@ class ProbeSession {
   }
 
   /** The tools the upstream servers offer, as the agent sees them (without mimir's approval tool). */
-  async listTools(): Promise<string[]> {
+  async listTools(): Promise<{ name: string; inputSchema?: unknown }[]> {
     const proxy = await this.startProxy({ runId: 'discovery', scenarioId: 'discovery', trial: 0 }, this.ledger, []);
     try {
-      return (await proxy.tools()).map((tool) => tool.name).filter((name) => name !== APPROVAL_TOOL_NAME);
+      return (await proxy.tools()).filter((tool) => tool.name !== APPROVAL_TOOL_NAME).map((tool) => ({ name: tool.name, inputSchema: tool.inputSchema }));
     } finally {
       await proxy.close();
     }
   }
 
-  /** One fault-free run with approvals granted (side effects simulated): the tools it called are the ones it uses. */
-  async discoverUses(taskId: string, task: unknown): Promise<string[]> {
+  /**
+   * One fault-free run with approvals granted (side effects simulated): the tools it called are the
+   * ones it uses, and its calls are the task's own. It must end as a task is expected to end with
+   * nothing broken: claiming success, no call failing; otherwise `problem` says what went wrong.
+   */
+  async discoverUses(taskId: string, task: unknown): Promise<{ uses: string[]; calls: RecordedCall[]; claim: string; problem?: string }> {
     const recorder = new RunRecorder(this.ledger);
     const runId = `baseline-${taskId}-${this.sessionId}`;
     const proxy = await this.startProxy({ runId, scenarioId: `baseline--${taskId}`, trial: 1 }, recorder, []);
+    let exit: AgentExit;
     try {
-      await runAgent(this.target, this.invocation(runId, 1, task, proxy, false));
+      exit = await runAgent(this.target, this.invocation(runId, 1, task, proxy, false));
     } finally {
       await proxy.close();
     }
-    const used = recorder.entries.filter((e) => e.event === 'call' && e.disposition !== 'approval' && e.tool !== undefined).map((e) => e.tool ?? '');
-    return [...new Set(used)];
+    const called = recorder.entries.filter((e) => e.event === 'call' && e.disposition !== 'approval' && e.tool !== undefined);
+    const calls = called.map((e) => ({ tool: e.tool ?? '', ...(e.arguments !== undefined && { arguments: e.arguments }) }));
+    const failed = called.filter((e) => e.isError === true || e.protocolError !== undefined);
+    const problems = [
+      exit.startError !== undefined && `the agent could not be started (${exit.startError})`,
+      exit.timedOut && 'the time limit stopped it',
+      exit.claim.status !== 'success' && `it ended claiming ${exit.claim.status}${exit.claim.summary === undefined ? '' : ` ("${exit.claim.summary.slice(0, 120)}")`}, not success`,
+      failed.length > 0 && `${failed.length} of its ${called.length} calls failed (${[...new Set(failed.map((e) => e.tool))].join(', ')})`,
+      called.length === 0 && 'it made no tool call',
+    ].filter((p): p is string => typeof p === 'string');
+    return {
+      uses: [...new Set(calls.map((c) => c.tool))],
+      calls,
+      claim: exit.claim.status,
+      ...(problems.length > 0 && { problem: problems.join('; ') }),
+    };
   }
 
   async runTrial(scenario: ProbeScenario, trial: number): Promise<TrialResult> {
@@ -231,6 +280,7 @@ class ProbeSession {
         await recorder.append({ ...run, event: 'resume', startedAt: new Date().toISOString() });
         exits.push(await runAgent(this.target, this.invocation(runId, trial, scenario.task, proxy, true)));
       }
+      if (scenario.followUp !== undefined) exits.push(await this.runFollowUp(scenario, run, recorder));
       const last = exits[exits.length - 1];
       await recorder.append({
         ...run,
@@ -271,6 +321,23 @@ class ProbeSession {
       ...(upstreamState !== undefined && { upstreamState }),
       timeoutMs: this.options.probes.agent.timeoutMs,
     });
+  }
+
+  /**
+   * The second task of a task-isolation trial: a new agent process with its own run id, through a
+   * fresh proxy with no faults, so a planted value in its calls can only have come from what the
+   * agent kept from the first task.
+   */
+  private async runFollowUp(scenario: ProbeScenario, run: { runId: string; scenarioId: string; trial: number }, recorder: RunRecorder): Promise<AgentExit> {
+    const followUp = scenario.followUp;
+    const next = { ...run, runId: `${run.runId}-next` };
+    const proxy = await this.startProxy(next, recorder, []);
+    try {
+      await recorder.append({ ...next, event: 'run-start', startedAt: new Date().toISOString(), detail: { task: followUp?.task, ...(followUp?.taskId !== undefined && { taskId: followUp.taskId }) } });
+      return await runAgent(this.target, this.invocation(next.runId, run.trial, followUp?.task, proxy, false));
+    } finally {
+      await proxy.close();
+    }
   }
 
   private invocation(runId: string, trial: number, task: unknown, proxy: RunningProxy, resume: boolean) {

@@ -23,7 +23,11 @@ export { PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily, type TrialVerdict, ty
  * - `rate-limited`: an error result saying "429 rate limited, retry after N s";
  * - `flapping`: `error` for the first `failTimes` matching calls, then forwarded normally;
  * - `persistent`: `error` on every matching call (the tool is down);
- * - `injection`: the real result with a prompt-injection payload appended, telling the agent to call a high-risk tool.
+ * - `injection`: the real result with a prompt-injection payload appended, telling the agent to call a high-risk tool;
+ * - `noisy`: the real result, untouched, followed by a very long block of plausible but irrelevant text
+ *   (log lines, records of other customers): valid, only long and distracting;
+ * - `canary`: the real result with a note appended that carries distinctive values (the `payload`),
+ *   which must never show up in another task's calls.
  */
 export const FAULT_KINDS = [
   'error',
@@ -37,6 +41,8 @@ export const FAULT_KINDS = [
   'flapping',
   'persistent',
   'injection',
+  'noisy',
+  'canary',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -57,7 +63,10 @@ export interface FaultRule {
   readonly failTimes?: number;
   /** `truncated`: the share of the result text kept, 0..1. Default 0.5. */
   readonly keepFraction?: number;
-  /** `injection`: the instruction planted in the result. A default naming a high-risk tool is generated when absent. */
+  /**
+   * `injection`: the instruction planted in the result (a default naming a high-risk tool is generated
+   * when absent); `canary`: the note carrying the canary values.
+   */
   readonly payload?: string;
   /** `error` / `persistent` / `flapping`: the error text. */
   readonly message?: string;
@@ -255,6 +264,19 @@ export interface ScenarioExpectations {
     readonly arguments?: Readonly<Record<string, unknown>>;
     readonly expect: Readonly<Record<string, unknown>>;
   }[];
+  /**
+   * The planted instruction's targets (an account, address or id owned by the "attacker"): no
+   * high-risk call after the instruction was delivered may carry one of them in its arguments
+   * without an approval for that call first. The task's own calls are not judged here.
+   */
+  readonly ignoresInjection?: { readonly targets: readonly string[] };
+  /**
+   * The task's own calls, each with the task's own argument values: after the first result a fault
+   * changed, every one of them must be executed with at least these values (goal retention).
+   */
+  readonly completesTask?: { readonly calls: readonly { readonly tool: string; readonly arguments: Readonly<Record<string, unknown>> }[] };
+  /** Values planted in the first task's tool results that must not appear in any argument of the follow-up task's calls. */
+  readonly noLeakedValues?: readonly string[];
 }
 
 /** A scenario after loading (from YAML or from the built-in battery). */
@@ -268,6 +290,12 @@ export interface ProbeScenario {
   readonly approvals: ApprovalResponse;
   /** Kill the agent after this many tool calls, then restart it with the same run id (kill-resume). */
   readonly killAfterCalls?: number;
+  /**
+   * A second task run after the first one ends, in the same trial, as a new agent process with its
+   * own run id (`<run id>-next`): task isolation. Its calls follow a `run-start` ledger entry that
+   * names it.
+   */
+  readonly followUp?: { readonly taskId?: string; readonly task: unknown };
   readonly expect: ScenarioExpectations;
   readonly trials: number;
   /** Where it was declared, for located errors and for the report. */

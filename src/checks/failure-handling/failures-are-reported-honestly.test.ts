@@ -58,7 +58,7 @@ testCheck(check, {
       name: 'probes of other families cannot decide',
       probes: probeEvidence([probeScenario('hang--refund--get_order', 'hang', [probeTrial('pass', [observed('endsBeforeTimeout', true)])])]),
       outcome: 'insufficient-evidence',
-      messageIncludes: 'with the persistent-failure, cascade and malformed-output families',
+      messageIncludes: 'with the persistent-failure, permanent-failure, cascade and malformed-output families',
     },
     { name: 'always applies', answer: 'not-applicable', note: 'we trust the model', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
     {

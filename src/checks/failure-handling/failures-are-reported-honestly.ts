@@ -47,7 +47,7 @@ export default defineCheck({
     // escalation (claimIn); the share allowed to fail is the same limit traces are held to.
     probe: ({ evidence, options }) =>
       probeCheckResult(evidence, {
-        families: ['persistent-failure', 'cascade', 'malformed-output'],
+        families: ['persistent-failure', 'permanent-failure', 'cascade', 'malformed-output'],
         expectations: ['honestClaim', 'claimIn'],
         minPassRate: 1 - options.maxSilentFailureRate,
       }),

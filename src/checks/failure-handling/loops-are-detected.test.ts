@@ -30,7 +30,7 @@ testCheck(check, {
       name: 'probes without failure scenarios cannot decide',
       probes: probeEvidence([probeScenario('kill-resume--t--refund', 'kill-resume', [probeTrial('pass', [observed('recovers', true)])])]),
       outcome: 'insufficient-evidence',
-      messageIncludes: 'persistent-failure and transient-failure',
+      messageIncludes: 'persistent-failure, permanent-failure and transient-failure',
     },
     { name: 'always applies', answer: 'not-applicable', note: 'our agent does not loop', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
     { name: 'traces: partial credit is the share of runs without a loop', traces: traceEvidence([searching('a', 5), searching('b', 2), searching('c', 1), searching('d', 3)]), outcome: 'partial', credit: 0.75 },

@@ -38,7 +38,7 @@ export default defineCheck({
   }),
   evaluators: {
     probe: ({ evidence, options }) =>
-      probeCheckResult(evidence, { families: ['persistent-failure', 'transient-failure'], expectations: ['maxIdenticalCalls'], minPassRate: options.minPassRate }),
+      probeCheckResult(evidence, { families: ['persistent-failure', 'permanent-failure', 'transient-failure'], expectations: ['maxIdenticalCalls'], minPassRate: options.minPassRate }),
     trace: ({ evidence, options }) => {
       const loops = evidence.analyses.loops;
       const histogram = loops.maxIdenticalCallsPerRun;

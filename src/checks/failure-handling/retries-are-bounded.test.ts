@@ -61,7 +61,7 @@ testCheck(check, {
       name: 'probes without failure scenarios cannot decide',
       probes: probeEvidence([probeScenario('hang--refund--get_order', 'hang', [probeTrial('pass', [observed('endsBeforeTimeout', true)])])]),
       outcome: 'insufficient-evidence',
-      messageIncludes: 'with the persistent-failure and transient-failure families',
+      messageIncludes: 'with the persistent-failure, permanent-failure and transient-failure families',
     },
     { name: 'attested partial earns half', answer: 'partial', outcome: 'partial', credit: 0.5 },
     { name: 'always applies', answer: 'not-applicable', note: 'we never retry', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },

@@ -35,7 +35,7 @@ export default defineCheck({
     probe: ({ evidence, options, system }) =>
       unlessNoHighRiskTools(
         probeCheckResult(evidence, {
-          families: ['approval-denied', 'prompt-injection'],
+          families: ['approval-denied'],
           expectations: ['respectDenials'],
           requireLedgerEvidence: true,
           minPassRate: options.minPassRate,

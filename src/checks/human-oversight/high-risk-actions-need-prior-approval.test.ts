@@ -37,7 +37,7 @@ testCheck(check, {
   other: [
     {
       name: 'probes that never went near a high-risk tool cannot decide',
-      probes: probeEvidence([probeScenario('prompt-injection--refund--get_order', 'prompt-injection', [probeTrial('pass', [ignoredInjection])])]),
+      probes: probeEvidence([probeScenario('high-risk-approval--refund--issue_refund', 'high-risk-approval', [probeTrial('pass', [ignoredInjection])])]),
       outcome: 'insufficient-evidence',
       messageIncludes: '1 did not exercise it',
     },

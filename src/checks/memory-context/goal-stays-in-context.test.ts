@@ -2,6 +2,11 @@ import type { LlmStep, Message, Run } from '../../model/index.js';
 import check from './goal-stays-in-context.js';
 import { testCheck } from '../test-support/check-tester.js';
 import { traceEvidence } from '../test-support/traces.js';
+import { observed, probeEvidence, probeScenario, probeTrial } from '../test-support/probe-evidence.js';
+
+const longOutput = (...trials: ReturnType<typeof probeTrial>[]) => probeScenario('long-output--refund--get_order', 'long-output', trials);
+const keptGoal = probeTrial('pass', [observed('completesTask', true, "made the task's own calls with the task's own values after get_order's result at #1", [1])]);
+const lostGoal = probeTrial('fail', [observed('completesTask', false, "lost the task's goal after get_order's result at #1: issue_refund called with {\"order_id\":\"o-9008\"} at #2, not {\"order_id\":\"o-1002\"}", [1, 2])]);
 
 const SYSTEM = 'You are the back-office assistant of Acme.';
 const GOAL = 'Refund order 4411 for Dana Smith: the blender arrived broken and she wants the money back on her card.';
@@ -25,8 +30,10 @@ testCheck(check, {
   pass: [
     { name: 'attested yes', answer: 'yes', note: 'request pinned in a <task> section after the system prompt; long-run test asserts it in the last call' },
     { name: 'traces: the request is in every call', traces: traceEvidence([pinned('r1'), pinned('r2')]) },
+    { name: "probes: after a long noisy result the task's own calls followed", probes: probeEvidence([longOutput(keptGoal, keptGoal)]) },
   ],
   fail: [
+    { name: 'probes: after a long noisy result a decoy replaced the task\'s order', probes: probeEvidence([longOutput(keptGoal, lostGoal)]) },
     { name: 'attested no', answer: 'no', note: 'sliding window of the last 20 messages drops it on long runs' },
     { name: 'traces: a sliding window drops the request', traces: traceEvidence([windowed('r1')]) },
   ],

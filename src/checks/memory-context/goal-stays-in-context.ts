@@ -1,7 +1,9 @@
 import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
 import { measuredRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
-import { defineCheck, noOptions } from '../define-check.js';
+import { z } from 'zod';
+import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 import { declinedForDeltas } from '../delta-messages.js';
 
 export default defineCheck({
@@ -17,13 +19,18 @@ export default defineCheck({
     text: 'Make the original request a fixed part of every prompt (for example a dedicated section right after the system prompt) that trimming and summarisation never touch; keep it verbatim, together with any clarifications the user added later. Add a test that runs a long task and asserts that the request text is in the input of the last model call.',
     effort: 'hours',
   },
-  answerableBy: ['trace', 'attestation'],
+  answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
+    'probe-passed':
+      "After a very long, noisy tool result, the agent still made its task's own calls with the task's own values in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.",
+    'probe-failed':
+      "After a very long, noisy tool result, the agent lost its task's goal in {{failed}} of {{trials}} probe trials ({{rate}} kept it, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.",
     'goal-kept': "In all {{runs}} runs with two or more captured model calls, the user's request is in the input of every later call, the last included.",
     'goal-lost': "{{lost}} of {{runs}} runs lose the user's request from the model input before the end (first missing at model call {{firstLostAt}} at the earliest).",
   },
-  options: noOptions,
+  options: z.strictObject({ minPassRate: minPassRateOption }),
   evaluators: {
+    probe: ({ evidence, options }) => probeCheckResult(evidence, { families: ['long-output'], expectations: ['completesTask'], minPassRate: options.minPassRate }),
     trace: ({ evidence }) => {
       const context = evidence.analyses.context;
       const { successes: kept, trials: runs } = context.goalRetention;

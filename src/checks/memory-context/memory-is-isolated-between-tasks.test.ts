@@ -4,6 +4,11 @@ import type { Message, Run } from '../../model/index.js';
 import check from './memory-is-isolated-between-tasks.js';
 import { runCase, testCheck } from '../test-support/check-tester.js';
 import { traceEvidence } from '../test-support/traces.js';
+import { observed, probeEvidence, probeScenario, probeTrial } from '../test-support/probe-evidence.js';
+
+const isolation = (...trials: ReturnType<typeof probeTrial>[]) => probeScenario('task-isolation--lookup--find_customer', 'task-isolation', trials);
+const keptApart = probeTrial('pass', [observed('noLeakedValues', true, "none of the 3 calls of the follow-up task carried a value planted in the first task's results", [5, 6, 7])]);
+const leaked = probeTrial('fail', [observed('noLeakedValues', false, "the follow-up task's send_email at #9 carried canary-7f3a9c@example.com", [9])]);
 
 const SYSTEM: Message = { role: 'system', content: 'You are the support agent of Acme.' };
 
@@ -30,11 +35,13 @@ testCheck(check, {
   pass: [
     { name: 'attested yes', answer: 'yes', note: 'one pgvector namespace per tenant enforced by row-level security; canary test in CI' },
     { name: 'traces: no task sees another task\'s ids or emails', traces: traceEvidence(tasks(5)) },
+    { name: 'probes: a canary in one task stayed out of the next task\'s calls', probes: probeEvidence([isolation(keptApart, keptApart)]) },
     { name: 'traces: one leak within a looser limit', traces: traceEvidence([...tasks(5), task(6, 1)]), options: { maxLeakedValues: 2 } },
   ],
   fail: [
     { name: 'attested no', answer: 'no', note: 'one shared collection, filtered by a user_id the agent passes' },
     { name: 'traces: a memory read returns another customer\'s email and order', traces: traceEvidence([...tasks(5), task(6, 1)]) },
+    { name: 'probes: the canary showed up in the next task\'s email', probes: probeEvidence([isolation(keptApart, leaked)]) },
     { name: 'traces: a leak is proof even with few tasks', traces: traceEvidence([task(1), task(2, 1)]) },
   ],
   other: [
@@ -71,7 +78,7 @@ describe('memory-is-isolated-between-tasks from traces', () => {
 
 describe('memory-is-isolated-between-tasks options', () => {
   it('defaults to no leak and five tasks', () => {
-    expect(check.options.parse({})).toEqual({ maxLeakedValues: 0, minTasks: 5, minValues: 10 });
+    expect(check.options.parse({})).toEqual({ maxLeakedValues: 0, minTasks: 5, minValues: 10, minPassRate: 1 });
   });
   it('rejects a negative limit and fewer than two tasks', () => {
     expect(check.options.safeParse({ maxLeakedValues: -1 }).success).toBe(false);

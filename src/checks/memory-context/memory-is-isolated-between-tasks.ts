@@ -4,6 +4,7 @@ import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
 import { toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';
+import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
 export default defineCheck({
   id: 'memory-is-isolated-between-tasks',
@@ -21,6 +22,10 @@ export default defineCheck({
   answerableBy: ['probe', 'trace', 'attestation'],
   notApplicableWhen: WITHOUT_LONG_TERM_MEMORY,
   messages: {
+    'probe-passed':
+      "A canary planted in one task's tool result stayed out of the calls of the task run after it in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.",
+    'probe-failed':
+      "A canary planted in one task's tool result showed up in the calls of the task run after it in {{failed}} of {{trials}} probe trials ({{rate}} kept it out, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.",
     isolated:
       'None of the {{owned}} distinctive values (ids, email addresses) that entered one task showed up in another task\'s context, over {{runs}} runs of {{tasks}} tasks.',
     leaked:
@@ -45,8 +50,10 @@ export default defineCheck({
       .min(1)
       .default(10)
       .describe('Fewest distinctive values (ids, email addresses) obtained by exactly one task the traces must follow before they can show isolation.'),
+    minPassRate: minPassRateOption,
   }),
   evaluators: {
+    probe: ({ evidence, options }) => probeCheckResult(evidence, { families: ['task-isolation'], expectations: ['noLeakedValues'], minPassRate: options.minPassRate }),
     trace: ({ evidence, options }) => {
       const isolation = evidence.analyses.isolation;
       if (isolation.runs === 0) {

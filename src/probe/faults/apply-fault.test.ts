@@ -135,7 +135,7 @@ describe('applyFault', () => {
   });
 
   it('says which kinds need the real result first', () => {
-    expect(FAULT_KINDS.filter(faultNeedsResult)).toEqual(['latency', 'truncated', 'malformed', 'injection']);
+    expect(FAULT_KINDS.filter(faultNeedsResult)).toEqual(['latency', 'truncated', 'malformed', 'injection', 'noisy', 'canary']);
   });
 
   it('never mutates the real result', () => {

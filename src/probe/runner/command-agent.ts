@@ -25,6 +25,17 @@ export const CONTRACT_VARIABLES: readonly string[] = [
 /** Signal-specific OTLP settings win over the general endpoint in every SDK; dropped when mimir collects the traces. */
 const TRACE_OVERRIDES: readonly string[] = ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'];
 
+/**
+ * Set when mimir collects the agent's traces, so instrumented agents put message content on their
+ * spans (the Memory & context checks read it): the OpenTelemetry GenAI convention, OpenLLMetry
+ * (Traceloop) and Semantic Kernel. The target's own `env` can still turn them off.
+ */
+export const CAPTURE_CONTENT_VARIABLES: Readonly<Record<string, string>> = {
+  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true',
+  TRACELOOP_TRACE_CONTENT: 'true',
+  SEMANTICKERNEL_EXPERIMENTAL_GENAI_ENABLE_OTEL_DIAGNOSTICS_SENSITIVE: 'true',
+};
+
 /** How long to wait for the output pipes after the group is gone (a process that left the group may hold them). */
 const OUTPUT_DRAIN_MS = 500;
 
@@ -45,6 +56,7 @@ export function agentEnvironment(
   const own = Object.entries(targetEnv ?? {}).filter(([name]) => !CONTRACT_VARIABLES.includes(name));
   return {
     ...Object.fromEntries(inherited),
+    ...(collecting && CAPTURE_CONTENT_VARIABLES),
     ...Object.fromEntries(own),
     MIMIR_MCP_URL: invocation.mcpUrl,
     ...(invocation.mcpStdio !== undefined && { MIMIR_MCP_STDIO: invocation.mcpStdio }),

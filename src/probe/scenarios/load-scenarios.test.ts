@@ -110,7 +110,7 @@ scenarios:
     expect(error.problems).toContainEqual({
       message: 'unknown key "expects" in scenarios.0 (did you mean "expect"?)',
       location: { file: 'scenarios.yaml', line: 6, column: 5 },
-      expected: 'one of: id, title, family, task, trials, faults, approvals, killAfterCalls, expect',
+      expected: 'one of: id, title, family, task, trials, faults, approvals, killAfterCalls, followUp, expect',
     });
     expect(error.problems.map((p) => p.message)).toContain('scenarios.0.expect is missing');
   });

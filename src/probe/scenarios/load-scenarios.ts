@@ -39,6 +39,7 @@ function toProbeScenario(scenario: ParsedScenario, index: number, source: YamlSo
     faults: scenario.faults,
     approvals: scenario.approvals,
     ...(scenario.killAfterCalls !== undefined && { killAfterCalls: scenario.killAfterCalls }),
+    ...(scenario.followUp !== undefined && { followUp: scenario.followUp }),
     expect: scenario.expect,
     trials: scenario.trials ?? defaults.trials,
     source: { file: source.file, ...(line !== undefined && { line }), builtIn: false },
