@@ -1,4 +1,5 @@
 import { DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type ProbeSummary, type SystemDescription } from '../model/index.js';
+import type { SecretPattern } from '../shared/redact.js';
 import type { EvidenceBundle, ProbeEvidence, TraceEvidence } from '../evidence/types.js';
 import { runProbes, type RunProbesOptions } from '../probe/run-probes.js';
 import { InternalError, UserError } from '../shared/errors.js';
@@ -112,6 +113,8 @@ export interface AuditWithEvidence {
   readonly probeEvidence?: ProbeEvidence;
   /** Things the user should know that are not findings (e.g. probe results ignored as stale). */
   readonly warnings: readonly string[];
+  /** mimir.yaml's own secret patterns, for the reports and logs of this audit. */
+  readonly redaction: readonly SecretPattern[];
 }
 
 /** The main job as a library call: reads mimir.yaml and its evidence, returns the audit. */
@@ -164,7 +167,7 @@ export async function runAuditWithEvidence(options: RunAuditOptions): Promise<Au
     checks,
     ...(probes && { probeSummary: probes.summary }),
   });
-  return { audit, ...(traces && { traceEvidence: traces }), ...(probes && { probeEvidence: probes.evidence }), warnings };
+  return { audit, ...(traces && { traceEvidence: traces }), ...(probes && { probeEvidence: probes.evidence }), warnings, redaction: loaded.redaction };
 }
 
 /** Probe evidence: run now (`probe: true`), or the last results made with this same mimir.yaml. */
@@ -206,5 +209,6 @@ function unconfigured(traces: readonly string[]): LoadedConfig {
     config: configSchema.parse({ version: 1, system: { name } }),
     system: { name, tools: [] },
     policy: DEFAULT_POLICY,
+    redaction: [],
   };
 }

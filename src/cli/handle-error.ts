@@ -1,4 +1,5 @@
 import { formatLocation, UserError } from '../shared/errors.js';
+import { redactSecrets } from '../shared/redact.js';
 import type { CliIo } from './io.js';
 
 export const EXIT_OK = 0;
@@ -21,12 +22,13 @@ export function handleError(error: unknown, io: CliIo): number {
       lines.push(`  ${where}${problem.message === error.message ? 'here' : problem.message}${expected}`);
     }
     if (error.hint) lines.push(`  → ${error.hint}`);
-    io.stderr.write(lines.join('\n') + '\n');
+    // A problem may quote the file it is about (a trace line, a tool result): the built-in shapes are redacted as in reports.
+    io.stderr.write(redactSecrets(lines.join('\n')) + '\n');
     return EXIT_USER_ERROR;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(
-    `mimir: internal error — this is a bug in mimir, not in your input.\n${detail}\n` +
+    `mimir: internal error — this is a bug in mimir, not in your input.\n${redactSecrets(detail)}\n` +
       'Please report it with the command you ran and the files it read.\n',
   );
   return EXIT_INTERNAL_ERROR;

@@ -52,6 +52,9 @@ export async function main(argv: readonly string[], dependencies: MainDependenci
   }
 }
 
+/** The same words on every reporting command. */
+const NO_REDACT = 'keep secrets found in traces and probes in the reports (local debugging only; the reports say they are unredacted)';
+
 function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (code: number) => void): Command {
   const program = new Command('mimir')
     .description('Audit whether an AI agent system is ready for production — from evidence, not feelings.')
@@ -76,7 +79,8 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--min-score <n>', 'exit 1 when the overall score is below n (0–100)', parseScore)
     .option('-p, --probe', 'run the probes in mimir.yaml now (otherwise the last `mimir probe` results are used)', false)
     .option('--brief', 'terminal report: only the verdict, the areas and the top findings (files stay complete)', false)
-    .action(async (opts: { config: string; answers?: string; traces?: string[]; labels?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean }) => {
+    .option('--no-redact', NO_REDACT)
+    .action(async (opts: { config: string; answers?: string; traces?: string[]; labels?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean; redact: boolean }) => {
       setExitCode(
         await auditCommand(
           {
@@ -86,6 +90,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
             failOn: opts.failOn,
             probe: opts.probe,
             brief: opts.brief,
+            redact: opts.redact,
             ...(opts.answers !== undefined && { answers: opts.answers }),
             ...(opts.labels !== undefined && { labels: opts.labels }),
             ...(opts.out !== undefined && { out: opts.out }),
@@ -106,7 +111,8 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
       new Option('-f, --format <formats>', 'terminal, json or html; comma-separated or repeated').default(undefined, 'terminal').argParser(collectTraceFormats),
     )
     .option('-o, --out <dir>', 'write json/html there')
-    .action(async (paths: string[], opts: { config: string; labels?: string; format?: TraceReportFormat[]; out?: string }, command: Command) => {
+    .option('--no-redact', NO_REDACT)
+    .action(async (paths: string[], opts: { config: string; labels?: string; format?: TraceReportFormat[]; out?: string; redact: boolean }, command: Command) => {
       setExitCode(
         await tracesCommand(
           {
@@ -114,6 +120,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
             config: opts.config,
             configExplicit: command.getOptionValueSource('config') === 'cli',
             format: opts.format ?? ['terminal'],
+            redact: opts.redact,
             ...(opts.labels !== undefined && { labels: opts.labels }),
             ...(opts.out !== undefined && { out: opts.out }),
           },
@@ -130,8 +137,9 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
       new Option('-f, --format <formats>', 'terminal, json or html; comma-separated or repeated').default(undefined, 'terminal').argParser(collectProbeFormats),
     )
     .option('-o, --out <dir>', 'write json/html there')
-    .action(async (opts: { config: string; format?: ProbeCommandFormat[]; out?: string }) => {
-      setExitCode(await probeCommand({ config: opts.config, format: opts.format ?? ['terminal'], ...(opts.out !== undefined && { out: opts.out }) }, io));
+    .option('--no-redact', NO_REDACT)
+    .action(async (opts: { config: string; format?: ProbeCommandFormat[]; out?: string; redact: boolean }) => {
+      setExitCode(await probeCommand({ config: opts.config, format: opts.format ?? ['terminal'], redact: opts.redact, ...(opts.out !== undefined && { out: opts.out }) }, io));
     });
 
   program

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DisplayOptions, ReportFamily } from '../report/types.js';
+import type { DisplayOptions, RedactionSetting, ReportFamily } from '../report/types.js';
+import { redactSecrets, type SecretPattern } from '../shared/redact.js';
 import { UserError } from '../shared/errors.js';
 import { terminalWidth, useColor, type CliIo } from './io.js';
 
@@ -8,6 +9,21 @@ import { terminalWidth, useColor, type CliIo } from './io.js';
 export interface ReportRequest<F extends string> {
   readonly formats: readonly F[];
   readonly out: string | undefined;
+  /** Absent: the built-in patterns only. */
+  readonly redaction?: RedactionSetting;
+}
+
+/** What a command's `--no-redact` and mimir.yaml's `redaction.patterns` ask for. */
+export function redactionSetting(redact: boolean | undefined, patterns: readonly SecretPattern[] = []): RedactionSetting {
+  return { enabled: redact !== false, patterns };
+}
+
+/**
+ * A line for stderr (a warning, a skipped probe's reason) that may quote trace or probe content:
+ * redacted like the reports, unless `--no-redact`.
+ */
+export function logLine(text: string, redaction: RedactionSetting | undefined): string {
+  return redaction?.enabled === false ? text : redactSecrets(text, redaction?.patterns);
 }
 
 /**
@@ -28,7 +44,8 @@ export function checkReportRequest<F extends string>(request: ReportRequest<F>):
  * colour where the terminal takes it; with `--out DIR` every other format is a file there (and the
  * terminal report too, without colour, where the family keeps a copy); without it, a single other
  * format goes to stdout. `options` adds what the family's reporters need beyond colour and width;
- * `onStdout` is true for the terminal report printed to stdout.
+ * `onStdout` is true for the terminal report printed to stdout. Every report is redacted (by the
+ * family's reporters) as `request.redaction` says.
  */
 export async function writeReports<F extends string, Input, Options extends DisplayOptions>(
   family: ReportFamily<F, Input, Options>,
@@ -39,11 +56,12 @@ export async function writeReports<F extends string, Input, Options extends Disp
 ): Promise<void> {
   checkReportRequest(request);
   const { formats, out } = request;
-  const plain: DisplayOptions = { color: false, width: 80 };
+  const redaction = request.redaction && { redaction: request.redaction };
+  const plain: DisplayOptions = { color: false, width: 80, ...redaction };
   const fileFormats = formats.filter((f) => f !== 'terminal');
   const terminal = formats.find((f) => f === 'terminal');
   if (terminal !== undefined) {
-    io.stdout.write(family.reporters[terminal].render(input, options({ color: useColor(io), width: terminalWidth(io) }, true)));
+    io.stdout.write(family.reporters[terminal].render(input, options({ color: useColor(io), width: terminalWidth(io), ...redaction }, true)));
   }
   if (out === undefined) {
     for (const format of fileFormats) io.stdout.write(family.reporters[format].render(input, options(plain, false)));

@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Policy, SystemDescription, ToolDeclaration } from '../model/index.js';
 import { sha256 } from '../shared/hash.js';
+import { userSecretPattern, type SecretPattern } from '../shared/redact.js';
 import { readUserFile } from '../shared/read-user-file.js';
 import { parseYamlSource, throwIfInvalid, type YamlSource } from '../shared/yaml-source.js';
 import { configSchema, type MimirConfig } from './schema.js';
@@ -26,6 +27,8 @@ export interface ConfigFile {
   readonly traces?: TraceSourcesConfig;
   /** How to run probes, paths resolved against the config's directory. */
   readonly probes?: ProbesConfig;
+  /** `redaction.patterns`, compiled: redacted in reports and logs after the built-in shapes. */
+  readonly redaction: readonly SecretPattern[];
 }
 
 type ProbesSection = NonNullable<MimirConfig['probes']>;
@@ -98,6 +101,7 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
     system,
     policy,
     source,
+    redaction: config.redaction.patterns.map((p) => userSecretPattern(p.name, p.pattern)),
     ...(config.evidence.answers !== undefined && { answersPath: relativeTo(dirname(path), config.evidence.answers) }),
     ...(config.evidence.traces !== undefined && { traces: traceSourcesConfig(config.evidence.traces, system, dirname(path)) }),
     ...(config.probes !== undefined && { probes: probesConfig(config.probes, dirname(path)) }),

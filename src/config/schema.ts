@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, DEFAULT_THRESHOLDS, PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
+import { unsafeRegexReason } from '../shared/redact.js';
 import { compileUserRegExp } from '../shared/user-regexp.js';
 
 /**
@@ -80,6 +81,40 @@ const tracesSchema = z
       .describe('Attribute values larger than this are truncated (and reported), so one huge value cannot exhaust memory.'),
   })
   .describe('Trace evidence: the agent\'s own recorded runs.');
+
+/** Secrets of the team's own shapes, redacted like the built-in ones. */
+const redactionSchema = z
+  .strictObject({
+    patterns: z
+      .array(
+        z.strictObject({
+          name: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and hyphens')
+            .describe('The kind shown in place of the secret: [redacted:<name>].'),
+          pattern: z
+            .string()
+            .min(1)
+            .superRefine((pattern, context) => {
+              try {
+                new RegExp(pattern);
+              } catch {
+                context.addIssue({ code: 'custom', message: 'not a valid regular expression' });
+                return;
+              }
+              const unsafe = unsafeRegexReason(pattern);
+              if (unsafe !== undefined) context.addIssue({ code: 'custom', message: `could take very long on hostile text: ${unsafe}; use a character class instead` });
+            })
+            .describe('A regular expression; every match is redacted. Nested repetition such as (a+)+ is refused, so hostile text cannot stall a report.'),
+        }),
+      )
+      .default([])
+      .describe('Patterns redacted in addition to the built-in credential shapes.'),
+  })
+  .default({ patterns: [] })
+  .describe(
+    'Every report and log line redacts credentials that traces and probes carry: provider API keys (OpenAI, Anthropic, Stripe, GitHub, Slack, Google), AWS keys, bearer and basic auth, JWTs, private keys, passwords in URLs and password=/secret=/token= assignments. `mimir … --no-redact` turns it off for local debugging.',
+  );
 
 const argv = z.array(z.string().min(1)).min(1);
 const environment = z.record(z.string(), z.string());
@@ -183,6 +218,7 @@ function configSchemaWith(checkOptions: z.ZodType<Record<string, unknown>, Recor
       .describe('The system under audit.'),
     tools: z.array(toolSchema).default([]).describe('The tools the agent can call, with their risk class.'),
     probes: probesSchema.optional(),
+    redaction: redactionSchema,
     evidence: z
       .strictObject({
         answers: z.string().min(1).optional().describe('Path of the answers file (attestations), relative to this file.'),

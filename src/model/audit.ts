@@ -61,6 +61,8 @@ export interface AuditStamp {
 }
 
 export interface Audit {
+  /** Only in a JSON report written with `--no-redact`: it may hold secrets from traces and probes. */
+  readonly unredacted?: true;
   readonly schemaVersion: 1;
   readonly system: { readonly name: string; readonly description?: string };
   readonly stamp: AuditStamp;

@@ -178,6 +178,7 @@ const probeSummarySchema = z.strictObject({
 });
 
 export const auditReportSchema = z.strictObject({
+  unredacted: z.literal(true).exactOptional().describe('Present when the report was written with --no-redact: it may hold secrets from traces and probes'),
   schemaVersion: z.literal(1).describe('Version of this report format; `mimir diff` reads version 1'),
   system: z.strictObject({ name: z.string(), description: z.string().exactOptional() }),
   stamp: stampSchema,

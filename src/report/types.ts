@@ -1,16 +1,27 @@
 import type { ProbeEvidence, TraceEvidence } from '../evidence/types.js';
 import type { Audit } from '../model/index.js';
+import type { SecretPattern } from '../shared/redact.js';
 
 /** Every reporting command takes `--format` with one or more of these. */
 export const REPORT_FORMATS = ['terminal', 'md', 'json', 'html', 'sarif', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** How every report family is laid out; only terminal reports use them. */
+/** How every report family is laid out (colour and width: terminal reports only) and redacted (all). */
 export interface DisplayOptions {
   /** ANSI colours (terminal only); off when writing to a file or when NO_COLOR is set. */
   readonly color: boolean;
   /** Terminal width to lay out for; reports must read well at 80 columns. */
   readonly width: number;
+  /** Secrets in the input are redacted unless this says otherwise (`--no-redact`); absent, the built-in patterns apply. */
+  readonly redaction?: RedactionSetting;
+}
+
+/** How reports treat secrets; the CLI builds it from mimir.yaml and `--no-redact`. */
+export interface RedactionSetting {
+  /** False only under `--no-redact`: the report is then marked as unredacted. */
+  readonly enabled: boolean;
+  /** mimir.yaml's `redaction.patterns`, after the built-in ones. */
+  readonly patterns: readonly SecretPattern[];
 }
 
 export interface RenderOptions extends DisplayOptions {

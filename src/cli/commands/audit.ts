@@ -5,7 +5,7 @@ import { AUDIT_REPORTS } from '../../report/index.js';
 import type { ReportFormat } from '../../report/types.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
 import { auditClock, type CliIo } from '../io.js';
-import { writeReports } from '../write-reports.js';
+import { logLine, redactionSetting, writeReports } from '../write-reports.js';
 
 export interface AuditCommandOptions {
   readonly config: string;
@@ -21,12 +21,14 @@ export interface AuditCommandOptions {
   readonly probe?: boolean;
   /** Terminal: only the verdict, the areas and the top findings. */
   readonly brief?: boolean;
+  /** False for `--no-redact`: reports keep secrets and say so. */
+  readonly redact?: boolean;
 }
 
 export async function auditCommand(options: AuditCommandOptions, io: CliIo): Promise<number> {
   const progress = traceProgressBar(io);
   const probeProgress = probeProgressBar(io);
-  const { audit, traceEvidence, probeEvidence, warnings } = await runAuditWithEvidence({
+  const { audit, traceEvidence, probeEvidence, warnings, redaction: patterns } = await runAuditWithEvidence({
     config: options.config,
     traces: options.traces,
     ...(options.answers !== undefined && { answers: options.answers }),
@@ -38,11 +40,12 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
   });
   progress.done();
   probeProgress.done();
-  for (const warning of warnings) io.stderr.write(`mimir: warning: ${warning}\n`);
+  const redaction = redactionSetting(options.redact, patterns);
+  for (const warning of warnings) io.stderr.write(`mimir: warning: ${logLine(warning, redaction)}\n`);
   // Reports show the measured trace figures and probe results behind the audit, when there are any;
   // the terminal report on stdout may be brief (files always get the full reports).
   const measured = { ...(traceEvidence && { traces: traceEvidence }), ...(probeEvidence && { probes: probeEvidence }) };
-  await writeReports(AUDIT_REPORTS, audit, { formats: options.format, out: options.out }, io, (display, onStdout) => ({
+  await writeReports(AUDIT_REPORTS, audit, { formats: options.format, out: options.out, redaction }, io, (display, onStdout) => ({
     ...display,
     ...measured,
     ...(onStdout && { brief: options.brief === true }),

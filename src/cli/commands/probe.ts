@@ -6,12 +6,14 @@ import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
 import type { CliIo } from '../io.js';
 import type { ProbeCommandFormat } from '../options.js';
 import { probeProgressBar } from '../progress.js';
-import { checkReportRequest, writeReports } from '../write-reports.js';
+import { checkReportRequest, logLine, redactionSetting, writeReports } from '../write-reports.js';
 
 export interface ProbeCommandOptions {
   readonly config: string;
   readonly format: readonly ProbeCommandFormat[];
   readonly out?: string;
+  /** False for `--no-redact`: reports keep secrets and say so. */
+  readonly redact?: boolean;
 }
 
 /**
@@ -28,14 +30,15 @@ export async function probeCommand(options: ProbeCommandOptions, io: CliIo): Pro
     });
   }
   // Refused before the probes run, not after minutes of them.
-  const request = { formats: options.format, out: options.out };
+  const redaction = redactionSetting(options.redact, loaded.redaction);
+  const request = { formats: options.format, out: options.out, redaction };
   checkReportRequest(request);
   const progress = probeProgressBar(io);
   const output = await runProbes({ probes: loaded.probes, system: loaded.system, configHash: loaded.hash, onProgress: progress.update });
   progress.done();
   const { evidence } = output.results;
   await writeReports(PROBE_REPORTS, evidence, request, io, (display) => ({ ...display, systemName: loaded.system.name }));
-  for (const skipped of output.results.skipped) io.stderr.write(`probe: ${skipped.family} not run: ${skipped.reason}\n`);
+  for (const skipped of output.results.skipped) io.stderr.write(`probe: ${skipped.family} not run: ${logLine(skipped.reason, redaction)}\n`);
   io.stderr.write(`probe results: ${output.resultsPath}\nledger: ${output.ledgerPath} (check it with \`mimir ledger verify\`)\n`);
   if (evidence.scenarios.some((s) => s.failed > 0)) return EXIT_GATE_FAILED;
   const conclusive = evidence.scenarios.reduce((sum, s) => sum + s.passed + s.failed, 0);

@@ -6,7 +6,7 @@ import { fileExists } from '../../shared/read-user-file.js';
 import { UserError } from '../../shared/errors.js';
 import type { CliIo } from '../io.js';
 import { traceProgressBar } from '../progress.js';
-import { writeReports } from '../write-reports.js';
+import { redactionSetting, writeReports } from '../write-reports.js';
 
 export interface TracesCommandOptions {
   readonly paths: readonly string[];
@@ -16,6 +16,8 @@ export interface TracesCommandOptions {
   readonly labels?: string;
   readonly format: readonly TraceReportFormat[];
   readonly out?: string;
+  /** False for `--no-redact`: reports keep secrets and say so. */
+  readonly redact?: boolean;
 }
 
 /** `mimir traces <paths…>`: the measured figures alone, from the named trace files. */
@@ -35,6 +37,6 @@ export async function tracesCommand(options: TracesCommandOptions, io: CliIo): P
   progress.done();
   if (loaded.labelsFoundBeside !== undefined) io.stderr.write(`mimir: outcomes read from ${loaded.labelsFoundBeside}, found beside the traces\n`);
 
-  await writeReports(TRACE_REPORTS, loaded.evidence, { formats: options.format, out: options.out }, io, (display) => display);
+  await writeReports(TRACE_REPORTS, loaded.evidence, { formats: options.format, out: options.out, redaction: redactionSetting(options.redact, config?.redaction) }, io, (display) => display);
   return 0;
 }

@@ -42,3 +42,28 @@ describe('markdownCode and markdownFence', () => {
     expect(markdownFence('x ``` y')).toBe('````\nx ``` y\n````');
   });
 });
+
+describe('control characters', () => {
+  // Every C0 but tab and line feed, DEL and every C1: none may reach a Markdown report raw.
+  const CONTROLS = [...Array.from({ length: 32 }, (_, i) => i).filter((c) => c !== 9 && c !== 10), ...Array.from({ length: 33 }, (_, i) => 0x7f + i)].map((c) =>
+    String.fromCharCode(c),
+  );
+  // eslint-disable-next-line no-control-regex -- looking for exactly these
+  const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+  it('shows ESC, BEL and the other C0 characters as control pictures and C1 ones as U+FFFD', () => {
+    expect(markdownText('red \u001b[31m bell \u0007 csi \u009b2J')).toBe('red ␛\\[31m bell ␇ csi \ufffd2J');
+    for (const control of CONTROLS) {
+      const text = `a${control}b`;
+      expect(markdownText(text)).not.toMatch(RAW_CONTROL);
+      expect(markdownText(text, { table: true })).not.toMatch(RAW_CONTROL);
+      expect(markdownCode(text)).not.toMatch(RAW_CONTROL);
+      expect(markdownFence(text)).not.toMatch(RAW_CONTROL);
+    }
+  });
+
+  it('keeps tabs and line breaks', () => {
+    expect(markdownFence('a\tb\nc')).toBe('```\na\tb\nc\n```');
+    expect(markdownText('a\r\nb')).toBe('a<br>b');
+  });
+});

@@ -5,6 +5,22 @@
  */
 
 const CODE_SPAN = /`([^`\n]+)`/g;
+
+/**
+ * Control characters but tab and line feed: an ESC or a C1 introducer could drive the terminal of
+ * whoever `cat`s the report, a BEL rings it, a lone CR hides the start of a line. C0 characters and
+ * DEL are shown as their Unicode control pictures (ESC as ␛), C1 ones as U+FFFD.
+ */
+// eslint-disable-next-line no-control-regex -- these are exactly the characters to neutralise
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+export function markdownControls(text: string): string {
+  return text.replace(CONTROL, (ch) => {
+    const code = ch.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    return code === 0x7f ? '\u2421' : '\ufffd';
+  });
+}
 /**
  * Characters that open inline syntax anywhere: emphasis, code, links, tables, strike-through.
  * `(`, `#`, `!` and the like only matter next to these or at a line start, so they stay readable.
@@ -20,7 +36,8 @@ export interface MarkdownTextOptions {
   readonly table?: boolean;
 }
 
-export function markdownText(text: string, options: MarkdownTextOptions = {}): string {
+export function markdownText(raw: string, options: MarkdownTextOptions = {}): string {
+  const text = markdownControls(raw.replace(/\r\n/g, '\n'));
   const parts: string[] = [];
   let last = 0;
   for (const match of text.matchAll(CODE_SPAN)) {
@@ -53,12 +70,13 @@ function escapePlain(text: string): string {
 
 /** Inline code for an identifier (check id, path): backticks inside are impossible to escape, so they are replaced. */
 export function markdownCode(text: string, options: MarkdownTextOptions = {}): string {
-  const code = text.replace(/`/g, "'").replace(/\r?\n/g, ' ');
+  const code = markdownControls(text.replace(/`/g, "'").replace(/\r?\n/g, ' '));
   return `\`${options.table === true ? code.replace(/\|/g, '\\|') : code}\``;
 }
 
 /** A fenced block longer than any backtick run in the text, so the text cannot close it. */
-export function markdownFence(text: string, language = ''): string {
+export function markdownFence(raw: string, language = ''): string {
+  const text = markdownControls(raw.replace(/\r\n/g, '\n'));
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${language}\n${text}\n${fence}`;

@@ -4,6 +4,7 @@ import { renderProbesHtmlPage } from './html.js';
 import { renderProbesJson } from './json.js';
 import { renderProbesMarkdown } from './markdown.js';
 import { renderProbesTerminal } from './terminal.js';
+import { boundReportInput, boundText, guardReporters, MAX_TEXT_CHARS } from '../safe-input.js';
 
 /** Every format the probe results alone can be written in (`mimir probe --format` offers PROBE_COMMAND_FORMATS). */
 export const PROBE_REPORT_FORMATS = ['terminal', 'md', 'json', 'html'] as const;
@@ -14,13 +15,22 @@ export interface ProbeRenderOptions extends DisplayOptions {
   readonly systemName?: string;
 }
 
-/** The probe results alone, by format. Colour and width apply to the terminal only; html is a whole page. */
-export const PROBE_REPORTERS: ReporterMap<ProbeReportFormat, ProbeEvidence, ProbeRenderOptions> = {
-  terminal: { format: 'terminal', fileName: 'mimir-probes.txt', render: renderProbesTerminal },
-  md: { format: 'md', fileName: 'mimir-probes.md', render: (evidence) => renderProbesMarkdown(evidence) },
-  json: { format: 'json', fileName: 'mimir-probes.json', render: (evidence) => renderProbesJson(evidence) },
-  html: { format: 'html', fileName: 'mimir-probes.html', render: (evidence, options) => renderProbesHtmlPage(evidence, options.systemName) },
-};
+/**
+ * The probe results alone, by format. Colour and width apply to the terminal only; html is a whole
+ * page. Each first redacts and bounds the evidence (tool arguments, the agent's claim) (safe-input.ts).
+ */
+export const PROBE_REPORTERS: ReporterMap<ProbeReportFormat, ProbeEvidence, ProbeRenderOptions> = guardReporters<ProbeReportFormat, ProbeEvidence, ProbeRenderOptions>(
+  {
+    terminal: { format: 'terminal', fileName: 'mimir-probes.txt', render: renderProbesTerminal },
+    md: { format: 'md', fileName: 'mimir-probes.md', render: (evidence) => renderProbesMarkdown(evidence) },
+    json: { format: 'json', fileName: 'mimir-probes.json', render: (evidence) => renderProbesJson(evidence) },
+    html: { format: 'html', fileName: 'mimir-probes.html', render: (evidence, options) => renderProbesHtmlPage(evidence, options.systemName) },
+  },
+  (evidence, options, redaction) => ({
+    input: boundReportInput(evidence, redaction),
+    options: { ...options, ...(options.systemName !== undefined && { systemName: boundText(options.systemName, MAX_TEXT_CHARS, redaction) }) },
+  }),
+);
 
 /** `mimir probe`: the terminal report only goes to stdout. */
 export const PROBE_REPORTS: ReportFamily<ProbeReportFormat, ProbeEvidence, ProbeRenderOptions> = { reporters: PROBE_REPORTERS, terminalCopy: false };

@@ -75,14 +75,16 @@ export function wrap(text: string, width: number, options: WrapOptions = {}): st
         continue;
       }
       if (current !== undefined) flush();
-      let rest = graphemes(word);
-      while (rest.length > room()) {
-        const take = breakPoint(rest, room());
-        current = rest.slice(0, take).join('');
-        rest = rest.slice(take);
+      // An index into the word, not repeated slicing: a long word costs its length once, not per line.
+      const chars = graphemes(word);
+      let start = 0;
+      while (chars.length - start > room()) {
+        const take = breakPoint(chars, start, room());
+        current = chars.slice(start, start + take).join('');
+        start += take;
         flush();
       }
-      current = rest.join('');
+      current = chars.slice(start).join('');
     }
     if (current !== undefined) flush();
   }
@@ -100,9 +102,9 @@ export function padStartVisible(text: string, width: number): string {
 }
 
 /** Where to cut a word too long for a line: after the last hyphen or slash that fits, else at the edge. */
-function breakPoint(chars: readonly string[], room: number): number {
+function breakPoint(chars: readonly string[], start: number, room: number): number {
   for (let i = room; i > room / 2; i--) {
-    const previous = chars[i - 1];
+    const previous = chars[start + i - 1];
     if (previous === '-' || previous === '/') return i;
   }
   return room;

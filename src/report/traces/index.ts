@@ -3,17 +3,24 @@ import type { DisplayOptions, ReportFamily, ReporterMap } from '../types.js';
 import { traceReportHtml } from './html.js';
 import { renderTraceJson } from './json.js';
 import { renderTraceTerminal } from './terminal.js';
+import { boundReportInput, guardReporters } from '../safe-input.js';
 
 /** What `mimir traces --format` accepts. */
 export const TRACE_REPORT_FORMATS = ['terminal', 'json', 'html'] as const;
 export type TraceReportFormat = (typeof TRACE_REPORT_FORMATS)[number];
 
-/** The measured figures of trace evidence alone, by format. Colour and width apply to the terminal only. */
-export const TRACE_REPORTERS: ReporterMap<TraceReportFormat, TraceEvidence, DisplayOptions> = {
-  terminal: { format: 'terminal', fileName: 'mimir-traces.txt', render: renderTraceTerminal },
-  json: { format: 'json', fileName: 'mimir-traces.json', render: (evidence) => renderTraceJson(evidence) },
-  html: { format: 'html', fileName: 'mimir-traces.html', render: (evidence) => traceReportHtml(evidence) },
-};
+/**
+ * The measured figures of trace evidence alone, by format. Colour and width apply to the terminal
+ * only. Each first redacts and bounds the evidence (safe-input.ts).
+ */
+export const TRACE_REPORTERS: ReporterMap<TraceReportFormat, TraceEvidence, DisplayOptions> = guardReporters<TraceReportFormat, TraceEvidence, DisplayOptions>(
+  {
+    terminal: { format: 'terminal', fileName: 'mimir-traces.txt', render: renderTraceTerminal },
+    json: { format: 'json', fileName: 'mimir-traces.json', render: (evidence) => renderTraceJson(evidence) },
+    html: { format: 'html', fileName: 'mimir-traces.html', render: (evidence) => traceReportHtml(evidence) },
+  },
+  (evidence, options, redaction) => ({ input: boundReportInput(evidence, redaction), options }),
+);
 
 /** `mimir traces`: the terminal report only goes to stdout. */
 export const TRACE_REPORTS: ReportFamily<TraceReportFormat, TraceEvidence, DisplayOptions> = { reporters: TRACE_REPORTERS, terminalCopy: false };
