@@ -133,10 +133,15 @@ export class AgentProcesses {
     }
   }
 
-  /** Signals the group, then every member that left it. */
+  /**
+   * Signals the group, then every member that left it. The members are looked up first, while the
+   * agent still lives: once it dies its detached children are reparented and only the parent link,
+   * read now, ties a child with a cleared environment to it.
+   */
   signal(signal: NodeJS.Signals): void {
+    const members = this.members();
     signalPid(process.platform === 'win32' ? this.pid : -this.pid, signal);
-    for (const pid of this.members()) signalPid(pid, signal);
+    for (const pid of members) signalPid(pid, signal);
   }
 
   /**
