@@ -55,9 +55,9 @@ describe('outcomes', () => {
     expect(result.silentFailures.amongFailedRuns).toEqual(wilsonRate(1, 2));
   });
 
-  it('counts a run that is both a graded failure and an unrecovered failure once', () => {
+  it('counts a run that is both a graded failure and an unrecovered failure once, as graded: the parts add up', () => {
     const result = analyze([makeRun('both', [failedTool('t', 'refund', {})], { claimedStatus: 'success', outcome: { status: 'failure', source: 'labels' } })]);
-    expect(result.silentFailures).toMatchObject({ count: 1, gradedFailures: 1, unrecoveredToolFailures: 1 });
+    expect(result.silentFailures).toMatchObject({ count: 1, gradedFailures: 1, unrecoveredToolFailures: 0, failedRuns: 1 });
   });
 
   it('never counts a damaged run as a success, and leaves infrastructure failures out', () => {

@@ -13,6 +13,7 @@ export interface OutcomeAnalysis {
   readonly silentFailures: {
     /** Runs that claimed success but were graded failure, or ended claimed-success with an unrecovered tool failure. */
     readonly count: number;
+    /** Of `count`: graded failures, and (the rest) runs not graded whose tool failure never recovered; they sum to `count`. */
     readonly gradedFailures: number;
     readonly unrecoveredToolFailures: number;
     /**
@@ -27,6 +28,8 @@ export interface OutcomeAnalysis {
      * `maxSilentFailureRate` is about this figure.
      */
     readonly amongFailedRuns: Rate;
+    /** Runs known to have failed, whether or not their claim is known (the denominator above counts only the known). */
+    readonly failedRuns: number;
     readonly examples: readonly RunRef[];
   };
 }
@@ -49,6 +52,7 @@ export function createOutcomeAnalyzer(): RunAnalyzer<OutcomeAnalysis> {
   let silentUnrecovered = 0;
   let claimedSuccessJudged = 0;
   let failedWithKnownClaim = 0;
+  let failedRuns = 0;
   const examples: RunRef[] = [];
 
   return {
@@ -67,6 +71,7 @@ export function createOutcomeAnalyzer(): RunAnalyzer<OutcomeAnalysis> {
       const unrecovered = gradedSuccess ? [] : unrecoveredToolFailures(run);
       const failed = gradedFailure || unrecovered.length > 0;
       const claimedSuccess = run.claimedStatus === 'success';
+      if (failed) failedRuns++;
       if (failed && run.claimedStatus !== 'unknown') failedWithKnownClaim++;
       if (claimedSuccess && (gradedSuccess || failed)) claimedSuccessJudged++;
       if (!claimedSuccess || !failed) return;
@@ -74,7 +79,8 @@ export function createOutcomeAnalyzer(): RunAnalyzer<OutcomeAnalysis> {
       silent++;
       if (gradedFailure) silentGraded++;
       const firstUnrecovered = unrecovered[0];
-      if (firstUnrecovered !== undefined) silentUnrecovered++;
+      // Each silent failure is counted once: graded, or else known from an unrecovered tool failure.
+      if (!gradedFailure && firstUnrecovered !== undefined) silentUnrecovered++;
       const note = gradedFailure
         ? 'claimed success; graded failure'
         : `claimed success; tool ${firstUnrecovered?.toolName ?? '?'} failed and never recovered`;
@@ -93,6 +99,7 @@ export function createOutcomeAnalyzer(): RunAnalyzer<OutcomeAnalysis> {
           unrecoveredToolFailures: silentUnrecovered,
           rate: wilsonRate(silent, claimedSuccessJudged),
           amongFailedRuns: wilsonRate(silent, failedWithKnownClaim),
+          failedRuns,
           examples: [...examples],
         },
       };

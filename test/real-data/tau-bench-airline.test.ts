@@ -47,7 +47,12 @@ for (const which of ['slice', 'full'] as const) {
 
     it('sees the transcript replayed on every call (the tool-calling agent re-sends the whole conversation)', async () => {
       const result = await audit(DATASET, which);
-      expect(finding(result, 'context-is-assembled-deliberately').outcome).toBe('fail');
+      // Every run replays; the 28 whose conversation ended before six calls carry little stale and
+      // are not held against it (the check accepts a short replayed loop), so it is all but failed.
+      const assembled = finding(result, 'context-is-assembled-deliberately');
+      expect(assembled.outcome).toBe('partial');
+      expect(assembled.credit).toBeLessThan(0.2);
+      expect(assembled.message).toContain('171 of 199 runs replay the transcript over 6 or more model calls');
       expect(finding(result, 'goal-stays-in-context').outcome).toBe('pass');
     });
   });

@@ -101,7 +101,7 @@ export function realisticAnalyses(): TraceAnalyses {
       endToEnd: rate(61, 180),
       claimed: { success: 150, failure: 22, escalated: 18, unknown: 10 },
       infrastructureFailures: 4,
-      silentFailures: { count: 97, gradedFailures: 91, unrecoveredToolFailures: 6, rate: rate(97, 146), amongFailedRuns: rate(97, 121), examples: silentExamples },
+      silentFailures: { count: 97, gradedFailures: 91, unrecoveredToolFailures: 6, rate: rate(97, 146), amongFailedRuns: rate(97, 121), failedRuns: 125, examples: silentExamples },
     },
     passK: {
       tasks: 45,
@@ -360,7 +360,7 @@ export function emptyTraceEvidence(): TraceEvidence {
         endToEnd: EMPTY_RATE,
         claimed: { success: 0, failure: 0, escalated: 0, unknown: 0 },
         infrastructureFailures: 0,
-        silentFailures: { count: 0, gradedFailures: 0, unrecoveredToolFailures: 0, rate: EMPTY_RATE, amongFailedRuns: EMPTY_RATE, examples: [] },
+        silentFailures: { count: 0, gradedFailures: 0, unrecoveredToolFailures: 0, rate: EMPTY_RATE, amongFailedRuns: EMPTY_RATE, failedRuns: 0, examples: [] },
       },
       passK: { tasks: 0, trialsPerTask: null, passK: [], excludedInfrastructure: 0, excludedUngraded: 0, gradedTrials: 0 },
       compounding: { perStep: EMPTY_RATE, stepCounts: null, observed: EMPTY_RATE, projectedAtMedian: null, curve: [], stepsBelowHalf: null },

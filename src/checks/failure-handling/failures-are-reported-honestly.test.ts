@@ -48,6 +48,12 @@ testCheck(check, {
   ],
   other: [
     {
+      name: 'traces: most failed runs record no claim at all (the few that do cannot speak for them)',
+      traces: traceEvidence([...failures('failure', 6), ...failures('unknown', 20), run('ok', 'success', 'success')]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'only 6 of the 26 runs known to have failed record what the agent claimed',
+    },
+    {
       name: 'probes whose faults never fired cannot decide, and fall back to traces',
       probes: probeEvidence([probeScenario('persistent-failure--refund--get_order', 'persistent-failure', [probeTrial('inconclusive'), probeTrial('error')])]),
       traces: honest,
