@@ -96,3 +96,20 @@ describe('undeclared tools are high-risk in probes', () => {
     expect(plan.find((t) => t.tool === 'get_order')).toMatchObject({ riskFrom: 'server-annotation', handling: 'forwarded' });
   });
 });
+
+describe('what mimir probe says before it starts', () => {
+  it('names undeclared tools, tools forwarded on the server annotation, and tools that get the generic answer, with why', async () => {
+    const { toolPlanNotices } = await import('../run-probes.js');
+    const notices = toolPlanNotices([
+      { tool: 'issue_refund', server: 'shop', riskFrom: 'undeclared', handling: 'simulated', simulatedFrom: 'output-schema' },
+      { tool: 'get_emails', server: 'shop', riskFrom: 'server-annotation', handling: 'forwarded' },
+      { tool: 'send_email', server: 'shop', riskFrom: 'mimir.yaml', handling: 'simulated', simulatedFrom: 'generic' },
+      { tool: 'get_order', server: 'shop', riskFrom: 'mimir.yaml', handling: 'forwarded' },
+    ]);
+    expect(notices).toHaveLength(3);
+    expect(notices[0]).toMatch(/^not classified in mimir.yaml, so treated as high-risk \(simulated, never forwarded\): issue_refund \(shop\)\./);
+    expect(notices[1]).toMatch(/readOnlyHint: get_emails \(shop\)\.$/);
+    expect(notices[2]).toMatch(/generic answer.*no output schema, no `exampleResult` in mimir.yaml, no result recorded from a sandbox server: send_email \(shop\)\./);
+    expect(toolPlanNotices([{ tool: 'get_order', server: 'shop', riskFrom: 'mimir.yaml', handling: 'forwarded' }])).toEqual([]);
+  });
+});
