@@ -181,7 +181,8 @@ export async function startProxy(config: ProxyConfig): Promise<RunningProxy> {
     url: endpoint.url,
     tools: () => Promise.resolve([...pool.tools]),
     toolPlan: () =>
-      pool.tools.map((tool) => {
+      // The agent's own approval tool is answered by mimir's approval channel, never forwarded or simulated.
+      pool.tools.filter((tool) => tool.name !== approvalToolName).map((tool) => {
         const handling = toolHandling(tool.name, { pool, riskOf: config.riskOf, allowSideEffects: config.allowSideEffects });
         const simulated = handling.highRisk && !handling.sideEffectsAllowed;
         return {
