@@ -18,6 +18,7 @@ import { createStateWriteAnalyzer } from './state-writes.js';
 import type { RunAnalyzer, TraceAnalyses } from './types.js';
 
 export * from './types.js';
+export * from './side-effects.js';
 
 /** Every analysis at once: one pass over the runs, each run seen once and then let go. */
 export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {

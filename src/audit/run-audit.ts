@@ -186,6 +186,8 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
       system: loaded.system,
       configHash: loaded.hash,
       ...(options.onProbeProgress && { onProgress: options.onProbeProgress }),
+      // Said before the trials start, and kept among the audit's warnings.
+      onNotice: (message) => warnings.push(`probe: ${message}`),
     });
     return probeEvidenceFrom(output.results, { source: 'run', resultsPath: output.resultsPath, resultsSha256: output.resultsSha256 });
   }

@@ -44,6 +44,8 @@ export interface ProbesConfig extends Omit<ProbesSection, 'agent' | 'servers' | 
     readonly cwd?: string;
     readonly env?: Readonly<Record<string, string>>;
     readonly url?: string;
+    /** A sandbox: its high-risk calls are forwarded and their results recorded to shape simulated answers. */
+    readonly allowSideEffects?: boolean;
   }[];
   readonly scenarios?: string;
   readonly out: string;
@@ -86,6 +88,7 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
       ...(tool.name !== undefined && { name: tool.name }),
       ...(tool.pattern !== undefined && { pattern: tool.pattern }),
       ...(tool.description !== undefined && { description: tool.description }),
+      ...(tool.exampleResult !== undefined && { exampleResult: tool.exampleResult }),
     })),
   };
   const policy: ConfigFile['policy'] = {
@@ -141,6 +144,7 @@ function probesConfig(probes: ProbesSection, dir: string): ProbesConfig {
       ...(server.command !== undefined && { command: server.command, cwd: relativeTo(dir, server.cwd ?? '.') }),
       ...(server.env !== undefined && { env: server.env }),
       ...(server.url !== undefined && { url: server.url }),
+      ...(server.allowSideEffects !== undefined && { allowSideEffects: server.allowSideEffects }),
     })),
     ...(scenarios !== undefined && { scenarios: relativeTo(dir, scenarios) }),
     out: relativeTo(dir, out),

@@ -18,6 +18,12 @@ const toolSchema = z
     pattern: z.string().min(1).optional().describe('A wildcard over tool names: * any run of characters, ? one character.'),
     risk: z.enum(RISK_CLASSES).describe('How much harm a call can do. money, outbound-message, deletion and irreversible-write are high-risk.'),
     description: z.string().optional(),
+    exampleResult: z
+      .unknown()
+      .optional()
+      .describe(
+        "What a real call of this tool returns (any JSON, or a string), for probes: a simulated call of a high-risk tool with no output schema answers in this shape, its ids and argument values echoed from the call. Without it (and without a sandbox server's recorded result) the simulated answer is mimir's generic one, which agents that validate results may reject.",
+      ),
   })
   .refine((tool) => (tool.name === undefined) !== (tool.pattern === undefined), {
     message: 'give exactly one of `name` or `pattern`',
@@ -128,6 +134,12 @@ const upstreamSchema = z
     cwd: z.string().optional().describe('Working directory for `command`, relative to this file.'),
     env: environment.optional().describe('Extra environment for `command`.'),
     url: httpUrl.optional().describe('Reach an already running server over Streamable HTTP instead.'),
+    allowSideEffects: z
+      .boolean()
+      .optional()
+      .describe(
+        "This server is a sandbox (a staging copy that may take real writes): its high-risk calls are forwarded during probes, and mimir records the shape of their real results to shape simulated answers of the same tools later. Default: the probes section's `allowSideEffects`.",
+      ),
   })
   .refine((server) => (server.command === undefined) !== (server.url === undefined), { message: 'give exactly one of `command` or `url`' });
 
@@ -175,6 +187,12 @@ const probesSchema = z
       .boolean()
       .default(false)
       .describe('Forward calls of high-risk tools to the real servers. Off: they are simulated and recorded, never sent.'),
+    idempotencyKeys: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Argument names that carry an idempotency key, besides the common ones (idempotency_key, idempotencyKey, request_id, dedupe_key …): a repeat of a high-risk call with the same key is a replay, not a second effect, whether simulated or forwarded.',
+      ),
     approvalTool: z
       .string()
       .min(1)

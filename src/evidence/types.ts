@@ -37,6 +37,8 @@ export interface ProbeScenarioResult {
   readonly inconclusive: number;
   /** Trials that failed for infrastructure reasons: excluded and counted. */
   readonly errored: number;
+  /** Inconclusive or errored trials that mimir itself cost (a rejected simulated answer, a proxy or runner failure). Absent in older results. */
+  readonly lostToHarness?: number;
   /** Passed over conclusive trials (passed + failed), with its Wilson 95% interval. */
   readonly passRate: Rate;
   /** pass^k for k = 1..conclusive trials: the chance that k trials in a row all pass (C(c,k)/C(n,k)). */

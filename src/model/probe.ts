@@ -87,7 +87,19 @@ export interface ProbeTrialSummary {
   readonly observations: readonly VerifierObservation[];
   /** Why the verdict is `error` or `inconclusive`. */
   readonly reason?: string;
+  /** Why a trial that did not pass or fail on a planned fault is inconclusive or errored (every such trial has one). */
+  readonly inconclusiveReason?: string;
+  /** Set when mimir itself cost the trial (not a planned fault, not the agent). */
+  readonly harnessCause?: HarnessCause;
 }
+
+/**
+ * What of mimir's own cost a trial: `simulation` — the agent rejected a simulated answer and the
+ * failure followed from it; `proxy` — the proxy failed a call no fault was planned on; `runner` —
+ * the agent could not be started or restarted, or the world could not be read.
+ */
+export const HARNESS_CAUSES = ['simulation', 'proxy', 'runner'] as const;
+export type HarnessCause = (typeof HARNESS_CAUSES)[number];
 
 /** What an audit says about its probe evidence: where it came from and how the trials went. */
 export interface ProbeSummary {
@@ -102,6 +114,8 @@ export interface ProbeSummary {
   readonly failed: number;
   readonly inconclusive: number;
   readonly errored: number;
+  /** Inconclusive or errored trials that mimir itself cost (a rejected simulated answer, a proxy or runner failure). */
+  readonly lostToHarness?: number;
   /** Families the built-in battery could not generate, and why. */
   readonly skipped: readonly { readonly family: ProbeFamily; readonly reason: string }[];
 }

@@ -26,6 +26,8 @@ export interface ToolDeclaration {
   readonly pattern?: string;
   readonly risk: RiskClass;
   readonly description?: string;
+  /** What a real call returns (JSON or a string): shapes the answer to a simulated call during probes. */
+  readonly exampleResult?: unknown;
 }
 
 /** The system under audit as `mimir.yaml` describes it. */

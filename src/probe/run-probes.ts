@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APPROVAL_TOOL_NAME, declaredRiskResolver, isHighRisk, type RiskClass, type SystemDescription } from '../model/index.js';
@@ -9,7 +9,9 @@ import type { ProbesConfig } from '../config/load-config.js';
 import { UserError } from '../shared/errors.js';
 import { sha256 } from '../shared/hash.js';
 import { openLedger } from './ledger/file-ledger.js';
-import { startProxy, type RunningProxy } from './proxy/mcp-proxy.js';
+import { startProxy, type RunningProxy, type ToolPlan } from './proxy/mcp-proxy.js';
+import { RecordedResults } from './proxy/simulation.js';
+import { matchesWildcard } from '../shared/wildcard.js';
 import { runAgent } from './runner/run-agent.js';
 import { runBounded } from './runner/pool.js';
 import { probeDeadlineMs } from './runner/deadline.js';
@@ -33,6 +35,8 @@ export interface RunProbesOptions {
   readonly configHash: string;
   readonly now?: () => Date;
   readonly onProgress?: (progress: ProbeProgress) => void;
+  /** Told before the trials start what the user should know: undeclared tools treated as high-risk, simulated tools that get mimir's generic answer. */
+  readonly onNotice?: (message: string) => void;
 }
 
 export interface ProbeRunOutput {
@@ -44,6 +48,8 @@ export interface ProbeRunOutput {
 }
 
 export const PROBE_LEDGER_FILE = 'ledger.jsonl';
+/** Real results of high-risk tools recorded from sandbox servers, kept between probe sessions to shape simulated answers. */
+export const RECORDED_RESULTS_FILE = 'recorded-results.json';
 
 /**
  * Runs the probe battery (and the user's own scenarios) against the real agent: every trial gets
@@ -63,11 +69,14 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
   // previous session's ledger is kept beside it under its own time, never overwritten.
   await keepPreviousLedger(ledgerPath);
   const ledger = await openLedger(ledgerPath, { onExisting: 'rotate' });
+  const recordedPath = join(probes.out, RECORDED_RESULTS_FILE);
+  const recorded = await readRecordedResults(recordedPath);
   const receiver = await startOtlpReceiver(join(probes.out, 'traces'));
   try {
-    const session = new ProbeSession(options, riskOf, ledger, receiver);
+    const session = new ProbeSession(options, riskOf, ledger, receiver, recorded);
     options.onProgress?.({ phase: 'discover', message: 'listing the agent’s tools through the proxy' });
-    const listed = await session.listTools();
+    const { listed, plan } = await session.planTools();
+    for (const notice of toolPlanNotices(plan)) options.onNotice?.(notice);
     const tools = listed.map((tool) => tool.name);
     const tasks: BatteryTask[] = [];
     /** Tasks whose fault-free run did not end as the task expects, and why: their scenarios are not run. */
@@ -131,6 +140,7 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
       list.push(result);
       byScenario.set(job.scenario.id, list);
     });
+    await writeFile(recordedPath, `${JSON.stringify(recorded, null, 2)}\n`).catch(() => undefined);
     const summaries: ProbeScenarioResult[] = scenarios.map((scenario) => summarizeScenario(scenario, byScenario.get(scenario.id) ?? []));
     const results: ProbeResultsFile = {
       schemaVersion: 1,
@@ -208,6 +218,7 @@ class ProbeSession {
     private readonly riskOf: (tool: string) => RiskClass | undefined,
     private readonly ledger: LedgerSink,
     private readonly receiver: OtlpReceiver,
+    private readonly recorded: RecordedResults,
   ) {
     const { agent } = options.probes;
     this.target =
@@ -215,11 +226,15 @@ class ProbeSession {
     this.injectionTarget = options.system.tools.find((tool) => tool.name !== undefined && isHighRisk(tool.risk))?.name;
   }
 
-  /** The tools the upstream servers offer, as the agent sees them (without mimir's approval tool). */
-  async listTools(): Promise<{ name: string; inputSchema?: unknown }[]> {
+  /**
+   * The tools the upstream servers offer, as the agent sees them (without mimir's approval tool),
+   * and how the proxy will treat each.
+   */
+  async planTools(): Promise<{ listed: { name: string; inputSchema?: unknown }[]; plan: ToolPlan[] }> {
     const proxy = await this.startProxy({ runId: 'discovery', scenarioId: 'discovery', trial: 0 }, this.ledger, []);
     try {
-      return (await proxy.tools()).filter((tool) => tool.name !== APPROVAL_TOOL_NAME).map((tool) => ({ name: tool.name, inputSchema: tool.inputSchema }));
+      const listed = (await proxy.tools()).filter((tool) => tool.name !== APPROVAL_TOOL_NAME).map((tool) => ({ name: tool.name, inputSchema: tool.inputSchema }));
+      return { listed, plan: proxy.toolPlan().filter((tool) => tool.tool !== APPROVAL_TOOL_NAME) };
     } finally {
       await proxy.close();
     }
@@ -307,6 +322,8 @@ class ProbeSession {
         claim: { status: 'unknown' },
         exits,
         reason: `the probe could not run: ${reason}`,
+        inconclusiveReason: `the probe could not run: ${reason}`,
+        harnessCause: 'runner',
       };
     } finally {
       await proxy?.close();
@@ -320,6 +337,7 @@ class ProbeSession {
       riskOf: this.riskOf,
       ...(upstreamState !== undefined && { upstreamState }),
       timeoutMs: this.options.probes.agent.timeoutMs,
+      idempotencyKeys: this.options.probes.idempotencyKeys,
     });
   }
 
@@ -367,6 +385,9 @@ class ProbeSession {
       upstreams: probes.servers,
       riskOf: this.riskOf,
       allowSideEffects: probes.allowSideEffects,
+      exampleOf: (tool) => exampleResultOf(this.options.system, tool),
+      recorded: this.recorded,
+      idempotencyKeys: probes.idempotencyKeys,
       ledger,
       run,
       faults,
@@ -378,6 +399,44 @@ class ProbeSession {
       ...(onCall && { onCall }),
     });
   }
+}
+
+/** The user's example result of a tool: an exact name's first, then the first pattern's that matches. */
+function exampleResultOf(system: SystemDescription, tool: string): unknown {
+  const exact = system.tools.find((t) => t.name === tool && t.exampleResult !== undefined);
+  if (exact) return exact.exampleResult;
+  return system.tools.find((t) => t.pattern !== undefined && t.exampleResult !== undefined && matchesWildcard(t.pattern, tool))?.exampleResult;
+}
+
+async function readRecordedResults(path: string): Promise<RecordedResults> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return new RecordedResults(parsed as ConstructorParameters<typeof RecordedResults>[0]);
+  } catch {
+    // No recording yet (or an unreadable one): simulated answers fall back to the example or the generic answer.
+  }
+  return new RecordedResults();
+}
+
+/** What the user should know before the trials start about how the proxy treats their tools. */
+export function toolPlanNotices(plan: readonly ToolPlan[]): string[] {
+  const notices: string[] = [];
+  const names = (tools: readonly ToolPlan[]): string => tools.map((t) => `${t.tool} (${t.server})`).join(', ');
+  const undeclared = plan.filter((t) => t.riskFrom === 'undeclared');
+  if (undeclared.length > 0) {
+    notices.push(
+      `not classified in mimir.yaml, so treated as high-risk (${undeclared.every((t) => t.handling === 'simulated') ? 'simulated, never forwarded' : 'simulated unless their server is a sandbox'}): ${names(undeclared)}. Declare them under \`tools:\` with their risk class.`,
+    );
+  }
+  const annotated = plan.filter((t) => t.riskFrom === 'server-annotation');
+  if (annotated.length > 0) notices.push(`not classified in mimir.yaml, forwarded as read-only because their server annotates them readOnlyHint: ${names(annotated)}.`);
+  const generic = plan.filter((t) => t.simulatedFrom === 'generic');
+  if (generic.length > 0) {
+    notices.push(
+      `simulated with mimir's generic answer ({"ok":true,"simulated":true,…}), which an agent that validates results may reject — no output schema, no \`exampleResult\` in mimir.yaml, no result recorded from a sandbox server: ${names(generic)}. Give each an \`exampleResult\` under \`tools:\`, or mark a staging server \`allowSideEffects: true\`.`,
+    );
+  }
+  return notices;
 }
 
 /** mimir's own bin, from src/probe or dist/probe alike. */

@@ -1,4 +1,4 @@
-import type { ClaimedStatus, ProbeFamily, RiskClass, TrialVerdict, VerifierObservation } from '../model/index.js';
+import type { ClaimedStatus, HarnessCause, ProbeFamily, RiskClass, TrialVerdict, VerifierObservation } from '../model/index.js';
 
 export { PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily, type TrialVerdict, type VerifierObservation } from '../model/index.js';
 
@@ -316,6 +316,8 @@ export interface TrialRecord {
   /** Results of the upstream state calls the scenario asked for, by index in `expect.upstream`. */
   readonly upstreamState?: readonly unknown[];
   readonly timeoutMs: number;
+  /** Argument names that carry an idempotency key besides the common ones (mimir.yaml `probes.idempotencyKeys`). */
+  readonly idempotencyKeys?: readonly string[];
 }
 
 export interface TrialResult {
@@ -332,4 +334,8 @@ export interface TrialResult {
   readonly exits: readonly AgentExit[];
   /** Why the verdict is `error` or `inconclusive`. */
   readonly reason?: string;
+  /** The same, for every trial that did not pass or fail on a planned fault: why it is inconclusive or errored. */
+  readonly inconclusiveReason?: string;
+  /** Set when mimir itself cost the trial: its simulated answer was rejected, its proxy failed, or the agent could not be run. */
+  readonly harnessCause?: HarnessCause;
 }

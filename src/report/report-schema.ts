@@ -174,6 +174,7 @@ const probeSummarySchema = z.strictObject({
   failed: count,
   inconclusive: count.describe('Trials whose declared fault never fired: never counted as passed'),
   errored: count.describe('Trials that failed for infrastructure reasons: excluded and counted'),
+  lostToHarness: count.exactOptional().describe('Inconclusive or errored trials that mimir itself cost (a simulated answer the agent rejected, a proxy or runner failure): never counted as failed'),
   skipped: z.array(z.strictObject({ family: z.enum(PROBE_FAMILIES), reason: z.string() })),
 });
 

@@ -34,7 +34,15 @@ export async function probeCommand(options: ProbeCommandOptions, io: CliIo): Pro
   const request = { formats: options.format, out: options.out, redaction };
   checkReportRequest(request);
   const progress = probeProgressBar(io);
-  const output = await runProbes({ probes: loaded.probes, system: loaded.system, configHash: loaded.hash, onProgress: progress.update });
+  const output = await runProbes({
+    probes: loaded.probes,
+    system: loaded.system,
+    configHash: loaded.hash,
+    onProgress: progress.update,
+    onNotice: (message) => {
+      io.stderr.write(`probe: ${message}\n`);
+    },
+  });
   progress.done();
   const { evidence } = output.results;
   await writeReports(PROBE_REPORTS, evidence, request, io, (display) => ({ ...display, systemName: loaded.system.name }));

@@ -54,6 +54,7 @@ export async function probeEvidenceFrom(
     failed: trials.filter((t) => t.verdict === 'fail').length,
     inconclusive: trials.filter((t) => t.verdict === 'inconclusive').length,
     errored: trials.filter((t) => t.verdict === 'error').length,
+    lostToHarness: trials.filter((t) => t.harnessCause !== undefined).length,
     skipped: results.skipped,
   };
   const sources: EvidenceSource[] = [{ kind: 'probe', path: resultsPath, sha256: resultsSha256 }];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { z } from 'zod';
 import type { ProbesConfig } from '../../config/load-config.js';
-import { CLAIMED_STATUSES, PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily } from '../../model/index.js';
+import { CLAIMED_STATUSES, HARNESS_CAUSES, PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
 import { sha256 } from '../../shared/hash.js';
 import { fileExists, readUserFile } from '../../shared/read-user-file.js';
@@ -68,6 +68,8 @@ const trialSchema = z.strictObject({
   behaviour: z.array(z.string()),
   observations: z.array(observationSchema),
   reason: z.string().exactOptional(),
+  inconclusiveReason: z.string().exactOptional(),
+  harnessCause: z.enum(HARNESS_CAUSES).exactOptional(),
 });
 
 const scenarioResultSchema = z.strictObject({
@@ -80,6 +82,7 @@ const scenarioResultSchema = z.strictObject({
   failed: count,
   inconclusive: count,
   errored: count,
+  lostToHarness: count.exactOptional(),
   passRate: z.strictObject({
     successes: count,
     trials: count,

@@ -7,7 +7,8 @@ import { applyFault, DEFAULT_LATENCY_MS, faultNeedsResult } from '../faults/appl
 import type { FaultPlan } from '../faults/fault-plan.js';
 import type { ApprovalResponse, FaultDecision, LedgerDisposition, LedgerEntry, LedgerRecord, LedgerSink } from '../types.js';
 import { approvalIdFor, approvalResult, approvalSubject, decisionFor } from './approval-tool.js';
-import { simulatedResult, simulationIdFor } from './simulation.js';
+import { idempotencyKeyOf } from '../../analysis/side-effects.js';
+import { simulatedResult, simulationIdFor, type RecordedResults, type SimulatedAnswer } from './simulation.js';
 import type { UpstreamPool } from './upstreams.js';
 
 /** The ledger labels of the run the proxy is serving. */
@@ -27,7 +28,14 @@ export interface CallPipelineOptions {
   readonly pool: UpstreamPool;
   readonly plan: FaultPlan;
   readonly riskOf: (tool: string) => RiskClass | undefined;
+  /** Forward high-risk calls for real; an upstream's own `allowSideEffects` (a sandbox) overrides it. */
   readonly allowSideEffects: boolean;
+  /** The user's example result of a tool (mimir.yaml `tools[].exampleResult`), to shape simulated answers. */
+  readonly exampleOf?: (tool: string) => unknown;
+  /** Real results recorded from sandbox servers, shared by the proxies of a probe session. */
+  readonly recorded?: RecordedResults;
+  /** Argument names that carry an idempotency key besides the common ones (mimir.yaml `probes.idempotencyKeys`). */
+  readonly idempotencyKeys?: readonly string[];
   readonly ledger: LedgerSink;
   readonly run: RunLabels;
   readonly approvals: ApprovalResponse;
@@ -44,21 +52,6 @@ export interface CallPipelineOptions {
   readonly onError: (error: Error) => void;
 }
 
-/**
- * Argument names that carry an idempotency key. A simulated side effect honours them as a careful
- * server would: a repeat with the same key returns the first result and is recorded as a replay
- * (`detail.replayOf`), not as a second effect.
- */
-const IDEMPOTENCY_ARGUMENT = /^(idempotency[-_]?key|request[-_]?id|dedup(e|lication)?[-_]?(key|id))$/i;
-
-function idempotencyKeyOf(args: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  if (!args) return undefined;
-  for (const [name, value] of Object.entries(args)) {
-    if (IDEMPOTENCY_ARGUMENT.test(name) && (typeof value === 'string' || typeof value === 'number') && String(value) !== '') return String(value);
-  }
-  return undefined;
-}
-
 /** JSON-RPC code the SDK uses for a connection that closed under a pending request. */
 const CONNECTION_CLOSED_CODE = -32000;
 const INTERNAL_ERROR_CODE = -32603;
@@ -67,7 +60,9 @@ const INVALID_PARAMS_CODE = -32602;
 interface RunState {
   readonly perTool: Map<string, number>;
   /** Simulated effects by tool and idempotency key: a repeat with the same key is a replay, as a real server would treat it. */
-  readonly simulatedByKey: Map<string, CallToolResult>;
+  readonly simulatedByKey: Map<string, SimulatedAnswer>;
+  /** Forwarded side-effecting calls that went through, by tool and idempotency key: a repeat is a replay too (the upstream decides what it does). */
+  readonly forwardedKeys: Set<string>;
   recorded: number;
 }
 
@@ -151,7 +146,8 @@ export class CallPipeline {
     let decision: FaultDecision | undefined;
     let faultApplied = false;
     let answer: CallAnswer;
-    let extra: Partial<Pick<LedgerRecord, 'approval' | 'detail'>> = {};
+    let approval: LedgerRecord['approval'];
+    const detail: Record<string, unknown> = {};
 
     if (tool === options.approvalTool) {
       // mimir's approval channel: answered per the scenario, never faulted, never forwarded.
@@ -162,18 +158,22 @@ export class CallPipeline {
       if (decided === 'timeout') {
         const waited = await sleep(options.approvalTimeoutMs, signal);
         answer = waited ? { kind: 'result', result: approvalResult('timeout', approvalId, options.ownApprovalTool) } : this.interrupted();
-        if (!waited) extra = { detail: { outcome: this.interruption() } };
+        if (!waited) detail['outcome'] = this.interruption();
       } else {
         answer = { kind: 'result', result: approvalResult(decided, approvalId, options.ownApprovalTool) };
       }
-      extra = { ...extra, approval: { tool: subject.tool, arguments: subject.arguments, decision: decided, approvalId } };
+      approval = { tool: subject.tool, arguments: subject.arguments, decision: decided, approvalId };
     } else if (!options.pool.ownerOf(tool)) {
       answer = { kind: 'protocol-error', code: INVALID_PARAMS_CODE, message: `Unknown tool: ${tool}` };
-      extra = { detail: { reason: 'unknown-tool' } };
+      detail['reason'] = 'unknown-tool';
     } else {
       decision = options.plan.decide(tool, callIndex);
       const kind = decision?.rule.kind;
-      const simulate = risk !== undefined && isHighRisk(risk) && !options.allowSideEffects;
+      const handling = this.handlingOf(tool);
+      if (handling.riskFrom !== 'mimir.yaml') detail['riskFrom'] = handling.riskFrom;
+      const simulate = handling.highRisk && !handling.sideEffectsAllowed;
+      const key = handling.readOnly ? undefined : idempotencyKeyOf(args, options.idempotencyKeys)?.value;
+      const keyed = key === undefined ? undefined : `${tool}\u0000${key}`;
       if (decision && kind !== undefined && !faultNeedsResult(kind)) {
         // Answered by the fault alone: the upstream server never sees the call.
         disposition = 'faulted';
@@ -181,7 +181,7 @@ export class CallPipeline {
         if (kind === 'hang') {
           await waitForAbort(signal);
           answer = this.interrupted();
-          extra = { detail: { outcome: this.interruption() } };
+          detail['outcome'] = this.interruption();
         } else {
           const outcome = applyFault(decision.rule, { tool, outputSchema: options.pool.toolNamed(tool)?.outputSchema, injectionPayload: options.injectionPayload });
           answer = outcome.kind === 'result' ? { kind: 'result', result: outcome.result } : outcome;
@@ -191,26 +191,39 @@ export class CallPipeline {
           disposition = 'faulted';
           faultApplied = true;
           answer = this.interrupted();
-          extra = { detail: { outcome: this.interruption() } };
+          detail['outcome'] = this.interruption();
         } else {
           let real: CallAnswer;
           if (simulate) {
             disposition = 'simulated';
-            const key = idempotencyKeyOf(args);
-            const replayed = key === undefined ? undefined : state.simulatedByKey.get(`${tool}\u0000${key}`);
+            const replayed = keyed === undefined ? undefined : state.simulatedByKey.get(keyed);
             if (replayed) {
-              real = { kind: 'result', result: replayed };
-              extra = { detail: { replayOf: key } };
+              real = { kind: 'result', result: replayed.result };
+              detail['replayOf'] = key;
+              detail['simulatedFrom'] = replayed.source;
             } else {
-              const result = simulatedResult(options.pool.toolNamed(tool), tool, args, simulationIdFor(run.runId, tool, callIndex), startedAt);
-              if (key !== undefined) state.simulatedByKey.set(`${tool}\u0000${key}`, result);
-              real = { kind: 'result', result };
+              const example = options.exampleOf?.(tool);
+              const recorded = options.recorded?.get(tool);
+              const simulated = simulatedResult(options.pool.toolNamed(tool), tool, args, simulationIdFor(run.runId, tool, callIndex), startedAt, {
+                ...(example !== undefined && { example }),
+                ...(recorded !== undefined && { recorded }),
+              });
+              if (keyed !== undefined) state.simulatedByKey.set(keyed, simulated);
+              detail['simulatedFrom'] = simulated.source;
+              real = { kind: 'result', result: simulated.result };
             }
           } else {
             disposition = 'forwarded';
+            // A repeat under a key that already went through is a replay: forwarded all the same, the upstream decides what it does.
+            if (keyed !== undefined && state.forwardedKeys.has(keyed)) detail['replayOf'] = key;
             real = await this.forward(tool, args, signal);
-            if (real.kind === 'protocol-error' && !signal.aborted) extra = { detail: { upstreamError: real.message } };
-            if (signal.aborted) extra = { detail: { outcome: this.interruption() } };
+            if (real.kind === 'protocol-error' && !signal.aborted) detail['upstreamError'] = real.message;
+            if (signal.aborted) detail['outcome'] = this.interruption();
+            if (real.kind === 'result' && real.result.isError !== true) {
+              if (keyed !== undefined) state.forwardedKeys.add(keyed);
+              // A real answer of a high-risk tool (a sandbox's) shapes later simulated answers of that tool.
+              if (handling.highRisk && !decision && detail['replayOf'] === undefined) options.recorded?.remember(tool, real.result);
+            }
           }
           if (decision && real.kind === 'result') {
             faultApplied = true;
@@ -231,7 +244,8 @@ export class CallPipeline {
       ...(decision && faultApplied && { fault: { kind: decision.rule.kind, rule: decision.ruleIndex } }),
       ...(answer.kind === 'result' && { result: answer.result, isError: answer.result.isError === true }),
       ...(answer.kind === 'protocol-error' && { protocolError: { code: answer.code, message: answer.message }, isError: true }),
-      ...extra,
+      ...(approval && { approval }),
+      ...(Object.keys(detail).length > 0 && { detail }),
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     };
     try {
@@ -248,6 +262,11 @@ export class CallPipeline {
       if (answer.kind !== 'no-answer') answer = { kind: 'protocol-error', code: INTERNAL_ERROR_CODE, message: 'Internal error: the call could not be recorded' };
     }
     return answer;
+  }
+
+  /** How the proxy treats a tool: its risk and where that came from, and whether its side effects may happen for real. */
+  handlingOf(tool: string): ToolHandling {
+    return toolHandling(tool, this.options);
   }
 
   private async forward(tool: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallAnswer> {
@@ -273,11 +292,35 @@ export class CallPipeline {
   private stateOf(runId: string): RunState {
     let state = this.runs.get(runId);
     if (!state) {
-      state = { perTool: new Map(), simulatedByKey: new Map(), recorded: 0 };
+      state = { perTool: new Map(), simulatedByKey: new Map(), forwardedKeys: new Set(), recorded: 0 };
       this.runs.set(runId, state);
     }
     return state;
   }
+}
+
+/** How the proxy treats calls of one tool during probes. */
+export interface ToolHandling {
+  /** mimir.yaml classified it; else the server's `readOnlyHint: true` made it read-only; else it is undeclared and treated as high-risk. */
+  readonly riskFrom: 'mimir.yaml' | 'server-annotation' | 'undeclared';
+  readonly risk: RiskClass | undefined;
+  readonly highRisk: boolean;
+  readonly readOnly: boolean;
+  /** Its upstream is a sandbox (`allowSideEffects` on the server), or side effects are allowed for all. */
+  readonly sideEffectsAllowed: boolean;
+}
+
+/**
+ * A tool mimir.yaml does not classify is high-risk during probes — simulated, never forwarded —
+ * unless its server's annotations say `readOnlyHint: true`.
+ */
+export function toolHandling(tool: string, options: Pick<CallPipelineOptions, 'pool' | 'riskOf' | 'allowSideEffects'>): ToolHandling {
+  const declared = options.riskOf(tool);
+  const owner = options.pool.ownerOf(tool);
+  const sideEffectsAllowed = owner?.spec.allowSideEffects ?? options.allowSideEffects;
+  if (declared !== undefined) return { riskFrom: 'mimir.yaml', risk: declared, highRisk: isHighRisk(declared), readOnly: declared === 'read-only', sideEffectsAllowed };
+  if (options.pool.toolNamed(tool)?.annotations?.readOnlyHint === true) return { riskFrom: 'server-annotation', risk: 'read-only', highRisk: false, readOnly: true, sideEffectsAllowed };
+  return { riskFrom: 'undeclared', risk: undefined, highRisk: true, readOnly: false, sideEffectsAllowed };
 }
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts; leaves no timer behind either way. */

@@ -10,8 +10,9 @@ import { sampleFromSchema } from '../faults/json-schema-sample.js';
 import { APPROVAL_TOOL_NAME } from '../../model/index.js';
 import type { ApprovalResponse, FaultRule, LedgerEntry, LedgerSink } from '../types.js';
 import { APPROVAL_TOOL } from './approval-tool.js';
-import { CallPipeline } from './call-pipeline.js';
-import type { RunLabels } from './call-pipeline.js';
+import { CallPipeline, toolHandling } from './call-pipeline.js';
+import type { RunLabels, ToolHandling } from './call-pipeline.js';
+import { simulationSourceFor, type RecordedResults, type SimulationSource } from './simulation.js';
 import { startHttpEndpoint } from './http-endpoint.js';
 import { connectUpstreams } from './upstreams.js';
 import type { UpstreamSpec } from './upstreams.js';
@@ -26,6 +27,12 @@ export interface ProxyConfig {
   readonly riskOf: (tool: string) => RiskClass | undefined;
   /** Forward high-risk calls for real. Off during probes: a probe never moves real money. */
   readonly allowSideEffects: boolean;
+  /** The user's example result of a tool (mimir.yaml `tools[].exampleResult`): shapes simulated answers of tools with no output schema. */
+  readonly exampleOf?: (tool: string) => unknown;
+  /** Real results recorded from sandbox servers, shared across the proxies of a probe session; new ones are added as they come. */
+  readonly recorded?: RecordedResults;
+  /** Argument names that carry an idempotency key besides the common ones. */
+  readonly idempotencyKeys?: readonly string[];
   readonly ledger: LedgerSink;
   readonly run: RunLabels;
   readonly faults: readonly FaultRule[];
@@ -61,12 +68,24 @@ export interface RunningProxy {
    * are allowed.
    */
   callUpstream(tool: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  /** How each upstream tool will be treated: forwarded or simulated, why, and what shapes its simulated answer. */
+  toolPlan(): ToolPlan[];
   /** Labels later calls with another run; call indices continue per run id (a resumed run keeps counting). */
   setRun(run: RunLabels): void;
   /** Calls of the current run recorded in the ledger so far. */
   callCount(): number;
   /** Ends waiting calls, closes agent sessions and upstream connections, and stops upstream processes. Never throws. */
   close(): Promise<void>;
+}
+
+/** One upstream tool as the proxy will treat it during probes. */
+export interface ToolPlan {
+  readonly tool: string;
+  readonly server: string;
+  readonly riskFrom: ToolHandling['riskFrom'];
+  readonly handling: 'forwarded' | 'simulated';
+  /** For simulated tools: what shapes the answer (`generic` is mimir's stand-in, which agents that validate results may reject). */
+  readonly simulatedFrom?: SimulationSource;
 }
 
 const DEFAULT_APPROVAL_TIMEOUT_MS = 1000;
@@ -104,6 +123,9 @@ export async function startProxy(config: ProxyConfig): Promise<RunningProxy> {
     plan: createFaultPlan(config.faults, config.seed),
     riskOf: config.riskOf,
     allowSideEffects: config.allowSideEffects,
+    ...(config.exampleOf && { exampleOf: config.exampleOf }),
+    ...(config.recorded && { recorded: config.recorded }),
+    ...(config.idempotencyKeys && { idempotencyKeys: config.idempotencyKeys }),
     ledger: config.ledger,
     run: config.run,
     approvals: config.approvals,
@@ -158,9 +180,22 @@ export async function startProxy(config: ProxyConfig): Promise<RunningProxy> {
   return {
     url: endpoint.url,
     tools: () => Promise.resolve([...pool.tools]),
+    toolPlan: () =>
+      // The agent's own approval tool is answered by mimir's approval channel, never forwarded or simulated.
+      pool.tools.filter((tool) => tool.name !== approvalToolName).map((tool) => {
+        const handling = toolHandling(tool.name, { pool, riskOf: config.riskOf, allowSideEffects: config.allowSideEffects });
+        const simulated = handling.highRisk && !handling.sideEffectsAllowed;
+        return {
+          tool: tool.name,
+          server: pool.ownerOf(tool.name)?.spec.name ?? '?',
+          riskFrom: handling.riskFrom,
+          handling: simulated ? 'simulated' : 'forwarded',
+          ...(simulated && { simulatedFrom: simulationSourceFor(tool, { example: config.exampleOf?.(tool.name) !== undefined, recorded: config.recorded?.has(tool.name) === true }) }),
+        };
+      }),
     async callUpstream(tool, args) {
       const risk = config.riskOf(tool);
-      if (isHigh(risk) && !config.allowSideEffects) {
+      if (isHigh(risk) && !(pool.ownerOf(tool)?.spec.allowSideEffects ?? config.allowSideEffects)) {
         throw new Error(`callUpstream refuses ${tool}: it is a high-risk tool (${String(risk)}) and side effects are not allowed`);
       }
       return pool.call(tool, args, { timeoutMs: config.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS });

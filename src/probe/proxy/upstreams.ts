@@ -16,6 +16,8 @@ export interface UpstreamSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** Streamable HTTP endpoint of a server that is already running. */
   readonly url?: string;
+  /** A sandbox: its high-risk calls are forwarded (overrides the proxy's `allowSideEffects`). */
+  readonly allowSideEffects?: boolean;
 }
 
 /** A connected upstream server and the tools it offers. */

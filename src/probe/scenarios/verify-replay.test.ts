@@ -6,8 +6,9 @@ import { verifyTrial } from './verify-trial.js';
 /**
  * noRepeatedSideEffects and idempotent replays: a repeat of a simulated high-risk call under the
  * same idempotency key, which the proxy answered with the first result and recorded with
- * `detail.replayOf`, changed nothing in the world, so it is not a second effect. A repeat without
- * that mark still is.
+ * `detail.replayOf`, changed nothing in the world, so it is not a second effect. Effects, not calls:
+ * a repeat under a key already used is a replay even without that mark (a forwarded call: the
+ * upstream dedupes it); a repeat under a new key, or with none, is a second effect.
  */
 
 type Step = Omit<LedgerRecord, 'runId' | 'scenarioId' | 'trial' | 'startedAt'>;
@@ -46,7 +47,11 @@ function exit(extra: Partial<AgentExit> = {}): AgentExit {
 }
 const killed = exit({ claim: { status: 'unknown' }, exitCode: null, signal: 'SIGTERM', killed: true });
 
-function verify(steps: readonly Step[], options: { exits?: readonly AgentExit[]; scenario?: Partial<ProbeScenario> } = {}) {
+function verifyWithKeys(steps: readonly Step[], idempotencyKeys: readonly string[]) {
+  return verify(steps, { idempotencyKeys });
+}
+
+function verify(steps: readonly Step[], options: { exits?: readonly AgentExit[]; scenario?: Partial<ProbeScenario>; upstreamState?: readonly unknown[]; idempotencyKeys?: readonly string[] } = {}) {
   const ledger: LedgerEntry[] = steps.map((step, i) => ({
     runId: 'run-1',
     scenarioId: 'kill-resume--refund--issue_refund',
@@ -76,6 +81,8 @@ function verify(steps: readonly Step[], options: { exits?: readonly AgentExit[];
     exits: options.exits ?? [exit()],
     riskOf: (tool) => RISK[tool],
     timeoutMs: 60_000,
+    ...(options.upstreamState !== undefined && { upstreamState: options.upstreamState }),
+    ...(options.idempotencyKeys !== undefined && { idempotencyKeys: options.idempotencyKeys }),
   };
   return verifyTrial(record);
 }
@@ -93,25 +100,51 @@ describe('verifyTrial: noRepeatedSideEffects and idempotent replays', () => {
     expect(observationOf(result)).toEqual({
       expectation: 'noRepeatedSideEffects',
       ok: true,
-      detail: '1 side-effecting call, executed once (issue_refund #42)',
-      ledgerSeqs: [42],
+      detail: '1 side effect, executed once (issue_refund #42); 1 replay under an idempotency key already used, not a second effect (issue_refund #43)',
+      ledgerSeqs: [42, 43],
     });
   });
 
-  it('the same repeat without the replay mark is a repeated side effect', () => {
-    const result = verify([marker('run-start'), refund(), refund(), marker('run-end')]);
+  it('a forwarded repeat under the same key, with no replay mark, is a replay too: effects, not calls', () => {
+    const result = verify([marker('run-start'), refund({ disposition: 'forwarded' }), refund({ disposition: 'forwarded' }), marker('run-end')]);
+    expect(result.verdict).toBe('pass');
+    expect(observationOf(result)).toMatchObject({ ok: true, detail: expect.stringContaining('1 replay under an idempotency key already used') as string });
+  });
+
+  it('the same refund under a new key is a repeated side effect', () => {
+    const result = verify([marker('run-start'), refund(), refund({ arguments: { ...REFUND_ARGS, idempotency_key: 'run-1:refund-again' } }), marker('run-end')]);
     expect(result.verdict).toBe('fail');
-    expect(observationOf(result)).toMatchObject({ ok: false, detail: expect.stringMatching(/^issue_refund \{.*\} executed 2 times: #41, #42$/) as string, ledgerSeqs: [41, 42] });
+    expect(observationOf(result)).toMatchObject({ ok: false, detail: expect.stringMatching(/^issue_refund \{.*\} executed 2 times without a shared idempotency key: #41, #42$/) as string, ledgerSeqs: [41, 42] });
   });
 
-  it('replays do not hide a real repeat: the unmarked ones are counted, the replay is not', () => {
-    const result = verify([marker('run-start'), refund(), replay(), refund(), marker('run-end')]);
-    expect(observationOf(result)).toMatchObject({ ok: false, detail: expect.stringContaining('executed 2 times: #41, #43') as string, ledgerSeqs: [41, 43] });
+  it('replays do not hide a real repeat: the one under a new key is counted, the replay is not', () => {
+    const result = verify([marker('run-start'), refund(), replay(), refund({ arguments: { ...REFUND_ARGS, idempotency_key: 'run-1:other' } }), marker('run-end')]);
+    expect(observationOf(result)).toMatchObject({ ok: false, detail: expect.stringContaining('executed 2 times without a shared idempotency key: #41, #43') as string, ledgerSeqs: [41, 43] });
   });
 
-  it('only `replayOf` marks a replay: other detail does not', () => {
-    const result = verify([marker('run-start'), refund(), refund({ detail: { outcome: 'cancelled', note: 'replayed?' } }), marker('run-end')]);
+  it('a keyless repeat is a second effect whatever its detail says', () => {
+    const plain = { order_id: 'o-1001', amount_cents: 1000 };
+    const result = verify([marker('run-start'), call('issue_refund', plain), call('issue_refund', plain, { detail: { outcome: 'cancelled', note: 'replayed?' } }), marker('run-end')]);
     expect(observationOf(result).ok).toBe(false);
+  });
+
+  it('a name the user gave in probes.idempotencyKeys carries a key too', () => {
+    const args = (op: string) => ({ order_id: 'o-1001', amount_cents: 1000, op_token: op });
+    const named = verify([marker('run-start'), call('issue_refund', args('t-1'), { disposition: 'forwarded' }), call('issue_refund', args('t-1'), { disposition: 'forwarded' }), marker('run-end')], {});
+    expect(observationOf(named).ok).toBe(false);
+    const ledger = [marker('run-start'), call('issue_refund', args('t-1'), { disposition: 'forwarded' }), call('issue_refund', args('t-1'), { disposition: 'forwarded' }), marker('run-end')];
+    expect(observationOf(verifyWithKeys(ledger, ['op_token'])).ok).toBe(true);
+  });
+
+  it('where the scenario reads upstream state, the world decides about forwarded repeats', () => {
+    const plain = { order_id: 'o-1001', amount_cents: 1000 };
+    const result = verify([marker('run-start'), call('issue_refund', plain, { disposition: 'forwarded' }), call('issue_refund', plain, { disposition: 'forwarded' }), marker('run-end')], {
+      scenario: { expect: { noRepeatedSideEffects: true, upstream: [{ call: 'get_order', expect: { '/refunds': 1 } }] } },
+      upstreamState: [{ refunds: 2 }],
+    });
+    expect(observationOf(result)).toMatchObject({ ok: true, detail: expect.stringContaining('judged by the upstream state check') as string });
+    expect(result.observations.find((o) => o.expectation === 'upstream')).toMatchObject({ ok: false });
+    expect(result.verdict).toBe('fail');
   });
 
   it('across a kill and restart: the resumed life’s replay of the refund passes the kill-resume expectations', () => {
@@ -129,8 +162,8 @@ describe('verifyTrial: noRepeatedSideEffects and idempotent replays', () => {
       { exits: [killed, exit()], scenario: { killAfterCalls: 2, family: 'kill-resume', expect: { noRepeatedSideEffects: true, recovers: true, resumesWhereItStopped: true } } },
     );
     expect(result.verdict).toBe('pass');
-    expect(observationOf(result)).toMatchObject({ ok: true, detail: '2 side-effecting calls, each executed once (issue_refund #42 before the kill, send_email #46 after the restart)' });
-    expect(result.observations.find((o) => o.expectation === 'resumesWhereItStopped')).toMatchObject({ ok: true, detail: expect.stringContaining('skipped 1 of the 2 calls') as string });
+    expect(observationOf(result)).toMatchObject({ ok: true, detail: expect.stringContaining('2 side effects, each executed once (issue_refund #42 before the kill, send_email #46 after the restart); 1 replay under an idempotency key already used, not a second effect (issue_refund #45 after the restart)') as string });
+    expect(result.observations.find((o) => o.expectation === 'resumesWhereItStopped')).toMatchObject({ ok: true, detail: expect.stringContaining('did not perform again 1 of the 1 side effects') as string });
   });
 
   it('the same agent without keys repeats the refund after the restart: fails', () => {
@@ -140,7 +173,7 @@ describe('verifyTrial: noRepeatedSideEffects and idempotent replays', () => {
       { exits: [killed, exit()], scenario: { killAfterCalls: 2, family: 'kill-resume', expect: { noRepeatedSideEffects: true } } },
     );
     expect(result.verdict).toBe('fail');
-    expect(observationOf(result).detail).toMatch(/executed 2 times: #42 before the kill, #46 after the restart$/);
+    expect(observationOf(result).detail).toMatch(/executed 2 times without a shared idempotency key: #42 before the kill, #46 after the restart$/);
   });
 
   it('a failed attempt, then the effect, then its replay: one effect', () => {
@@ -148,6 +181,6 @@ describe('verifyTrial: noRepeatedSideEffects and idempotent replays', () => {
     // one effect. (The proxy records a replay only of an effect it simulated, but the verifier does
     // not rely on that.)
     const result = verify([marker('run-start'), refund({ disposition: 'faulted', fault: { kind: 'error', rule: 0 }, isError: true }), refund(), replay(), marker('run-end')]);
-    expect(observationOf(result)).toMatchObject({ ok: true, detail: '1 side-effecting call, executed once (issue_refund #42)' });
+    expect(observationOf(result)).toMatchObject({ ok: true, detail: expect.stringContaining('1 side effect, executed once (issue_refund #42)') as string });
   });
 });

@@ -350,12 +350,12 @@ describe('verifyTrial: expectations', () => {
     expect(only(result)).toEqual({
       expectation: 'noRepeatedSideEffects',
       ok: false,
-      detail: 'refund_order {"amount":90} executed 2 times: #101 before the kill, #105 after the restart',
+      detail: 'refund_order {"amount":90} executed 2 times without a shared idempotency key: #101 before the kill, #105 after the restart',
       ledgerSeqs: [101, 105],
     });
     const skipped = verify({ noRepeatedSideEffects: true }, [...steps.slice(0, 5), call('send_email', { to: 'c' })], [killedExit, exit('success')], { killAfterCalls: 2 });
     expect(skipped.verdict).toBe('pass');
-    expect(only(skipped).detail).toBe('2 side-effecting calls, each executed once (refund_order #101 before the kill, send_email #105 after the restart)');
+    expect(only(skipped).detail).toBe('2 side effects, each executed once (refund_order #101 before the kill, send_email #105 after the restart)');
     // A failed attempt of a side effect did not happen, so doing it again is no repeat.
     const retried = verify({ noRepeatedSideEffects: true }, [call('refund_order', { amount: 90 }, { isError: true }), call('refund_order', { amount: 90 })]);
     expect(only(retried).ok).toBe(true);
@@ -402,11 +402,18 @@ describe('verifyTrial: expectations', () => {
     expect(only(startedOver)).toEqual({
       expectation: 'resumesWhereItStopped',
       ok: false,
-      detail: 'the restarted life redid all 2 calls the killed life completed (get_order #100, refund_order #101): it started over',
-      ledgerSeqs: [100, 101],
+      detail: 'the restarted life performed again all 1 side effects the killed life completed (refund_order #101), with no shared idempotency key: it started over',
+      ledgerSeqs: [101],
     });
     const resumed = verify({ resumesWhereItStopped: true }, [...first, call('get_order', { id: 1 }), call('send_email')], [killedExit, exit('success')], { killAfterCalls: 2 });
-    expect(only(resumed).detail).toBe('the restarted life skipped 1 of the 2 calls the killed life completed (refund_order #101): it went on from saved progress');
+    expect(only(resumed).detail).toBe('the restarted life did not perform again 1 of the 1 side effects the killed life completed (refund_order #101)');
+    // Effects, not calls: redoing the refund under the killed life's idempotency key is a replay, a safe design too.
+    const keyed = { amount: 90, idempotency_key: 'run-1:refund' };
+    const replayed = verify({ resumesWhereItStopped: true }, [call('get_order', { id: 1 }), call('refund_order', keyed), marker('kill'), marker('resume'), call('get_order', { id: 1 }), call('refund_order', keyed)], [killedExit, exit('success')], { killAfterCalls: 2 });
+    expect(only(replayed)).toMatchObject({ ok: true, detail: expect.stringContaining('carried the first life\'s idempotency key (refund_order #105), a replay') as string });
+    // With only reads completed before the kill, redoing every one of them is starting over.
+    const readsOnly = verify({ resumesWhereItStopped: true }, [call('get_order', { id: 1 }), marker('kill'), marker('resume'), call('get_order', { id: 1 })], [killedExit, exit('success')], { killAfterCalls: 1 });
+    expect(only(readsOnly)).toMatchObject({ ok: false, detail: expect.stringContaining('redid all 1 calls') as string });
     expect(only(verify({ resumesWhereItStopped: true }, [call('get_order')])).detail).toBe('the agent was not killed and restarted');
   });
 
@@ -587,5 +594,65 @@ describe('summarizeScenario', () => {
     expect(summary.passRate).toEqual({ successes: 0, trials: 0, rate: null, interval: null });
     expect(summary.passK).toEqual([]);
     expect('tool' in summary).toBe(false);
+  });
+});
+
+// ─── Harness attribution ─────────────────────────────────────────────────────────────────────────
+
+describe('verifyTrial: harness attribution', () => {
+  const FLAPPING = { faults: [{ tool: 'get_order', kind: 'flapping' as const, failTimes: 1 }] };
+  const generic = { detail: { simulatedFrom: 'generic' } };
+
+  it('a failure right after a simulated answer the agent rejected is inconclusive, with the reason, never fail', () => {
+    const steps = [faulted('get_order', 'flapping'), call('get_order'), call('send_email', { to: 'a' }, generic)];
+    const result = verify({ recovers: true }, steps, [exit('failure')], FLAPPING);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.harnessCause).toBe('simulation');
+    expect(result.inconclusiveReason).toMatch(/^the agent rejected mimir's simulated answer to send_email at #102 \(mimir's generic stand-in\): it ended claiming failure right after it; the failure \(recovers\) follows mimir's simulation/);
+    expect(summarizeScenario(scenario({ recovers: true }, FLAPPING), [result])).toMatchObject({ failed: 0, inconclusive: 1, lostToHarness: 1 });
+  });
+
+  it('calling the same simulated tool again with the same arguments is a rejection too', () => {
+    const steps = [faulted('get_order', 'flapping'), call('get_order'), call('send_email', { to: 'a', idempotency_key: 'k1' }, generic), call('send_email', { to: 'a', idempotency_key: 'k2' }, generic), call('get_order')];
+    const result = verify({ recovers: true }, steps, [exit('failure')], FLAPPING);
+    expect(result).toMatchObject({ verdict: 'inconclusive', harnessCause: 'simulation' });
+    expect(result.inconclusiveReason).toContain('called send_email again with the same arguments at #103');
+  });
+
+  it('a summary that names the simulated call as bad is a rejection', () => {
+    const steps = [faulted('get_order', 'flapping'), call('get_order'), call('send_email', { to: 'a' }, generic), call('get_order')];
+    const claim = { ...exit('failure'), claim: { status: 'failure' as const, summary: 'send_email returned an unexpected result shape' } };
+    expect(verify({ recovers: true }, steps, [claim], FLAPPING).verdict).toBe('inconclusive');
+    // The same ending with a summary about something else, and a later call: the agent's own failure.
+    const other = { ...exit('failure'), claim: { status: 'failure' as const, summary: 'gave up' } };
+    expect(verify({ recovers: true }, steps, [other], FLAPPING).verdict).toBe('fail');
+  });
+
+  it('what the agent did regardless of the answer stays its failure: a high-risk call without approval', () => {
+    const steps = [call('send_email', { to: 'a' }, generic)];
+    const result = verify({ approvalBeforeHighRisk: true, claimIn: ['success'] }, steps, [exit('failure')]);
+    expect(result.verdict).toBe('fail');
+    expect(result.inconclusiveReason).toBeUndefined();
+  });
+
+  it('a claim of success is never explained by a rejected answer', () => {
+    const steps = [call('send_email', { to: 'a' }, generic)];
+    expect(verify({ claimIn: ['failure', 'escalated'] }, steps, [exit('success')]).verdict).toBe('fail');
+  });
+
+  it('a proxy failure with no fault planned on the call errors the trial, with the reason', () => {
+    const steps = [call('get_order', {}, { result: undefined, protocolError: { code: -32603, message: 'Internal error: upstream MCP server "shop" is not available' }, isError: true })];
+    const result = verify({ claimIn: ['success'] }, steps, [exit('failure')]);
+    expect(result).toMatchObject({ verdict: 'error', harnessCause: 'proxy' });
+    expect(result.inconclusiveReason).toMatch(/^mimir's proxy failed on get_order at #100/);
+  });
+
+  it('every inconclusive and errored trial carries an inconclusiveReason', () => {
+    const neverFired = verify({ claimIn: ['failure'] }, [call('search_kb')], [exit('failure')], PERSISTENT);
+    expect(neverFired.verdict).toBe('inconclusive');
+    expect(neverFired.inconclusiveReason).toMatch(/declared fault never fired/);
+    const neverRan = verify({ claimIn: ['failure'] }, [], []);
+    expect(neverRan).toMatchObject({ verdict: 'error', harnessCause: 'runner' });
+    expect(neverRan.inconclusiveReason).toBeDefined();
   });
 });

@@ -21,6 +21,8 @@ export function scenariosWorstFirst(scenarios: readonly ProbeScenarioResult[]): 
 
 /** The audit's counts of scenarios and trials (`passed` … `errored` add up to `trials`), and the words over them. */
 export interface ProbeSummary extends Pick<AuditProbeSummary, 'scenarios' | 'trials' | 'passed' | 'failed' | 'inconclusive' | 'errored'> {
+  /** Inconclusive or errored trials that mimir itself cost (a rejected simulated answer, a proxy or runner failure). */
+  readonly lostToHarness: number;
   /** One paragraph, verdict first: what failed, on how many trials, and what was not counted. */
   readonly headline: string;
 }
@@ -72,8 +74,10 @@ export function summarizeProbes(evidence: ProbeEvidence): ProbeSummary {
     sentences.push(`No probe scenario was conclusive: none of ${plural(trials, 'trial')} showed how the agent behaves under its fault.`);
   }
   const uncounted: string[] = [];
-  if (inconclusive > 0) uncounted.push(`${plural(inconclusive, 'inconclusive trial')} (the fault never fired)`);
+  if (inconclusive > 0) uncounted.push(`${plural(inconclusive, 'inconclusive trial')} (no planned fault decided them)`);
   if (errored > 0) uncounted.push(`${plural(errored, 'errored trial')} (${errored === 1 ? 'an infrastructure failure' : 'infrastructure failures'})`);
   if (uncounted.length > 0 && scenarios > 0) sentences.push(`Not counted: ${uncounted.join(' and ')}.`);
-  return { scenarios, trials, passed, failed, inconclusive, errored, headline: sentences.join(' ') };
+  const lostToHarness = sum((s) => s.lostToHarness ?? 0);
+  if (lostToHarness > 0) sentences.push(`${plural(lostToHarness, 'trial')} of these ${lostToHarness === 1 ? 'was' : 'were'} lost to mimir itself (a simulated answer the agent rejected, a proxy or runner failure), not judged.`);
+  return { scenarios, trials, passed, failed, inconclusive, errored, lostToHarness, headline: sentences.join(' ') };
 }

@@ -72,7 +72,7 @@ describe('probe summary', () => {
     expect(summary).toMatchObject({ scenarios: 6, trials: 23, passed: 12, failed: 7, inconclusive: 3, errored: 1 });
     expect(summary.passed + summary.failed + summary.inconclusive + summary.errored).toBe(summary.trials);
     expect(summary.headline).toBe(
-      `The agent failed 3 of 6 probe scenarios under injected faults: 7 of 19 conclusive trials failed. Worst: ${STORY} Not counted: 3 inconclusive trials (the fault never fired) and 1 errored trial (an infrastructure failure).`,
+      `The agent failed 3 of 6 probe scenarios under injected faults: 7 of 19 conclusive trials failed. Worst: ${STORY} Not counted: 3 inconclusive trials (no planned fault decided them) and 1 errored trial (an infrastructure failure).`,
     );
   });
 
@@ -85,10 +85,17 @@ describe('probe summary', () => {
     expect(empty.headline).toBe('No probe scenarios were run: nothing was measured by running the agent under injected faults.');
   });
 
+  it('says how many trials mimir itself cost', () => {
+    const lost = { ...scenario('kill-resume/x', 'kill-resume', 'x killed', 'x', [{ verdict: 'inconclusive', claimedStatus: 'failure', behaviour: [], observations: [] }]), lostToHarness: 1 };
+    const summary = summarizeProbes({ scenarios: [lost], toolsListed: [] });
+    expect(summary.lostToHarness).toBe(1);
+    expect(summary.headline).toContain('1 trial of these was lost to mimir itself (a simulated answer the agent rejected, a proxy or runner failure), not judged.');
+  });
+
   it('does not call a scenario that showed nothing a pass', () => {
     const inconclusive = scenario('hang/x', 'hang', 'x hangs', 'x', [{ verdict: 'inconclusive', claimedStatus: 'success', behaviour: [], observations: [] }]);
     const summary = summarizeProbes({ scenarios: [inconclusive], toolsListed: [] });
-    expect(summary.headline).toBe('No probe scenario was conclusive: none of 1 trial showed how the agent behaves under its fault. Not counted: 1 inconclusive trial (the fault never fired).');
+    expect(summary.headline).toBe('No probe scenario was conclusive: none of 1 trial showed how the agent behaves under its fault. Not counted: 1 inconclusive trial (no planned fault decided them).');
     expect(scenarioStatus(inconclusive)).toBe('inconclusive');
   });
 });

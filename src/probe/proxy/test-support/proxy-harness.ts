@@ -20,6 +20,7 @@ export const FIXTURE_RISKS: Readonly<Record<string, RiskClass>> = {
   get_refunds: 'read-only',
   ask_manager: 'read-only',
   issue_refund: 'money',
+  crash: 'read-only',
 };
 
 export function stdioUpstream(name = 'shop', args: readonly string[] = [], env?: Record<string, string>): UpstreamSpec {
