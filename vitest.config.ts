@@ -7,7 +7,7 @@ export default defineConfig({
     // runs them on their own afterwards (`npm run test:examples`), so they never starve other tests;
     // so are the pack-and-install test (it builds, and installs from the registry) and the
     // probe-under-load test, which loads every core on purpose.
-    // The real-data suite has its own config (`npm run test:real`): its expected-after-fix files fail until mimir is fixed.
+    // The real-data suite has its own config (`npm run test:real`): its expected-after-fix files hold what a careful reader says.
     exclude: ['**/node_modules/**', 'test/examples/verdicts.test.ts', 'test/examples/pack-install.test.ts', 'test/examples/probe-under-load.test.ts', 'test/real-data/**'],
     // End-to-end CLI tests spawn the built CLI; keep them from starving the 2-core CI machine.
     maxWorkers: 2,

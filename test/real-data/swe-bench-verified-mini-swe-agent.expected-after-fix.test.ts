@@ -1,6 +1,6 @@
-// What a careful reader of the mini-swe-agent SWE-bench runs says where mimir disagrees today (see
-// test/fixtures/real/FINDINGS.md for the counts, run ids and excerpts). These fail until mimir is fixed; do not
-// weaken them.
+// What a careful reader of the mini-swe-agent SWE-bench runs says where mimir used to disagree (see
+// test/fixtures/real/FINDINGS.md, sections 2 and 4, for the counts, run ids and excerpts). They failed before the
+// fixes; do not weaken them.
 import { describe, expect, it } from 'vitest';
 import { analyses, audit, finding, hasFull, type Dataset } from './support.js';
 

@@ -1,5 +1,5 @@
-// What a careful reader of the tau-bench airline runs says where mimir disagrees today (see
-// test/fixtures/real/FINDINGS.md). These fail until mimir is fixed; do not weaken them.
+// What a careful reader of the tau-bench airline runs says where mimir used to disagree (see
+// test/fixtures/real/FINDINGS.md, sections 1 and 4). They failed before the fixes; do not weaken them.
 import { describe, expect, it } from 'vitest';
 import { analyses, audit, finding, hasFull, type Dataset } from './support.js';
 
