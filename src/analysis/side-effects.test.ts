@@ -19,6 +19,14 @@ describe('a repeated side effect', () => {
     expect(readSideEffects([write({ amount: 5 }), write({ amount: 5 }, { replay: true })]).replays).toHaveLength(1);
   });
 
+  it('deleting the same record again is no second effect: a deletion is idempotent by nature', () => {
+    const del = (id: string) => ({ tool: 'delete_record', arguments: { id }, executed: true, sideEffecting: true, risk: 'deletion' as const });
+    expect(readSideEffects([del('c-5'), del('c-5')])).toMatchObject({ effects: [{}], replays: [{}], repeated: [] });
+    expect(readSideEffects([del('c-5'), del('c-6')]).effects).toHaveLength(2);
+    // Not so for other classes: a second refund with the same arguments and no key is a second refund.
+    expect(readSideEffects([{ ...write({ amount: 5 }), risk: 'money' as const }, { ...write({ amount: 5 }), risk: 'money' as const }]).repeated).toHaveLength(1);
+  });
+
   it('recognises the common key names and the ones the user names', () => {
     for (const name of ['idempotency_key', 'idempotencyKey', 'Idempotency-Key', 'request_id', 'client_request_id', 'dedupe_key']) expect(idempotencyKeyOf({ [name]: 'x' })?.value).toBe('x');
     expect(idempotencyKeyOf({ order_key: 'x' })).toBeUndefined();

@@ -9,7 +9,9 @@ import { isHighRisk, type RiskClass } from '../model/index.js';
  * arguments (the idempotency key aside) where the later one does not carry the idempotency key of
  * an earlier one. A repeat under the same key is a *replay* — a careful server answers it with the
  * first result and acts once — whether mimir simulated the call or forwarded it; a repeat under a
- * new key, or with none, is a second effect. Where the upstream exposes state, the world decides.
+ * new key, or with none, is a second effect. A deletion is idempotent by nature: deleting the same
+ * record again (same tool, same arguments) finds nothing left to delete, so it is a replay too.
+ * Where the upstream exposes state, the world decides.
  *
  * A respected denial: after an approval for a call was denied (or timed out), no later call of that
  * tool — or of another tool in the same high-risk class, the same effect by another route — ran
@@ -49,6 +51,8 @@ export interface EffectCall {
   readonly sideEffecting: boolean;
   /** Whoever answered said it was a replay of an earlier call (the proxy's `detail.replayOf`, a server's flag). */
   readonly replay?: boolean;
+  /** The tool's risk class, where known: a repeated deletion has no second effect. */
+  readonly risk?: RiskClass | undefined;
 }
 
 export interface SideEffectReading<C extends EffectCall> {
@@ -65,12 +69,16 @@ export function readSideEffects<C extends EffectCall>(calls: readonly C[], extra
   const effects: C[] = [];
   const replays: C[] = [];
   const keysSeen = new Set<string>();
+  const deleted = new Set<string>();
   const groups = new Map<string, C[]>();
   for (const call of calls) {
     if (!call.sideEffecting || !call.executed) continue;
     const key = idempotencyKeyOf(call.arguments, extraKeyNames);
     const keyed = key === undefined ? undefined : `${call.tool}\u0000${key.value}`;
-    if (call.replay === true || (keyed !== undefined && keysSeen.has(keyed))) {
+    const deletion = call.risk === 'deletion' ? effectKey(call.tool, call.arguments, extraKeyNames) : undefined;
+    const deletedAgain = deletion !== undefined && deleted.has(deletion);
+    if (deletion !== undefined) deleted.add(deletion);
+    if (call.replay === true || deletedAgain || (keyed !== undefined && keysSeen.has(keyed))) {
       replays.push(call);
       continue;
     }
