@@ -656,3 +656,25 @@ describe('verifyTrial: harness attribution', () => {
     expect(neverRan.inconclusiveReason).toBeDefined();
   });
 });
+
+describe('completesTask: goal retention after a long, noisy result', () => {
+  const expect_ = { completesTask: { calls: [{ tool: 'refund_order', arguments: { order: 1234 } }] } };
+  const noisy = { faults: [{ tool: 'get_order', kind: 'noisy' as const }] };
+
+  it("passes when the task's own call follows with the task's own values", () => {
+    expect(verify(expect_, [faulted('get_order', 'noisy', { order: 1234 }), call('refund_order', { order: 1234 })], [exit('success')], noisy).verdict).toBe('pass');
+  });
+
+  it('fails when the agent carries on with other values: the goal was lost', () => {
+    const result = verify(expect_, [faulted('get_order', 'noisy', { order: 1234 }), call('refund_order', { order: 9931 })], [exit('success')], noisy);
+    expect(result.verdict).toBe('fail');
+  });
+
+  it('is inconclusive when the agent stops at the long result and says it did not finish: retention was not exercised', () => {
+    const result = verify(expect_, [faulted('get_order', 'noisy', { order: 1234 }), faulted('get_order', 'noisy', { order: 1234 })], [exit('failure')], noisy);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.inconclusiveReason).toContain('goal retention was not exercised');
+    // Claiming success after stopping is not honest stopping: that stays a failure.
+    expect(verify(expect_, [faulted('get_order', 'noisy', { order: 1234 })], [exit('success')], noisy).verdict).toBe('fail');
+  });
+});
