@@ -20,6 +20,12 @@ import type { RunAnalyzer, TraceAnalyses } from './types.js';
 export * from './types.js';
 export * from './side-effects.js';
 
+/**
+ * Analyses that measure normal operation: a run mimir interfered with while probing (a fault fired,
+ * an approval was refused) would count mimir's doing against the agent, so they never see one.
+ */
+const NORMAL_OPERATION_ONLY: ReadonlySet<string> = new Set(['reliability', 'passK', 'compounding']);
+
 /** Every analysis at once: one pass over the runs, each run seen once and then let go. */
 export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {
   const analyzers = {
@@ -46,7 +52,8 @@ export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {
     add(run) {
       runs++;
       steps += run.steps.length;
-      for (const analyzer of Object.values(analyzers)) analyzer.add(run);
+      const interfered = run.probe?.interfered === true;
+      for (const [name, analyzer] of Object.entries(analyzers)) if (!(interfered && NORMAL_OPERATION_ONLY.has(name))) analyzer.add(run);
     },
     finish() {
       return {

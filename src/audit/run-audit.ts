@@ -75,6 +75,7 @@ export function auditSystem(input: AuditInput): Audit {
         files: input.evidence.traces.files,
         partial: input.evidence.traces.partial,
         problems: input.evidence.traces.problems,
+        ...(input.evidence.traces.fromProbes && { fromProbes: input.evidence.traces.fromProbes }),
       },
     }),
     ...(input.probeSummary && { probes: input.probeSummary }),
@@ -141,14 +142,18 @@ export async function runAuditWithEvidence(options: RunAuditOptions): Promise<Au
   const traceSources = [...(loaded.traces?.sources ?? []), ...extraTraces];
   const labels = options.labels ?? loaded.traces?.labels;
   let traces: TraceEvidence | undefined;
-  if (traceSources.length > 0) {
+  // The agent's own traces of the probe runs are trace evidence too, answered from the same runs.
+  const probeTraces = probes?.traces;
+  if (traceSources.length > 0 || probeTraces) {
     const loadedTraces = await loadTraces({
       sources: traceSources,
+      ...(probeTraces && { probeTraces }),
       readOptions: loaded.traces?.readOptions ?? defaultTraceReadOptions(loaded.system),
       ...(labels !== undefined && { labels }),
       ...(options.onTraceProgress && { onProgress: options.onTraceProgress }),
     });
-    traces = loadedTraces.evidence;
+    traces = loadedTraces.evidence.runCount > 0 ? loadedTraces.evidence : undefined;
+    if (traces === undefined && probeTraces) warnings.push('the agent exported traces during the probes, but none held a run mimir could read: no trace evidence from them');
     if (loadedTraces.labelsFoundBeside !== undefined) {
       warnings.push(`outcomes read from ${loadedTraces.labelsFoundBeside}, found beside the traces (name it under evidence.traces.labels to make it explicit)`);
     }

@@ -2,7 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EvidenceSource, Run, RunOutcome } from '../model/index.js';
+import type { EvidenceSource, ProbeTraceLife, Run, RunOutcome } from '../model/index.js';
+import type { ProbeTraceSource } from './probe/probe-traces.js';
 import { createTraceAnalyzer } from '../analysis/index.js';
 import { UserError } from '../shared/errors.js';
 import { fileSha256 } from '../shared/hash.js';
@@ -31,6 +32,11 @@ export interface LoadTracesOptions {
   readonly digest?: boolean;
   /** Corpora at least this large are read on a worker thread while this one analyses (default PARALLEL_READ_BYTES). */
   readonly readOnWorkerFromBytes?: number;
+  /**
+   * The probe session's own trace files, read beside the sources: each file's life tells which
+   * trial it belongs to, whether mimir interfered, and the task's outcome as the probe saw it.
+   */
+  readonly probeTraces?: ProbeTraceSource;
 }
 
 /**
@@ -54,7 +60,11 @@ export interface LoadedTraces {
  * (`read-on-worker.ts`) while this thread analyses: the result is the same either way.
  */
 export async function loadTraces(requested: LoadTracesOptions): Promise<LoadedTraces> {
-  const { files, labelsBeside } = await expandSources(requested.sources, requested.labels);
+  const expanded = requested.sources.length > 0 ? await expandSources(requested.sources, requested.labels) : { files: [] as string[] };
+  const { labelsBeside } = expanded;
+  // The probe session's files, unless a source already names them (a user pointing at <out>/traces/).
+  const named = new Set(expanded.files.map((file) => resolve(file)));
+  const files = [...expanded.files, ...(requested.probeTraces?.files ?? []).filter((file) => !named.has(resolve(file)))];
   // A labels file found beside the traces grades them when none was named.
   const options: LoadTracesOptions = requested.labels === undefined && labelsBeside !== undefined ? { ...requested, labels: labelsBeside } : requested;
   if (options.labels !== undefined) {
@@ -69,7 +79,8 @@ export async function loadTraces(requested: LoadTracesOptions): Promise<LoadedTr
   const corpusBytes = (await Promise.all(files.map((file) => stat(file).then((info) => info.size, () => 0)))).reduce((sum, size) => sum + size, 0);
   try {
     const loaded = await readAll(options, files, corpusBytes, digests.results);
-    if (loaded.evidence.runCount === 0) throw noTraces(files, loaded.evidence);
+    // Sources that hold no run are the wrong input; a probe session whose agent traced nothing is not the user's mistake.
+    if (loaded.evidence.runCount === 0 && expanded.files.length > 0) throw noTraces(files, loaded.evidence);
     return requested.labels === undefined && labelsBeside !== undefined ? { ...loaded, labelsFoundBeside: labelsBeside } : loaded;
   } finally {
     digests.stop();
@@ -83,12 +94,20 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
   const analyzer = createTraceAnalyzer();
   let runCount = 0;
   let spanCount = 0;
+  const probeRuns = { runs: 0, interfered: 0, withOutcome: 0, leftOut: 0 };
 
   // Readers report spans per file; the total is carried across files.
   const spansBeforeFile: number[] = [];
   const handlers: ReadHandlers = {
     sink: problems.sink,
-    onRun(run) {
+    onRun(read) {
+      const life = read.source === undefined ? undefined : options.probeTraces?.lifeOf(read.source.file);
+      if (life !== undefined && life.endedBy !== 'itself') {
+        // mimir stopped this agent process: its trace ends where mimir cut it, not where the run would have.
+        probeRuns.leftOut++;
+        return;
+      }
+      const run = life === undefined ? read : probedRun(read, life, probeRuns);
       runCount++;
       if (run.damaged) problems.sink.damagedRun(run.id);
       analyzer.add(labels ? applyLabel(run, labels, usedLabels) : run);
@@ -123,8 +142,29 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
       analyses: analyzer.finish(),
       problems: summary,
       partial: summary.total > 0,
+      ...(options.probeTraces && { fromProbes: { ...probeRuns, files: options.probeTraces.files.length } }),
     },
     ...(digested && { sources: paths.map((path, index) => ({ kind: 'trace' as const, path, sha256: sha256[index] as string })) }),
+  };
+}
+
+/**
+ * A run of a probe trial: marked with its scenario and whether mimir interfered, its task and trial
+ * filled in where the agent did not record them, and its outcome taken from what the probe saw in
+ * the world when the run carries none of its own (a labels file still overrides both).
+ */
+function probedRun(run: Run, life: ProbeTraceLife, counts: { runs: number; interfered: number; withOutcome: number }): Run {
+  counts.runs++;
+  if (life.interfered) counts.interfered++;
+  const outcome: RunOutcome | undefined =
+    run.outcome.status === 'unknown' && life.outcome !== undefined ? { status: life.outcome.status, source: `probe: ${life.outcome.basis}` } : undefined;
+  if (outcome !== undefined) counts.withOutcome++;
+  return {
+    ...run,
+    probe: { scenarioId: life.scenarioId, family: life.family, interfered: life.interfered },
+    ...(run.taskId === undefined && life.taskId !== undefined && { taskId: life.taskId }),
+    ...(run.trial === undefined && { trial: life.trial }),
+    ...(outcome && { outcome }),
   };
 }
 

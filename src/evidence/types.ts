@@ -1,4 +1,4 @@
-import type { Attestation, EvidenceSource, ProbeFamily, ProbeTrialSummary, TraceProblemSummary } from '../model/index.js';
+import type { Attestation, EvidenceSource, ProbeFamily, ProbeTraceRuns, ProbeTrialSummary, TraceProblemSummary } from '../model/index.js';
 
 export { TRACE_PROBLEM_CODES, type TraceProblem, type TraceProblemCode, type TraceProblemSummary } from '../model/index.js';
 import type { Rate, TraceAnalyses } from '../analysis/types.js';
@@ -12,7 +12,10 @@ export interface TraceEvidence {
   readonly problems: TraceProblemSummary;
   /** True when any input was skipped or repaired: the audit is based on partial evidence. */
   readonly partial: boolean;
+  /** Runs the agent traced while mimir probed it, read beside the trace sources (see `ProbeTraceLife`). */
+  readonly fromProbes?: ProbeTraceRuns;
 }
+
 
 /** Probe evidence: the results of running the real agent under injected faults. */
 export interface ProbeEvidence {

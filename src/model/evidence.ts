@@ -86,4 +86,20 @@ export interface TraceSummary {
   /** True when any input was skipped or repaired: the audit rests on partial evidence. */
   readonly partial: boolean;
   readonly problems: TraceProblemSummary;
+  /** What the probe session's own traces added (they are among `runs` and `files`). */
+  readonly fromProbes?: ProbeTraceRuns;
 }
+
+/** What the probe session's own traces added to the trace evidence. */
+export interface ProbeTraceRuns {
+  /** Runs read and analysed. */
+  readonly runs: number;
+  /** Of those, runs mimir interfered with (a fault, a denial): left out of the reliability figures. */
+  readonly interfered: number;
+  /** Runs given an outcome by what the probe saw in the world. */
+  readonly withOutcome: number;
+  /** Runs left out entirely, because mimir stopped the agent (a planned kill, its deadline): they say nothing about how runs end. */
+  readonly leftOut: number;
+  readonly files: number;
+}
+

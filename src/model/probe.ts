@@ -101,6 +101,30 @@ export interface ProbeTrialSummary {
 export const HARNESS_CAUSES = ['simulation', 'proxy', 'runner'] as const;
 export type HarnessCause = (typeof HARNESS_CAUSES)[number];
 
+/**
+ * One agent process of a probe session, as its traces are filed: mimir gives each process its own
+ * OTLP endpoint, so every span is known to come from this life of this trial. A kill-resume trial
+ * has two lives (`first`, killed on purpose, and `resume`), a task-isolation trial a `follow-up`.
+ */
+export interface ProbeTraceLife {
+  readonly runId: string;
+  readonly scenarioId: string;
+  /** The scenario's family, or `baseline` for the fault-free run that finds a task's tools. */
+  readonly family: ProbeFamily | 'baseline';
+  readonly trial: number;
+  readonly life: 'first' | 'resume' | 'follow-up' | 'baseline';
+  /** The task this life worked on (its id in mimir.yaml), when known. */
+  readonly taskId?: string;
+  /** Files the life's exports were stored in, relative to the traces directory. */
+  readonly files: readonly string[];
+  /** `itself`: the agent exited on its own; otherwise mimir stopped it (planned kill, deadline) or it never started. */
+  readonly endedBy: 'itself' | 'planned-kill' | 'deadline' | 'not-started';
+  /** A fault fired, or an approval was denied or timed out, in this life. */
+  readonly interfered: boolean;
+  /** The task's outcome in the world, where the probe could see it, and on what basis. */
+  readonly outcome?: { readonly status: 'success' | 'failure'; readonly basis: string };
+}
+
 /** What an audit says about its probe evidence: where it came from and how the trials went. */
 export interface ProbeSummary {
   /** `run`: probes ran as part of this audit; `file`: results of an earlier `mimir probe` were read. */

@@ -65,6 +65,20 @@ export interface Run {
   readonly damaged?: boolean;
   /** How the run was recorded, where it limits what can be read from it (detected by the reader). */
   readonly recording?: RunRecording;
+  /** Set on a run the agent traced while mimir probed it: which scenario, and whether mimir interfered. */
+  readonly probe?: ProbedRun;
+}
+
+/**
+ * A traced run of a probe trial. `interfered` is true when mimir's plan changed what the run could
+ * do (a fault fired, an approval was denied or timed out): such runs show behaviour under failure,
+ * but they are not samples of normal operation, so the reliability figures (per-step reliability,
+ * observed end-to-end success, pass^k) leave them out.
+ */
+export interface ProbedRun {
+  readonly scenarioId: string;
+  readonly family: string;
+  readonly interfered: boolean;
 }
 
 /**

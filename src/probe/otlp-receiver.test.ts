@@ -18,7 +18,8 @@ afterEach(async () => {
 
 /** POSTs a JSON export with the given headers (Host included: node sends ours, not one derived from the URL). */
 function post(endpoint: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const url = new URL('/v1/traces', endpoint);
+  // As exporters build it from OTEL_EXPORTER_OTLP_ENDPOINT: the base, then /v1/traces.
+  const url = new URL(`${endpoint.replace(/\/+$/, '')}/v1/traces`);
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       let body = '';
@@ -54,5 +55,25 @@ describe('startOtlpReceiver', () => {
     expect((await post(receiver.endpoint, { host: `127.0.0.1:${port}`, origin: 'http://evil.example' })).status).toBe(403);
     expect(receiver.received()).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps the exports of each process apart when it was given an endpoint of its own', async () => {
+    const dir = join(scratch, 'lives');
+    receiver = await startOtlpReceiver(dir);
+    const host = { host: `127.0.0.1:${new URL(receiver.endpoint).port}` };
+    const first = receiver.endpointFor('run-a#1');
+    const resumed = receiver.endpointFor('run-a#2');
+    expect(receiver.endpointFor('run-a#1')).toBe(first);
+    expect((await post(first, host)).status).toBe(200);
+    expect((await post(first, host)).status).toBe(200);
+    expect((await post(resumed, host)).status).toBe(200);
+    expect((await post(receiver.endpoint, host)).status).toBe(200);
+    expect(receiver.filesOf('run-a#1')).toEqual(['life-0000.jsonl']);
+    expect(receiver.filesOf('run-a#2')).toEqual(['life-0001.jsonl']);
+    expect(receiver.filesOf('never-started')).toEqual([]);
+    expect(readFileSync(join(dir, 'life-0000.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readdirSync(dir).sort()).toEqual(['life-0000.jsonl', 'life-0001.jsonl', 'probe-traces.jsonl']);
+    // A life that was never handed out is not a place to write.
+    expect((await post(receiver.endpoint.replace(/$/, '/lives/7'), host)).status).toBe(404);
   });
 });

@@ -12,6 +12,11 @@ import { hostHeaderValidation, localhostHostValidation, localhostOriginValidatio
  * malformed export is kept for the reader to locate and report, not lost. Like the MCP proxy, it
  * answers only requests whose Host (and browser Origin, if any) is local, so a web page cannot
  * reach it through DNS rebinding and plant spans in the audit's evidence.
+ *
+ * Each agent process of a probe gets its own base endpoint (`endpointFor`): exporters append
+ * `/v1/traces` to OTEL_EXPORTER_OTLP_ENDPOINT, so `/lives/<n>/v1/traces` lands in that process's own
+ * file, and the audit knows which trial, and which life of it, every span came from without asking
+ * the agent to tag anything. Exports to the bare `/v1/traces` go to one shared file.
  */
 export interface OtlpReceiver {
   /** The base endpoint, e.g. http://127.0.0.1:41234 (exporters append /v1/traces). */
@@ -19,6 +24,13 @@ export interface OtlpReceiver {
   /** The directory the received traces are written to (a trace source for `mimir traces`). */
   readonly dir: string;
   received(): number;
+  /**
+   * A base endpoint of its own for one agent process (`key` names it in `filesOf`): what it
+   * exports is stored in files no other process writes.
+   */
+  endpointFor(key: string): string;
+  /** The files (relative to `dir`) that the process given `key` exported to, in the order written. */
+  filesOf(key: string): readonly string[];
   close(): Promise<void>;
 }
 
@@ -30,6 +42,9 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promise<OtlpReceiver> {
   await mkdir(dir, { recursive: true });
   let count = 0;
+  /** Life number → the key it was given for, and the files its exports went to. */
+  const lives: { key: string; files: string[] }[] = [];
+  const lifeByKey = new Map<string, number>();
   // One write at a time, so JSON lines from concurrent exports never interleave.
   let writes: Promise<unknown> = Promise.resolve();
   // The proxy's rule (src/probe/proxy/http-endpoint.ts): refused with 403 before anything is read.
@@ -39,7 +54,8 @@ export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promis
   const server: Server = createServer((request, response) => {
     if (!validateHost(request, response)) return;
     if (validateOrigin && !validateOrigin(request, response)) return;
-    if (request.method !== 'POST' || !request.url?.startsWith('/v1/traces')) {
+    const life = lifeOf(request.url ?? '');
+    if (request.method !== 'POST' || life === undefined || (life !== 'shared' && lives[life] === undefined)) {
       response.writeHead(404).end();
       return;
     }
@@ -51,9 +67,13 @@ export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promis
         }
         const index = ++count;
         const isJson = (request.headers['content-type'] ?? '').includes('json');
-        const write = isJson
-          ? appendFile(join(dir, 'probe-traces.jsonl'), `${body.toString('utf8').replace(/\r?\n/g, ' ')}\n`)
-          : writeFile(join(dir, `probe-traces-${String(index).padStart(6, '0')}.pb`), body);
+        const stem = life === 'shared' ? 'probe-traces' : `life-${String(life).padStart(4, '0')}`;
+        const file = isJson ? `${stem}.jsonl` : `${stem}-${String(index).padStart(6, '0')}.pb`;
+        if (life !== 'shared') {
+          const files = lives[life]?.files;
+          if (files && !files.includes(file)) files.push(file);
+        }
+        const write = isJson ? appendFile(join(dir, file), `${body.toString('utf8').replace(/\r?\n/g, ' ')}\n`) : writeFile(join(dir, file), body);
         writes = writes.then(() => write);
         await writes;
         response.writeHead(200, { 'content-type': isJson ? 'application/json' : 'application/x-protobuf' }).end(isJson ? '{}' : undefined);
@@ -75,6 +95,18 @@ export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promis
     endpoint: `http://${bracketed(host)}:${port}`,
     dir,
     received: () => count,
+    endpointFor: (key) => {
+      let life = lifeByKey.get(key);
+      if (life === undefined) {
+        life = lives.push({ key, files: [] }) - 1;
+        lifeByKey.set(key, life);
+      }
+      return `http://${bracketed(host)}:${port}/lives/${life}`;
+    },
+    filesOf: (key) => {
+      const life = lifeByKey.get(key);
+      return life === undefined ? [] : [...(lives[life]?.files ?? [])];
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -83,6 +115,14 @@ export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promis
         });
       }),
   };
+}
+
+/** `shared` for the bare `/v1/traces`, a life number for `/lives/<n>/v1/traces`, undefined for anything else. */
+function lifeOf(url: string): number | 'shared' | undefined {
+  const path = url.split('?')[0] ?? '';
+  if (path === '/v1/traces' || path === '/v1/traces/') return 'shared';
+  const match = /^\/lives\/(\d{1,6})\/v1\/traces\/?$/.exec(path);
+  return match ? Number(match[1]) : undefined;
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {

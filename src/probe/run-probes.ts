@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APPROVAL_TOOL_NAME, declaredRiskResolver, isHighRisk, type RiskClass, type SystemDescription } from '../model/index.js';
+import { APPROVAL_TOOL_NAME, declaredRiskResolver, isHighRisk, type ProbeTraceLife, type RiskClass, type SystemDescription } from '../model/index.js';
 import type { ProbeScenarioResult } from '../evidence/types.js';
 import { PROBE_RESULTS_FILE, probeInputsHash, probeResultsText, type ProbeResultsFile, type SkippedFamily } from '../evidence/probe/results-file.js';
 import type { ProbesConfig } from '../config/load-config.js';
@@ -19,6 +19,7 @@ import { generateBattery, type BatteryTask, type RecordedCall } from './scenario
 import { loadScenarioFile } from './scenarios/load-scenarios.js';
 import { summarizeScenario, verifyTrial } from './scenarios/verify-trial.js';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
+import { traceLivesOf, type LifeRecord, type TrialLivesInput } from './trace-lives.js';
 import type { AgentExit, AgentTarget, LedgerEntry, LedgerRecord, LedgerSink, ProbeScenario, TrialResult } from './types.js';
 
 /** What a probe session reports while it works, for a progress bar. */
@@ -83,12 +84,14 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
     const cutShort = new Map<string, string>();
     for (const task of probes.tasks) {
       if (task.uses) {
+        session.usesByTask.set(task.id, task.uses);
         tasks.push({ id: task.id, task: task.task, uses: task.uses });
         continue;
       }
       options.onProgress?.({ phase: 'discover', message: `finding the tools task ${task.id} uses (one fault-free run)` });
       const discovery = await session.discoverUses(task.id, task.task);
       tasks.push({ id: task.id, task: task.task, uses: discovery.uses, calls: discovery.calls });
+      session.usesByTask.set(task.id, discovery.uses);
       if (discovery.problem !== undefined) {
         const reason = `the fault-free run of task ${task.id} claimed ${discovery.claim}: ${discovery.problem}`;
         cutShort.set(task.id, reason);
@@ -149,7 +152,7 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
       seed: probes.seed,
       evidence: { scenarios: summaries, toolsListed: tools, ledgerPath },
       skipped,
-      ...(receiver.received() > 0 && { tracesDir: receiver.dir }),
+      ...(receiver.received() > 0 && { tracesDir: receiver.dir, traceLives: sortedLives(session.traceLives) }),
       ledger: { entries: ledger.entries, lastHash: ledger.lastHash },
     };
     const resultsPath = join(probes.out, PROBE_RESULTS_FILE);
@@ -160,6 +163,12 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
     await receiver.close();
     await ledger.close();
   }
+}
+
+/** In the order the trials were planned, whatever order concurrent trials finished in. */
+function sortedLives(lives: readonly ProbeTraceLife[]): ProbeTraceLife[] {
+  const order = (life: ProbeTraceLife): string => `${life.runId}\u0000${life.life === 'follow-up' ? 1 : 0}`;
+  return [...lives].filter((life) => life.files.length > 0).sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 async function keepPreviousLedger(path: string): Promise<void> {
@@ -210,6 +219,10 @@ class RunRecorder implements LedgerSink {
 
 class ProbeSession {
   private readonly sessionId = randomBytes(4).toString('hex');
+  /** Every agent process's traces, filed by trial (see trace-lives.ts). */
+  readonly traceLives: ProbeTraceLife[] = [];
+  /** The tools each task uses, from mimir.yaml or its fault-free run: a trial's outcome is judged by their effects. */
+  readonly usesByTask = new Map<string, readonly string[]>();
   private readonly target: AgentTarget;
   private readonly injectionTarget: string | undefined;
 
@@ -248,12 +261,16 @@ class ProbeSession {
   async discoverUses(taskId: string, task: unknown): Promise<{ uses: string[]; calls: RecordedCall[]; claim: string; problem?: string }> {
     const recorder = new RunRecorder(this.ledger);
     const runId = `baseline-${taskId}-${this.sessionId}`;
-    const proxy = await this.startProxy({ runId, scenarioId: `baseline--${taskId}`, trial: 1 }, recorder, []);
-    let exit: AgentExit;
+    const scenarioId = `baseline--${taskId}`;
+    const proxy = await this.startProxy({ runId, scenarioId, trial: 1 }, recorder, []);
+    let exit: AgentExit | undefined;
     try {
-      exit = await runAgent(this.target, this.invocation(runId, 1, task, proxy, false));
+      exit = await runAgent(this.target, this.invocation(runId, 1, task, proxy, false, `${runId}#1`));
     } finally {
       await proxy.close();
+      this.fileLives({ runId, scenarioId, family: 'baseline', trial: 1, entries: recorder.entries, observations: [] }, [
+        { life: 'baseline', key: `${runId}#1`, from: 0, to: recorder.entries.length, exit, killedOnPurpose: false, taskId },
+      ]);
     }
     const called = recorder.entries.filter((e) => e.event === 'call' && e.disposition !== 'approval' && e.tool !== undefined);
     const calls = called.map((e) => ({ tool: e.tool ?? '', ...(e.arguments !== undefined && { arguments: e.arguments }) }));
@@ -283,19 +300,32 @@ class ProbeSession {
     let proxy: RunningProxy | undefined;
     const exits: AgentExit[] = [];
     let upstreamState: unknown[] | undefined;
+    const taskId = taskIdOf(scenario) || undefined;
+    /** Each agent process of the trial, for filing its traces (trace-lives.ts). */
+    const lives: LifeRecord[] = [];
+    const live = async (life: LifeRecord['life'], ofTask: string | undefined, start: (key: string) => Promise<AgentExit>): Promise<AgentExit> => {
+      const key = `${runId}#${lives.length + 1}`;
+      const from = recorder.entries.length;
+      const exit = await start(key);
+      const ownRunId = life === 'follow-up' ? `${runId}-next` : undefined;
+      lives.push({ life, key, from, to: recorder.entries.length, exit, killedOnPurpose: life === 'first' && kill.signal.aborted, ...(ownRunId !== undefined && { runId: ownRunId }), ...(ofTask !== undefined && { taskId: ofTask }) });
+      return exit;
+    };
     try {
-      proxy = await this.startProxy(run, recorder, scenario.faults, scenario, (entry) => {
+      const running = await this.startProxy(run, recorder, scenario.faults, scenario, (entry) => {
         if (scenario.killAfterCalls !== undefined && entry.event === 'call' && countCalls(recorder.entries) >= scenario.killAfterCalls) kill.abort();
       });
+      proxy = running;
       await recorder.append({ ...run, event: 'run-start', startedAt: new Date().toISOString(), detail: { task: scenario.task } });
-      const first = await runAgent(this.target, { ...this.invocation(runId, trial, scenario.task, proxy, false), signal: kill.signal });
+      const first = await live('first', taskId, (key) => runAgent(this.target, { ...this.invocation(runId, trial, scenario.task, running, false, key), signal: kill.signal }));
       exits.push(first);
       if (scenario.killAfterCalls !== undefined && first.killed) {
         await recorder.append({ ...run, event: 'kill', startedAt: new Date().toISOString(), detail: { afterCalls: countCalls(recorder.entries) } });
         await recorder.append({ ...run, event: 'resume', startedAt: new Date().toISOString() });
-        exits.push(await runAgent(this.target, this.invocation(runId, trial, scenario.task, proxy, true)));
+        exits.push(await live('resume', taskId, (key) => runAgent(this.target, this.invocation(runId, trial, scenario.task, running, true, key))));
       }
-      if (scenario.followUp !== undefined) exits.push(await this.runFollowUp(scenario, run, recorder));
+      const followUp = scenario.followUp;
+      if (followUp !== undefined) exits.push(await live('follow-up', followUp.taskId, (key) => this.runFollowUp(scenario, run, recorder, key)));
       const last = exits[exits.length - 1];
       await recorder.append({
         ...run,
@@ -311,6 +341,7 @@ class ProbeSession {
       // Infrastructure failed (a server would not start, the proxy could not bind): this trial is
       // an error, excluded and counted, never a verdict on the agent.
       const reason = error instanceof Error ? error.message : String(error);
+      this.fileLives({ runId, scenarioId: scenario.id, family: scenario.family, trial, entries: recorder.entries, observations: [] }, lives);
       return {
         runId,
         trial,
@@ -328,7 +359,7 @@ class ProbeSession {
     } finally {
       await proxy?.close();
     }
-    return verifyTrial({
+    const verified = verifyTrial({
       scenario,
       runId,
       trial,
@@ -339,6 +370,15 @@ class ProbeSession {
       timeoutMs: this.options.probes.agent.timeoutMs,
       idempotencyKeys: this.options.probes.idempotencyKeys,
     });
+    this.fileLives({ runId, scenarioId: scenario.id, family: scenario.family, trial, entries: recorder.entries, observations: verified.observations }, lives);
+    return verified;
+  }
+
+  /** Files the traces of a trial's agent processes (trace-lives.ts), for the audit to read as trace evidence. */
+  private fileLives(trial: Omit<TrialLivesInput, 'lives' | 'filesOf' | 'usesOf' | 'riskOf'>, lives: readonly LifeRecord[]): void {
+    this.traceLives.push(
+      ...traceLivesOf({ ...trial, lives, filesOf: (key) => this.receiver.filesOf(key), usesOf: (taskId) => this.usesByTask.get(taskId), riskOf: this.riskOf }),
+    );
   }
 
   /**
@@ -346,26 +386,27 @@ class ProbeSession {
    * fresh proxy with no faults, so a planted value in its calls can only have come from what the
    * agent kept from the first task.
    */
-  private async runFollowUp(scenario: ProbeScenario, run: { runId: string; scenarioId: string; trial: number }, recorder: RunRecorder): Promise<AgentExit> {
+  private async runFollowUp(scenario: ProbeScenario, run: { runId: string; scenarioId: string; trial: number }, recorder: RunRecorder, lifeKey: string): Promise<AgentExit> {
     const followUp = scenario.followUp;
     const next = { ...run, runId: `${run.runId}-next` };
     const proxy = await this.startProxy(next, recorder, []);
     try {
       await recorder.append({ ...next, event: 'run-start', startedAt: new Date().toISOString(), detail: { task: followUp?.task, ...(followUp?.taskId !== undefined && { taskId: followUp.taskId }) } });
-      return await runAgent(this.target, this.invocation(next.runId, run.trial, followUp?.task, proxy, false));
+      return await runAgent(this.target, this.invocation(next.runId, run.trial, followUp?.task, proxy, false, lifeKey));
     } finally {
       await proxy.close();
     }
   }
 
-  private invocation(runId: string, trial: number, task: unknown, proxy: RunningProxy, resume: boolean) {
+  /** What one agent process is told; `lifeKey` gives it an OTLP endpoint of its own, so its traces are filed by trial. */
+  private invocation(runId: string, trial: number, task: unknown, proxy: RunningProxy, resume: boolean, lifeKey: string) {
     return {
       runId,
       trial,
       task,
       mcpUrl: proxy.url,
       mcpStdio: stdioCommandFor(proxy.url),
-      otlpEndpoint: this.receiver.endpoint,
+      otlpEndpoint: this.receiver.endpointFor(lifeKey),
       resume,
       // The agent is told its limit; mimir stops it only at the limit plus headroom (runner/deadline.ts).
       timeoutMs: this.options.probes.agent.timeoutMs,

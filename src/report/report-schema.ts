@@ -161,6 +161,16 @@ const traceSummarySchema = z.strictObject({
     damagedRuns: count,
     skippedRecords: count,
   }),
+  fromProbes: z
+    .strictObject({
+      runs: count.describe('Runs the agent traced during the probes (among `runs`)'),
+      interfered: count.describe('Of those, runs mimir interfered with (a planned fault or refusal): left out of the reliability figures'),
+      withOutcome: count.describe('Runs graded by what the probe saw in the world'),
+      leftOut: count.describe('Runs mimir stopped (a planned kill, its deadline): left out entirely'),
+      files: count,
+    })
+    .exactOptional()
+    .describe("What the probe session's own traces added to the trace evidence"),
 });
 
 const probeSummarySchema = z.strictObject({

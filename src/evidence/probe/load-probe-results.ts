@@ -4,6 +4,7 @@ import type { EvidenceSource, ProbeSummary } from '../../model/index.js';
 import { fileSha256 } from '../../shared/hash.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import type { ProbeEvidence } from '../types.js';
+import { probeTraceSource, type ProbeTraceSource } from './probe-traces.js';
 import { PROBE_RESULTS_FILE, probeInputsHash, readProbeResultsFile, type ProbeResultsFile } from './results-file.js';
 
 /** Probe evidence for an audit: the results, what the report says about them, and the files they came from. */
@@ -11,6 +12,8 @@ export interface LoadedProbeEvidence {
   readonly evidence: ProbeEvidence;
   readonly summary: ProbeSummary;
   readonly sources: readonly EvidenceSource[];
+  /** The agent's own traces of the probe runs, filed by trial, to be read as trace evidence. */
+  readonly traces?: ProbeTraceSource;
 }
 
 /**
@@ -60,5 +63,6 @@ export async function probeEvidenceFrom(
   const sources: EvidenceSource[] = [{ kind: 'probe', path: resultsPath, sha256: resultsSha256 }];
   const { ledgerPath } = results.evidence;
   if (ledgerPath !== undefined && (await fileExists(ledgerPath))) sources.push({ kind: 'probe', path: ledgerPath, sha256: await fileSha256(ledgerPath) });
-  return { evidence: results.evidence, summary, sources };
+  const traces = await probeTraceSource(results);
+  return { evidence: results.evidence, summary, sources, ...(traces && { traces }) };
 }

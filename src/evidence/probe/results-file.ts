@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { z } from 'zod';
 import type { ProbesConfig } from '../../config/load-config.js';
-import { CLAIMED_STATUSES, HARNESS_CAUSES, PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily } from '../../model/index.js';
+import { CLAIMED_STATUSES, HARNESS_CAUSES, PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily, type ProbeTraceLife } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
 import { sha256 } from '../../shared/hash.js';
 import { fileExists, readUserFile } from '../../shared/read-user-file.js';
@@ -27,6 +27,8 @@ export interface ProbeResultsFile {
   readonly skipped: readonly SkippedFamily[];
   /** Where the agent's own traces of the probe runs were received, if it exported any. */
   readonly tracesDir?: string;
+  /** Which agent process of which trial exported which of those files (`ProbeTraceLife`). */
+  readonly traceLives?: readonly ProbeTraceLife[];
   /**
    * The ledger's length and last hash when the session ended. A hash chain alone cannot show that
    * whole entries were cut from its end; `mimir ledger verify` compares against these.
@@ -104,6 +106,22 @@ export const probeResultsFileSchema = z.strictObject({
   }),
   skipped: z.array(z.strictObject({ family: z.enum(PROBE_FAMILIES), reason: z.string() })),
   tracesDir: z.string().exactOptional(),
+  traceLives: z
+    .array(
+      z.strictObject({
+        runId: z.string(),
+        scenarioId: z.string(),
+        family: z.enum([...PROBE_FAMILIES, 'baseline']),
+        trial: count,
+        life: z.enum(['first', 'resume', 'follow-up', 'baseline']),
+        taskId: z.string().exactOptional(),
+        files: z.array(z.string()),
+        endedBy: z.enum(['itself', 'planned-kill', 'deadline', 'not-started']),
+        interfered: z.boolean(),
+        outcome: z.strictObject({ status: z.enum(['success', 'failure']), basis: z.string() }).exactOptional(),
+      }),
+    )
+    .exactOptional(),
   ledger: z.strictObject({ entries: count, lastHash: z.string().regex(/^[0-9a-f]{64}$/) }).exactOptional(),
 });
 
@@ -114,7 +132,9 @@ export const probeResultsFileSchema = z.strictObject({
  */
 export function probeResultsText(results: ProbeResultsFile, resultsPath: string): string {
   const { ledgerPath } = results.evidence;
-  const stored = ledgerPath === undefined ? results : { ...results, evidence: { ...results.evidence, ledgerPath: relative(dirname(resultsPath), ledgerPath) } };
+  const withLedger = ledgerPath === undefined ? results : { ...results, evidence: { ...results.evidence, ledgerPath: relative(dirname(resultsPath), ledgerPath) } };
+  // The traces directory too, so the results, the ledger and the traces move together.
+  const stored = results.tracesDir === undefined ? withLedger : { ...withLedger, tracesDir: relative(dirname(resultsPath), results.tracesDir) };
   return `${JSON.stringify(stored, null, 2)}\n`;
 }
 
@@ -157,7 +177,8 @@ export async function readProbeResultsFile(path: string): Promise<{ readonly res
       hint: 'Run `mimir probe` again to rewrite it.',
     });
   }
-  const results: ProbeResultsFile = parsed.data;
+  const read: ProbeResultsFile = parsed.data;
+  const results = read.tracesDir === undefined || isAbsolute(read.tracesDir) ? read : { ...read, tracesDir: join(dirname(path), read.tracesDir) };
   const stored = results.evidence.ledgerPath;
   if (stored === undefined) return { results, sha256: sha256(text) };
   const ledgerPath = await ledgerPathFromResults(path, stored);

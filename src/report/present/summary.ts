@@ -33,13 +33,28 @@ export function evidenceLine(audit: Audit): string {
   const from =
     traces === undefined
       ? 'no trace evidence'
-      : `traces: ${traces.runs} run${traces.runs === 1 ? '' : 's'} (${traces.spans} spans) from ${traces.files.length} file${traces.files.length === 1 ? '' : 's'}`;
+      : `traces: ${traces.runs} run${traces.runs === 1 ? '' : 's'} (${traces.spans} spans) from ${traces.files.length} file${traces.files.length === 1 ? '' : 's'}${probeTracesText(traces.fromProbes)}`;
   const probes = audit.probes;
   const probed =
     probes === undefined
       ? ''
       : ` · probes: ${probes.scenarios} scenario${probes.scenarios === 1 ? '' : 's'}, ${probes.trials} trial${probes.trials === 1 ? '' : 's'} (${probes.passed} passed, ${probes.failed} failed, ${probes.inconclusive} inconclusive, ${probes.errored} errored)${probes.source === 'file' ? ` from ${probes.generatedAt.slice(0, 10)}` : ''}`;
   return `Evidence: ${parts.join(', ')} · ${from}${probed}`;
+}
+
+/**
+ * Where the probe session's own runs went: how many of the trace runs are the agent's traces of
+ * probe trials, how many mimir interfered with (left out of the reliability figures), how many the
+ * probe graded from the world, and how many mimir stopped (left out entirely).
+ */
+function probeTracesText(from: TraceSummary['fromProbes']): string {
+  if (from === undefined) return '';
+  const parts = [
+    `${from.interfered} under a planned fault or refusal (not in the reliability figures)`,
+    `${from.withOutcome} graded by what the probe saw in the world`,
+    ...(from.leftOut > 0 ? [`${plural(from.leftOut, 'run')} mimir stopped left out`] : []),
+  ];
+  return `, of which ${from.runs} the agent traced during the probes (${parts.join('; ')})`;
 }
 
 /** Said loudly when trace input was damaged: the audit rests on partial evidence. */
