@@ -1,7 +1,10 @@
 // `npm start`: the story mimir exists to tell, in one command. Audits the three example agent systems
 // in examples/agents — the naive demo, the hardened one, and the hardened one with a single flaw —
-// each from its recorded traces and a fresh probe run (the real agent under injected faults, through
-// mimir's MCP proxy), with the same catalogue and policy any user gets. Reports go to
+// and the two builds of the independent help-desk agent in examples/openai-agents (written by
+// another team on another framework, from the README's agent contract alone): the careful one and
+// the one with one high-risk tool ungated. Each is audited from its recorded traces, a fresh probe
+// run (the real agent under injected faults, through mimir's MCP proxy) and the agent's own traces
+// of that run, with the same catalogue and policy any user gets. Reports go to
 // mimir-report/<variant>/; the terminal shows each verdict, its areas and top findings.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,13 +12,15 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const VARIANTS = [
-  ['naive', 'the demo version: no safeguards around the model'],
-  ['hardened', 'the same model and tools, with the plumbing production needs'],
-  ['subtle', 'hardened, with exactly one flaw'],
+  ['naive', 'the demo version: no safeguards around the model', join('examples', 'agents', 'naive')],
+  ['hardened', 'the same model and tools, with the plumbing production needs', join('examples', 'agents', 'hardened')],
+  ['subtle', 'hardened, with exactly one flaw', join('examples', 'agents', 'subtle')],
+  ['careful', 'an independent help-desk agent on the OpenAI Agents SDK, built carefully', join('examples', 'openai-agents', 'careful')],
+  ['one-flaw', 'the same help-desk agent with one high-risk tool ungated', join('examples', 'openai-agents', 'one-flaw')],
 ];
 
 const results = [];
-for (const [variant, what] of VARIANTS) {
+for (const [variant, what, dir] of VARIANTS) {
   process.stderr.write(`\n━━ ${variant}: ${what} ━━\n`);
   const out = join('mimir-report', variant);
   const run = spawnSync(
@@ -26,7 +31,7 @@ for (const [variant, what] of VARIANTS) {
       '--probe',
       '--brief',
       '--config',
-      join('examples', 'agents', variant, 'mimir.yaml'),
+      join(dir, 'mimir.yaml'),
       '--format',
       'terminal,html,json,sarif,junit,md',
       '--out',

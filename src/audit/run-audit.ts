@@ -6,6 +6,7 @@ import { InternalError, UserError } from '../shared/errors.js';
 import { readAnswersFile } from '../evidence/attestation/answers-file.js';
 import { loadTraces, type LoadTracesOptions } from '../evidence/load-traces.js';
 import { loadProbeResults, probeEvidenceFrom, type LoadedProbeEvidence } from '../evidence/probe/load-probe-results.js';
+import { probeConfigDigest } from '../evidence/probe/results-file.js';
 import type { AnyCheck } from '../checks/define-check.js';
 import { evaluateCheck } from '../checks/evaluate-check.js';
 import { catalogueDigest } from '../checks/catalogue.js';
@@ -189,14 +190,14 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
     const output = await runProbes({
       probes: loaded.probes,
       system: loaded.system,
-      configHash: loaded.hash,
+      configDigest: probeConfigDigest(loaded.config),
       ...(options.onProbeProgress && { onProgress: options.onProbeProgress }),
       // Said before the trials start, and kept among the audit's warnings.
       onNotice: (message) => warnings.push(`probe: ${message}`),
     });
     return probeEvidenceFrom(output.results, { source: 'run', resultsPath: output.resultsPath, resultsSha256: output.resultsSha256 });
   }
-  const stored = await loadProbeResults(loaded.probes, loaded.hash);
+  const stored = await loadProbeResults(loaded.probes, probeConfigDigest(loaded.config));
   switch (stored.status) {
     case 'absent':
       return undefined;

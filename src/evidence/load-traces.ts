@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EvidenceSource, ProbeTraceLife, Run, RunOutcome } from '../model/index.js';
+import type { EvidenceSource, ProbeTraceLife, Run, RunOutcome, ToolDefinition } from '../model/index.js';
 import type { ProbeTraceSource } from './probe/probe-traces.js';
 import { createTraceAnalyzer } from '../analysis/index.js';
 import { UserError } from '../shared/errors.js';
@@ -88,7 +88,12 @@ export async function loadTraces(requested: LoadTracesOptions): Promise<LoadedTr
 }
 
 async function readAll(options: LoadTracesOptions, files: readonly string[], corpusBytes: number, digests: () => Promise<string[]>): Promise<LoadedTraces> {
-  const problems = createProblemCollector();
+  // A process mimir stopped leaves spans without their root: its own doing, not a flaw of the traces.
+  const stoppedByMimir = (file: string): boolean => {
+    const life = options.probeTraces?.lifeOf(file);
+    return life !== undefined && life.endedBy !== 'itself';
+  };
+  const problems = createProblemCollector(options.probeTraces ? stoppedByMimir : undefined);
   const labels = options.labels === undefined ? undefined : await readLabelsFile(options.labels, problems.sink);
   const usedLabels = new Set<string>();
   const analyzer = createTraceAnalyzer();
@@ -105,11 +110,15 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
       if (life !== undefined && life.endedBy !== 'itself') {
         // mimir stopped this agent process: its trace ends where mimir cut it, not where the run would have.
         probeRuns.leftOut++;
+        problems.forgetRun(read.id);
         return;
       }
-      const run = life === undefined ? read : probedRun(read, life, probeRuns);
+      const run = life === undefined ? read : probedRun(read, life, probeRuns, options.probeTraces?.toolDefinitions);
       runCount++;
-      if (run.damaged) problems.sink.damagedRun(run.id);
+      if (run.damaged) {
+        problems.sink.damagedRun(run.id);
+        problems.keepRun(run.id);
+      }
       analyzer.add(labels ? applyLabel(run, labels, usedLabels) : run);
     },
     onProgress(progress, fileIndex) {
@@ -153,7 +162,7 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
  * filled in where the agent did not record them, and its outcome taken from what the probe saw in
  * the world when the run carries none of its own (a labels file still overrides both).
  */
-function probedRun(run: Run, life: ProbeTraceLife, counts: { runs: number; interfered: number; withOutcome: number }): Run {
+function probedRun(run: Run, life: ProbeTraceLife, counts: { runs: number; interfered: number; withOutcome: number }, listed: readonly ToolDefinition[] | undefined): Run {
   counts.runs++;
   if (life.interfered) counts.interfered++;
   const outcome: RunOutcome | undefined =
@@ -165,6 +174,8 @@ function probedRun(run: Run, life: ProbeTraceLife, counts: { runs: number; inter
     ...(run.taskId === undefined && life.taskId !== undefined && { taskId: life.taskId }),
     ...(run.trial === undefined && { trial: life.trial }),
     ...(outcome && { outcome }),
+    // The tools the proxy offered this run are its tool definitions, as surely as if it had recorded them.
+    ...(run.toolDefinitions === undefined && listed !== undefined && listed.length > 0 && { toolDefinitions: listed }),
   };
 }
 
@@ -340,15 +351,36 @@ export async function startDigests(paths: readonly string[], parallelFromBytes =
 }
 
 
-function createProblemCollector(): { sink: ProblemSink; summary: () => TraceEvidence['problems'] } {
+/**
+ * Problems and damaged runs, counted. `leftOut` names files whose problems are not the traces' own
+ * (a probe's agent process mimir stopped on purpose): their problems are not counted, and
+ * `forgetRun` takes back a damaged run that was left out — unless `keepRun` says a run of that id
+ * was analysed (a resumed run shares its id with the life mimir killed).
+ */
+function createProblemCollector(leftOut?: (file: string) => boolean): {
+  sink: ProblemSink;
+  forgetRun: (runId: string) => void;
+  keepRun: (runId: string) => void;
+  summary: () => TraceEvidence['problems'];
+} {
   const byCode = new Map<TraceProblemCode, number>();
   const examples: TraceProblem[] = [];
   const damaged = new Set<string>();
+  const forgotten = new Set<string>();
+  /** Damaged runs analysed: a resumed run shares its id with the life mimir killed, and stays counted. */
+  const kept = new Set<string>();
   let total = 0;
   let skipped = 0;
   return {
+    forgetRun(runId) {
+      forgotten.add(runId);
+    },
+    keepRun(runId) {
+      kept.add(runId);
+    },
     sink: {
       report(problem) {
+        if (leftOut?.(problem.file) === true) return;
         total++;
         const seen = byCode.get(problem.code) ?? 0;
         byCode.set(problem.code, seen + 1);
@@ -361,6 +393,6 @@ function createProblemCollector(): { sink: ProblemSink; summary: () => TraceEvid
         skipped++;
       },
     },
-    summary: () => ({ total, byCode: Object.fromEntries(byCode), examples, damagedRuns: damaged.size, skippedRecords: skipped }),
+    summary: () => ({ total, byCode: Object.fromEntries(byCode), examples, damagedRuns: [...damaged].filter((id) => !forgotten.has(id) || kept.has(id)).length, skippedRecords: skipped }),
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APPROVAL_TOOL_NAME, declaredRiskResolver, isHighRisk, type ProbeTraceLife, type RiskClass, type SystemDescription } from '../model/index.js';
+import { APPROVAL_TOOL_NAME, declaredRiskResolver, isHighRisk, type ProbeTraceLife, type ToolDefinition, type RiskClass, type SystemDescription } from '../model/index.js';
 import type { ProbeScenarioResult } from '../evidence/types.js';
 import { PROBE_RESULTS_FILE, probeInputsHash, probeResultsText, type ProbeResultsFile, type SkippedFamily } from '../evidence/probe/results-file.js';
 import type { ProbesConfig } from '../config/load-config.js';
@@ -32,8 +32,8 @@ export type ProbeProgress =
 export interface RunProbesOptions {
   readonly probes: ProbesConfig;
   readonly system: SystemDescription;
-  /** sha256 of mimir.yaml; with the scenarios file's it stamps the results, so stale results are recognised. */
-  readonly configHash: string;
+  /** `probeConfigDigest` of mimir.yaml; with the scenarios file's it stamps the results, so stale results are recognised. */
+  readonly configDigest: string;
   readonly now?: () => Date;
   readonly onProgress?: (progress: ProbeProgress) => void;
   /** Told before the trials start what the user should know: undeclared tools treated as high-risk, simulated tools that get mimir's generic answer. */
@@ -148,11 +148,12 @@ export async function runProbes(options: RunProbesOptions): Promise<ProbeRunOutp
     const results: ProbeResultsFile = {
       schemaVersion: 1,
       generatedAt: now().toISOString(),
-      configHash: await probeInputsHash(options.configHash, probes),
+      configHash: await probeInputsHash(options.configDigest, probes),
       seed: probes.seed,
       evidence: { scenarios: summaries, toolsListed: tools, ledgerPath },
       skipped,
-      ...(receiver.received() > 0 && { tracesDir: receiver.dir, traceLives: sortedLives(session.traceLives) }),
+      // The tools as the proxy listed them: the contracts the agent's traced calls are checked against.
+      ...(receiver.received() > 0 && { tracesDir: receiver.dir, traceLives: sortedLives(session.traceLives), toolDefinitions: listed }),
       ledger: { entries: ledger.entries, lastHash: ledger.lastHash },
     };
     const resultsPath = join(probes.out, PROBE_RESULTS_FILE);
@@ -243,10 +244,17 @@ class ProbeSession {
    * The tools the upstream servers offer, as the agent sees them (without mimir's approval tool),
    * and how the proxy will treat each.
    */
-  async planTools(): Promise<{ listed: { name: string; inputSchema?: unknown }[]; plan: ToolPlan[] }> {
+  async planTools(): Promise<{ listed: ToolDefinition[]; plan: ToolPlan[] }> {
     const proxy = await this.startProxy({ runId: 'discovery', scenarioId: 'discovery', trial: 0 }, this.ledger, []);
     try {
-      const listed = (await proxy.tools()).filter((tool) => tool.name !== APPROVAL_TOOL_NAME).map((tool) => ({ name: tool.name, inputSchema: tool.inputSchema }));
+      const listed = (await proxy.tools())
+        .filter((tool) => tool.name !== APPROVAL_TOOL_NAME)
+        .map((tool) => ({
+          name: tool.name,
+          ...(tool.description !== undefined && { description: tool.description }),
+          inputSchema: tool.inputSchema,
+          ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
+        }));
       return { listed, plan: proxy.toolPlan().filter((tool) => tool.tool !== APPROVAL_TOOL_NAME) };
     } finally {
       await proxy.close();

@@ -84,6 +84,20 @@ export function scoreFindings(findings: readonly Finding[], policy: Pick<Policy,
  * check passes (a critical check that is not applicable, with its written reason, does not block).
  * Yellow otherwise. Every rule that held the verdict back is returned as a reason.
  */
+/** Longest piece of evidence quoted in a reason: enough to name the tool and the call. */
+const REASON_EVIDENCE_CHARS = 240;
+
+/**
+ * What a reviewer reads first under "Why red": the first piece of evidence behind a critical
+ * failure (the tool, the call, the run), so the reason names what to fix and not only the check.
+ */
+function firstEvidence(finding: ScoredFinding): string {
+  const label = finding.references.find((reference) => reference.label !== undefined)?.label;
+  if (label === undefined) return '';
+  const cut = label.length > REASON_EVIDENCE_CHARS ? `${label.slice(0, REASON_EVIDENCE_CHARS - 1)}…` : label;
+  return `: ${cut}`;
+}
+
 export function decideVerdict(
   overall: number,
   areas: readonly AreaScore[],
@@ -96,7 +110,7 @@ export function decideVerdict(
   for (const finding of findings) {
     if (finding.severity !== 'critical') continue;
     if (finding.outcome === 'fail') {
-      red.push({ code: 'critical-check-failed', checkId: finding.checkId, area: finding.area, message: `critical check ${finding.checkId} failed` });
+      red.push({ code: 'critical-check-failed', checkId: finding.checkId, area: finding.area, message: `critical check ${finding.checkId} failed${firstEvidence(finding)}` });
     } else if (finding.outcome !== 'pass' && finding.counted) {
       notGreen.push({
         code: 'critical-check-not-passed',

@@ -27,10 +27,10 @@ function life(fields: Partial<ProbeTraceLife> & Pick<ProbeTraceLife, 'runId' | '
 }
 
 /** A probe session's traces directory: one file per life, and the results file naming them. */
-async function session(lives: readonly { life: ProbeTraceLife; run: Run }[]) {
+async function session(lives: readonly { life: ProbeTraceLife; run: Run }[], toolDefinitions?: readonly unknown[]) {
   const dir = mkdtempSync(join(scratch, 'session-'));
   for (const { life: l, run: r } of lives) writeFileSync(join(dir, l.files[0] ?? ''), `${[...runsToOtlpLines([r])].join('\n')}\n`);
-  const results = { tracesDir: dir, traceLives: lives.map((l) => l.life) } as unknown as ProbeResultsFile;
+  const results = { tracesDir: dir, traceLives: lives.map((l) => l.life), ...(toolDefinitions && { toolDefinitions }) } as unknown as ProbeResultsFile;
   const source = await probeTraceSource(results);
   if (!source) throw new Error('no probe trace source');
   return source;
@@ -49,6 +49,17 @@ describe('probe traces as trace evidence', () => {
       // Killed on purpose mid-run: its trace ends where mimir cut it.
       { life: life({ runId: 'k1', family: 'kill-resume', files: ['life-0003.jsonl'], endedBy: 'planned-kill' }), run: run('k1', [llmStep('k1-m')]) },
     ]);
+    // What a killed process really leaves: children exported, the root never (its parent is not in the trace).
+    const killedFile = probeTraces.files.find((file) => file.endsWith('life-0003.jsonl')) ?? '';
+    const orphan = {
+      resourceSpans: [
+        {
+          resource: { attributes: [] },
+          scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), parentSpanId: 'ef'.repeat(8), name: 'chat m', kind: 3, startTimeUnixNano: '1767225600000000000', endTimeUnixNano: '1767225601000000000', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }] }] }],
+        },
+      ],
+    };
+    writeFileSync(killedFile, `${JSON.stringify(orphan)}\n`);
     const loaded = await loadTraces({ sources: [], probeTraces, readOptions: defaultTraceReadOptions({ name: 'x', tools: [] }) });
     const { evidence } = loaded;
     expect(evidence.partial).toBe(false);
@@ -67,5 +78,15 @@ describe('probe traces as trace evidence', () => {
     const loaded = await loadTraces({ sources: [dir], probeTraces, readOptions: defaultTraceReadOptions({ name: 'x', tools: [] }) });
     expect(loaded.evidence.runCount).toBe(1);
     expect(loaded.evidence.fromProbes?.runs).toBe(1);
+  });
+
+  it('gives a run that recorded no tool definitions the tools the proxy listed to it', async () => {
+    const schema = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: false };
+    const probeTraces = await session([{ life: life({ runId: 'a1', files: ['life-0000.jsonl'] }), run: run('a1', ok('a1')) }], [
+      { name: 'get_user', inputSchema: schema },
+      { name: 'reset_password', inputSchema: schema },
+    ]);
+    const { evidence } = await loadTraces({ sources: [], probeTraces, readOptions: defaultTraceReadOptions({ name: 'x', tools: [] }) });
+    expect(evidence.analyses.contracts).toMatchObject({ callsInRunsWithDefinitions: 2, callsWithSchema: 2, validatedCalls: 2 });
   });
 });

@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/audit/load-config.js';
 import type { ProbeScenarioResult } from '../../src/evidence/types.js';
 import { readLedger, verifyLedger } from '../../src/probe/ledger/verify-ledger.js';
 import { runProbes } from '../../src/probe/run-probes.js';
+import { probeConfigDigest } from '../../src/evidence/probe/results-file.js';
 import type { LedgerEntry } from '../../src/probe/types.js';
 import { leftoverProcesses, MISBEHAVING, probeProject, removeProjects } from './support/probe-project.js';
 
@@ -47,7 +48,7 @@ async function probe(agent: readonly string[], scenariosYaml: string, options: {
   });
   const loaded = parseConfig(readFileSync(project.config, 'utf8'), project.config);
   const started = performance.now();
-  const output = await runProbes({ probes: loaded.probes!, system: loaded.system, configHash: loaded.hash });
+  const output = await runProbes({ probes: loaded.probes!, system: loaded.system, configDigest: probeConfigDigest(loaded.config) });
   const elapsedMs = performance.now() - started;
   const leftovers = await leftoverProcesses(project.marker);
 

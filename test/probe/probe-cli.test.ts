@@ -149,17 +149,23 @@ describe('mimir probe with a careful agent', () => {
     expect((await runCli(['ledger', 'verify', careful.ledger])).code).toBe(0);
   });
 
-  it('(f) results made with another mimir.yaml are ignored by audit, with a warning', async () => {
+  it('(f) results made with another probes section are ignored by audit, with a warning; other edits of mimir.yaml keep them', async () => {
     // The audit reads the saved results while the config is unchanged…
     const fresh = await runCli(['audit', '--config', careful.config, '--format', 'json', '--fail-on', 'none']);
     expect(fresh.code, fresh.stderr).toBe(0);
     expect((JSON.parse(fresh.stdout) as Audit & { probes?: unknown }).probes).toMatchObject({ source: 'file', scenarios: 3, trials: 6, passed: 6 });
 
-    // …and not once mimir.yaml changed after the probe run.
+    // …and after an edit of what the probes do not depend on (a comment, the policy)…
+    writeFileSync(careful.config, `${readFileSync(careful.config, 'utf8')}\n# reviewed by the release board\n`);
+    const edited = await runCli(['audit', '--config', careful.config, '--format', 'json', '--fail-on', 'none']);
+    expect(edited.stderr).not.toContain('warning: probe results');
+    expect((JSON.parse(edited.stdout) as Audit & { probes?: unknown }).probes).toMatchObject({ source: 'file', trials: 6 });
+
+    // …but not once the probes section changed after the probe run.
     writeFileSync(careful.config, readFileSync(careful.config, 'utf8').replace('trials: 2', 'trials: 3'));
     const stale = await runCli(['audit', '--config', careful.config, '--format', 'json', '--fail-on', 'none']);
     expect(stale.code, stale.stderr).toBe(0);
-    expect(stale.stderr).toContain(`mimir: warning: probe results in ${careful.results} were made with a different mimir.yaml or scenarios file; ignored`);
+    expect(stale.stderr).toContain(`mimir: warning: probe results in ${careful.results} were made with a different probes section, tools list or scenarios file; ignored`);
     const audit = JSON.parse(stale.stdout) as Audit & { probes?: unknown };
     expect(audit.probes).toBeUndefined();
     expect(audit.findings.find((f) => f.checkId === 'failures-are-reported-honestly')).toMatchObject({ outcome: 'insufficient-evidence' });

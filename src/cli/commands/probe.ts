@@ -1,5 +1,6 @@
 import { loadConfig } from '../../audit/load-config.js';
 import { runProbes } from '../../probe/run-probes.js';
+import { probeConfigDigest } from '../../evidence/probe/results-file.js';
 import { PROBE_REPORTS } from '../../report/probes/index.js';
 import { UserError } from '../../shared/errors.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
@@ -37,7 +38,7 @@ export async function probeCommand(options: ProbeCommandOptions, io: CliIo): Pro
   const output = await runProbes({
     probes: loaded.probes,
     system: loaded.system,
-    configHash: loaded.hash,
+    configDigest: probeConfigDigest(loaded.config),
     onProgress: progress.update,
     onNotice: (message) => {
       io.stderr.write(`probe: ${message}\n`);

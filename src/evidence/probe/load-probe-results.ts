@@ -26,14 +26,14 @@ export type StoredProbeResults =
   | { readonly status: 'stale'; readonly warning: string }
   | { readonly status: 'loaded'; readonly probes: LoadedProbeEvidence };
 
-export async function loadProbeResults(probes: ProbesConfig, configHash: string): Promise<StoredProbeResults> {
+export async function loadProbeResults(probes: ProbesConfig, configDigest: string): Promise<StoredProbeResults> {
   const resultsPath = join(probes.out, PROBE_RESULTS_FILE);
   if (!(await fileExists(resultsPath))) return { status: 'absent' };
   const { results, sha256 } = await readProbeResultsFile(resultsPath);
-  if (results.configHash !== (await probeInputsHash(configHash, probes))) {
+  if (results.configHash !== (await probeInputsHash(configDigest, probes))) {
     return {
       status: 'stale',
-      warning: `probe results in ${resultsPath} were made with a different mimir.yaml or scenarios file; ignored — run \`mimir audit --probe\` or \`mimir probe\` again`,
+      warning: `probe results in ${resultsPath} were made with a different probes section, tools list or scenarios file; ignored — run \`mimir audit --probe\` or \`mimir probe\` again`,
     };
   }
   return { status: 'loaded', probes: await probeEvidenceFrom(results, { source: 'file', resultsPath, resultsSha256: sha256 }) };

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { ProbeTraceLife } from '../../model/index.js';
+import type { ProbeTraceLife, ToolDefinition } from '../../model/index.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import type { ProbeResultsFile } from './results-file.js';
 
@@ -12,6 +12,8 @@ import type { ProbeResultsFile } from './results-file.js';
 export interface ProbeTraceSource {
   readonly files: readonly string[];
   readonly lifeOf: (file: string) => ProbeTraceLife | undefined;
+  /** The tools the proxy listed to the agent: the contracts of a run that recorded none of its own. */
+  readonly toolDefinitions?: readonly ToolDefinition[];
 }
 
 /** The probe traces of a results file, or undefined when it filed none (an older results file, or an agent that exports nothing). */
@@ -23,5 +25,5 @@ export async function probeTraceSource(results: ProbeResultsFile): Promise<Probe
   const present: string[] = [];
   for (const file of byFile.keys()) if (await fileExists(file)) present.push(file);
   if (present.length === 0) return undefined;
-  return { files: present, lifeOf: (file) => byFile.get(resolve(file)) };
+  return { files: present, lifeOf: (file) => byFile.get(resolve(file)), ...(results.toolDefinitions && { toolDefinitions: results.toolDefinitions }) };
 }

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { z } from 'zod';
 import type { ProbesConfig } from '../../config/load-config.js';
-import { CLAIMED_STATUSES, HARNESS_CAUSES, PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily, type ProbeTraceLife } from '../../model/index.js';
+import { CLAIMED_STATUSES, HARNESS_CAUSES, PROBE_FAMILIES, TRIAL_VERDICTS, type ProbeFamily, type ProbeTraceLife, type ToolDefinition } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
-import { sha256 } from '../../shared/hash.js';
+import { canonicalJson, sha256 } from '../../shared/hash.js';
+import type { MimirConfig } from '../../config/schema.js';
 import { fileExists, readUserFile } from '../../shared/read-user-file.js';
 import type { ProbeEvidence } from '../types.js';
 
@@ -29,6 +30,8 @@ export interface ProbeResultsFile {
   readonly tracesDir?: string;
   /** Which agent process of which trial exported which of those files (`ProbeTraceLife`). */
   readonly traceLives?: readonly ProbeTraceLife[];
+  /** The tools the proxy listed to the agent, with their schemas: traced calls are checked against them. */
+  readonly toolDefinitions?: readonly ToolDefinition[];
   /**
    * The ledger's length and last hash when the session ended. A hash chain alone cannot show that
    * whole entries were cut from its end; `mimir ledger verify` compares against these.
@@ -37,13 +40,23 @@ export interface ProbeResultsFile {
 }
 
 /**
- * What probe results depend on besides the agent itself: mimir.yaml and the scenarios file. Results
- * made with other inputs are stale, and `mimir audit` ignores them.
+ * The parts of mimir.yaml that probe results depend on: the probes section (agent, servers, tasks,
+ * battery, approvals) and the tools with their risk classes and example results. Editing the
+ * policy, the answers file, the trace sources or the system's description leaves them valid.
  */
-export async function probeInputsHash(configHash: string, probes: ProbesConfig): Promise<string> {
-  if (probes.scenarios === undefined) return configHash;
+export function probeConfigDigest(config: Pick<MimirConfig, 'probes' | 'tools'>): string {
+  return sha256(canonicalJson({ probes: config.probes ?? null, tools: config.tools }));
+}
+
+/**
+ * What probe results depend on besides the agent itself: the probe-relevant parts of mimir.yaml
+ * (`probeConfigDigest`) and the scenarios file. Results made with other inputs are stale, and
+ * `mimir audit` ignores them.
+ */
+export async function probeInputsHash(configDigest: string, probes: ProbesConfig): Promise<string> {
+  if (probes.scenarios === undefined) return configDigest;
   const scenarios = await readFile(probes.scenarios).catch(() => Buffer.from(''));
-  return sha256(`${configHash}\n${sha256(scenarios)}`);
+  return sha256(`${configDigest}\n${sha256(scenarios)}`);
 }
 
 /**
@@ -121,6 +134,9 @@ export const probeResultsFileSchema = z.strictObject({
         outcome: z.strictObject({ status: z.enum(['success', 'failure']), basis: z.string() }).exactOptional(),
       }),
     )
+    .exactOptional(),
+  toolDefinitions: z
+    .array(z.strictObject({ name: z.string(), description: z.string().exactOptional(), inputSchema: z.unknown().exactOptional(), outputSchema: z.unknown().exactOptional() }))
     .exactOptional(),
   ledger: z.strictObject({ entries: count, lastHash: z.string().regex(/^[0-9a-f]{64}$/) }).exactOptional(),
 });
