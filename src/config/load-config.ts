@@ -44,6 +44,8 @@ export interface ProbesConfig extends Omit<ProbesSection, 'agent' | 'servers' | 
     readonly cwd?: string;
     readonly env?: Readonly<Record<string, string>>;
     readonly url?: string;
+    /** Restores the server's state before every trial: a command (cwd resolved) or a URL to POST to. */
+    readonly reset?: { readonly command: readonly string[]; readonly cwd: string } | { readonly url: string };
     /** A sandbox: its high-risk calls are forwarded and their results recorded to shape simulated answers. */
     readonly allowSideEffects?: boolean;
   }[];
@@ -144,6 +146,9 @@ function probesConfig(probes: ProbesSection, dir: string): ProbesConfig {
       ...(server.command !== undefined && { command: server.command, cwd: relativeTo(dir, server.cwd ?? '.') }),
       ...(server.env !== undefined && { env: server.env }),
       ...(server.url !== undefined && { url: server.url }),
+      ...(server.reset !== undefined && {
+        reset: 'url' in server.reset ? { url: server.reset.url } : { command: server.reset.command, cwd: relativeTo(dir, server.reset.cwd ?? server.cwd ?? '.') },
+      }),
       ...(server.allowSideEffects !== undefined && { allowSideEffects: server.allowSideEffects }),
     })),
     ...(scenarios !== undefined && { scenarios: relativeTo(dir, scenarios) }),

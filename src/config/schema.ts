@@ -134,6 +134,18 @@ const upstreamSchema = z
     cwd: z.string().optional().describe('Working directory for `command`, relative to this file.'),
     env: environment.optional().describe('Extra environment for `command`.'),
     url: httpUrl.optional().describe('Reach an already running server over Streamable HTTP instead.'),
+    reset: z
+      .union([
+        z.strictObject({
+          command: argv.describe('A command that restores the server\'s state (run in `cwd`, with `env`); it must exit 0.'),
+          cwd: z.string().optional().describe('Working directory for the reset command, relative to this file. Default: the server\'s `cwd`.'),
+        }),
+        z.strictObject({ url: httpUrl.describe('An HTTP endpoint that restores the server\'s state: mimir POSTs to it and needs a 2xx answer.') }),
+      ])
+      .optional()
+      .describe(
+        "Restore the server's state before every probe trial (and before each task's fault-free run), so trials do not see each other's writes: a command, or a URL mimir POSTs to. A reset that fails makes that trial an error, never a verdict on the agent.",
+      ),
     allowSideEffects: z
       .boolean()
       .optional()

@@ -15,6 +15,7 @@ import { matchesWildcard } from '../shared/wildcard.js';
 import { runAgent } from './runner/run-agent.js';
 import { runBounded } from './runner/pool.js';
 import { probeDeadlineMs } from './runner/deadline.js';
+import { resetServers } from './runner/reset-servers.js';
 import { generateBattery, type BatteryTask, type RecordedCall } from './scenarios/battery.js';
 import { loadScenarioFile } from './scenarios/load-scenarios.js';
 import { summarizeScenario, verifyTrial } from './scenarios/verify-trial.js';
@@ -270,6 +271,7 @@ class ProbeSession {
     const recorder = new RunRecorder(this.ledger);
     const runId = `baseline-${taskId}-${this.sessionId}`;
     const scenarioId = `baseline--${taskId}`;
+    await resetServers(this.options.probes.servers);
     const proxy = await this.startProxy({ runId, scenarioId, trial: 1 }, recorder, []);
     let exit: AgentExit | undefined;
     try {
@@ -320,6 +322,8 @@ class ProbeSession {
       return exit;
     };
     try {
+      // Every trial starts from the same world, where mimir.yaml says how to restore it.
+      await resetServers(this.options.probes.servers);
       const running = await this.startProxy(run, recorder, scenario.faults, scenario, (entry) => {
         if (scenario.killAfterCalls !== undefined && entry.event === 'call' && countCalls(recorder.entries) >= scenario.killAfterCalls) kill.abort();
       });
