@@ -95,7 +95,7 @@ interface CallOutcome {
 }
 
 /** A step's outcome: at once, or later when the step waits (for a timer, the upstream, or an abort). */
-type Outcome = CallOutcome | Promise<CallOutcome>;
+type OutcomeNowOrLater = CallOutcome | Promise<CallOutcome>;
 
 /** What the fault plan and the tool's handling say about a call to an upstream tool, before it is answered. */
 interface ToolCallPlan {
@@ -117,7 +117,7 @@ interface ReachedTool {
 /**
  * One tool call from the agent, start to finish: count it, answer approvals, decide the fault,
  * simulate or forward, alter the answer, write the ledger — and only then answer. Independent of
- * HTTP and sessions, so the whole policy reads top to bottom in {@link CallPipeline.handle}.
+ * HTTP and sessions; the policy's steps are named, in order, in {@link CallPipeline.handleCall}.
  */
 export class CallPipeline {
   private run: RunLabels;
@@ -192,14 +192,14 @@ export class CallPipeline {
     return { tool, args, run, state, callIndex, risk: this.options.riskOf(tool), startedAt: new Date(), signal };
   }
 
-  private answerCall(call: Call): Outcome {
+  private answerCall(call: Call): OutcomeNowOrLater {
     if (call.tool === this.options.approvalTool) return this.answerApproval(call);
     if (!this.options.pool.ownerOf(call.tool)) return { answer: { kind: 'protocol-error', code: INVALID_PARAMS_CODE, message: `Unknown tool: ${call.tool}` }, detail: { reason: 'unknown-tool' } };
     return this.answerToolCall(call);
   }
 
   /** mimir's approval channel: answered per the scenario, never faulted, never forwarded. */
-  private answerApproval(call: Call): Outcome {
+  private answerApproval(call: Call): OutcomeNowOrLater {
     const { options } = this;
     const subject = approvalSubject(call.args);
     const approvalId = approvalIdFor(call.run.runId, call.callIndex);
@@ -211,7 +211,7 @@ export class CallPipeline {
   }
 
   /** A call to an upstream tool: the fault plan decides first, then the call is answered by the fault alone, or delayed, or reaches the tool. */
-  private answerToolCall(call: Call): Outcome {
+  private answerToolCall(call: Call): OutcomeNowOrLater {
     const decision = this.options.plan.decide(call.tool, call.callIndex);
     const handling = this.handlingOf(call.tool);
     const plan: ToolCallPlan = {
@@ -226,7 +226,7 @@ export class CallPipeline {
   }
 
   /** A fault that needs no real result (an error, a hang, …): the upstream server never sees the call. */
-  private answerByFaultAlone(call: Call, fault: FaultDecision, detail: CallDetail): Outcome {
+  private answerByFaultAlone(call: Call, fault: FaultDecision, detail: CallDetail): OutcomeNowOrLater {
     if (fault.rule.kind === 'hang') return waitForAbort(call.signal).then(() => ({ ...this.interruptedOutcome(detail), disposition: 'faulted', fault }));
     const answer = faultedAnswer(applyFault(fault.rule, { tool: call.tool, outputSchema: this.options.pool.toolNamed(call.tool)?.outputSchema, injectionPayload: this.options.injectionPayload }));
     return { answer, disposition: 'faulted', fault, detail };
@@ -239,7 +239,7 @@ export class CallPipeline {
   }
 
   /** A high-risk tool whose side effects are not allowed is simulated; any other is forwarded. The fault then alters what came back. */
-  private reachTool(call: Call, plan: ToolCallPlan): Outcome {
+  private reachTool(call: Call, plan: ToolCallPlan): OutcomeNowOrLater {
     const keyed = plan.key === undefined ? undefined : `${call.tool}\u0000${plan.key}`;
     if (plan.handling.highRisk && !plan.handling.sideEffectsAllowed) return alteredByFault(call, plan, this.simulate(call, plan.key, keyed), this.options);
     return this.forwardWithKey(call, plan, keyed).then((reached) => alteredByFault(call, plan, reached, this.options));
