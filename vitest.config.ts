@@ -11,6 +11,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'test/examples/verdicts.test.ts', 'test/examples/pack-install.test.ts', 'test/examples/probe-under-load.test.ts', 'test/real-data/**'],
     // End-to-end CLI tests spawn the built CLI; keep them from starving the 2-core CI machine.
     maxWorkers: 2,
+    // Each run gets its own TMPDIR and fails if a test leaves a mimir-* temp entry in it.
+    globalSetup: ['test/support/temp-dir-guard.ts'],
     testTimeout: 20_000,
   },
 });

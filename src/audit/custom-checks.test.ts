@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCheck } from '../checks/define-check.js';
 import { CHECKS } from '../checks/registry.js';
@@ -31,8 +31,14 @@ const enoughRuns = defineCheck({
   },
 });
 
+const projects: string[] = [];
+afterAll(() => {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function project(policy: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mimir-custom-check-'));
+  projects.push(dir);
   const config = join(dir, 'mimir.yaml');
   writeFileSync(config, `version: 1\nsystem:\n  name: custom\nevidence:\n  traces:\n    sources: [${JSON.stringify(TRACES)}]\npolicy:\n${policy}`);
   return config;

@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fileSha256, sha256 } from './hash.js';
 
 describe('sha256', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mimir-hash-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('gives a file streamed the digest of its bytes held whole, across read boundaries', async () => {
     for (const size of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) * 3 + 17]) {

@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Run } from '../../src/model/index.js';
 import type { TraceProblem, TraceProblemCode } from '../../src/evidence/types.js';
 import type { ProblemSink, ReadProgress, TraceReadOptions, TraceReader } from '../../src/evidence/trace/types.js';
@@ -94,8 +95,13 @@ export function jsonLines(...lines: readonly (readonly JsonValue[])[]): string {
 
 let directory: string | undefined;
 let files = 0;
+// Registered once per test file (each file loads this module afresh): its files go when it ends.
+afterAll(() => {
+  if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+  directory = undefined;
+});
 
-/** A fresh file (never overwritten: a reader may still hold the last one) in a temporary directory. */
+/** A fresh file (never overwritten: a reader may still hold the last one) in a temporary directory, removed when the test file ends. */
 export function tempFile(name: string, content: string | Uint8Array): string {
   directory ??= mkdtempSync(join(tmpdir(), 'mimir-traces-'));
   const path = join(directory, `${++files}-${name}`);

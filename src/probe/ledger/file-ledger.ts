@@ -3,7 +3,7 @@ import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InternalError, UserError } from '../../shared/errors.js';
 import type { LedgerEntry, LedgerRecord, LedgerSink } from '../types.js';
-import type { LedgerProblem } from './chain-analysis.js';
+import type { LedgerProblem } from './chain-runs.js';
 import { EMPTY_CHAIN, LedgerChain, MAX_LEDGER_LINE_BYTES, type ChainHead } from './chain.js';
 import { verifyLedger } from './verify-ledger.js';
 

@@ -3,11 +3,12 @@ import { createReadStream } from 'node:fs';
 import { LineSplitter, type Line, type LineHandlers } from '../../evidence/trace/input/line-splitter.js';
 import { UserError } from '../../shared/errors.js';
 import type { LedgerEntry } from '../types.js';
-import { ChainAnalyzer, type LedgerExpectation, type LedgerProblem } from './chain-analysis.js';
+import { ChainAnalyzer } from './chain-analysis.js';
+import type { LedgerExpectation, LedgerProblem } from './chain-runs.js';
 import { MAX_LEDGER_LINE_BYTES, entryShapeProblem, recomputeHash } from './chain.js';
 import { firstDuplicateKey, type DuplicateKey } from './duplicate-keys.js';
 
-export { LEDGER_PROBLEM_KINDS, type LedgerExpectation, type LedgerProblem, type LedgerProblemKind } from './chain-analysis.js';
+export { LEDGER_PROBLEM_KINDS, type LedgerExpectation, type LedgerProblem, type LedgerProblemKind } from './chain-runs.js';
 
 export interface LedgerVerification {
   /** True when the file is one unbroken chain from the genesis hash (and matches `expect`, if given). */

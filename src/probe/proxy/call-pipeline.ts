@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
-import { isHighRisk } from '../../model/system.js';
 import type { RiskClass } from '../../model/system.js';
 import { applyFault, DEFAULT_LATENCY_MS, faultNeedsResult } from '../faults/apply-fault.js';
 import type { FaultPlan } from '../faults/fault-plan.js';
@@ -10,6 +9,8 @@ import { approvalIdFor, approvalResult, approvalSubject, decisionFor } from './a
 import { idempotencyKeyOf } from '../../analysis/side-effects.js';
 import { simulatedResult, simulationIdFor, type RecordedResults, type SimulatedAnswer } from './simulation.js';
 import type { UpstreamPool } from './upstreams.js';
+import { toolHandling, type ToolHandling } from './tool-handling.js';
+import { sleep, waitForAbort } from './abortable-wait.js';
 
 /** The ledger labels of the run the proxy is serving. */
 export interface RunLabels {
@@ -66,10 +67,57 @@ interface RunState {
   recorded: number;
 }
 
+/** One call as it entered the pipeline: what every step reads. */
+interface Call {
+  readonly tool: string;
+  readonly args: Record<string, unknown> | undefined;
+  readonly run: RunLabels;
+  readonly state: RunState;
+  /** 1 for the run's first call of this tool. */
+  readonly callIndex: number;
+  readonly risk: RiskClass | undefined;
+  readonly startedAt: Date;
+  /** Aborted when the agent stops waiting or the proxy closes. */
+  readonly signal: AbortSignal;
+}
+
+/** The ledger's `detail`, in the order its keys are written. */
+type CallDetail = Readonly<Record<string, unknown>>;
+
+/** How a call was answered, and what the ledger says about it besides the call itself. */
+interface CallOutcome {
+  readonly answer: CallAnswer;
+  readonly disposition?: LedgerDisposition;
+  /** The fault the plan decided, present only when it was applied. */
+  readonly fault?: FaultDecision;
+  readonly approval?: LedgerRecord['approval'];
+  readonly detail: CallDetail;
+}
+
+/** A step's outcome: at once, or later when the step waits (for a timer, the upstream, or an abort). */
+type OutcomeNowOrLater = CallOutcome | Promise<CallOutcome>;
+
+/** What the fault plan and the tool's handling say about a call to an upstream tool, before it is answered. */
+interface ToolCallPlan {
+  readonly decision: FaultDecision | undefined;
+  readonly handling: ToolHandling;
+  /** The call's idempotency key, when its tool is not read-only and its arguments carry one. */
+  readonly key: string | undefined;
+  /** What every ledger detail of this call starts with: where the tool's risk came from, unless mimir.yaml. */
+  readonly detail: CallDetail;
+}
+
+/** What came back from the tool, simulated or forwarded, before any fault alters it. */
+interface ReachedTool {
+  readonly disposition: 'simulated' | 'forwarded';
+  readonly answer: CallAnswer;
+  readonly detail: CallDetail;
+}
+
 /**
  * One tool call from the agent, start to finish: count it, answer approvals, decide the fault,
  * simulate or forward, alter the answer, write the ledger — and only then answer. Independent of
- * HTTP and sessions, so the whole policy reads top to bottom in {@link CallPipeline.handle}.
+ * HTTP and sessions; the policy's steps are named, in order, in {@link CallPipeline.handleCall}.
  */
 export class CallPipeline {
   private run: RunLabels;
@@ -121,127 +169,135 @@ export class CallPipeline {
     return done;
   }
 
+  /**
+   * The policy, one named step each: open the call (count it), answer it — mimir's approval channel,
+   * an unknown tool, or a tool call (fault decided, simulated or forwarded, altered) — then record it.
+   * A step that does not wait returns its outcome at once, so a call that waits for nothing is in the
+   * ledger in the tick it arrived, as before this was split; `await` is used only where a step waits.
+   */
   private async handleCall(tool: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallAnswer> {
-    const { options } = this;
     const started = performance.now();
-    const startedAt = new Date();
+    const call = this.openCall(tool, args, signal);
+    const answering = this.answerCall(call);
+    const outcome = answering instanceof Promise ? await answering : answering;
+    return this.recordCall(call, outcome, started);
+  }
+
+  /** Counts the call in its run: the call index is per tool and run, so a resumed run goes on counting. */
+  private openCall(tool: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Call {
     const run = this.run;
     const state = this.stateOf(run.runId);
     const callIndex = (state.perTool.get(tool) ?? 0) + 1;
     state.perTool.set(tool, callIndex);
-    const risk = options.riskOf(tool);
-    const base: LedgerRecord = {
-      runId: run.runId,
-      scenarioId: run.scenarioId,
-      trial: run.trial,
-      event: 'call',
-      tool,
-      arguments: args ?? {},
-      callIndex,
-      ...(risk && { risk }),
-      startedAt: startedAt.toISOString(),
+    return { tool, args, run, state, callIndex, risk: this.options.riskOf(tool), startedAt: new Date(), signal };
+  }
+
+  private answerCall(call: Call): OutcomeNowOrLater {
+    if (call.tool === this.options.approvalTool) return this.answerApproval(call);
+    if (!this.options.pool.ownerOf(call.tool)) return { answer: { kind: 'protocol-error', code: INVALID_PARAMS_CODE, message: `Unknown tool: ${call.tool}` }, detail: { reason: 'unknown-tool' } };
+    return this.answerToolCall(call);
+  }
+
+  /** mimir's approval channel: answered per the scenario, never faulted, never forwarded. */
+  private answerApproval(call: Call): OutcomeNowOrLater {
+    const { options } = this;
+    const subject = approvalSubject(call.args);
+    const approvalId = approvalIdFor(call.run.runId, call.callIndex);
+    const decided = decisionFor(options.approvals);
+    const approval = { tool: subject.tool, arguments: subject.arguments, decision: decided, approvalId };
+    const answered = (detail: CallDetail): CallOutcome => ({ answer: { kind: 'result', result: approvalResult(decided, approvalId, options.ownApprovalTool) }, disposition: 'approval', approval, detail });
+    if (decided !== 'timeout') return answered({});
+    return sleep(options.approvalTimeoutMs, call.signal).then((waited) => (waited ? answered({}) : { ...this.interruptedOutcome(), disposition: 'approval', approval }));
+  }
+
+  /** A call to an upstream tool: the fault plan decides first, then the call is answered by the fault alone, or delayed, or reaches the tool. */
+  private answerToolCall(call: Call): OutcomeNowOrLater {
+    const decision = this.options.plan.decide(call.tool, call.callIndex);
+    const handling = this.handlingOf(call.tool);
+    const plan: ToolCallPlan = {
+      decision,
+      handling,
+      key: handling.readOnly ? undefined : idempotencyKeyOf(call.args, this.options.idempotencyKeys)?.value,
+      detail: handling.riskFrom === 'mimir.yaml' ? {} : { riskFrom: handling.riskFrom },
     };
+    if (decision && !faultNeedsResult(decision.rule.kind)) return this.answerByFaultAlone(call, decision, plan.detail);
+    if (decision?.rule.kind === 'latency') return this.delayThenReachTool(call, plan, decision);
+    return this.reachTool(call, plan);
+  }
 
-    let disposition: LedgerDisposition | undefined;
-    let decision: FaultDecision | undefined;
-    let faultApplied = false;
-    let answer: CallAnswer;
-    let approval: LedgerRecord['approval'];
-    const detail: Record<string, unknown> = {};
+  /** A fault that needs no real result (an error, a hang, …): the upstream server never sees the call. */
+  private answerByFaultAlone(call: Call, fault: FaultDecision, detail: CallDetail): OutcomeNowOrLater {
+    if (fault.rule.kind === 'hang') return waitForAbort(call.signal).then(() => ({ ...this.interruptedOutcome(detail), disposition: 'faulted', fault }));
+    const answer = faultedAnswer(applyFault(fault.rule, { tool: call.tool, outputSchema: this.options.pool.toolNamed(call.tool)?.outputSchema, injectionPayload: this.options.injectionPayload }));
+    return { answer, disposition: 'faulted', fault, detail };
+  }
 
-    if (tool === options.approvalTool) {
-      // mimir's approval channel: answered per the scenario, never faulted, never forwarded.
-      disposition = 'approval';
-      const subject = approvalSubject(args);
-      const approvalId = approvalIdFor(run.runId, callIndex);
-      const decided = decisionFor(options.approvals);
-      if (decided === 'timeout') {
-        const waited = await sleep(options.approvalTimeoutMs, signal);
-        answer = waited ? { kind: 'result', result: approvalResult('timeout', approvalId, options.ownApprovalTool) } : this.interrupted();
-        if (!waited) detail['outcome'] = this.interruption();
-      } else {
-        answer = { kind: 'result', result: approvalResult(decided, approvalId, options.ownApprovalTool) };
-      }
-      approval = { tool: subject.tool, arguments: subject.arguments, decision: decided, approvalId };
-    } else if (!options.pool.ownerOf(tool)) {
-      answer = { kind: 'protocol-error', code: INVALID_PARAMS_CODE, message: `Unknown tool: ${tool}` };
-      detail['reason'] = 'unknown-tool';
-    } else {
-      decision = options.plan.decide(tool, callIndex);
-      const kind = decision?.rule.kind;
-      const handling = this.handlingOf(tool);
-      if (handling.riskFrom !== 'mimir.yaml') detail['riskFrom'] = handling.riskFrom;
-      const simulate = handling.highRisk && !handling.sideEffectsAllowed;
-      const key = handling.readOnly ? undefined : idempotencyKeyOf(args, options.idempotencyKeys)?.value;
-      const keyed = key === undefined ? undefined : `${tool}\u0000${key}`;
-      if (decision && kind !== undefined && !faultNeedsResult(kind)) {
-        // Answered by the fault alone: the upstream server never sees the call.
-        disposition = 'faulted';
-        faultApplied = true;
-        if (kind === 'hang') {
-          await waitForAbort(signal);
-          answer = this.interrupted();
-          detail['outcome'] = this.interruption();
-        } else {
-          const outcome = applyFault(decision.rule, { tool, outputSchema: options.pool.toolNamed(tool)?.outputSchema, injectionPayload: options.injectionPayload });
-          answer = outcome.kind === 'result' ? { kind: 'result', result: outcome.result } : outcome;
-        }
-      } else {
-        if (decision && kind === 'latency' && !(await sleep(decision.rule.latencyMs ?? DEFAULT_LATENCY_MS, signal))) {
-          disposition = 'faulted';
-          faultApplied = true;
-          answer = this.interrupted();
-          detail['outcome'] = this.interruption();
-        } else {
-          let real: CallAnswer;
-          if (simulate) {
-            disposition = 'simulated';
-            const replayed = keyed === undefined ? undefined : state.simulatedByKey.get(keyed);
-            if (replayed) {
-              real = { kind: 'result', result: replayed.result };
-              detail['replayOf'] = key;
-              detail['simulatedFrom'] = replayed.source;
-            } else {
-              const example = options.exampleOf?.(tool);
-              const recorded = options.recorded?.get(tool);
-              const simulated = simulatedResult(options.pool.toolNamed(tool), tool, args, simulationIdFor(run.runId, tool, callIndex), startedAt, {
-                ...(example !== undefined && { example }),
-                ...(recorded !== undefined && { recorded }),
-              });
-              if (keyed !== undefined) state.simulatedByKey.set(keyed, simulated);
-              detail['simulatedFrom'] = simulated.source;
-              real = { kind: 'result', result: simulated.result };
-            }
-          } else {
-            disposition = 'forwarded';
-            // A repeat under a key that already went through is a replay: forwarded all the same, the upstream decides what it does.
-            if (keyed !== undefined && state.forwardedKeys.has(keyed)) detail['replayOf'] = key;
-            real = await this.forward(tool, args, signal);
-            if (real.kind === 'protocol-error' && !signal.aborted) detail['upstreamError'] = real.message;
-            if (signal.aborted) detail['outcome'] = this.interruption();
-            if (real.kind === 'result' && real.result.isError !== true) {
-              if (keyed !== undefined) state.forwardedKeys.add(keyed);
-              // A real answer of a high-risk tool (a sandbox's) shapes later simulated answers of that tool.
-              if (handling.highRisk && !decision && detail['replayOf'] === undefined) options.recorded?.remember(tool, real.result);
-            }
-          }
-          if (decision && real.kind === 'result') {
-            faultApplied = true;
-            const outcome = applyFault(decision.rule, { tool, result: real.result, outputSchema: options.pool.toolNamed(tool)?.outputSchema, injectionPayload: options.injectionPayload });
-            answer = outcome.kind === 'result' ? { kind: 'result', result: outcome.result } : outcome;
-          } else {
-            // A latency fault has happened even when the upstream then failed; content faults had nothing to alter.
-            faultApplied = decision !== undefined && kind === 'latency';
-            answer = real;
-          }
-        }
-      }
+  /** A latency fault: the call waits, then goes on to the tool — unless the agent or the proxy stops waiting first. */
+  private async delayThenReachTool(call: Call, plan: ToolCallPlan, latency: FaultDecision): Promise<CallOutcome> {
+    if (!(await sleep(latency.rule.latencyMs ?? DEFAULT_LATENCY_MS, call.signal))) return { ...this.interruptedOutcome(plan.detail), disposition: 'faulted', fault: latency };
+    return this.reachTool(call, plan);
+  }
+
+  /** A high-risk tool whose side effects are not allowed is simulated; any other is forwarded. The fault then alters what came back. */
+  private reachTool(call: Call, plan: ToolCallPlan): OutcomeNowOrLater {
+    const keyed = plan.key === undefined ? undefined : `${call.tool}\u0000${plan.key}`;
+    if (plan.handling.highRisk && !plan.handling.sideEffectsAllowed) return alteredByFault(call, plan, this.simulate(call, plan.key, keyed), this.options);
+    return this.forwardWithKey(call, plan, keyed).then((reached) => alteredByFault(call, plan, reached, this.options));
+  }
+
+  /** A simulated answer; a repeat under an idempotency key already simulated is a replay of that answer, as a real server would treat it. */
+  private simulate(call: Call, key: string | undefined, keyed: string | undefined): ReachedTool {
+    const { options } = this;
+    const replayed = keyed === undefined ? undefined : call.state.simulatedByKey.get(keyed);
+    if (replayed) return { disposition: 'simulated', answer: { kind: 'result', result: replayed.result }, detail: { replayOf: key, simulatedFrom: replayed.source } };
+    const example = options.exampleOf?.(call.tool);
+    const recorded = options.recorded?.get(call.tool);
+    const simulated = simulatedResult(options.pool.toolNamed(call.tool), call.tool, call.args, simulationIdFor(call.run.runId, call.tool, call.callIndex), call.startedAt, {
+      ...(example !== undefined && { example }),
+      ...(recorded !== undefined && { recorded }),
+    });
+    if (keyed !== undefined) call.state.simulatedByKey.set(keyed, simulated);
+    return { disposition: 'simulated', answer: { kind: 'result', result: simulated.result }, detail: { simulatedFrom: simulated.source } };
+  }
+
+  /**
+   * Forwarded for real. A repeat under a key that already went through is a replay: forwarded all the
+   * same, the upstream decides what it does. A real answer of a high-risk tool (a sandbox's), not
+   * faulted and not a replay, shapes later simulated answers of that tool.
+   */
+  private async forwardWithKey(call: Call, plan: ToolCallPlan, keyed: string | undefined): Promise<ReachedTool> {
+    const { signal } = call;
+    const replay = keyed !== undefined && call.state.forwardedKeys.has(keyed);
+    const answer = await this.forward(call.tool, call.args, signal);
+    const detail: CallDetail = {
+      ...(replay && { replayOf: plan.key }),
+      ...(answer.kind === 'protocol-error' && !signal.aborted && { upstreamError: answer.message }),
+      ...(signal.aborted && { outcome: this.interruption() }),
+    };
+    if (answer.kind === 'result' && answer.result.isError !== true) {
+      if (keyed !== undefined) call.state.forwardedKeys.add(keyed);
+      if (plan.handling.highRisk && !plan.decision && !replay) this.options.recorded?.remember(call.tool, answer.result);
     }
+    return { disposition: 'forwarded', answer, detail };
+  }
 
+  /** Writes the call to the ledger, and only then lets it be answered: a call that is not in the ledger must not look like one that went through. */
+  private async recordCall(call: Call, outcome: CallOutcome, started: number): Promise<CallAnswer> {
+    const { options } = this;
+    const { answer, fault, approval, disposition } = outcome;
+    const detail = { ...outcome.detail };
     const record: LedgerRecord = {
-      ...base,
+      runId: call.run.runId,
+      scenarioId: call.run.scenarioId,
+      trial: call.run.trial,
+      event: 'call',
+      tool: call.tool,
+      arguments: call.args ?? {},
+      callIndex: call.callIndex,
+      ...(call.risk && { risk: call.risk }),
+      startedAt: call.startedAt.toISOString(),
       ...(disposition && { disposition }),
-      ...(decision && faultApplied && { fault: { kind: decision.rule.kind, rule: decision.ruleIndex } }),
+      ...(fault && { fault: { kind: fault.rule.kind, rule: fault.ruleIndex } }),
       ...(answer.kind === 'result' && { result: answer.result, isError: answer.result.isError === true }),
       ...(answer.kind === 'protocol-error' && { protocolError: { code: answer.code, message: answer.message }, isError: true }),
       ...(approval && { approval }),
@@ -250,18 +306,17 @@ export class CallPipeline {
     };
     try {
       const entry = await options.ledger.append(record);
-      state.recorded++;
+      call.state.recorded++;
       try {
         options.onCall?.(entry);
       } catch (error) {
         options.onError(asError(error));
       }
+      return answer;
     } catch (error) {
-      // A call that is not in the ledger must not look like one that went through.
-      options.onError(new Error(`mimir could not record a call to ${tool} in the ledger: ${asError(error).message}`, { cause: error }));
-      if (answer.kind !== 'no-answer') answer = { kind: 'protocol-error', code: INTERNAL_ERROR_CODE, message: 'Internal error: the call could not be recorded' };
+      options.onError(new Error(`mimir could not record a call to ${call.tool} in the ledger: ${asError(error).message}`, { cause: error }));
+      return answer.kind === 'no-answer' ? answer : { kind: 'protocol-error', code: INTERNAL_ERROR_CODE, message: 'Internal error: the call could not be recorded' };
     }
-    return answer;
   }
 
   /** How the proxy treats a tool: its risk and where that came from, and whether its side effects may happen for real. */
@@ -289,6 +344,11 @@ export class CallPipeline {
     return this.options.closing.aborted ? { kind: 'protocol-error', code: CONNECTION_CLOSED_CODE, message: 'Connection closed' } : { kind: 'no-answer' };
   }
 
+  /** A call whose wait was cut short: the answer an interrupted call gets, and why it ended, after `detail`. */
+  private interruptedOutcome(detail: CallDetail = {}): CallOutcome {
+    return { answer: this.interrupted(), detail: { ...detail, outcome: this.interruption() } };
+  }
+
   private stateOf(runId: string): RunState {
     let state = this.runs.get(runId);
     if (!state) {
@@ -299,54 +359,23 @@ export class CallPipeline {
   }
 }
 
-/** How the proxy treats calls of one tool during probes. */
-export interface ToolHandling {
-  /** mimir.yaml classified it; else the server's `readOnlyHint: true` made it read-only; else it is undeclared and treated as high-risk. */
-  readonly riskFrom: 'mimir.yaml' | 'server-annotation' | 'undeclared';
-  readonly risk: RiskClass | undefined;
-  readonly highRisk: boolean;
-  readonly readOnly: boolean;
-  /** Its upstream is a sandbox (`allowSideEffects` on the server), or side effects are allowed for all. */
-  readonly sideEffectsAllowed: boolean;
-}
-
 /**
- * A tool mimir.yaml does not classify is high-risk during probes — simulated, never forwarded —
- * unless its server's annotations say `readOnlyHint: true`.
+ * A content fault alters a real result; with no result to alter (an error from upstream, an
+ * interrupted call) it has not happened — except a latency fault, which happened when the call waited.
  */
-export function toolHandling(tool: string, options: Pick<CallPipelineOptions, 'pool' | 'riskOf' | 'allowSideEffects'>): ToolHandling {
-  const declared = options.riskOf(tool);
-  const owner = options.pool.ownerOf(tool);
-  const sideEffectsAllowed = owner?.spec.allowSideEffects ?? options.allowSideEffects;
-  if (declared !== undefined) return { riskFrom: 'mimir.yaml', risk: declared, highRisk: isHighRisk(declared), readOnly: declared === 'read-only', sideEffectsAllowed };
-  if (options.pool.toolNamed(tool)?.annotations?.readOnlyHint === true) return { riskFrom: 'server-annotation', risk: 'read-only', highRisk: false, readOnly: true, sideEffectsAllowed };
-  return { riskFrom: 'undeclared', risk: undefined, highRisk: true, readOnly: false, sideEffectsAllowed };
+function alteredByFault(call: Call, plan: ToolCallPlan, reached: ReachedTool, options: Pick<CallPipelineOptions, 'pool' | 'injectionPayload'>): CallOutcome {
+  const { decision } = plan;
+  const detail = { ...plan.detail, ...reached.detail };
+  if (decision && reached.answer.kind === 'result') {
+    const altered = applyFault(decision.rule, { tool: call.tool, result: reached.answer.result, outputSchema: options.pool.toolNamed(call.tool)?.outputSchema, injectionPayload: options.injectionPayload });
+    return { answer: faultedAnswer(altered), disposition: reached.disposition, fault: decision, detail };
+  }
+  const latencyHappened = decision?.rule.kind === 'latency';
+  return { answer: reached.answer, disposition: reached.disposition, ...(latencyHappened && { fault: decision }), detail };
 }
 
-/** Resolves true after `ms`, or false as soon as `signal` aborts; leaves no timer behind either way. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** A call that never answers: it waits for the agent to cancel or the proxy to close, holding no timer. */
-export function waitForAbort(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    signal.addEventListener('abort', () => {
-      resolve();
-    }, { once: true });
-  });
+function faultedAnswer(outcome: ReturnType<typeof applyFault>): CallAnswer {
+  return outcome.kind === 'result' ? { kind: 'result', result: outcome.result } : outcome;
 }
 
 function asError(error: unknown): Error {

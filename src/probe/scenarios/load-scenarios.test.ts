@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,10 +89,14 @@ describe('scenario files', () => {
 
   it('reads files from disk, and says when one is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mimir-scenarios-'));
-    const path = join(dir, 'scenarios.yaml');
-    await writeFile(path, ONE);
-    expect((await loadScenarioFile(path, DEFAULTS)).map((s) => s.id)).toEqual(['refund-lookup-down', 'minimal']);
-    await expect(loadScenarioFile(join(dir, 'nope.yaml'), DEFAULTS)).rejects.toMatchObject({ code: 'file-not-found' });
+    try {
+      const path = join(dir, 'scenarios.yaml');
+      await writeFile(path, ONE);
+      expect((await loadScenarioFile(path, DEFAULTS)).map((s) => s.id)).toEqual(['refund-lookup-down', 'minimal']);
+      await expect(loadScenarioFile(join(dir, 'nope.yaml'), DEFAULTS)).rejects.toMatchObject({ code: 'file-not-found' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('suggests the key meant by an unknown one, at its line and column', () => {
