@@ -202,8 +202,10 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .argument('<after.json>')
     .addOption(new Option('-f, --format <format>', 'terminal, md or json').choices(['terminal', 'md', 'json']).default('terminal'))
     .option('--fail-on-regression', 'exit 1 when the overall score dropped or any check got worse', false)
-    .action(async (before: string, after: string, opts: { format: 'terminal' | 'md' | 'json'; failOnRegression: boolean }) => {
-      setExitCode(await diffCommand(before, after, opts, io));
+    .option('-c, --config <path>', 'mimir.yaml for its redaction.patterns (used when present)', 'mimir.yaml')
+    .option('--no-redact', NO_REDACT)
+    .action(async (before: string, after: string, opts: { format: 'terminal' | 'md' | 'json'; failOnRegression: boolean; config: string; redact: boolean }, command: Command) => {
+      setExitCode(await diffCommand(before, after, { ...opts, configExplicit: command.getOptionValueSource('config') === 'cli' }, io));
     });
 
   program
