@@ -215,10 +215,11 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--name <name>', 'the system name')
     .option('--description <text>', 'one sentence about the system')
     .option('--tool <name=risk>', 'a tool and its risk class; repeat for more', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--server <command-or-url>', "an MCP server to list the tools from (its start command, or an http(s) URL); risk classes are suggested from the tools' annotations; repeat for more", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--answers <path>', 'the answers file to reference (created empty if missing)', 'mimir-answers.yaml')
     .option('--force', 'overwrite an existing file', false)
     .option('-y, --yes', 'do not ask; take everything from flags', false)
-    .action(async (opts: { config: string; name?: string; description?: string; tool: string[]; answers: string; force: boolean; yes: boolean }) => {
+    .action(async (opts: { config: string; name?: string; description?: string; tool: string[]; server: string[]; answers: string; force: boolean; yes: boolean }) => {
       setExitCode(await initCommand(opts, io, prompter));
     });
 
