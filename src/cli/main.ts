@@ -202,8 +202,10 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .argument('<after.json>')
     .addOption(new Option('-f, --format <format>', 'terminal, md or json').choices(['terminal', 'md', 'json']).default('terminal'))
     .option('--fail-on-regression', 'exit 1 when the overall score dropped or any check got worse', false)
-    .action(async (before: string, after: string, opts: { format: 'terminal' | 'md' | 'json'; failOnRegression: boolean }) => {
-      setExitCode(await diffCommand(before, after, opts, io));
+    .option('-c, --config <path>', 'mimir.yaml for its redaction.patterns (used when present)', 'mimir.yaml')
+    .option('--no-redact', NO_REDACT)
+    .action(async (before: string, after: string, opts: { format: 'terminal' | 'md' | 'json'; failOnRegression: boolean; config: string; redact: boolean }, command: Command) => {
+      setExitCode(await diffCommand(before, after, { ...opts, configExplicit: command.getOptionValueSource('config') === 'cli' }, io));
     });
 
   program
@@ -213,10 +215,11 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--name <name>', 'the system name')
     .option('--description <text>', 'one sentence about the system')
     .option('--tool <name=risk>', 'a tool and its risk class; repeat for more', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--server <command-or-url>', "an MCP server to list the tools from (its start command, or an http(s) URL); risk classes are suggested from the tools' annotations; repeat for more", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--answers <path>', 'the answers file to reference (created empty if missing)', 'mimir-answers.yaml')
     .option('--force', 'overwrite an existing file', false)
     .option('-y, --yes', 'do not ask; take everything from flags', false)
-    .action(async (opts: { config: string; name?: string; description?: string; tool: string[]; answers: string; force: boolean; yes: boolean }) => {
+    .action(async (opts: { config: string; name?: string; description?: string; tool: string[]; server: string[]; answers: string; force: boolean; yes: boolean }) => {
       setExitCode(await initCommand(opts, io, prompter));
     });
 

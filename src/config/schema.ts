@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, DEFAULT_THRESHOLDS, PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
-import { unsafeRegexReason } from '../shared/redact.js';
 import { compileUserRegExp } from '../shared/user-regexp.js';
 
 /**
@@ -101,15 +100,10 @@ const redactionSchema = z
           pattern: z
             .string()
             .min(1)
+            // Checked and run like errorResultPatterns (shared/user-regexp.ts), so hostile text cannot stall a report.
             .superRefine((pattern, context) => {
-              try {
-                new RegExp(pattern);
-              } catch {
-                context.addIssue({ code: 'custom', message: 'not a valid regular expression' });
-                return;
-              }
-              const unsafe = unsafeRegexReason(pattern);
-              if (unsafe !== undefined) context.addIssue({ code: 'custom', message: `could take very long on hostile text: ${unsafe}; use a character class instead` });
+              const compiled = compileUserRegExp(pattern, 'g');
+              if ('error' in compiled) context.addIssue({ code: 'custom', message: compiled.error });
             })
             .describe('A regular expression; every match is redacted. Nested repetition such as (a+)+ is refused, so hostile text cannot stall a report.'),
         }),

@@ -4,9 +4,10 @@ import { formatScore } from '../scoring/index.js';
 import type { AuditDiff, CheckChange, CheckChangeKind, CheckState, Direction } from './diff.js';
 import { markdownCode, markdownText } from './markdown/escape.js';
 import { evidenceLabel, formatSignedPoints, outcomeLabel, outcomeSymbol, verdictLabel } from './present/index.js';
+import { boundReportInput, guardReporters } from './safe-input.js';
 import { labelledField } from './text/layout.js';
 import { padEndVisible, wrap } from './text/wrap.js';
-import type { RenderOptions } from './types.js';
+import type { DisplayOptions, ReporterMap } from './types.js';
 
 export type DiffFormat = 'terminal' | 'md' | 'json';
 
@@ -21,16 +22,23 @@ const SECTIONS: readonly { readonly kind: CheckChangeKind; readonly title: strin
   { kind: 'removed', title: 'Checks no longer audited' },
 ];
 
-/** Renders a diff of two audits; pure, like the reporters. */
-export function renderDiff(diff: AuditDiff, format: DiffFormat, options: RenderOptions): string {
-  switch (format) {
-    case 'terminal':
-      return renderTerminal(diff, options);
-    case 'md':
-      return renderMarkdown(diff);
-    case 'json':
-      return `${JSON.stringify(diff, null, 2)}\n`;
-  }
+/**
+ * The diff's reporters, guarded like every other family's: the diff quotes the two reports' system
+ * names, check messages and notes, which may carry secrets (a report written with --no-redact, or
+ * by another tool), so its input is redacted and bounded first and an unredacted diff says so.
+ */
+const DIFF_REPORTERS: ReporterMap<DiffFormat, AuditDiff, DisplayOptions> = guardReporters<DiffFormat, AuditDiff, DisplayOptions>(
+  {
+    terminal: { format: 'terminal', fileName: 'mimir-diff.txt', render: (diff, options) => renderTerminal(diff, options) },
+    md: { format: 'md', fileName: 'mimir-diff.md', render: (diff) => renderMarkdown(diff) },
+    json: { format: 'json', fileName: 'mimir-diff.json', render: (diff) => `${JSON.stringify(diff, null, 2)}\n` },
+  },
+  (diff, options, redaction) => ({ input: boundReportInput(diff, redaction), options }),
+);
+
+/** Renders a diff of two audits; pure, like the reporters, and redacted unless `options.redaction` says otherwise. */
+export function renderDiff(diff: AuditDiff, format: DiffFormat, options: DisplayOptions): string {
+  return DIFF_REPORTERS[format].render(diff, options);
 }
 
 function directionWord(direction: Direction): string {
@@ -57,7 +65,7 @@ function changeSymbol(change: CheckChange): string {
   return outcomeSymbol((change.after ?? change.before)?.outcome ?? 'error');
 }
 
-function renderTerminal(diff: AuditDiff, options: RenderOptions): string {
+function renderTerminal(diff: AuditDiff, options: DisplayOptions): string {
   const c: Colors = picocolors.createColors(options.color);
   const width = Math.max(20, Math.floor(options.width));
   const paint = (delta: number): ((s: string) => string) => (Math.abs(delta) < 0.05 ? c.dim : delta > 0 ? c.green : c.red);

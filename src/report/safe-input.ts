@@ -48,13 +48,31 @@ export function boundReportInput<T>(input: T, redaction: RedactionSetting = DEFA
   return bound(input, false, redaction) as T;
 }
 
+/**
+ * A word of mimir's own vocabulary ('pass', 'human-oversight', 'insufficient-evidence'): renderers
+ * look these up, so a user pattern that happens to match one (`[a-z]+`) must not turn an outcome or
+ * an area into a marker. Secrets that user patterns describe carry digits or other characters.
+ */
+const VOCABULARY_WORD = /^[a-z]+(?:-[a-z]+)*$/;
+/** A field name of a report's input (`byCode`, `p95`): renderers read fields by these names. */
+const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** The built-in patterns only: they name credential shapes, which no field name or vocabulary word has. */
+function builtInOnly(redaction: RedactionSetting): RedactionSetting {
+  return redaction.patterns.length === 0 ? redaction : { ...redaction, patterns: [] };
+}
+
 function bound(value: unknown, isId: boolean, redaction: RedactionSetting): unknown {
-  if (typeof value === 'string') return boundText(value, isId ? MAX_ID_CHARS : MAX_TEXT_CHARS, redaction);
+  if (typeof value === 'string') return boundText(value, isId ? MAX_ID_CHARS : MAX_TEXT_CHARS, VOCABULARY_WORD.test(value) ? builtInOnly(redaction) : redaction);
   if (Array.isArray(value)) return value.map((item: unknown) => bound(item, isId, redaction));
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    copy[boundText(key, MAX_ID_CHARS, redaction)] = bound(item, ID_KEY.test(key), redaction);
+    let safeKey = boundText(key, MAX_ID_CHARS, FIELD_NAME.test(key) ? builtInOnly(redaction) : redaction);
+    // Two keys redacted alike (two run ids holding different secrets) stay two entries.
+    for (let n = 2; Object.hasOwn(copy, safeKey); n++) safeKey = `${boundText(key, MAX_ID_CHARS, redaction)} #${n}`;
+    // Defined, not assigned: a key "__proto__" from a trace stays an entry instead of replacing the copy's prototype.
+    Object.defineProperty(copy, safeKey, { value: bound(item, ID_KEY.test(key), redaction), enumerable: true, writable: true, configurable: true });
   }
   return copy;
 }

@@ -27,7 +27,8 @@ export type UserErrorCode =
   | 'probe-failed'
   | 'unknown-check'
   | 'not-interactive'
-  | 'file-exists';
+  | 'file-exists'
+  | 'mcp-server-unreachable';
 
 export interface UserProblem {
   readonly message: string;

@@ -1,3 +1,5 @@
+import { compileUserRegExp } from './user-regexp.js';
+
 /**
  * Redaction of credentials in text that came from traces, probes or the agent itself. A report or a
  * log line is shared (a CI artifact, a PR comment); a bearer token an agent logged in an error
@@ -5,8 +7,9 @@
  * `[redacted:aws-key]`, so a reader still sees what was there.
  *
  * Every built-in pattern runs in linear time: no quantified group holds a quantifier, every start
- * is anchored by a literal prefix or a bounded look-behind. User patterns are checked for the same
- * property before they are accepted (see unsafeRegexReason).
+ * is anchored by a literal prefix or a bounded look-behind. User patterns are checked and compiled
+ * like every user regular expression (shared/user-regexp.ts): refused when they could backtrack
+ * without bound, run on the linear-time engine.
  */
 
 /** One shape of secret. `secret` is the named group replaced; text matched before it (`pre`) is kept. */
@@ -77,9 +80,11 @@ export function redactionMarker(kind: string): string {
   return `[redacted:${kind}]`;
 }
 
-/** A pattern from mimir.yaml (`redaction.patterns`), compiled. */
+/** A pattern from mimir.yaml (`redaction.patterns`), compiled to run in linear time; throws what is wrong with it (the config check says so first). */
 export function userSecretPattern(kind: string, source: string): SecretPattern {
-  return { kind, pattern: new RegExp(source, 'g') };
+  const compiled = compileUserRegExp(source, 'g');
+  if ('error' in compiled) throw new Error(`redaction pattern ${kind}: ${JSON.stringify(source)} ${compiled.error}`);
+  return { kind, pattern: compiled.regexp };
 }
 
 /** Replaces every secret `patterns` find; built-in patterns first, then the user's. Linear in the text for the built-in patterns. */
@@ -102,48 +107,4 @@ export function redactSecrets(text: string, userPatterns: readonly SecretPattern
     });
   }
   return result;
-}
-
-/**
- * Why a user's regular expression could take exponential or quadratic time on hostile text, or
- * undefined when it looks safe: a quantified group that itself holds a quantifier or an alternation
- * (`(a+)+`, `(a|aa)*`), or a back-reference. Conservative: a safe pattern may be refused, and can
- * then be written with a character class instead.
- */
-export function unsafeRegexReason(source: string): string | undefined {
-  if (/\\[1-9]|\\k</.test(source)) return 'back-references are not allowed';
-  // For each open group: whether it holds a quantifier or an alternation so far.
-  const stack: { risky: boolean }[] = [];
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (ch === ']') inClass = false;
-      continue;
-    }
-    if (ch === '[') {
-      inClass = true;
-    } else if (ch === '(') {
-      stack.push({ risky: false });
-    } else if (ch === '|') {
-      const top = stack.at(-1);
-      if (top) top.risky = true;
-    } else if (ch === ')') {
-      const group = stack.pop();
-      const next = source[i + 1];
-      const quantified = next === '*' || next === '+' || (next === '{' && /^\{\d*,\d*\}|^\{\d+\}/.test(source.slice(i + 1)) && !/^\{\d+\}/.test(source.slice(i + 1)));
-      if (group?.risky === true && quantified) return `the group ending at character ${i + 1} repeats something that can match in several ways`;
-      // A quantifier on this group makes the group around it risky.
-      const parent = stack.at(-1);
-      if (parent && (quantified || group?.risky === true)) parent.risky = true;
-    } else if (ch === '*' || ch === '+' || ch === '{') {
-      const top = stack.at(-1);
-      if (top && (ch !== '{' || /^\{\d*,?\d*\}/.test(source.slice(i)))) top.risky = true;
-    }
-  }
-  return undefined;
 }

@@ -1,12 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * Regular expressions written by users (mimir.yaml's errorResultPatterns) run over text written
- * by agents: with a backtracking engine, one pattern like `^(a+)+$` and one hostile tool result
- * hang mimir. They are compiled for V8's linear-time engine instead (the `l` flag, RE2 semantics:
- * no backreferences, no lookaround), whose matching time grows with the text, never exponentially.
- * It ships with Node, so no dependency (re2 needs a native build, the wasm ports are unmaintained);
- * a pattern it cannot run is refused when the config is read, with the reason.
+ * Regular expressions written by users (mimir.yaml's errorResultPatterns and redaction.patterns)
+ * run over text written by agents: with a backtracking engine, one pattern like `^(a+)+$` and one
+ * hostile tool result hang mimir. Two defences, one module, for every user pattern:
+ * 1. a static check refuses what can backtrack without bound (nested or alternating repetition, a
+ *    back-reference), with the reason, when the config is read;
+ * 2. what passes is compiled for V8's linear-time engine (the `l` flag, RE2 semantics: no
+ *    backreferences, no lookaround), so even a polynomial pattern (`a*a*a*b`) stays linear in the
+ *    text. It ships with Node, so no dependency (re2 needs a native build, the wasm ports are
+ *    unmaintained); where the flag is missing the static check alone stands.
  */
 
 /** V8's flag for its linear-time engine (a variable: lint knows only the standard flags). */
@@ -28,53 +31,69 @@ function linearEngineAvailable(): boolean {
   return linearEngine;
 }
 
-/** A user's pattern, compiled to run in linear time; the reason when it cannot be. */
-export function compileUserRegExp(source: string): { readonly regexp: RegExp } | { readonly error: string } {
+/**
+ * A user's pattern, compiled to run in linear time (with `flags`, e.g. `g`); the reason when it
+ * cannot be: not a regular expression, refused by {@link unsafeRegexReason}, or needing
+ * backtracking (lookaround).
+ */
+export function compileUserRegExp(source: string, flags = ''): { readonly regexp: RegExp } | { readonly error: string } {
   try {
-    new RegExp(source);
+    new RegExp(source, flags);
   } catch (error) {
     return { error: `not a valid regular expression (${error instanceof Error ? error.message : String(error)})` };
   }
-  if (linearEngineAvailable()) {
-    try {
-      return { regexp: new RegExp(source, LINEAR) };
-    } catch {
-      return { error: 'uses a backreference or lookaround, which cannot be matched in linear time: write it without (RE2 syntax)' };
-    }
+  const unsafe = unsafeRegexReason(source);
+  if (unsafe !== undefined) return { error: `could take very long on hostile text: ${unsafe}; write it with a character class instead` };
+  if (!linearEngineAvailable()) return { regexp: new RegExp(source, flags) };
+  try {
+    return { regexp: new RegExp(source, flags + LINEAR) };
+  } catch {
+    return { error: 'uses a backreference or lookaround, which cannot be matched in linear time: write it without (RE2 syntax)' };
   }
-  // Without the linear engine (a Node that dropped the flag), refuse what can backtrack without bound.
-  return hasUnboundedBacktracking(source) ? { error: 'nests quantifiers or uses a backreference, which can take exponential time: write it without' } : { regexp: new RegExp(source) };
 }
 
-/** A conservative static check: a quantified group that itself holds a quantifier, or a backreference. */
-export function hasUnboundedBacktracking(source: string): boolean {
-  if (/\\[1-9]|\\k</.test(source)) return true;
-  const groups: boolean[] = [];
-  let quantifiedInside = false;
+/** `*`, `+` or a `{…}` after position `at` (a brace is counted even when malformed: conservative). */
+function isRepetition(source: string, at: number): boolean {
+  const next = source[at];
+  return next === '*' || next === '+' || next === '{';
+}
+
+/**
+ * Why a user's regular expression could take exponential time on hostile text, or undefined when
+ * it looks safe. Conservative (a safe pattern may be refused, and can then be written with a
+ * character class): it refuses a back-reference, and a repeated group (`*`, `+`, `{…}`) that holds
+ * a repetition (`(a+)+`, `(x{2}){3}`, `((ab)*c)+`) or an alternation (`(a|aa)*`, `((a|b)c)*`).
+ */
+export function unsafeRegexReason(source: string): string | undefined {
+  if (/\\[1-9]|\\k</.test(source)) return 'a back-reference cannot be matched in linear time';
+  // For each open group: whether it holds a repetition or an alternation so far.
+  const stack: { repeats: boolean; alternates: boolean }[] = [];
   for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char === '\\') {
+    const ch = source[i];
+    if (ch === '\\') {
       i++;
-      continue;
-    }
-    if (char === '[') {
+    } else if (ch === '[') {
+      // A character class: nothing inside it is a group, a quantifier or an alternation.
+      i++;
       while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-      continue;
-    }
-    if (char === '(') {
-      groups.push(quantifiedInside);
-      quantifiedInside = false;
-    } else if (char === ')') {
-      const inner = quantifiedInside;
-      quantifiedInside = groups.pop() ?? false;
-      const next = source[i + 1];
-      if (next === '*' || next === '+' || next === '{') {
-        if (inner) return true;
-        quantifiedInside = true;
-      } else if (inner) quantifiedInside = true;
-    } else if (char === '*' || char === '+' || char === '{') {
-      quantifiedInside = true;
+    } else if (ch === '(') {
+      stack.push({ repeats: false, alternates: false });
+    } else if (ch === '|') {
+      const top = stack.at(-1);
+      if (top) top.alternates = true;
+    } else if (ch === ')') {
+      const group = stack.pop() ?? { repeats: false, alternates: false };
+      const repeated = isRepetition(source, i + 1);
+      if (repeated && group.repeats) return `the group ending at character ${i + 1} repeats a repetition`;
+      if (repeated && group.alternates) return `the group ending at character ${i + 1} repeats an alternation, which can match in several ways`;
+      // What a group holds, the group around it holds too.
+      const parent = stack.at(-1);
+      if (parent && (repeated || group.repeats)) parent.repeats = true;
+      if (parent && group.alternates) parent.alternates = true;
+    } else if (ch === '*' || ch === '+' || ch === '{') {
+      const top = stack.at(-1);
+      if (top) top.repeats = true;
     }
   }
-  return false;
+  return undefined;
 }

@@ -49,4 +49,31 @@ describe('mimir diff', () => {
     expect(gated.stderr).toContain('regression');
     expect((await runCli(['diff', before, before, '--fail-on-regression'])).code).toBe(0);
   });
+
+  it('redacts secrets the reports quote, in every format, with mimir.yaml patterns; --no-redact keeps them and says so', async () => {
+    const { before, after } = await beforeAndAfter();
+    const planted = (path: string, name: string) => {
+      const report = JSON.parse(readFileSync(path, 'utf8')) as { system: { name: string }; findings: { message: string }[] };
+      report.system.name = `${name} token=tok${'9'.repeat(20)}`;
+      for (const finding of report.findings) finding.message = `upstream said: Authorization: Bearer abcdefghij0123456789 (ACME-123456789012)`;
+      writeFileSync(path, JSON.stringify(report, null, 2));
+    };
+    planted(before, 'before');
+    planted(after, 'after');
+    const dir = tempProject({ 'mimir.yaml': 'version: 1\nsystem:\n  name: s\nredaction:\n  patterns:\n    - name: acme-token\n      pattern: ACME-[0-9]{12}\n' });
+    const config = join(dir, 'mimir.yaml');
+    for (const format of ['terminal', 'md', 'json']) {
+      const redacted = await runCli(['diff', before, after, '--format', format, '--config', config]);
+      expect(redacted.code, redacted.stderr).toBe(0);
+      expect(redacted.stdout, format).not.toMatch(/abcdefghij0123456789|ACME-123456789012|9{20}/);
+      expect(redacted.stdout, format).not.toContain('UNREDACTED');
+      const kept = await runCli(['diff', before, after, '--format', format, '--config', config, '--no-redact']);
+      expect(kept.stdout, format).toMatch(format === 'json' ? /"unredacted": true/ : /UNREDACTED/);
+    }
+    const json = await runCli(['diff', before, after, '--format', 'json', '--config', config]);
+    expect(json.stdout).toContain('[redacted:bearer-token]');
+    expect(json.stdout).toContain('[redacted:acme-token]');
+    const kept = await runCli(['diff', before, after, '--format', 'json', '--no-redact']);
+    expect(kept.stdout).toContain('abcdefghij0123456789');
+  });
 });

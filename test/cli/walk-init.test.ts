@@ -101,7 +101,7 @@ describe('mimir init', () => {
   it('asks interactively when there is a terminal', async () => {
     const dir = tempProject({});
     const config = join(dir, 'mimir.yaml');
-    const prompter = scriptedPrompter(['refund agent', '', 'issue_refund', 'money', '']);
+    const prompter = scriptedPrompter(['refund agent', '', '', 'issue_refund', 'money', '']);
     const result = await runCli(['init', '--config', config, '--answers', join(dir, 'a.yaml')], { prompter });
     expect(result.code, result.stderr).toBe(0);
     expect(parseConfig(readFileSync(config, 'utf8'), config).system.tools).toEqual([{ name: 'issue_refund', risk: 'money' }]);

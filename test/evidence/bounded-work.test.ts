@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { CompiledReadOptions } from '../../src/evidence/trace/conventions/compiled-options.js';
 import { parseConfigFile } from '../../src/config/load-config.js';
 import { UserError } from '../../src/shared/errors.js';
-import { compileUserRegExp, hasUnboundedBacktracking } from '../../src/shared/user-regexp.js';
+import { compileUserRegExp } from '../../src/shared/user-regexp.js';
 import { OPTIONS } from './support.js';
 
 /** Issue 12, point 5: work on input stays bounded, whatever the input. */
 
 describe('user regular expressions run in linear time', () => {
   it('a catastrophic pattern over a hostile tool result ends at once', () => {
-    const options = new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: ['^(a+)+$', '(a|aa)*b'] });
+    // Nested repetition is refused outright (shared/user-regexp.test.ts); a polynomial pattern passes that check, and the engine keeps it linear.
+    const options = new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: ['^a*a*a*a*a*a*b$', '\\s*\\s*\\s*\\s*x'] });
     const started = performance.now();
     expect(options.looksLikeError('a'.repeat(100_000) + '!')).toBe(false);
+    expect(options.looksLikeError(' '.repeat(100_000) + '!')).toBe(false);
     // A backtracking engine takes longer than the universe on this; the linear one, milliseconds.
     expect(performance.now() - started).toBeLessThan(5_000);
   });
@@ -24,17 +26,9 @@ describe('user regular expressions run in linear time', () => {
   });
 
   it('a pattern that needs backtracking (backreference, lookaround) is refused with the reason', () => {
-    expect(compileUserRegExp('(a)\\1')).toEqual({ error: expect.stringContaining('linear time') as unknown });
+    expect(compileUserRegExp('(a)\\1')).toEqual({ error: expect.stringContaining('back-reference') as unknown });
     expect(compileUserRegExp('(?=x)y')).toEqual({ error: expect.stringContaining('linear time') as unknown });
     expect(() => new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: ['(a)\\1'] })).toThrow(UserError);
-  });
-
-  it('the static fallback recognizes nested quantifiers', () => {
-    expect(hasUnboundedBacktracking('^(a+)+$')).toBe(true);
-    expect(hasUnboundedBacktracking('(x*)*')).toBe(true);
-    expect(hasUnboundedBacktracking('(a)\\1')).toBe(true);
-    expect(hasUnboundedBacktracking('^\\s*(Error|ERROR)\\b')).toBe(false);
-    expect(hasUnboundedBacktracking('[(+]+(ab)')).toBe(false);
   });
 });
 

@@ -1,13 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { Document } from 'yaml';
+import { Document, isMap, isSeq } from 'yaml';
 import { RISK_CLASSES, type RiskClass } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
 import { fileExists } from '../../shared/read-user-file.js';
+import { matchesWildcard } from '../../shared/wildcard.js';
 import type { MimirConfigInput } from '../../config/schema.js';
 import { parseConfig } from '../../audit/load-config.js';
 import type { CliIo } from '../io.js';
 import type { Prompter } from '../prompter.js';
+import { discoverTools, type DiscoveredTool } from './init-discover.js';
 
 export interface InitOptions {
   readonly config: string;
@@ -15,6 +17,8 @@ export interface InitOptions {
   readonly description?: string;
   /** `name=risk` or `pattern*=risk`. */
   readonly tool: readonly string[];
+  /** MCP servers to list tools from: a command line (stdio) or an http(s) URL; their annotations suggest risk classes. */
+  readonly server?: readonly string[];
   readonly answers: string;
   readonly force: boolean;
   /** Never ask; take everything from flags. */
@@ -34,10 +38,40 @@ export async function initCommand(options: InitOptions, io: CliIo, prompter: Pro
   }
   let name = options.name;
   let description = options.description;
+  const servers = [...(options.server ?? [])];
+  /** Why each tool got its risk, by index in `tools`, for a comment beside it in mimir.yaml. */
+  const notes = new Map<number, string>();
   if (interactive) {
     name = await prompter.input('What is the agent system called?', { ...(name !== undefined && { default: name }), required: true });
     description = await prompter.input('Describe it in one sentence (optional):', { default: description ?? '' });
-    prompter.say('Name the tools the agent can call, with their risk (patterns like send_* are fine). An empty name ends the list.');
+    if (servers.length === 0) {
+      const server = await prompter.input("The MCP server the agent's tools come from: its start command or URL (empty to skip):");
+      if (server.trim() !== '') servers.push(server.trim());
+    }
+  }
+  const discovered = uncovered(await discoverTools(servers), tools);
+  if (discovered.length > 0 && interactive) {
+    prompter.say("Each tool's risk class is suggested from the annotations its server gives it (MCP's readOnlyHint, destructiveHint, openWorldHint); they are the server author's claims, so check each one.");
+  }
+  for (const tool of discovered) {
+    const { risk: suggested, source } = tool.suggestion;
+    let risk = suggested;
+    if (interactive) {
+      prompter.say(`${tool.name}${tool.description !== undefined ? `: ${tool.description}` : ''}`);
+      const choices = [suggested, ...RISK_CLASSES.filter((r) => r !== suggested)].map((r) => ({ value: r, name: r === suggested ? `${r} (suggested)` : r }));
+      risk = await prompter.select(`Risk class of ${tool.name} (suggested: ${suggested}, from ${source}):`, choices, suggested);
+    } else {
+      io.stderr.write(`mimir: ${tool.name}: ${suggested}, suggested from ${source}; check it in ${options.config}\n`);
+    }
+    if (risk === suggested) notes.set(tools.length, ` risk suggested from ${source}${interactive ? '' : '; not reviewed'}`);
+    tools.push(toolEntry(tool.name, risk));
+  }
+  if (interactive) {
+    prompter.say(
+      discovered.length > 0
+        ? 'Name any other tools the agent can call, with their risk (patterns like send_* are fine). An empty name ends the list.'
+        : 'Name the tools the agent can call, with their risk (patterns like send_* are fine). An empty name ends the list.',
+    );
     for (;;) {
       const tool = await prompter.input('Tool name or pattern:');
       if (tool.trim() === '') break;
@@ -51,7 +85,7 @@ export async function initCommand(options: InitOptions, io: CliIo, prompter: Pro
     tools,
     evidence: { answers: relative(dirname(options.config), options.answers) || options.answers },
   };
-  const text = renderConfig(config);
+  const text = renderConfig(config, notes);
   parseConfig(text, options.config); // what init writes must load; a failure here is a bug, not a user error
   await writeFile(options.config, text);
   io.stderr.write(`wrote ${options.config}\n`);
@@ -80,8 +114,20 @@ function toolEntry(nameOrPattern: string, risk: RiskClass) {
   return /[*?]/.test(nameOrPattern) ? { pattern: nameOrPattern, risk } : { name: nameOrPattern, risk };
 }
 
-function renderConfig(config: MimirConfigInput): string {
+/** Discovered tools that no `--tool` flag already names or matches: the user's word comes first. */
+function uncovered(discovered: readonly DiscoveredTool[], given: readonly { name?: string | undefined; pattern?: string | undefined }[]): DiscoveredTool[] {
+  return discovered.filter((tool) => !given.some((entry) => entry.name === tool.name || (entry.pattern !== undefined && matchesWildcard(entry.pattern, tool.name))));
+}
+
+function renderConfig(config: MimirConfigInput, notes: ReadonlyMap<number, string>): string {
   const document = new Document(config);
+  const tools = document.get('tools', true);
+  if (isSeq(tools)) {
+    for (const [index, note] of notes) {
+      const item = tools.items[index];
+      if (isMap(item)) item.commentBefore = note;
+    }
+  }
   document.commentBefore =
     ' mimir.yaml — describes the agent system for `mimir audit`.\n' +
     ' Schema for editor completion: schemas/mimir.schema.json in the mimir package.\n' +

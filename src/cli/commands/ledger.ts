@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { verifyLedger, type LedgerExpectation } from '../../probe/ledger/verify-ledger.js';
 import { PROBE_RESULTS_FILE, readProbeResultsFile } from '../../evidence/probe/results-file.js';
-import { fileExists } from '../../shared/read-user-file.js';
+import { fileExists, refuseIrregularFile } from '../../shared/read-user-file.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../handle-error.js';
 import type { CliIo } from '../io.js';
 
@@ -26,6 +26,8 @@ interface NotChecked {
  * for the chain check alone. Whatever was not checked is said, never passed over.
  */
 export async function ledgerVerifyCommand(path: string, options: LedgerVerifyOptions, io: CliIo): Promise<number> {
+  // A FIFO or a device (/dev/zero) would be read forever: refused (exit 2) like every user file.
+  if (await fileExists(path)) await refuseIrregularFile(path, 'ledger');
   const lookup = options.chainOnly ? ({ notChecked: { check: 'length-and-last-hash', reason: 'not asked for (--chain-only)' } } as const) : await expectationFor(path);
   const expected = 'expect' in lookup ? lookup.expect : undefined;
   const notChecked = 'notChecked' in lookup ? [lookup.notChecked] : [];
