@@ -42,7 +42,11 @@ describe('resetServers', () => {
       await expect(resetServers([{ name: 'staging', url: 'http://127.0.0.1:1/mcp', reset: { url } }])).rejects.toThrow(`the reset of server staging (POST ${url}) failed: it answered 500`);
     } finally {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     }
   });
 });

@@ -28,7 +28,7 @@ function resetByCommand(name: string, command: readonly string[], cwd: string, e
         return;
       }
       const why = error.killed ? `it ran past ${RESET_TIMEOUT_MS / 1000} s` : typeof error.code === 'number' ? `it exited with ${error.code}` : error.message;
-      const tail = String(stderr).trim().split('\n').slice(-3).join(' / ');
+      const tail = stderr.trim().split('\n').slice(-3).join(' / ');
       reject(new Error(`the reset of server ${name} (${command.join(' ')}) failed: ${why}${tail === '' ? '' : ` — ${tail}`}`));
     });
   });
