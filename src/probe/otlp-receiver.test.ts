@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,5 +75,18 @@ describe('startOtlpReceiver', () => {
     expect(readdirSync(dir).sort()).toEqual(['life-0000.jsonl', 'life-0001.jsonl', 'probe-traces.jsonl']);
     // A life that was never handed out is not a place to write.
     expect((await post(receiver.endpoint.replace(/$/, '/lives/7'), host)).status).toBe(404);
+  });
+
+  it('starts each session with the files of the last one gone, and leaves other files alone', async () => {
+    const dir = join(scratch, 'sessions');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'life-0000.jsonl'), '{"resourceSpans":[]}\n');
+    writeFileSync(join(dir, 'probe-traces-000001.pb'), '');
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    receiver = await startOtlpReceiver(dir);
+    const host = { host: `127.0.0.1:${new URL(receiver.endpoint).port}` };
+    expect((await post(receiver.endpointFor('run#1'), host)).status).toBe(200);
+    expect(readdirSync(dir).sort()).toEqual(['life-0000.jsonl', 'notes.txt']);
+    expect(readFileSync(join(dir, 'life-0000.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { hostHeaderValidation, localhostHostValidation, localhostOriginValidation } from '@modelcontextprotocol/node';
@@ -34,6 +34,9 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
+/** The files a receiver writes (and a new session clears). */
+const RECEIVED_FILE = /^(life-\d+|probe-traces)(-\d+)?\.(jsonl|pb)$/;
+
 /** Request bodies above this are refused (413) rather than buffered. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -41,6 +44,9 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export async function startOtlpReceiver(dir: string, host = '127.0.0.1'): Promise<OtlpReceiver> {
   await mkdir(dir, { recursive: true });
+  // What an earlier session received belongs to the results this session replaces: appending to its
+  // files would mix two sessions' runs under one trial's name.
+  for (const entry of await readdir(dir)) if (RECEIVED_FILE.test(entry)) await rm(join(dir, entry), { force: true });
   let count = 0;
   /** Life number → the key it was given for, and the files its exports went to. */
   const lives: { key: string; files: string[] }[] = [];
