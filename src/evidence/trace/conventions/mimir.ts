@@ -1,11 +1,11 @@
-import type { ApprovalDecision, ApprovalStep, ClaimedStatus, MemoryAccess, OtherStep, StateWrite, StepKind, ToolStep } from '../../../model/index.js';
+import type { ApprovalStep, ClaimedStatus, MemoryAccess, OtherStep, StateWrite, StepKind, ToolStep } from '../../../model/index.js';
 import { isoTime } from '../time.js';
 import type { Attributes, RawEvent } from '../span.js';
 import type { MappedNames } from './compiled-options.js';
 import { asText, structuredValue } from './messages.js';
 import type { RunAttributes, TimedStep } from './span-record.js';
 import type { SpanView } from './span-view.js';
-import { claimedStatusOf, EXPECTED, memoryOperationOf, MIMIR, approvalDecision } from './vocabulary.js';
+import { approvalDecision, claimedStatusOf, EXPECTED, memoryOperationOf, MIMIR, type ApprovalFields } from './vocabulary.js';
 
 /**
  * The mimir.* vocabulary as OTLP spans and events carry it (and the team's names mapped onto it in
@@ -17,11 +17,6 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Steps kinds mimir.step.kind may name. */
 const STEP_KINDS: ReadonlySet<string> = new Set<StepKind>(['llm', 'tool', 'approval', 'checkpoint', 'review', 'handoff', 'guardrail', 'memory', 'other']);
 
-export interface ApprovalFields {
-  readonly decision: ApprovalDecision;
-  readonly toolCallId?: string;
-  readonly actor?: string;
-}
 
 export class MimirVocabulary {
   constructor(private readonly names: MappedNames) {}

@@ -141,6 +141,15 @@ const MEMORY_OPERATIONS: Readonly<Record<string, MemoryOperation>> = Object.free
   }),
 );
 
+/** An approval record's own fields, as any reader finds them. */
+export interface ApprovalFields {
+  readonly decision: ApprovalDecision;
+  /** The tool call it decides. */
+  readonly toolCallId?: string;
+  /** Who decided. */
+  readonly actor?: string;
+}
+
 export function approvalDecision(value: string): ApprovalDecision | undefined {
   return DECISIONS[value.toLowerCase()];
 }

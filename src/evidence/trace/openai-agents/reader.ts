@@ -1,31 +1,30 @@
 import { readFile } from 'node:fs/promises';
-import {
-  RISK_CLASSES,
-  type ApprovalDecision,
-  type Message,
-  type RiskClass,
-  type Run,
-  type RunOutcome,
-  type Step,
-  type StepError,
-  type ToolDefinition,
-} from '../../../model/index.js';
+import type { RiskClass, Run, RunOutcome, Step, StepError, ToolDefinition } from '../../../model/index.js';
 import { CompiledReadOptions } from '../conventions/compiled-options.js';
+import { readApprovalRequests } from '../conventions/approval-requests.js';
+import { MIMIR } from '../conventions/vocabulary.js';
 import {
+  approvalFromMetadata,
   asNumber,
   asString,
+  checkpointFromMetadata,
   claimedFromMetadata,
   isRecord,
-  parseJsonOrText,
+  outcomeFromMetadata,
   pickMetadata,
+  riskFrom,
+  stepErrorFromText,
   takeCall,
   trialFromMetadata,
+  ValueClipper,
   type JsonRecord,
   type Report,
   type ToolCallRequest,
 } from '../framework-records.js';
+import { arrangeTree, stepParentOf, uniqueRecords } from '../framework-tree.js';
 import { gunzipWhole } from '../input/open-input.js';
 import type { ProblemPlace } from '../problems.js';
+import { parseRecordTime } from '../time.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
 import { inputMessages, modelOutput } from './messages.js';
 
@@ -81,6 +80,8 @@ interface SpanItem {
   readonly type: string;
   readonly error: JsonRecord | undefined;
   readonly position: ItemPosition;
+  /** The item's line (its position's), where problems about it are located. */
+  readonly line: number;
   /** Order in the file, the tie-breaker when start times are equal or missing. */
   readonly order: number;
 }
@@ -343,9 +344,9 @@ function classify(value: unknown, position: ItemPosition, order: number, report:
     skip(`span ${id} has no span_data.type`);
     return;
   }
-  const start = parseTime(value.started_at);
-  const end = parseTime(value.ended_at);
-  if (start.invalid || end.invalid) report('wrong-attribute-type', `${position.label}: span ${id} has a time that is not an ISO timestamp`, { ...lineOf(position), spanId: id });
+  const start = parseRecordTime(value.started_at);
+  const end = parseRecordTime(value.ended_at);
+  if (start.invalid || end.invalid) report('wrong-attribute-type', `${position.label}: span ${id} has a time that is neither ISO 8601 nor epoch milliseconds`, { ...lineOf(position), spanId: id });
   const parentId = asString(value.parent_id);
   return {
     kind: 'span',
@@ -361,28 +362,12 @@ function classify(value: unknown, position: ItemPosition, order: number, report:
       type: value.span_data.type,
       error: isRecord(value.error) ? value.error : undefined,
       position,
+      line: position.line,
       order,
     },
   };
 }
 
-function parseTime(value: unknown): { ms: number | undefined; iso: string | undefined; invalid: boolean } {
-  if (value === null || value === undefined) return { ms: undefined, iso: undefined, invalid: false };
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) return { ms: undefined, iso: undefined, invalid: true };
-  return { ms, iso: new Date(ms).toISOString(), invalid: false };
-}
-
-const APPROVAL_KEYS = { decision: 'mimir.approval.decision', toolCallId: 'mimir.approval.tool_call.id', actor: 'mimir.approval.actor' } as const;
-const DECISIONS: Readonly<Record<string, ApprovalDecision>> = {
-  approved: 'approved',
-  denied: 'denied',
-  rejected: 'denied',
-  modified: 'modified',
-  timeout: 'timeout',
-  timed_out: 'timeout',
-};
-const RISKS: ReadonlySet<string> = new Set<string>(RISK_CLASSES);
 /** The SDK's own record of `state.reject(...)`: a function span for a call that never ran. */
 const REJECTED = /^Tool execution for (.+) was manually rejected by user\.?$/;
 /** Custom spans the SDK emits for structure (`task` = one `run()`, `turn` = one model turn): containers, not steps. */
@@ -395,17 +380,19 @@ class RunContext {
   readonly #report: Report;
   /** Error patterns, tool risks and context windows, compiled once per file (shared with the OTLP reader). */
   readonly #compiled: CompiledReadOptions;
+  readonly #clipper: ValueClipper;
 
   constructor(path: string, options: TraceReadOptions, report: Report) {
     this.#path = path;
     this.#options = options;
     this.#report = report;
     this.#compiled = new CompiledReadOptions(options);
+    this.#clipper = new ValueClipper(options.maxAttributeBytes, report);
   }
 
   buildRun(traceId: string, group: TraceGroup): Run {
     const metadata = group.trace?.metadata ?? {};
-    const runId = pickMetadata(metadata, 'mimir.run.id', []) ?? traceId;
+    const runId = pickMetadata(metadata, MIMIR.runId, []) ?? traceId;
     let damaged = group.extraTraces > 0;
     if (group.trace === undefined) {
       this.#report('no-root', `spans of trace ${traceId} have no trace record; the run has no metadata`, { runId, ...firstLine(group.spans) });
@@ -413,73 +400,14 @@ class RunContext {
     }
 
     // Duplicates, missing parents and cycles: report, keep what can be kept.
-    const spans = new Map<string, SpanItem>();
-    for (const span of group.spans) {
-      if (spans.has(span.id)) {
-        this.#report('duplicate-span-id', `span ${span.id} appears twice in trace ${traceId} (${span.position.label}); the first is kept`, {
-          ...lineOf(span.position),
-          runId,
-          spanId: span.id,
-        });
-        damaged = true;
-        continue;
-      }
-      spans.set(span.id, span);
-    }
-    const parentOf = new Map<string, string | undefined>();
-    for (const span of spans.values()) {
-      let parent = span.parentId;
-      if (parent !== undefined && !spans.has(parent)) {
-        this.#report('missing-parent', `span ${span.id} names parent ${parent}, which is not in trace ${traceId}`, { ...lineOf(span.position), runId, spanId: span.id });
-        damaged = true;
-        parent = undefined;
-      }
-      parentOf.set(span.id, parent);
-    }
-    for (const span of spans.values()) {
-      const seen = new Set<string>([span.id]);
-      for (let at = parentOf.get(span.id); at !== undefined; at = parentOf.get(at)) {
-        if (seen.has(at)) {
-          this.#report('parent-cycle', `span ${span.id} is its own ancestor in trace ${traceId}; it is read as a top-level span`, {
-            ...lineOf(span.position),
-            runId,
-            spanId: span.id,
-          });
-          parentOf.set(span.id, undefined);
-          damaged = true;
-          break;
-        }
-        seen.add(at);
-      }
-      if (span.endMs === undefined) {
-        this.#report('unended-span', `span ${span.id} (${span.type}) never ended`, { ...lineOf(span.position), runId, spanId: span.id });
-        damaged = true;
-      } else if (span.startMs !== undefined && span.endMs < span.startMs) {
-        // A top-level span carries the run's own times: if it ends before it starts, they are unknown.
-        const topLevel = parentOf.get(span.id) === undefined;
-        this.#report('clock-skew', `span ${span.id} ends before it starts${topLevel ? ': it is a top-level span, so the run\'s times are unknown and the run is counted damaged' : ''}`, {
-          ...lineOf(span.position),
-          runId,
-          spanId: span.id,
-        });
-        if (topLevel) damaged = true;
-      }
-    }
-
-    // Start order; on a tie a parent before its children (exports list children first, as they end first).
-    const depth = new Map<string, number>();
-    for (const span of spans.values()) {
-      let d = 0;
-      for (let at = parentOf.get(span.id); at !== undefined && d <= spans.size; at = parentOf.get(at)) d++;
-      depth.set(span.id, d);
-    }
-    const depthOf = (span: SpanItem): number => depth.get(span.id) ?? 0;
-    const ordered = [...spans.values()].sort((a, b) => (a.startMs ?? Infinity) - (b.startMs ?? Infinity) || depthOf(a) - depthOf(b) || a.order - b.order);
+    const context = { traceId, runId, report: this.#report, describe: (span: SpanItem) => `${span.position.label}: span ${span.id} (${span.type})` };
+    const unique = uniqueRecords(group.spans, context);
+    // A top-level span carries the run's own times: if it ends before it starts, they are unknown.
+    const tree = arrangeTree(unique.byId, context, (_span, topLevel) => topLevel);
+    if (unique.damaged || tree.damaged) damaged = true;
+    const ordered = tree.ordered;
     const isStep = new Map(ordered.map((span) => [span.id, this.#becomesStep(span)]));
-    const stepParent = (span: SpanItem): string | undefined => {
-      for (let at = parentOf.get(span.id); at !== undefined; at = parentOf.get(at)) if (isStep.get(at) === true) return at;
-      return undefined;
-    };
+    const stepParent = stepParentOf(tree.parentOf, isStep);
 
     const steps: Step[] = [];
     const pendingCalls: ToolCallRequest[] = [];
@@ -488,17 +416,17 @@ class RunContext {
     for (const span of ordered) {
       if (span.type === 'agent') for (const name of stringArray(span.data.tools)) toolNames.add(name);
       if (isStep.get(span.id) !== true) continue;
-      const step = this.#toStep(span, stepParent(span), metadata, { runId, pendingCalls, deniedByApproval });
+      const step = this.#toStep(span, stepParent(span.id), metadata, { runId, pendingCalls, deniedByApproval });
       if (step !== undefined) steps.push(step);
     }
 
     const times = ordered.flatMap((s) => [s.startMs, s.endMs]).filter((t): t is number => t !== undefined);
     const startedAt = times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
     const endedAt = times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
-    const taskId = pickMetadata(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
+    const taskId = pickMetadata(metadata, MIMIR.taskId, this.#options.mapping.taskId ?? []);
     const runPlace = { line: group.trace?.position.line ?? firstLine(group.spans).line, runId };
     const trial = trialFromMetadata(metadata, runPlace, this.#report);
-    const resumedFrom = pickMetadata(metadata, 'mimir.resumed_from', []);
+    const resumedFrom = pickMetadata(metadata, MIMIR.resumedFrom, []);
     const conversationId = group.trace?.groupId ?? undefined;
     const line = group.trace?.position.line ?? firstLine(group.spans).line;
     const toolDefinitions: ToolDefinition[] = [...toolNames].map((name) => ({ name }));
@@ -508,7 +436,10 @@ class RunContext {
       ...(trial !== undefined && { trial }),
       ...(startedAt !== undefined && { startedAt }),
       ...(endedAt !== undefined && { endedAt }),
-      steps,
+      steps: readApprovalRequests(steps, (request, message) => {
+        const line = unique.byId.get(request.id)?.line ?? runPlace.line;
+        this.#report('wrong-attribute-type', `span ${request.id}: ${message}`, { line, runId, spanId: request.id });
+      }),
       claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runPlace, this.#report),
       outcome: this.#outcome(metadata, runPlace),
       ...(resumedFrom !== undefined && { resumedFrom }),
@@ -565,8 +496,8 @@ class RunContext {
           ...withError,
           ...(model !== undefined && { model }),
           ...(contextWindow !== undefined && { contextWindow }),
-          ...(input !== undefined && { inputMessages: this.#clipMessages(input, span, state.runId) }),
-          ...(output.messages.length > 0 && { outputMessages: this.#clipMessages(output.messages, span, state.runId) }),
+          ...(input !== undefined && { inputMessages: this.#clipper.messages(input, `span ${span.id}:`, this.#place(span, state.runId)) }),
+          ...(output.messages.length > 0 && { outputMessages: this.#clipper.messages(output.messages, `span ${span.id}:`, this.#place(span, state.runId)) }),
           ...(inputTokens !== undefined && { inputTokens }),
           ...(outputTokens !== undefined && { outputTokens }),
         };
@@ -586,23 +517,12 @@ class RunContext {
       case 'custom': {
         const payload = isRecord(data.data) ? data.data : {};
         const name = asString(data.name) ?? 'custom';
-        const decision = this.#approvalDecision(payload, span);
-        if (decision !== undefined) {
-          const toolCallId = pickMetadata(payload, APPROVAL_KEYS.toolCallId, this.#options.mapping.approvalToolCallId ?? []);
-          const actor = pickMetadata(payload, APPROVAL_KEYS.actor, this.#options.mapping.approvalActor ?? []);
-          if (toolCallId !== undefined && decision !== 'approved' && decision !== 'modified') state.deniedByApproval.add(toolCallId);
-          return {
-            ...base,
-            kind: 'approval',
-            name,
-            status,
-            ...withError,
-            decision,
-            ...(toolCallId !== undefined && { toolCallId }),
-            ...(actor !== undefined && { actor }),
-          };
+        const approval = approvalFromMetadata(payload, this.#options.mapping, `span ${span.id}`, { line: span.line, spanId: span.id }, this.#report);
+        if (approval !== undefined) {
+          if (approval.toolCallId !== undefined && approval.decision !== 'approved' && approval.decision !== 'modified') state.deniedByApproval.add(approval.toolCallId);
+          return { ...base, kind: 'approval', name, status, ...withError, ...approval };
         }
-        const checkpoint = pickMetadata(payload, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []);
+        const checkpoint = checkpointFromMetadata(payload, this.#options.mapping);
         return { ...base, kind: checkpoint === undefined ? 'other' : 'checkpoint', name, status, ...withError };
       }
       case 'agent':
@@ -635,8 +555,8 @@ class RunContext {
     const rawInput = asString(data.input);
     const rawOutput = data.output;
     const call = takeCall(state.pendingCalls, toolName, rawInput, undefined);
-    const args = rawInput === undefined || rawInput === '' ? undefined : this.#parseClipped(rawInput, span, state.runId, 'input');
-    const result = typeof rawOutput === 'string' ? this.#parseClipped(rawOutput, span, state.runId, 'output') : rawOutput;
+    const args = rawInput === undefined || rawInput === '' ? undefined : this.#clipper.parse(rawInput, `span ${span.id}: input`, this.#place(span, state.runId));
+    const result = typeof rawOutput === 'string' ? this.#clipper.parse(rawOutput, `span ${span.id}: output`, this.#place(span, state.runId)) : rawOutput;
     const outputText = typeof rawOutput === 'string' ? rawOutput : undefined;
     let error = spanError;
     if (error === undefined && outputText !== undefined && this.#compiled.looksLikeError(outputText)) {
@@ -657,64 +577,21 @@ class RunContext {
     };
   }
 
-  #approvalDecision(payload: JsonRecord, span: SpanItem): ApprovalDecision | undefined {
-    const raw = pickMetadata(payload, APPROVAL_KEYS.decision, this.#options.mapping.approvalDecision ?? []);
-    if (raw === undefined) return undefined;
-    const decision = DECISIONS[raw.toLowerCase()];
-    if (decision === undefined) {
-      this.#report('wrong-attribute-type', `span ${span.id}: approval decision ${JSON.stringify(raw)} is not approved, denied, modified or timeout`, {
-        ...lineOf(span.position),
-        spanId: span.id,
-      });
-    }
-    return decision;
-  }
-
   #risk(toolName: string, metadata: JsonRecord, runId: string, span: SpanItem): RiskClass | undefined {
     const declared = this.#compiled.declaredRisk(toolName);
     if (declared !== undefined) return declared;
-    const raw = metadata[`mimir.tool.risk.${toolName}`];
-    if (raw === undefined) return undefined;
-    if (typeof raw === 'string' && RISKS.has(raw)) return raw as RiskClass;
-    this.#report('wrong-attribute-type', `mimir.tool.risk.${toolName} is ${JSON.stringify(raw)}, not one of ${RISK_CLASSES.join(', ')}`, { ...lineOf(span.position), runId, spanId: span.id });
-    return undefined;
+    const key = `${MIMIR.toolRiskPrefix}${toolName}`;
+    return riskFrom(metadata[key], key, this.#place(span, runId), this.#report);
   }
 
-  /** JSON text becomes its value; other text stays text. Oversized text is cut and reported, and not parsed. */
-  #parseClipped(text: string, span: SpanItem, runId: string, what: string): unknown {
-    const clipped = this.#clip(text, span, runId, what);
-    return clipped === text ? parseJsonOrText(text) : clipped;
-  }
-
-  #clip(text: string, span: SpanItem, runId: string, what: string): string {
-    const limit = this.#options.maxAttributeBytes;
-    if (text.length <= limit / 4 || Buffer.byteLength(text) <= limit) return text;
-    this.#report('oversized-value', `span ${span.id}: ${what} is ${Buffer.byteLength(text)} bytes; kept the first ${limit}`, { ...lineOf(span.position), runId, spanId: span.id });
-    return Buffer.from(text).subarray(0, limit).toString('utf8');
-  }
-
-  #clipMessages(messages: readonly Message[], span: SpanItem, runId: string): Message[] {
-    return messages.map((m) => ({ role: m.role, content: this.#clip(m.content, span, runId, `${m.role} message`) }));
+  #place(span: SpanItem, runId: string): ProblemPlace {
+    return { line: span.line, runId, spanId: span.id };
   }
 
   #outcome(metadata: JsonRecord, place: ProblemPlace): RunOutcome {
-    const raw = pickMetadata(metadata, 'mimir.outcome', []);
-    if (raw === undefined) return { status: 'unknown', source: 'none' };
-    if (raw !== 'success' && raw !== 'failure' && raw !== 'unknown') {
-      this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(raw)}, not success or failure`, place);
-      return { status: 'unknown', source: 'none' };
-    }
-    const rawScore = metadata['mimir.outcome.score'];
-    const score = asNumber(rawScore);
-    if (rawScore !== undefined && (score === undefined || score < 0 || score > 1)) {
-      this.#report('wrong-attribute-type', `mimir.outcome.score is ${JSON.stringify(rawScore)}, not a number from 0 to 1`, place);
-    }
-    const validScore = score !== undefined && score >= 0 && score <= 1 ? score : undefined;
-    return { status: raw, ...(validScore !== undefined && { score: validScore }), source: 'trace metadata' };
+    return outcomeFromMetadata(metadata, place, this.#report) ?? { status: 'unknown', source: 'none' };
   }
 }
-
-
 
 function stringArray(value: unknown): string[] {
   return Array.isArray(value) ? (value as readonly unknown[]).filter((v): v is string => typeof v === 'string') : [];
@@ -731,6 +608,5 @@ function firstLine(spans: readonly SpanItem[]): { line: number } {
 function errorOf(error: JsonRecord): StepError {
   const message = asString(error.message) ?? 'error';
   const detail = isRecord(error.data) ? asString(error.data.error) : undefined;
-  const named = detail === undefined ? undefined : /^([A-Za-z_$][\w$.]*(?:Error|Exception))\b/.exec(detail)?.[1];
-  return { type: named ?? message, message: detail ?? message };
+  return detail === undefined ? { type: message, message } : stepErrorFromText(detail, message);
 }
