@@ -27,6 +27,7 @@ import {
 } from '../framework-records.js';
 import { arrangeTree, stepParentOf, uniqueRecords } from '../framework-tree.js';
 import { isTruncatedGzip } from '../input/open-input.js';
+import { describeMisspelt, misspeltKeys } from '../misspelt-keys.js';
 import { describeValue, type ProblemPlace } from '../problems.js';
 import { parseRecordTime } from '../time.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
@@ -75,6 +76,8 @@ interface RecordItem {
   readonly extra: JsonRecord;
   readonly raw: JsonRecord;
   readonly line: number;
+  /** A key the reader needs was misspelt (reported): what it held is missing from the run. */
+  readonly damaged: boolean;
 }
 
 interface OpenTrace {
@@ -256,6 +259,11 @@ function toRecord(value: unknown, line: number, report: Report): RecordItem | un
     invalid('not a LangSmith run record (not an object)');
     return;
   }
+  // First: a misspelt id, trace_id or run_type is why the record is then skipped.
+  const misspelt = misspeltKeys(value, RECORD_KEYS, true, READ_KEYS);
+  if (misspelt.length > 0) {
+    report('invalid-document', `line ${line}: a run record has ${describeMisspelt(misspelt)} where LangSmith's key was expected: what it holds is ignored; rename the key`, { line });
+  }
   const id = asString(value.id);
   if (id === undefined || id === '') {
     invalid('a run record without an id');
@@ -301,8 +309,23 @@ function toRecord(value: unknown, line: number, report: Report): RecordItem | un
     extra,
     raw: value,
     line,
+    damaged: misspelt.length > 0,
   };
 }
+
+/** The keys of LangSmith's Run schema (langsmith-sdk `schemas.Run` and the export's extras): none is a misspelling. */
+const RECORD_KEYS: ReadonlySet<string> = new Set([
+  'id', 'name', 'start_time', 'run_type', 'end_time', 'extra', 'error', 'serialized', 'events', 'inputs', 'outputs', 'reference_example_id',
+  'parent_run_id', 'tags', 'attachments', 'session_id', 'child_run_ids', 'child_runs', 'feedback_stats', 'app_path', 'manifest_id', 'status',
+  'prompt_tokens', 'completion_tokens', 'total_tokens', 'prompt_cost', 'completion_cost', 'total_cost', 'first_token_time', 'parent_run_ids',
+  'trace_id', 'dotted_order', 'in_dataset', 'inputs_s3_urls', 'outputs_s3_urls', 's3_urls', 'input_attachments', 'output_attachments',
+  'execution_order', 'latency', 'share_token', 'trace_min_start_time', 'trace_max_start_time', 'last_queued_at', 'thread_id',
+  'prompt_token_details', 'completion_token_details', 'prompt_cost_details', 'completion_cost_details', 'price_model_id', 'tenant_id', 'error_tokens',
+]);
+/** The keys this reader reads: a misspelling of one of these loses what the run says. */
+const READ_KEYS: ReadonlySet<string> = new Set([
+  'id', 'name', 'run_type', 'trace_id', 'parent_run_id', 'start_time', 'end_time', 'inputs', 'outputs', 'error', 'extra', 'status', 'feedback_stats', 'prompt_tokens', 'completion_tokens',
+]);
 
 /** Run types that are structure (a graph node, a prompt template) rather than a step, unless they failed. */
 const CONTAINER_TYPES = new Set(['chain', 'prompt']);
@@ -330,6 +353,7 @@ class RunBuilder {
     const unique = uniqueRecords(all, { traceId, runId: undefined, report: this.#report, describe });
     let damaged = unique.damaged;
     const records = [...unique.byId.values()];
+    if (records.some((record) => record.damaged)) damaged = true;
     const roots = records.filter((r) => r.parentId === undefined);
     const root = roots.find((r) => r.id === traceId) ?? roots[0];
     const metadata = root?.metadata ?? {};

@@ -23,6 +23,7 @@ import {
 } from '../framework-records.js';
 import { arrangeTree, stepParentOf, uniqueRecords } from '../framework-tree.js';
 import { gunzipWhole } from '../input/open-input.js';
+import { describeMisspelt, misspeltKeys } from '../misspelt-keys.js';
 import type { ProblemPlace } from '../problems.js';
 import { parseRecordTime } from '../time.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
@@ -62,6 +63,8 @@ interface ItemPosition {
 }
 
 interface TraceItem {
+  /** A key the reader needs was misspelt (reported): what it held is missing from the run. */
+  readonly damaged: boolean;
   readonly id: string;
   readonly metadata: JsonRecord;
   readonly groupId: string | undefined;
@@ -69,6 +72,8 @@ interface TraceItem {
 }
 
 interface SpanItem {
+  /** A key the reader needs was misspelt (reported): what it held is missing from the run. */
+  readonly damaged: boolean;
   readonly id: string;
   readonly traceId: string;
   readonly parentId: string | undefined;
@@ -317,6 +322,11 @@ function classify(value: unknown, position: ItemPosition, order: number, report:
     skip('not an object');
     return;
   }
+  const misspelt = misspeltKeys(value, value.object === 'trace' ? TRACE_KEYS : SPAN_KEYS, true);
+  if (misspelt.length > 0) {
+    report('invalid-document', `${position.label}: ${describeMisspelt(misspelt)} where the Agents SDK's key was expected: what it holds is ignored; rename the key`, lineOf(position));
+  }
+  const damaged = misspelt.length > 0;
   if (value.object === 'trace') {
     const id = asString(value.id);
     if (id === undefined || id === '') {
@@ -328,7 +338,7 @@ function classify(value: unknown, position: ItemPosition, order: number, report:
     else if (value.metadata !== undefined && value.metadata !== null) {
       report('wrong-attribute-type', `${position.label}: trace metadata is not an object; ignored`, lineOf(position));
     }
-    return { kind: 'trace', trace: { id, metadata, groupId: asString(value.group_id), position } };
+    return { kind: 'trace', trace: { damaged, id, metadata, groupId: asString(value.group_id), position } };
   }
   if (value.object !== 'trace.span') {
     skip(`unknown object ${JSON.stringify(value.object ?? null)}`);
@@ -351,6 +361,7 @@ function classify(value: unknown, position: ItemPosition, order: number, report:
   return {
     kind: 'span',
     span: {
+      damaged,
       id,
       traceId,
       parentId: parentId === '' ? undefined : parentId,
@@ -368,6 +379,9 @@ function classify(value: unknown, position: ItemPosition, order: number, report:
   };
 }
 
+/** The keys of the SDK's export items (`Trace.toJSON`, `Span.toJSON`): a key resembling one of these is a misspelling. */
+const TRACE_KEYS: ReadonlySet<string> = new Set(['object', 'id', 'workflow_name', 'group_id', 'metadata']);
+const SPAN_KEYS: ReadonlySet<string> = new Set(['object', 'id', 'trace_id', 'parent_id', 'started_at', 'ended_at', 'span_data', 'error']);
 /** The SDK's own record of `state.reject(...)`: a function span for a call that never ran. */
 const REJECTED = /^Tool execution for (.+) was manually rejected by user\.?$/;
 /** Custom spans the SDK emits for structure (`task` = one `run()`, `turn` = one model turn): containers, not steps. */
@@ -393,7 +407,7 @@ class RunContext {
   buildRun(traceId: string, group: TraceGroup): Run {
     const metadata = group.trace?.metadata ?? {};
     const runId = pickMetadata(metadata, MIMIR.runId, []) ?? traceId;
-    let damaged = group.extraTraces > 0;
+    let damaged = group.extraTraces > 0 || group.trace?.damaged === true || group.spans.some((span) => span.damaged);
     if (group.trace === undefined) {
       this.#report('no-root', `spans of trace ${traceId} have no trace record; the run has no metadata`, { runId, ...firstLine(group.spans) });
       damaged = true;
