@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { elementLines } from '../../src/evidence/trace/openai-agents/reader.js';
+import { elementLines } from '../../src/evidence/trace/openai-agents/items.js';
 import { jsonLines, read, readText, request, span, spanId, tempFile, type ReadResult } from './support.js';
 
 /**

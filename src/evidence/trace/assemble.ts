@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the trace lifecycle (held, complete, flushed, straggler) and the integrity checks of a finished trace are one documented state machine.
 import type { Run, RunOutcome, Step, ToolDefinition } from '../../model/index.js';
 import type { FileProblems } from './problems.js';
 import { readApprovalRequests } from './conventions/approval-requests.js';

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one decoder whose per-span state lives on the instance (no closure per span); field-level helpers are in fields.ts.
 import type { AttrValue, RawEvent, RawSpan, SourcePosition, SpanStatusCode } from '../span.js';
 import { describeMisspelt, misspeltKeys } from '../misspelt-keys.js';
 import { describeValue as describe, type FileProblems, type ProblemPlace } from '../problems.js';
