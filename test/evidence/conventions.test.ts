@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalStep, LlmStep, Step, ToolStep } from '../../src/model/index.js';
-import { isoTime } from '../../src/evidence/trace/conventions/normalize-span.js';
+import { isoTime } from '../../src/evidence/trace/time.js';
 import { jsonLines, readText, span, spanId, traceId, type SpanSpec } from './support.js';
 
 /** One trace: a root plus the given children (parented to the root unless they say otherwise). */

@@ -240,6 +240,53 @@ describe('fuzzing the classes of silent loss (issue 12)', () => {
     );
   }, 120_000);
 
+  it('a misspelt span field is reported at its line and damages a run, never dropped unseen', async () => {
+    // Span-only keys (resource and scope attributes carry nothing mimir reads); a one-character
+    // change, which is how keys get misspelt by hand or by a buggy exporter.
+    const fields = ['parentSpanId', 'startTimeUnixNano', 'endTimeUnixNano', 'kind'];
+    const known = new Set([...fields, 'traceId', 'spanId', 'name', 'attributes', 'events', 'status', 'links', 'flags', 'traceState', 'parent_span_id', 'start_time_unix_nano', 'end_time_unix_nano']);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.constantFrom(...fields), fc.nat(), fc.string({ minLength: 1, maxLength: 1 }), async (line, field, at, replacement) => {
+        const lines = [...CORPUS];
+        const index = line % lines.length;
+        const position = at % field.length;
+        const misspelt = field.slice(0, position) + replacement + field.slice(position + 1);
+        fc.pre(!known.has(misspelt) && misspelt.toLowerCase() !== field.toLowerCase() && (lines[index] as string).includes(`"${field}":`));
+        lines[index] = (lines[index] as string).replace(`"${field}":`, `${JSON.stringify(misspelt)}:`);
+        const result = await boundedRead(Buffer.from(lines.join('\n') + '\n'), 'misspelt-field.jsonl');
+        expectSound(result);
+        const problem = result.sink.problems.find((candidate) => candidate.line === index + 1 && candidate.message.includes(`did you mean "${field}"?`));
+        expect(problem, result.sink.problems.map((candidate) => candidate.message).join('\n')).toBeDefined();
+        expect(result.sink.damagedRuns.size).toBeGreaterThan(0);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('a misspelt key of a LangSmith or Agents SDK record is reported at its line', async () => {
+    const langSmithRoot = { id: 'r1', trace_id: 'r1', parent_run_id: null, name: 'agent', run_type: 'chain', start_time: '2025-01-01T00:00:00', end_time: '2025-01-01T00:00:05', inputs: {}, outputs: {}, error: null, extra: { metadata: {} } };
+    const langSmith = { ...langSmithRoot, id: 't1', parent_run_id: 'r1', name: 'lookup', run_type: 'tool' };
+    const agents = { object: 'trace.span', id: 'span_1', trace_id: 'trace_1', parent_id: null, started_at: '2025-01-01T00:00:01Z', ended_at: '2025-01-01T00:00:02Z', span_data: { type: 'agent', name: 'a' }, error: null };
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.nat(), fc.nat(), fc.constantFrom('x', 'q', 'Z', '_', '0'), async (useLangSmith, pick, at, replacement) => {
+        const record: Record<string, unknown> = useLangSmith ? langSmith : agents;
+        const keys = Object.keys(record).filter((key) => key.length > 3 && key !== 'object');
+        const key = keys[pick % keys.length] as string;
+        const position = at % key.length;
+        const misspelt = key.slice(0, position) + replacement + key.slice(position + 1);
+        fc.pre(misspelt.replaceAll('_', '').toLowerCase() !== key.replaceAll('_', '').toLowerCase() && !(misspelt in record));
+        const mutated = Object.fromEntries(Object.entries(record).map(([k, v]) => [k === key ? misspelt : k, v]));
+        const text = useLangSmith
+          ? [langSmithRoot, mutated].map((item) => JSON.stringify(item)).join('\n') + '\n'
+          : JSON.stringify({ data: [{ object: 'trace', id: 'trace_1', workflow_name: 'w' }, mutated] }, null, 2);
+        const result = await boundedRead(Buffer.from(text), useLangSmith ? 'ls.jsonl' : 'agents.json');
+        expectSound(result);
+        expect(result.sink.problems.some((problem) => problem.message.includes(`did you mean "${key}"?`)), `${key} → ${misspelt}: ${result.sink.problems.map((p) => p.message).join(' | ')}`).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
   it('a root whose times are reversed is damaged, never a success', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), async (pick) => {

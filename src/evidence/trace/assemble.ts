@@ -1,5 +1,7 @@
+// Over 400 lines on purpose: the trace lifecycle (held, complete, flushed, straggler) and the integrity checks of a finished trace are one documented state machine.
 import type { Run, RunOutcome, Step, ToolDefinition } from '../../model/index.js';
 import type { FileProblems } from './problems.js';
+import { readApprovalRequests } from './conventions/approval-requests.js';
 import type { SpanRecord } from './conventions/span-record.js';
 
 /**
@@ -419,6 +421,13 @@ export class TraceAssembler {
       }
     }
     entries.sort(byStart);
+    const steps = readApprovalRequests(
+      entries.map((entry) => entry.step),
+      (request, message) => {
+        const span = records[index.get(request.id) ?? root] as SpanRecord;
+        this.problems.report('wrong-attribute-type', `span ${span.spanId} (${span.name}): ${message}`, at(span));
+      },
+    );
 
     const rootRun = rootSpan.run;
     const outcome = runOutcome(rootSpan, records);
@@ -433,7 +442,7 @@ export class TraceAssembler {
       ...(rootRun?.trial !== undefined && { trial: rootRun.trial }),
       ...(startedAt !== undefined && { startedAt }),
       ...(endedAt !== undefined && { endedAt }),
-      steps: entries.map((entry) => entry.step),
+      steps,
       claimedStatus: rootRun?.claimedStatus ?? 'unknown',
       outcome,
       ...(rootRun?.resumedFrom !== undefined && { resumedFrom: rootRun.resumedFrom }),

@@ -3,9 +3,11 @@
  * are loosely typed JSON and whose tool executions must be matched to the calls the model asked for.
  */
 
-import type { ClaimedStatus } from '../../model/index.js';
+import type { ClaimedStatus, Message, RiskClass, RunOutcome, StepError } from '../../model/index.js';
 import type { TraceProblemCode } from '../types.js';
+import { approvalDecision, claimedStatusOf, EXPECTED, isRiskClass, MIMIR, outcomeOf, type ApprovalFields } from './conventions/vocabulary.js';
 import type { ProblemPlace } from './problems.js';
+import type { AttributeMapping } from './types.js';
 
 export type JsonRecord = Readonly<Record<string, unknown>>;
 
@@ -71,25 +73,125 @@ export function pickMetadata(record: JsonRecord, key: string, alternatives: read
 
 /** `mimir.trial` from run metadata; anything but a whole number is reported and left unknown. */
 export function trialFromMetadata(metadata: JsonRecord, place: ProblemPlace, report: Report): number | undefined {
-  const raw = metadata['mimir.trial'];
+  const raw = metadata[MIMIR.trial];
   if (raw === undefined) return undefined;
   const trial = asNumber(raw);
   if (trial === undefined || !Number.isInteger(trial) || trial < 0) {
-    report('wrong-attribute-type', `mimir.trial is ${JSON.stringify(raw)}, not a whole number`, place);
+    report('wrong-attribute-type', `${MIMIR.trial} is ${JSON.stringify(raw)}, not a whole number`, place);
     return undefined;
   }
   return trial;
 }
 
-const CLAIMS: ReadonlySet<string> = new Set<ClaimedStatus>(['success', 'failure', 'escalated', 'unknown']);
-
 /** What the agent said about its run; an unrecognised value is reported and stays unknown. */
 export function claimedFromMetadata(metadata: JsonRecord, alternatives: readonly string[], place: ProblemPlace, report: Report): ClaimedStatus {
-  const raw = pickMetadata(metadata, 'mimir.run.claimed_status', alternatives);
+  const raw = pickMetadata(metadata, MIMIR.claimedStatus, alternatives);
   if (raw === undefined) return 'unknown';
-  if (CLAIMS.has(raw)) return raw as ClaimedStatus;
-  report('wrong-attribute-type', `mimir.run.claimed_status is ${JSON.stringify(raw)}, not success, failure, escalated or unknown`, place);
+  const claimed = claimedStatusOf(raw);
+  if (claimed !== undefined) return claimed;
+  report('wrong-attribute-type', `${MIMIR.claimedStatus} is ${JSON.stringify(raw)}, not ${EXPECTED.claimedStatus}`, place);
   return 'unknown';
+}
+
+/**
+ * An approval recorded in a record's metadata (`mimir.approval.*`, or the team's mapped names).
+ * Undefined when there is none; a decision nobody can read is reported (`where` says which record).
+ */
+export function approvalFromMetadata(metadata: JsonRecord, mapping: AttributeMapping, where: string, place: ProblemPlace, report: Report): ApprovalFields | undefined {
+  const raw = approvalDecisionText(metadata, mapping);
+  if (raw === undefined) return undefined;
+  const decision = approvalDecision(raw);
+  if (decision === undefined) {
+    report('wrong-attribute-type', `${where}: approval decision ${JSON.stringify(raw)} is not ${EXPECTED.approvalDecision}`, place);
+    return undefined;
+  }
+  const toolCallId = pickMetadata(metadata, MIMIR.approvalToolCallId, mapping.approvalToolCallId ?? []);
+  const actor = pickMetadata(metadata, MIMIR.approvalActor, mapping.approvalActor ?? []);
+  return { decision, ...(toolCallId !== undefined && { toolCallId }), ...(actor !== undefined && { actor }) };
+}
+
+/** Whether a record carries an approval decision at all (read or not). */
+export function approvalDecisionText(metadata: JsonRecord, mapping: AttributeMapping): string | undefined {
+  return pickMetadata(metadata, MIMIR.approvalDecision, mapping.approvalDecision ?? []);
+}
+
+export function checkpointFromMetadata(metadata: JsonRecord, mapping: AttributeMapping): string | undefined {
+  return pickMetadata(metadata, MIMIR.checkpointId, mapping.checkpointId ?? []);
+}
+
+/** `mimir.outcome` (+ `mimir.outcome.score`) from run metadata; undefined when the metadata says nothing. */
+export function outcomeFromMetadata(metadata: JsonRecord, place: ProblemPlace, report: Report): RunOutcome | undefined {
+  const raw = pickMetadata(metadata, MIMIR.outcome, []);
+  if (raw === undefined) return undefined;
+  const status = outcomeOf(raw);
+  if (status === undefined) {
+    report('wrong-attribute-type', `${MIMIR.outcome} is ${JSON.stringify(raw)}, not ${EXPECTED.outcome}`, place);
+    return { status: 'unknown', source: 'none' };
+  }
+  const score = scoreFrom(metadata[MIMIR.outcomeScore], MIMIR.outcomeScore, place, report);
+  return { status, ...(score !== undefined && { score }), source: 'trace metadata' };
+}
+
+/** A score from 0 to 1; anything else is reported and left out. */
+export function scoreFrom(raw: unknown, what: string, place: ProblemPlace, report: Report): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const score = asNumber(raw);
+  if (score === undefined || score < 0 || score > 1) {
+    report('wrong-attribute-type', `${what} is ${JSON.stringify(raw)}, not a number from 0 to 1`, place);
+    return undefined;
+  }
+  return score;
+}
+
+/** A tool's risk from mimir.yaml's declaration first, else the trace's word (`raw`); a value that is no risk class is reported. */
+export function riskFrom(raw: unknown, what: string, place: ProblemPlace, report: Report): RiskClass | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && isRiskClass(raw)) return raw;
+  report('wrong-attribute-type', `${what} is ${JSON.stringify(raw)}, not ${EXPECTED.riskClass}`, place);
+  return undefined;
+}
+
+/** Error text longer than this is cut in a step's error message. */
+const MAX_ERROR_MESSAGE = 2000;
+
+/**
+ * The error name at the start of a framework's error text ("OrderServiceError: upstream timeout",
+ * a Python repr, a traceback): the type of the step's error when there is one. Bounded: the name is
+ * at the very start, and a backtracking match over a huge line would be quadratic.
+ */
+export function errorNameOf(text: string): string | undefined {
+  const firstLine = (text.split('\n', 1)[0] ?? text).slice(0, 200);
+  return /^([A-Za-z_$][\w$.]*(?:Error|Exception|Timeout|Interrupt))\b/.exec(firstLine)?.[1];
+}
+
+/** A step error from error text: its leading error name as the type (else `fallbackType`), the text as the message. */
+export function stepErrorFromText(text: string, fallbackType: string): StepError {
+  return { type: errorNameOf(text) ?? fallbackType, message: text.length > MAX_ERROR_MESSAGE ? `${text.slice(0, MAX_ERROR_MESSAGE)}…` : text };
+}
+
+/** Long values of framework records cut to maxAttributeBytes, and reported where they were cut. */
+export class ValueClipper {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly report: Report,
+  ) {}
+
+  /** JSON text becomes its value; other text stays text. Oversized text is cut and reported, and not parsed. */
+  parse(text: string, what: string, place: ProblemPlace): unknown {
+    const clipped = this.clip(text, what, place);
+    return clipped === text ? parseJsonOrText(text) : clipped;
+  }
+
+  clip(text: string, what: string, place: ProblemPlace): string {
+    const limit = this.maxBytes;
+    if (text.length <= limit / 4 || Buffer.byteLength(text) <= limit) return text;
+    this.report('oversized-value', `${what} is ${Buffer.byteLength(text)} bytes; kept the first ${limit}`, place);
+    return Buffer.from(text).subarray(0, limit).toString('utf8');
+  }
+
+  messages(messages: readonly Message[], what: string, place: ProblemPlace): Message[] {
+    return messages.map((m) => ({ role: m.role, content: this.clip(m.content, `${what} ${m.role} message`, place) }));
+  }
 }
 
 /** JSON text (an object, array or string) becomes its value; any other text, or broken JSON, stays text. */

@@ -1,9 +1,10 @@
-import { RISK_CLASSES, type RiskClass } from '../../../model/index.js';
+import type { RiskClass } from '../../../model/index.js';
 import { compileUserRegExp } from '../../../shared/user-regexp.js';
 import { UserError } from '../../../shared/errors.js';
 import { wildcardToRegExp } from '../../../shared/wildcard.js';
 import type { AttributeMapping, TraceReadOptions } from '../types.js';
-import { MIMIR, VERCEL } from './names.js';
+import { VERCEL } from './names.js';
+import { MIMIR } from './vocabulary.js';
 
 /**
  * TraceReadOptions prepared once per file: regular expressions compiled, attribute name lists
@@ -107,10 +108,6 @@ export class CompiledReadOptions {
     remember(this.windowCache, model, tokens ?? null);
     return tokens;
   }
-}
-
-export function isRiskClass(value: string): value is RiskClass {
-  return (RISK_CLASSES as readonly string[]).includes(value);
 }
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {

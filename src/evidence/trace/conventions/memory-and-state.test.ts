@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../../../model/index.js';
 import { jsonLines, readText, span, spanId } from '../../../../test/evidence/support.js';
-import { memoryOperationOf } from './normalize-span.js';
+import { memoryOperationOf } from './vocabulary.js';
 
 /**
  * The mimir.memory.* and mimir.state.* vocabulary: what a span or event did to long-term memory

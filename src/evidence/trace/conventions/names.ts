@@ -122,46 +122,8 @@ export const OPENINFERENCE = {
   sessionId: 'session.id',
 } as const;
 
-export const MIMIR = {
-  runId: 'mimir.run.id',
-  taskId: 'mimir.task.id',
-  trial: 'mimir.trial',
-  claimedStatus: 'mimir.run.claimed_status',
-  approvalDecision: 'mimir.approval.decision',
-  approvalToolCallId: 'mimir.approval.tool_call.id',
-  approvalActor: 'mimir.approval.actor',
-  checkpointId: 'mimir.checkpoint.id',
-  resumedFrom: 'mimir.resumed_from',
-  confidence: 'mimir.confidence',
-  toolRisk: 'mimir.tool.risk',
-  infrastructureError: 'mimir.infrastructure_error',
-  /**
-   * On the root: how the run's timestamps were made, when not by a clock at the time (`synthetic`:
-   * invented by a converter; `derived`: interpolated from other times). Durations are then not measured.
-   */
-  timing: 'mimir.timing',
-  /**
-   * An explicit step kind (`review`, `guardrail`, `handoff`, `memory`, …) for spans no other
-   * convention classifies: the only way to mark a human review step, for instance.
-   */
-  stepKind: 'mimir.step.kind',
-  /** On a span or event that touches long-term memory: `read`, `write` or `delete`. */
-  memoryOperation: 'mimir.memory.operation',
-  /** The user, tenant or task the memory entry belongs to (or the filter a read applied). */
-  memoryScope: 'mimir.memory.scope',
-  /** The memory entry written, read or deleted. */
-  memoryKey: 'mimir.memory.key',
-  /** The content written to memory, or what a read returned. */
-  memoryContent: 'mimir.memory.content',
-  /** On a span or event that writes shared state: the key, field or record written. */
-  stateKey: 'mimir.state.key',
-  /** The version of the key the write was based on (what it read). */
-  stateBaseVersion: 'mimir.state.base_version',
-  /** The version the write produced. */
-  stateVersion: 'mimir.state.version',
-  /** The merge (reducer, CRDT) that combines the write with concurrent ones, when it is not an overwrite. */
-  stateMerge: 'mimir.state.merge',
-} as const;
+/** mimir.*: the vocabulary module owns the names with the parsers of their values. */
+export { MIMIR } from './vocabulary.js';
 
 /** The gen_ai.evaluation.result name whose result is the run's verified outcome. */
 export const OUTCOME_EVALUATION_NAME = 'outcome';

@@ -1,34 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { open as openFile, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import {
-  RISK_CLASSES,
-  type ApprovalDecision,
-  type Message,
-  type RiskClass,
-  type Run,
-  type RunOutcome,
-  type Step,
-  type StepError,
-} from '../../../model/index.js';
-import { CompiledReadOptions } from '../conventions/compiled-options.js';
-import {
-  asNumber,
-  asString,
-  claimedFromMetadata,
-  isRecord,
-  parseJsonOrText,
-  pickMetadata,
-  takeCall,
-  trialFromMetadata,
-  type JsonRecord,
-  type Report,
-  type ToolCallRequest,
-} from '../framework-records.js';
+import type { Run } from '../../../model/index.js';
+import { asString, isRecord, type Report } from '../framework-records.js';
 import { isTruncatedGzip } from '../input/open-input.js';
-import { describeValue, type ProblemPlace } from '../problems.js';
+import { describeMisspelt, misspeltKeys } from '../misspelt-keys.js';
+import { describeValue } from '../problems.js';
+import { parseRecordTime } from '../time.js';
 import type { ProblemSink, ReadProgress, TraceReader, TraceReadOptions } from '../types.js';
-import { llmInputMessages, llmOutputMessages, parseMessage } from './messages.js';
+import { RunBuilder, type RecordItem } from './build-run.js';
 
 /**
  * Reads LangSmith run exports as JSON Lines: one run record per line, as LangSmith's Run schema
@@ -55,25 +35,6 @@ export const langSmithReader: TraceReader = {
 
 /** Traces kept open at once; exports group a trace's records, so this only matters for interleaved files. */
 export const MAX_OPEN_TRACES = 64;
-
-interface RecordItem {
-  readonly id: string;
-  readonly traceId: string;
-  readonly parentId: string | undefined;
-  readonly name: string;
-  readonly runType: string;
-  readonly startMs: number | undefined;
-  readonly endMs: number | undefined;
-  readonly startedAt: string | undefined;
-  readonly endedAt: string | undefined;
-  readonly inputs: JsonRecord;
-  readonly outputs: JsonRecord | undefined;
-  readonly error: string | undefined;
-  readonly metadata: JsonRecord;
-  readonly extra: JsonRecord;
-  readonly raw: JsonRecord;
-  readonly line: number;
-}
 
 interface OpenTrace {
   readonly records: RecordItem[];
@@ -254,6 +215,11 @@ function toRecord(value: unknown, line: number, report: Report): RecordItem | un
     invalid('not a LangSmith run record (not an object)');
     return;
   }
+  // First: a misspelt id, trace_id or run_type is why the record is then skipped.
+  const misspelt = misspeltKeys(value, RECORD_KEYS, true, READ_KEYS);
+  if (misspelt.length > 0) {
+    report('invalid-document', `line ${line}: a run record has ${describeMisspelt(misspelt)} where LangSmith's key was expected: what it holds is ignored; rename the key`, { line });
+  }
   const id = asString(value.id);
   if (id === undefined || id === '') {
     invalid('a run record without an id');
@@ -272,8 +238,8 @@ function toRecord(value: unknown, line: number, report: Report): RecordItem | un
     invalid(`run ${id} has no run_type`);
     return;
   }
-  const start = parseTime(value.start_time);
-  const end = parseTime(value.end_time);
+  const start = parseRecordTime(value.start_time);
+  const end = parseRecordTime(value.end_time);
   if (start.invalid || end.invalid) report('wrong-attribute-type', `line ${line}: run ${id} has a time that is neither ISO 8601 nor epoch milliseconds`, { line, spanId: id });
   const extra = isRecord(value.extra) ? value.extra : {};
   let error = value.error === null || value.error === undefined ? undefined : typeof value.error === 'string' ? value.error : JSON.stringify(value.error);
@@ -299,378 +265,21 @@ function toRecord(value: unknown, line: number, report: Report): RecordItem | un
     extra,
     raw: value,
     line,
+    damaged: misspelt.length > 0,
   };
 }
 
-/**
- * LangSmith writes UTC times without a zone and with microseconds ("2025-06-02T09:10:00.000000");
- * the SDKs also send epoch milliseconds. JavaScript's Date takes neither a missing zone (it would
- * read local time) nor reliably six fraction digits, so both are normalized first.
- */
-function parseTime(value: unknown): { ms: number | undefined; iso: string | undefined; invalid: boolean } {
-  if (value === null || value === undefined) return { ms: undefined, iso: undefined, invalid: false };
-  let ms = Number.NaN;
-  if (typeof value === 'number') ms = value;
-  else if (typeof value === 'string') {
-    const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
-    if (match?.[1] !== undefined) {
-      const fraction = (match[2] ?? '').padEnd(3, '0').slice(0, 3);
-      ms = Date.parse(`${match[1]}.${fraction}${match[3] ?? 'Z'}`);
-    }
-  }
-  if (!Number.isFinite(ms)) return { ms: undefined, iso: undefined, invalid: true };
-  return { ms, iso: new Date(ms).toISOString(), invalid: false };
-}
+/** The keys of LangSmith's Run schema (langsmith-sdk `schemas.Run` and the export's extras): none is a misspelling. */
+const RECORD_KEYS: ReadonlySet<string> = new Set([
+  'id', 'name', 'start_time', 'run_type', 'end_time', 'extra', 'error', 'serialized', 'events', 'inputs', 'outputs', 'reference_example_id',
+  'parent_run_id', 'tags', 'attachments', 'session_id', 'child_run_ids', 'child_runs', 'feedback_stats', 'app_path', 'manifest_id', 'status',
+  'prompt_tokens', 'completion_tokens', 'total_tokens', 'prompt_cost', 'completion_cost', 'total_cost', 'first_token_time', 'parent_run_ids',
+  'trace_id', 'dotted_order', 'in_dataset', 'inputs_s3_urls', 'outputs_s3_urls', 's3_urls', 'input_attachments', 'output_attachments',
+  'execution_order', 'latency', 'share_token', 'trace_min_start_time', 'trace_max_start_time', 'last_queued_at', 'thread_id',
+  'prompt_token_details', 'completion_token_details', 'prompt_cost_details', 'completion_cost_details', 'price_model_id', 'tenant_id', 'error_tokens',
+]);
+/** The keys this reader reads: a misspelling of one of these loses what the run says. */
+const READ_KEYS: ReadonlySet<string> = new Set([
+  'id', 'name', 'run_type', 'trace_id', 'parent_run_id', 'start_time', 'end_time', 'inputs', 'outputs', 'error', 'extra', 'status', 'feedback_stats', 'prompt_tokens', 'completion_tokens',
+]);
 
-const APPROVAL = { decision: 'mimir.approval.decision', toolCallId: 'mimir.approval.tool_call.id', actor: 'mimir.approval.actor' } as const;
-const DECISIONS: Readonly<Record<string, ApprovalDecision>> = {
-  approved: 'approved',
-  denied: 'denied',
-  rejected: 'denied',
-  modified: 'modified',
-  timeout: 'timeout',
-  timed_out: 'timeout',
-};
-const RISKS: ReadonlySet<string> = new Set<string>(RISK_CLASSES);
-/** Run types that are structure (a graph node, a prompt template) rather than a step, unless they failed. */
-const CONTAINER_TYPES = new Set(['chain', 'prompt']);
-const CONVERSATION_KEYS = ['thread_id', 'session_id', 'conversation_id'];
-
-/** Builds one Run from a trace's records; per-file options compiled once. */
-class RunBuilder {
-  readonly #path: string;
-  readonly #options: TraceReadOptions;
-  readonly #report: Report;
-  /** Error patterns, tool risks and context windows, compiled once per file (shared with the OTLP reader). */
-  readonly #compiled: CompiledReadOptions;
-
-  constructor(path: string, options: TraceReadOptions, report: Report) {
-    this.#path = path;
-    this.#options = options;
-    this.#report = report;
-    this.#compiled = new CompiledReadOptions(options);
-  }
-
-  build(traceId: string, all: readonly RecordItem[]): Run {
-    let damaged = false;
-    const byId = new Map<string, RecordItem>();
-    for (const record of all) {
-      if (byId.has(record.id)) {
-        this.#report('duplicate-span-id', `line ${record.line}: run ${record.id} appears twice in trace ${traceId}; the first is kept`, { line: record.line, spanId: record.id });
-        damaged = true;
-        continue;
-      }
-      byId.set(record.id, record);
-    }
-    const records = [...byId.values()];
-    const roots = records.filter((r) => r.parentId === undefined);
-    const root = roots.find((r) => r.id === traceId) ?? roots[0];
-    const metadata = root?.metadata ?? {};
-    const runId = pickMetadata(metadata, 'mimir.run.id', []) ?? traceId;
-    if (root === undefined) {
-      this.#report('no-root', `trace ${traceId} has no root run (one without parent_run_id)`, { line: records[0]?.line ?? 0, runId });
-      damaged = true;
-    }
-    for (const extraRoot of roots) {
-      if (extraRoot === root) continue;
-      this.#report('multiple-roots', `trace ${traceId} has another root, run ${extraRoot.id}; it is read as part of the run`, { line: extraRoot.line, runId, spanId: extraRoot.id });
-      damaged = true;
-    }
-
-    const parentOf = new Map<string, string | undefined>();
-    for (const record of records) {
-      let parent = record.parentId;
-      if (parent !== undefined && !byId.has(parent)) {
-        this.#report('missing-parent', `line ${record.line}: run ${record.id} names parent ${parent}, which is not in trace ${traceId}`, { line: record.line, runId, spanId: record.id });
-        damaged = true;
-        parent = undefined;
-      }
-      parentOf.set(record.id, parent);
-    }
-    for (const record of records) {
-      const seen = new Set<string>([record.id]);
-      for (let at = parentOf.get(record.id); at !== undefined; at = parentOf.get(at)) {
-        if (seen.has(at)) {
-          this.#report('parent-cycle', `line ${record.line}: run ${record.id} is its own ancestor; read as a top-level run`, { line: record.line, runId, spanId: record.id });
-          parentOf.set(record.id, undefined);
-          damaged = true;
-          break;
-        }
-        seen.add(at);
-      }
-      if (record.endMs === undefined) {
-        this.#report('unended-span', `line ${record.line}: run ${record.id} (${record.runType} ${record.name}) never ended`, { line: record.line, runId, spanId: record.id });
-        damaged = true;
-      } else if (record.startMs !== undefined && record.endMs < record.startMs) {
-        const isRoot = record === root;
-        this.#report('clock-skew', `line ${record.line}: run ${record.id} ends before it starts${isRoot ? ': it is the trace\'s root, so the run\'s times are unknown and the run is counted damaged' : ''}`, {
-          line: record.line,
-          runId,
-          spanId: record.id,
-        });
-        if (isRoot) damaged = true;
-      }
-    }
-
-    const depth = (record: RecordItem): number => {
-      let d = 0;
-      for (let at = parentOf.get(record.id); at !== undefined && d <= records.length; at = parentOf.get(at)) d++;
-      return d;
-    };
-    // Execution order: by start time, a parent before its children on a tie, then file order.
-    const ordered = records
-      .map((record, index) => ({ record, index, depth: depth(record) }))
-      .sort((a, b) => (a.record.startMs ?? Infinity) - (b.record.startMs ?? Infinity) || a.depth - b.depth || a.index - b.index)
-      .map((entry) => entry.record);
-    const isStep = new Map(ordered.map((r) => [r.id, r !== root && this.#becomesStep(r)]));
-    const stepParent = (record: RecordItem): string | undefined => {
-      for (let at = parentOf.get(record.id); at !== undefined; at = parentOf.get(at)) if (isStep.get(at) === true) return at;
-      return undefined;
-    };
-
-    const steps: Step[] = [];
-    const pending: ToolCallRequest[] = [];
-    for (const record of ordered) {
-      if (isStep.get(record.id) !== true) continue;
-      steps.push(this.#toStep(record, stepParent(record), metadata, runId, pending));
-    }
-
-    const times = ordered.flatMap((r) => [r.startMs, r.endMs]).filter((t): t is number => t !== undefined);
-    const startedAt = root?.startedAt ?? (times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined);
-    const endedAt = root?.endedAt ?? (times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined);
-    const taskId = pickMetadata(metadata, 'mimir.task.id', this.#options.mapping.taskId ?? []);
-    const runPlace = { line: root?.line ?? records[0]?.line ?? 1, runId };
-    const trial = trialFromMetadata(metadata, runPlace, this.#report);
-    const resumedFrom = pickMetadata(metadata, 'mimir.resumed_from', []);
-    const conversationId = pickMetadata(metadata, CONVERSATION_KEYS[0] ?? 'thread_id', CONVERSATION_KEYS.slice(1));
-    const line = root?.line ?? records[0]?.line;
-    return {
-      id: runId,
-      ...(taskId !== undefined && { taskId }),
-      ...(trial !== undefined && { trial }),
-      ...(startedAt !== undefined && { startedAt }),
-      ...(endedAt !== undefined && { endedAt }),
-      steps,
-      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runPlace, this.#report),
-      outcome: this.#outcome(root, metadata, runPlace),
-      ...(resumedFrom !== undefined && { resumedFrom }),
-      ...(conversationId !== undefined && { conversationId }),
-      source: { file: this.#path, ...(line !== undefined && { line }), traceId },
-      ...(damaged && { damaged: true }),
-    };
-  }
-
-  #becomesStep(record: RecordItem): boolean {
-    if (this.#decisionRaw(record.metadata) !== undefined) return true;
-    if (pickMetadata(record.metadata, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []) !== undefined) return true;
-    // A container that failed is kept: its error may be the only record of what went wrong.
-    if (CONTAINER_TYPES.has(record.runType)) return record.error !== undefined;
-    return true;
-  }
-
-  #toStep(record: RecordItem, parentId: string | undefined, rootMetadata: JsonRecord, runId: string, pending: ToolCallRequest[]): Step {
-    const error = record.error === undefined ? undefined : errorOf(record.error);
-    const base = {
-      id: record.id,
-      name: record.name,
-      ...(parentId !== undefined && { parentId }),
-      ...(record.startedAt !== undefined && { startedAt: record.startedAt }),
-      ...(record.endedAt !== undefined && { endedAt: record.endedAt }),
-      status: error === undefined ? ('ok' as const) : ('error' as const),
-      ...(error !== undefined && { error }),
-    };
-
-    const decisionRaw = this.#decisionRaw(record.metadata);
-    if (decisionRaw !== undefined) {
-      const decision = DECISIONS[decisionRaw.toLowerCase()];
-      if (decision !== undefined) {
-        const toolCallId = pickMetadata(record.metadata, APPROVAL.toolCallId, this.#options.mapping.approvalToolCallId ?? []);
-        const actor = pickMetadata(record.metadata, APPROVAL.actor, this.#options.mapping.approvalActor ?? []);
-        return { ...base, kind: 'approval', decision, ...(toolCallId !== undefined && { toolCallId }), ...(actor !== undefined && { actor }) };
-      }
-      this.#report('wrong-attribute-type', `line ${record.line}: approval decision ${JSON.stringify(decisionRaw)} is not approved, denied, modified or timeout`, {
-        line: record.line,
-        runId,
-        spanId: record.id,
-      });
-    }
-
-    switch (record.runType) {
-      case 'llm': {
-        const outputs = record.outputs === undefined ? [] : llmOutputMessages(record.outputs);
-        for (const out of outputs) pending.push(...out.toolCalls);
-        const input = llmInputMessages(record.inputs);
-        const invocation = isRecord(record.extra.invocation_params) ? record.extra.invocation_params : {};
-        const llmOutput = record.outputs !== undefined && isRecord(record.outputs.llm_output) ? record.outputs.llm_output : {};
-        const model =
-          asString(invocation.model) ??
-          asString(invocation.model_name) ??
-          asString(record.metadata.ls_model_name) ??
-          asString(llmOutput.model_name) ??
-          outputs.find((o) => o.model !== undefined)?.model;
-        const usage = isRecord(llmOutput.token_usage) ? llmOutput.token_usage : {};
-        const inputTokens =
-          asNumber(record.raw.prompt_tokens) ?? asNumber(usage.prompt_tokens) ?? asNumber(usage.input_tokens) ?? outputs.find((o) => o.usage?.input !== undefined)?.usage?.input;
-        const outputTokens =
-          asNumber(record.raw.completion_tokens) ??
-          asNumber(usage.completion_tokens) ??
-          asNumber(usage.output_tokens) ??
-          outputs.find((o) => o.usage?.output !== undefined)?.usage?.output;
-        const contextWindow = model === undefined ? undefined : this.#compiled.contextWindow(model);
-        const confidence = asNumber(pickMetadata(record.metadata, 'mimir.confidence', this.#options.mapping.confidence ?? []));
-        return {
-          ...base,
-          kind: 'llm',
-          ...(model !== undefined && { model }),
-          ...(contextWindow !== undefined && { contextWindow }),
-          ...(input !== undefined && { inputMessages: this.#clipMessages(input, record, runId) }),
-          ...(outputs.length > 0 && { outputMessages: this.#clipMessages(outputs.map((o) => o.message), record, runId) }),
-          ...(inputTokens !== undefined && { inputTokens }),
-          ...(outputTokens !== undefined && { outputTokens }),
-          ...(confidence !== undefined && confidence >= 0 && confidence <= 1 && { confidence }),
-        };
-      }
-      case 'tool':
-        return this.#toolStep(record, base, rootMetadata, runId, pending);
-      default: {
-        const checkpoint = pickMetadata(record.metadata, 'mimir.checkpoint.id', this.#options.mapping.checkpointId ?? []);
-        return { ...base, kind: checkpoint === undefined ? 'other' : 'checkpoint' };
-      }
-    }
-  }
-
-  #toolStep(
-    record: RecordItem,
-    base: { id: string; name: string; parentId?: string; startedAt?: string; endedAt?: string; status: 'ok' | 'error'; error?: StepError },
-    rootMetadata: JsonRecord,
-    runId: string,
-    pending: ToolCallRequest[],
-  ): Step {
-    const toolName = record.name;
-    // LangChain passes the arguments as JSON text in `input`; traceable functions pass them as inputs.
-    const rawInput = record.inputs.input;
-    const argsText = typeof rawInput === 'string' ? rawInput : undefined;
-    const args = argsText !== undefined ? this.#parseClipped(argsText, record, runId, 'input') : Object.keys(record.inputs).length > 0 ? record.inputs : undefined;
-
-    let result: unknown;
-    let resultText: string | undefined;
-    let answeredCallId: string | undefined;
-    let reportedError = false;
-    const output = record.outputs?.output ?? record.outputs;
-    const message = parseMessage(output);
-    if (message !== undefined && message.message.role === 'tool') {
-      resultText = message.message.content;
-      answeredCallId = message.toolCallId;
-      reportedError = message.errorStatus;
-    } else if (typeof output === 'string') {
-      resultText = output;
-    } else if (output !== undefined) {
-      result = output;
-    }
-    if (resultText !== undefined) result = this.#parseClipped(resultText, record, runId, 'output');
-
-    const call = takeCall(pending, toolName, argsText ?? (args === undefined ? undefined : JSON.stringify(args)), answeredCallId);
-    const callId = answeredCallId ?? call?.id ?? pickMetadata(record.metadata, 'tool_call_id', []);
-
-    let error = base.error;
-    if (error === undefined && reportedError) error = { type: 'tool-error', ...(resultText !== undefined && { message: resultText.slice(0, 500) }) };
-    if (error === undefined && resultText !== undefined && this.#compiled.looksLikeError(resultText)) {
-      error = { type: 'error-result', message: resultText.slice(0, 500) };
-    }
-    const risk = this.#risk(toolName, record, rootMetadata, runId);
-    return {
-      ...base,
-      kind: 'tool',
-      status: error === undefined ? 'ok' : 'error',
-      ...(error !== undefined && { error }),
-      toolName,
-      ...(callId !== undefined && { callId }),
-      ...(args !== undefined && { arguments: args }),
-      ...(result !== undefined && { result }),
-      ...(risk !== undefined && { risk }),
-    };
-  }
-
-  /** Risk from mimir.yaml first; else `mimir.tool.risk` on the tool run, or `mimir.tool.risk.<tool>` on the root. */
-  #risk(toolName: string, record: RecordItem, rootMetadata: JsonRecord, runId: string): RiskClass | undefined {
-    const declared = this.#compiled.declaredRisk(toolName);
-    if (declared !== undefined) return declared;
-    const keys = ['mimir.tool.risk', ...(this.#options.mapping.toolRisk ?? [])];
-    const own = keys.map((k) => record.metadata[k]).find((v) => v !== undefined);
-    const raw = own ?? rootMetadata[`mimir.tool.risk.${toolName}`];
-    if (raw === undefined) return undefined;
-    if (typeof raw === 'string' && RISKS.has(raw)) return raw as RiskClass;
-    this.#report('wrong-attribute-type', `line ${record.line}: tool risk ${JSON.stringify(raw)} for ${toolName} is not one of ${RISK_CLASSES.join(', ')}`, {
-      line: record.line,
-      runId,
-      spanId: record.id,
-    });
-    return undefined;
-  }
-
-  #decisionRaw(metadata: JsonRecord): string | undefined {
-    return pickMetadata(metadata, APPROVAL.decision, this.#options.mapping.approvalDecision ?? []);
-  }
-
-  #parseClipped(text: string, record: RecordItem, runId: string, what: string): unknown {
-    const clipped = this.#clip(text, record, runId, what);
-    return clipped === text ? parseJsonOrText(text) : clipped;
-  }
-
-  #clip(text: string, record: RecordItem, runId: string, what: string): string {
-    const limit = this.#options.maxAttributeBytes;
-    if (text.length <= limit / 4 || Buffer.byteLength(text) <= limit) return text;
-    this.#report('oversized-value', `line ${record.line}: run ${record.id} ${what} is ${Buffer.byteLength(text)} bytes; kept the first ${limit}`, {
-      line: record.line,
-      runId,
-      spanId: record.id,
-    });
-    return Buffer.from(text).subarray(0, limit).toString('utf8');
-  }
-
-  #clipMessages(messages: readonly Message[], record: RecordItem, runId: string): Message[] {
-    return messages.map((m) => ({ role: m.role, content: this.#clip(m.content, record, runId, `${m.role} message`) }));
-  }
-
-  /** `mimir.outcome` on the root's metadata, else LangSmith feedback keyed `outcome`. */
-  #outcome(root: RecordItem | undefined, metadata: JsonRecord, place: ProblemPlace): RunOutcome {
-    const explicit = pickMetadata(metadata, 'mimir.outcome', []);
-    if (explicit !== undefined) {
-      if (explicit !== 'success' && explicit !== 'failure' && explicit !== 'unknown') {
-        this.#report('wrong-attribute-type', `mimir.outcome is ${JSON.stringify(explicit)}, not success or failure`, place);
-        return { status: 'unknown', source: 'none' };
-      }
-      const score = this.#score(metadata['mimir.outcome.score'], 'mimir.outcome.score', place);
-      return { status: explicit, ...(score !== undefined && { score }), source: 'trace metadata' };
-    }
-    const stats = root !== undefined && isRecord(root.raw.feedback_stats) ? root.raw.feedback_stats : undefined;
-    const feedback = stats !== undefined && isRecord(stats.outcome) ? stats.outcome : undefined;
-    if (feedback === undefined) return { status: 'unknown', source: 'none' };
-    const values = isRecord(feedback.values) ? feedback.values : {};
-    const said = (key: string) => (asNumber(values[key]) ?? 0) > 0;
-    // Unknown stays unknown: a score alone, or feedback that says both, is not read as a verdict.
-    const status = said('success') && !said('failure') ? 'success' : said('failure') && !said('success') ? 'failure' : 'unknown';
-    const score = this.#score(feedback.avg, 'feedback_stats.outcome.avg', place);
-    return { status, ...(score !== undefined && { score }), source: 'langsmith feedback' };
-  }
-
-  #score(raw: unknown, what: string, place: ProblemPlace): number | undefined {
-    if (raw === undefined || raw === null) return undefined;
-    const score = asNumber(raw);
-    if (score === undefined || score < 0 || score > 1) {
-      this.#report('wrong-attribute-type', `${what} is ${JSON.stringify(raw)}, not a number from 0 to 1`, place);
-      return undefined;
-    }
-    return score;
-  }
-}
-
-
-
-/** LangSmith's `error` is text: "OrderServiceError: upstream timeout", a Python repr, or a traceback. */
-function errorOf(error: string): StepError {
-  // Bounded: the name is at the very start, and a backtracking match over a huge line would be quadratic.
-  const firstLine = (error.split('\n', 1)[0] ?? error).slice(0, 200);
-  const named = /^([A-Za-z_$][\w$.]*(?:Error|Exception|Timeout|Interrupt))\b/.exec(firstLine)?.[1];
-  return { type: named ?? 'error', message: error.length > 2000 ? `${error.slice(0, 2000)}…` : error };
-}

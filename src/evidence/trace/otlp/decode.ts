@@ -1,16 +1,39 @@
+// Over 400 lines on purpose: one decoder whose per-span state lives on the instance (no closure per span); field-level helpers are in fields.ts.
 import type { AttrValue, RawEvent, RawSpan, SourcePosition, SpanStatusCode } from '../span.js';
-import { closestMatch } from '../../../shared/suggest.js';
+import { describeMisspelt, misspeltKeys } from '../misspelt-keys.js';
 import { describeValue as describe, type FileProblems, type ProblemPlace } from '../problems.js';
+import {
+  EARLIEST_PLAUSIBLE_MS,
+  EVENT_KEYS,
+  INVALID,
+  isObject,
+  KEY_VALUE_KEYS,
+  LATEST_PLAUSIBLE_MS,
+  nanosToMs,
+  normalizeId,
+  RESOURCE_SPANS_KEYS,
+  SCOPE_SPANS_KEYS,
+  SPAN_KEYS,
+  SPAN_KINDS,
+  STATUS_KEYS,
+  toDouble,
+  toInteger,
+  TRACES_DATA_KEYS,
+  truncateUtf8,
+  unknownKeys,
+  ZERO_SPAN_ID,
+  ZERO_TRACE_ID,
+  type JsonObject,
+} from './fields.js';
+
+export { normalizeId } from './fields.js';
 
 /**
  * OTLP traces, decoded from the plain objects JSON.parse gives (or protobufjs's `toObject` with
  * longs and bytes as strings, which has the same shape) into RawSpans. Everything is validated:
  * what cannot be used is reported with its location and skipped, what can be repaired is repaired
- * and the span marked damaged. Field names follow the protobuf JSON mapping: lowerCamelCase, with
- * the original snake_case accepted too (the mapping allows both, and Python's exporters use it).
+ * and the span marked damaged; a misspelt key is reported, never silently ignored.
  */
-
-type JsonObject = Record<string, unknown>;
 
 export interface DocumentContext {
   /** Where the document is: its line in JSON Lines, or nothing more precise than the file. */
@@ -29,96 +52,8 @@ export interface DecodedSpanHandlers {
   unattributedLoss(): void;
 }
 
-const HEX_ID = /^[0-9a-f]+$/;
-const HEX_ID_ANY_CASE = /^[0-9a-fA-F]+$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
 /** Nesting beyond this in an attribute value is refused: no real attribute is this deep. */
 const MAX_VALUE_DEPTH = 32;
-/**
- * Span times outside 1990..2200 are damage (a digit lost or doubled), not history or future: they
- * would sort a step years away from its run and poison every duration.
- */
-const EARLIEST_PLAUSIBLE_MS = Date.UTC(1990, 0, 1);
-const LATEST_PLAUSIBLE_MS = Date.UTC(2200, 0, 1);
-
-/**
- * A trace or span id as lower-case hex. OTLP JSON writes hex; some protobuf-to-JSON tools write
- * the bytes as base64 (the generic protobuf JSON mapping for `bytes`). Anything else is undefined.
- */
-export function normalizeId(value: unknown, bytes: 8 | 16): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (value.length === bytes * 2) {
-    if (HEX_ID.test(value)) return value;
-    if (HEX_ID_ANY_CASE.test(value)) return value.toLowerCase();
-  }
-  if (value.length === Math.ceil(bytes / 3) * 4 && BASE64.test(value)) {
-    const decoded = Buffer.from(value, 'base64');
-    if (decoded.length === bytes) return decoded.toString('hex');
-  }
-  return undefined;
-}
-
-/**
- * Unix nanoseconds (a decimal string in OTLP JSON, since int64 exceeds JSON's safe integers) as
- * fractional milliseconds. Undefined for unset or zero; null when it is not a time at all.
- */
-export function nanosToMs(value: unknown): number | undefined | null {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') {
-    // Digit by digit: validates and converts in one pass, and keeps whole milliseconds exact although
-    // today's 19-digit times are beyond a double's exact integers (…162000000 must not become …161.9998 ms).
-    const length = value.length;
-    if (length === 0 || length > 25) return length === 0 ? undefined : null;
-    const split = length - 6;
-    let whole = 0;
-    let fraction = 0;
-    for (let index = 0; index < length; index++) {
-      const digit = value.charCodeAt(index) - 48;
-      if (digit < 0 || digit > 9) return null;
-      if (index < split) whole = whole * 10 + digit;
-      else fraction = fraction * 10 + digit;
-    }
-    return whole === 0 && fraction === 0 ? undefined : whole + fraction / 1e6;
-  }
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) return null;
-    return value === 0 ? undefined : value / 1e6;
-  }
-  return null;
-}
-
-/** The fields each container of the OTLP JSON mapping may have (lowerCamelCase and snake_case). */
-const TRACES_DATA_KEYS: ReadonlySet<string> = new Set(['resourceSpans', 'resource_spans']);
-const RESOURCE_SPANS_KEYS: ReadonlySet<string> = new Set(['resource', 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans', 'schemaUrl', 'schema_url']);
-const SCOPE_SPANS_KEYS: ReadonlySet<string> = new Set(['scope', 'instrumentationLibrary', 'instrumentation_library', 'spans', 'schemaUrl', 'schema_url']);
-const SPAN_KINDS: ReadonlySet<string | number> = new Set([
-  0, 1, 2, 3, 4, 5,
-  'SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER',
-]);
-/** Keys longer than this are not offered a "did you mean" (the edit distance is quadratic). */
-const MAX_SUGGESTED_KEY_LENGTH = 64;
-
-/**
- * The keys of a container that its mapping does not know, described for a message with the
- * closest known key ("scoqeSpans (did you mean scopeSpans?)"); undefined when there are none.
- */
-function unknownKeys(container: JsonObject, known: ReadonlySet<string>): string | undefined {
-  const unknown: string[] = [];
-  for (const key in container) {
-    if (known.has(key)) continue;
-    unknown.push(key);
-    if (unknown.length > 3) break;
-  }
-  const first = unknown[0];
-  if (first === undefined) return undefined;
-  const suggestion = first.length <= MAX_SUGGESTED_KEY_LENGTH ? closestMatch(first, known) : undefined;
-  const shown = unknown.slice(0, 3).map((key) => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key));
-  return `the unknown key${unknown.length > 1 ? 's' : ''} ${shown.join(', ')}${unknown.length > 3 ? ', …' : ''}${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`;
-}
-
-const INVALID = Symbol('invalid attribute value');
 /** Most spans have no events: one shared empty list instead of one per span. */
 const NO_EVENTS: readonly RawEvent[] = Object.freeze([]);
 type Decoded = AttrValue | undefined | typeof INVALID;
@@ -174,6 +109,7 @@ export class OtlpDecoder {
       this.documentProblem(`resourceSpans is ${describe(resourceSpans)}, not a list`, handlers);
       return;
     }
+    this.misspeltContainerKeys(document, TRACES_DATA_KEYS, 'the document', handlers);
     for (const resource of resourceSpans) {
       if (!isObject(resource)) {
         this.documentProblem(`a resourceSpans entry is ${describe(resource)}, not an object`, handlers);
@@ -190,6 +126,7 @@ export class OtlpDecoder {
         this.documentProblem(`scopeSpans is ${describe(scopes)}, not a list`, handlers);
         continue;
       }
+      this.misspeltContainerKeys(resource, RESOURCE_SPANS_KEYS, 'a resourceSpans entry', handlers);
       for (const scope of scopes) {
         if (!isObject(scope)) {
           this.documentProblem(`a scopeSpans entry is ${describe(scope)}, not an object`, handlers);
@@ -205,9 +142,27 @@ export class OtlpDecoder {
           this.documentProblem(`spans is ${describe(spans)}, not a list`, handlers);
           continue;
         }
+        this.misspeltContainerKeys(scope, SCOPE_SPANS_KEYS, 'a scopeSpans entry', handlers);
         for (const span of spans) this.decodeSpan(span, handlers);
       }
     }
+  }
+
+  /**
+   * A container that has its list may still have a misspelt sibling ("resourceSpan" beside
+   * "resourceSpans"): what that holds is lost, and said so. A misspelt list that holds something
+   * is a loss of spans (counted as such); a misspelt scalar is reported only.
+   */
+  private misspeltContainerKeys(container: JsonObject, known: ReadonlySet<string>, what: string, handlers: DecodedSpanHandlers): void {
+    const misspelt = misspeltKeys(container, known, false);
+    if (misspelt.length === 0) return;
+    const message = `${what} has ${describeMisspelt(misspelt)}, which OTLP does not define: what it holds is ignored; rename the key`;
+    const holdsData = misspelt.some(({ key }) => {
+      const value = container[key];
+      return Array.isArray(value) ? value.length > 0 : isObject(value);
+    });
+    if (holdsData) this.documentProblem(message, handlers);
+    else this.problems.report('invalid-document', message, this.context.position);
   }
 
   private documentProblem(message: string, handlers: DecodedSpanHandlers): void {
@@ -263,6 +218,9 @@ export class OtlpDecoder {
       if (parent !== ZERO_SPAN_ID) parentSpanId = parent ?? (typeof rawParent === 'string' ? rawParent : JSON.stringify(rawParent));
     }
 
+    const misspelt = misspeltKeys(value, SPAN_KEYS, false);
+    if (misspelt.length > 0) this.misspelt('a span', misspelt);
+
     let name = '';
     if (typeof value.name === 'string') name = value.name;
     else if (value.name !== undefined) this.wrongType('name', value.name, 'a string');
@@ -277,6 +235,8 @@ export class OtlpDecoder {
     let statusMessage: string | undefined;
     const status = value.status;
     if (isObject(status)) {
+      const misspeltStatus = misspeltKeys(status, STATUS_KEYS, false);
+      if (misspeltStatus.length > 0) this.misspelt('the span status', misspeltStatus);
       statusCode = this.statusCode(status.code);
       if (typeof status.message === 'string' && status.message !== '') statusMessage = this.limitString('status.message', status.message);
     } else if (status !== undefined && status !== null) {
@@ -315,6 +275,11 @@ export class OtlpDecoder {
       this.spanPlace = this.spanId === undefined ? base : { ...base, spanId: this.spanId };
     }
     return this.spanPlace;
+  }
+
+  private misspelt(what: string, misspelt: Parameters<typeof describeMisspelt>[0]): void {
+    this.damaged = true;
+    this.problems.report('wrong-attribute-type', `${what} has ${describeMisspelt(misspelt)}, which OTLP does not define: its value is ignored; rename the key`, this.place());
   }
 
   private wrongType(field: string, value: unknown, expected: string): void {
@@ -363,6 +328,8 @@ export class OtlpDecoder {
         this.wrongType('events[]', event, 'an object');
         continue;
       }
+      const misspelt = misspeltKeys(event, EVENT_KEYS, false);
+      if (misspelt.length > 0) this.misspelt('a span event', misspelt);
       const name = typeof event.name === 'string' ? event.name : '';
       events.push({
         name,
@@ -385,6 +352,11 @@ export class OtlpDecoder {
         this.damaged = true;
         this.problems.report('wrong-attribute-type', `${where}: an entry is ${describe(entry)}, not a {key, value} pair`, this.place());
         continue;
+      }
+      if (entry.value === undefined) {
+        // {key, vaule}: without this, the attribute would vanish as if it had been empty.
+        const misspelt = misspeltKeys(entry, KEY_VALUE_KEYS, true);
+        if (misspelt.length > 0) this.misspelt(`${where}: the entry ${JSON.stringify(entry.key.slice(0, 80))}`, misspelt);
       }
       const decoded = this.anyValue(entry.value, entry.key, 0);
       if (decoded === INVALID) {
@@ -486,34 +458,3 @@ export class OtlpDecoder {
   }
 }
 
-/** The longest prefix of `value` whose UTF-8 encoding fits in `maxBytes`. */
-export function truncateUtf8(value: string, maxBytes: number): string {
-  const encoded = Buffer.from(value, 'utf8');
-  let end = Math.min(maxBytes, encoded.length);
-  // Back off continuation bytes (10xxxxxx) so no character is cut in half.
-  while (end > 0 && end < encoded.length && ((encoded[end] as number) & 0xc0) === 0x80) end--;
-  return encoded.subarray(0, end).toString('utf8');
-}
-
-function toInteger(value: unknown): number | typeof INVALID {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : INVALID;
-  if (typeof value === 'string' && value !== '') {
-    const number = Number(value);
-    return Number.isInteger(number) ? number : INVALID;
-  }
-  return INVALID;
-}
-
-function toDouble(value: unknown): number | typeof INVALID {
-  if (typeof value === 'number') return value;
-  // The protobuf JSON mapping spells non-finite doubles as strings.
-  if (typeof value === 'string' && value !== '') {
-    const number = Number(value);
-    return Number.isNaN(number) && value !== 'NaN' ? INVALID : number;
-  }
-  return INVALID;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,0 +1,137 @@
+import type { Message } from '../../../model/index.js';
+import { jsonValue, readMessages } from './messages.js';
+import type { SpanView } from './span-view.js';
+
+/**
+ * The last input message list parsed per trace. An agent resends its whole history on every call,
+ * so each call's list usually extends the previous one: then only the new tail is parsed and the
+ * earlier Message objects are shared, which saves most of the parsing and the memory. Bounded by
+ * entries (one per trace, the latest) and by characters; the oldest traces are let go first.
+ */
+
+/** Histories remembered, by count and by characters. */
+const HISTORY_CACHE_ENTRIES = 4096;
+const HISTORY_CACHE_CHARS = 32 * 1024 * 1024;
+const COMMA = 0x2c;
+
+interface ParsedList {
+  readonly raw: string;
+  readonly messages: readonly Message[];
+}
+
+interface History extends ParsedList {
+  /** The trace's last model output, parsed: the next call's history usually starts its tail with it. */
+  readonly output?: ParsedList;
+}
+
+export class MessageHistoryCache {
+  private readonly histories = new Map<string, History>();
+  private historyChars = 0;
+
+  /**
+   * A JSON list of messages at `key` (a string attribute, or a structured one), or undefined when
+   * the span has none; `history` lists extend the trace's previous one. A value that is not a list
+   * of messages is reported.
+   */
+  messageList(view: SpanView, key: string, history: boolean): readonly Message[] | undefined {
+    const raw = view.attributes.get(key);
+    if (raw === undefined) return undefined;
+    const traceId = view.span.traceId;
+    if (history && typeof raw === 'string') {
+      const previous = this.histories.get(traceId);
+      const extended = previous && extendHistory(previous, raw);
+      if (extended) return this.rememberHistory(traceId, raw, extended);
+    }
+    const messages = readMessages(jsonValue(raw));
+    if (messages === undefined) view.wrongType(key, raw, 'a JSON list of messages');
+    else if (history && typeof raw === 'string') this.rememberHistory(traceId, raw, messages);
+    return messages;
+  }
+
+  /**
+   * Keeps a model output list (as text and parsed) with the trace's history: the next call resends
+   * it at the start of its new tail, and then those messages are the same objects, parsed once.
+   */
+  rememberOutput(view: SpanView, key: string, messages: readonly Message[]): void {
+    const raw = view.attributes.get(key);
+    const traceId = view.span.traceId;
+    const history = this.histories.get(traceId);
+    if (typeof raw !== 'string' || !history) return;
+    this.remember(traceId, { raw: history.raw, messages: history.messages, output: { raw, messages } });
+  }
+
+  /** The trace became a run: its history is no longer needed. */
+  forget(traceId: string): void {
+    const entry = this.histories.get(traceId);
+    if (!entry) return;
+    this.historyChars -= historyLength(entry);
+    this.histories.delete(traceId);
+  }
+
+  private rememberHistory(traceId: string, raw: string, messages: readonly Message[]): readonly Message[] {
+    this.remember(traceId, { raw, messages });
+    return messages;
+  }
+
+  /**
+   * Makes `entry` the trace's history, as its most recent: older traces' entries are let go first
+   * when the cache is over its bounds, and an entry larger than the whole cache is not kept.
+   */
+  private remember(traceId: string, entry: History): void {
+    const previous = this.histories.get(traceId);
+    if (previous) {
+      this.historyChars -= historyLength(previous);
+      this.histories.delete(traceId);
+    }
+    const length = historyLength(entry);
+    if (length > HISTORY_CACHE_CHARS) return;
+    while (this.histories.size > 0 && (this.histories.size >= HISTORY_CACHE_ENTRIES || this.historyChars + length > HISTORY_CACHE_CHARS)) {
+      const [oldest, evicted] = this.histories.entries().next().value as [string, History];
+      this.historyChars -= historyLength(evicted);
+      this.histories.delete(oldest);
+    }
+    this.histories.set(traceId, entry);
+    this.historyChars += length;
+  }
+}
+
+/**
+ * When `raw` is the previous JSON list with elements appended (`[a,b]` → `[a,b,c]`), the previous
+ * messages plus the parsed tail; otherwise undefined (the caller parses the whole list).
+ */
+function extendHistory(previous: History, raw: string): readonly Message[] | undefined {
+  const before = previous.raw;
+  // The same list again (a retried call): the same messages.
+  if (raw === before) return previous.messages;
+  const open = before.length - 1;
+  if (raw.length <= before.length || before.charCodeAt(open) !== 0x5d /* ] */ || raw.charCodeAt(open) !== COMMA) return undefined;
+  // String equality compares memory at once; startsWith walks characters (50× slower on 20 kB).
+  if (raw.substring(0, open) !== before.substring(0, open)) return undefined;
+  const tail = resentOutput(previous.output, raw, before.length) ?? readMessages(jsonValue(`[${raw.slice(before.length)}`));
+  return tail && [...previous.messages, ...tail];
+}
+
+/** Characters a history entry keeps alive. */
+function historyLength(entry: History): number {
+  return entry.raw.length + (entry.output?.raw.length ?? 0);
+}
+
+/**
+ * When the new tail of a history (`raw` from `from`, just after the comma) starts with the elements of
+ * the previous output list, exactly as they were written: those output messages (the same objects)
+ * followed by the rest of the tail parsed. Otherwise undefined. Elements are read one by one, so
+ * the result is what parsing the whole tail would give.
+ */
+function resentOutput(output: ParsedList | undefined, raw: string, from: number): Message[] | undefined {
+  if (output === undefined) return undefined;
+  const list = output.raw;
+  if (list.length <= 2 || list.charCodeAt(0) !== 0x5b /* [ */ || list.charCodeAt(list.length - 1) !== 0x5d /* ] */) return undefined;
+  const elements = list.length - 2;
+  const after = from + elements;
+  const next = raw.charCodeAt(after);
+  if (next !== COMMA && next !== 0x5d /* ] */) return undefined;
+  if (raw.substring(from, after) !== list.substring(1, list.length - 1)) return undefined;
+  if (next === 0x5d) return after === raw.length - 1 ? [...output.messages] : undefined;
+  const rest = readMessages(jsonValue(`[${raw.slice(after + 1)}`));
+  return rest && [...output.messages, ...rest];
+}
