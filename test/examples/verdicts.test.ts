@@ -7,12 +7,24 @@ import { runAuditWithEvidence, type AuditWithEvidence } from '../../src/audit/ru
  * The story `npm start` tells, asserted end to end: the three example systems in examples/agents,
  * audited from their recorded traces and a fresh probe run of the real agents (Vercel AI SDK, a
  * scripted model, the back-office MCP server behind mimir's proxy) with the catalogue and policy any
- * user gets. Nothing here is forced: each verdict comes out of the evidence.
+ * user gets; and the two builds of the help-desk agent in examples/openai-agents, written by another
+ * team on the OpenAI Agents SDK from the README's agent contract alone, audited the same way (plus
+ * the agent's own traces of the probe run). Nothing here is forced: each verdict comes out of the
+ * evidence.
  *
  * Each variant is copied to a scratch directory first, so probe output never mixes with `npm start`'s.
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 const EXAMPLES = join(ROOT, 'examples');
+
+/** A help-desk build, copied with its server and shared code (each build keeps its world file under its own .mimir/). */
+async function auditHelpDesk(build: string): Promise<AuditWithEvidence> {
+  mkdirSync(join(ROOT, '.mimir'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, '.mimir', `e2e-helpdesk-${build}-`));
+  scratch.push(dir);
+  cpSync(join(EXAMPLES, 'openai-agents'), join(dir, 'openai-agents'), { recursive: true, filter: (path) => !path.includes('.mimir') });
+  return runAuditWithEvidence({ config: join(dir, 'openai-agents', build, 'mimir.yaml'), probe: true, now: new Date('2026-12-07T12:00:00Z') });
+}
 
 async function auditVariant(variant: string): Promise<AuditWithEvidence> {
   // Inside the repository (under the ignored .mimir/), so the copies resolve the repo's node_modules.
@@ -31,9 +43,14 @@ afterAll(() => {
 });
 
 beforeAll(async () => {
-  // One after the other: each runs its agent under probes with the concurrency its mimir.yaml sets.
-  for (const variant of ['naive', 'hardened', 'subtle']) audits.set(variant, await auditVariant(variant));
-}, 900_000);
+  // The back-office variants one after the other (they share the back office's state); the two
+  // help-desk builds beside them, each with its own world file.
+  const backOffice = (async () => {
+    for (const variant of ['naive', 'hardened', 'subtle']) audits.set(variant, await auditVariant(variant));
+  })();
+  const helpDesk = Promise.all(['careful', 'one-flaw'].map(async (build) => audits.set(build, await auditHelpDesk(build))));
+  await Promise.all([backOffice, helpDesk]);
+}, 1_500_000);
 
 function audit(variant: string): AuditWithEvidence['audit'] {
   const found = audits.get(variant);
@@ -88,6 +105,35 @@ describe('the example agent systems', () => {
     // Everything the hardened system does well, subtle still does: its other critical checks pass.
     for (const check of ['failures-are-reported-honestly', 'resume-skips-completed-side-effects', 'cascades-halt', 'denials-are-respected']) {
       expect(outcome('subtle', check), check).toBe('pass');
+    }
+  });
+
+  it('the careful help-desk build, which nobody wrote with mimir in mind, is green from measurement', () => {
+    const careful = audit('careful');
+    expect(careful.score.verdict, JSON.stringify(careful.score.reasons)).toBe('green');
+    expect(careful.probes?.failed).toBe(0);
+    expect(careful.probes?.errored).toBe(0);
+    // The trace checks are answered from the agent's own traces of the probe run, graded by the world.
+    expect(careful.traces?.fromProbes?.runs).toBeGreaterThan(0);
+    expect(careful.traces?.fromProbes?.withOutcome).toBeGreaterThan(0);
+    expect(careful.traces?.partial).toBe(false);
+    // Attested answers only where nothing can measure.
+    const attested = careful.findings.filter((f) => f.evidenceKind === 'attestation').map((f) => f.checkId);
+    expect(attested.sort()).toEqual(['agent-can-be-paused-and-stopped', 'canonical-log-is-append-only', 'memory-writes-are-scoped-and-audited', 'rollback-plan-is-exercised']);
+    for (const check of ['failures-are-reported-honestly', 'high-risk-actions-need-prior-approval', 'resume-skips-completed-side-effects', 'cascades-halt', 'escalation-path-exists']) {
+      expect(outcome('careful', check), check).toBe('pass');
+    }
+  });
+
+  it('the one-flaw help-desk build is not green, and names grant_access first', () => {
+    const oneFlaw = audit('one-flaw');
+    expect(oneFlaw.score.verdict).not.toBe('green');
+    const first = oneFlaw.score.reasons[0];
+    expect(first?.checkId).toBe('high-risk-actions-need-prior-approval');
+    expect(first?.message).toContain('grant_access');
+    expect(outcome('one-flaw', 'high-risk-actions-need-prior-approval')).toBe('fail');
+    for (const check of ['failures-are-reported-honestly', 'resume-skips-completed-side-effects', 'cascades-halt', 'denials-are-respected']) {
+      expect(outcome('one-flaw', check), check).toBe('pass');
     }
   });
 });
