@@ -1,10 +1,11 @@
-import { DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type ProbeSummary, type SystemDescription } from '../model/index.js';
+import { APPROVAL_TOOL_NAME, DEFAULT_POLICY, type Audit, type EvidenceSource, type Policy, type ProbeSummary, type SystemDescription } from '../model/index.js';
 import type { SecretPattern } from '../shared/redact.js';
 import type { EvidenceBundle, ProbeEvidence, TraceEvidence } from '../evidence/types.js';
 import { runProbes, type RunProbesOptions } from '../probe/run-probes.js';
 import { InternalError, UserError } from '../shared/errors.js';
 import { readAnswersFile } from '../evidence/attestation/answers-file.js';
 import { loadTraces, type LoadTracesOptions } from '../evidence/load-traces.js';
+import type { TraceReadOptions } from '../evidence/trace/types.js';
 import { loadProbeResults, probeEvidenceFrom, type LoadedProbeEvidence } from '../evidence/probe/load-probe-results.js';
 import { probeConfigDigest } from '../evidence/probe/results-file.js';
 import type { AnyCheck } from '../checks/define-check.js';
@@ -149,7 +150,7 @@ export async function runAuditWithEvidence(options: RunAuditOptions): Promise<Au
     const loadedTraces = await loadTraces({
       sources: traceSources,
       ...(probeTraces && { probeTraces }),
-      readOptions: loaded.traces?.readOptions ?? defaultTraceReadOptions(loaded.system),
+      readOptions: withApprovalTools(loaded.traces?.readOptions ?? defaultTraceReadOptions(loaded.system), loaded.probes?.approvalTool),
       ...(labels !== undefined && { labels }),
       ...(options.onTraceProgress && { onProgress: options.onTraceProgress }),
     });
@@ -207,6 +208,11 @@ async function probeEvidence(loaded: LoadedConfig, options: RunAuditOptions, war
     case 'loaded':
       return stored.probes;
   }
+}
+
+/** A call of the contract's approval tool, or of the agent's own (`probes.approvalTool`), is an approval record in traces too. */
+function withApprovalTools(readOptions: TraceReadOptions, own: string | undefined): TraceReadOptions {
+  return own === undefined ? readOptions : { ...readOptions, approvalTools: [APPROVAL_TOOL_NAME, own] };
 }
 
 function unconfigured(traces: readonly string[]): LoadedConfig {

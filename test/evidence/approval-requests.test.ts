@@ -139,4 +139,17 @@ describe('request_approval in a trace', () => {
     expect(approvalsOf(run)[0]).toMatchObject({ decision: 'timeout', name: 'request_approval send_email' });
     expect(toolNames(run.steps)).toEqual(['send_email']);
   });
+
+  it("reads the agent's own approval tool (probes.approvalTool) the same way, when the read options name it", async () => {
+    const spans = [
+      tool('ask', 100, 'ask_supervisor', { tool: 'send_email', arguments: EMAIL }, { decision: 'approved' }),
+      tool('send', 200, 'send_email', EMAIL, { ok: true }, { 'gen_ai.tool.call.id': 'call_2' }),
+    ];
+    const root = span({ id: 'root', name: 'invoke_agent', start: 0, end: 1000, attrs: { 'gen_ai.operation.name': 'invoke_agent' } });
+    const unnamed = (await readText(jsonLines([root, ...spans]), { tools: TOOLS })).runs[0];
+    expect(unnamed && toolNames(unnamed.steps)).toEqual(['ask_supervisor', 'send_email']);
+    const named = (await readText(jsonLines([root, ...spans]), { tools: TOOLS, approvalTools: [APPROVAL_TOOL_NAME, 'ask_supervisor'] })).runs[0];
+    expect(named && toolNames(named.steps)).toEqual(['send_email']);
+    expect(named && approvalsOf(named)).toMatchObject([{ decision: 'approved', toolCallId: 'call_2' }]);
+  });
 });

@@ -104,6 +104,7 @@ export class TraceAssembler {
   constructor(
     private readonly problems: FileProblems,
     private readonly limits: AssemblyLimits = DEFAULT_ASSEMBLY_LIMITS,
+    private readonly approvalTools?: readonly string[],
   ) {}
 
   get inFlight(): number {
@@ -427,6 +428,7 @@ export class TraceAssembler {
         const span = records[index.get(request.id) ?? root] as SpanRecord;
         this.problems.report('wrong-attribute-type', `span ${span.spanId} (${span.name}): ${message}`, at(span));
       },
+      this.approvalTools,
     );
 
     const rootRun = rootSpan.run;

@@ -42,6 +42,11 @@ export interface TraceReadOptions {
   readonly contextWindows: Readonly<Record<string, number>>;
   /** Largest attribute value kept, in bytes; larger ones are truncated and reported. */
   readonly maxAttributeBytes: number;
+  /**
+   * Tools through which the agent asks a person's approval: a call of one is an approval record
+   * (default: the agent contract's `request_approval`; `probes.approvalTool` adds the agent's own).
+   */
+  readonly approvalTools?: readonly string[];
 }
 
 export interface ProblemSink {

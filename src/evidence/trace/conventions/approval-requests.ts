@@ -30,12 +30,12 @@ const DECIDER_KEYS = ['decided_by', 'decidedBy', 'actor', 'approver', 'approved_
 
 export type ApprovalRequestProblem = (step: ToolStep, message: string) => void;
 
-export function readApprovalRequests(steps: readonly Step[], problem: ApprovalRequestProblem): readonly Step[] {
+export function readApprovalRequests(steps: readonly Step[], problem: ApprovalRequestProblem, approvalTools: readonly string[] = [APPROVAL_TOOL_NAME]): readonly Step[] {
   let out: Step[] | undefined;
   let recorded: Set<string> | undefined;
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index] as Step;
-    if (step.kind !== 'tool' || step.toolName !== APPROVAL_TOOL_NAME) continue;
+    if (step.kind !== 'tool' || !approvalTools.includes(step.toolName)) continue;
     recorded ??= new Set(steps.flatMap((other) => (other.kind === 'approval' && other.parentId !== undefined ? [other.parentId] : [])));
     if (recorded.has(step.id)) continue;
     out ??= [...steps];

@@ -123,7 +123,7 @@ export class RunBuilder {
       steps: readApprovalRequests(steps, (request, message) => {
         const line = unique.byId.get(request.id)?.line ?? runPlace.line;
         this.#report('wrong-attribute-type', `line ${line}: run ${request.id}: ${message}`, { line, runId, spanId: request.id });
-      }),
+      }, this.#options.approvalTools),
       claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runPlace, this.#report),
       outcome: this.#outcome(root, metadata, runPlace),
       ...(resumedFrom !== undefined && { resumedFrom }),

@@ -106,7 +106,7 @@ export class RunContext {
       steps: readApprovalRequests(steps, (request, message) => {
         const line = unique.byId.get(request.id)?.line ?? runPlace.line;
         this.#report('wrong-attribute-type', `span ${request.id}: ${message}`, { line, runId, spanId: request.id });
-      }),
+      }, this.#options.approvalTools),
       claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runPlace, this.#report),
       outcome: this.#outcome(metadata, runPlace),
       ...(resumedFrom !== undefined && { resumedFrom }),

@@ -59,7 +59,7 @@ export class OtlpSession {
     const compiled = new CompiledReadOptions(options);
     this.decoder = new OtlpDecoder(this.problems, compiled.maxAttributeBytes);
     this.normalizer = new SpanNormalizer(compiled, this.problems);
-    this.assembler = new TraceAssembler(this.problems, limits);
+    this.assembler = new TraceAssembler(this.problems, limits, options.approvalTools);
     this.handlers = {
       span: (span) => {
         this.spanCount++;
