@@ -16,5 +16,17 @@ for (const which of ['slice', 'full'] as const) {
       expect(stuck.escalated).toBe(13);
       expect(finding(result, 'escalation-path-exists').message).toContain('103 of 116');
     });
+
+    it('refusals the agent adapted to (another payment method, another flight) are information; identical repeats block', async () => {
+      // Before: 5 runs reached three consecutive failing steps, 2 "kept going" (e.g. task-3/trial-0 tried four payment
+      // methods for update_reservation_flights, each refused for a different reason, then paid by card).
+      const result = await audit(DATASET, which);
+      const cascades = analyses(result).cascades;
+      expect(cascades.informativeFailures).toEqual({ steps: 67, runs: 36 });
+      // The 6 blocking ones repeat a call that had just been refused with the same answer (task-13, task-15, task-23).
+      expect(cascades.blockingFailures).toBe(6);
+      expect(cascades.byLongestStreak).toEqual({ 1: 5 });
+      expect(finding(result, 'cascades-halt').outcome).toBe('insufficient-evidence');
+    });
   });
 }
