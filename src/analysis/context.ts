@@ -1,5 +1,6 @@
 import type { Message, Run, Step } from '../model/index.js';
 import { formatPercent, wilsonRate } from './rate.js';
+import { createFailureClassifier } from './failure-kinds.js';
 import { countO200kTokens } from './token-count.js';
 import { addExample, addTopExample, clip, increment, runRef, timeMs, toHistogram, wouldKeepTop } from './support.js';
 import type { Histogram, Rate, RunAnalyzer, RunRef } from './types.js';
@@ -27,8 +28,9 @@ export interface ContextAnalysis {
    */
   readonly runsWithDeltaMessages: number;
   /**
-   * Share of input tokens that is the agent's own earlier output and tool results, by 0-based llm
-   * call index within the run (calls from index {@link MAX_STEP_INDEX} on are pooled into it).
+   * Share of input tokens that is the agent's own earlier output and blocking tool failures (see
+   * messageSource), by 0-based llm call index within the run (calls from index
+   * {@link MAX_STEP_INDEX} on are pooled into it).
    * `p90` is read from a histogram in whole percent, rounded up.
    */
   readonly selfShareByStep: readonly { readonly index: number; readonly calls: number; readonly mean: number; readonly p90: number }[];
@@ -378,6 +380,8 @@ interface TextFacts {
   normalized?: string;
   /** For user messages: whether it relays an earlier tool result (decided on first sight). */
   relay?: boolean;
+  /** Whether it is what an earlier failed call answered (decided on first sight, like relay). */
+  failed?: boolean;
 }
 
 function analyzeRun(run: Run): RunFigures {
@@ -420,6 +424,8 @@ function analyzeRun(run: Run): RunFigures {
     return toolResults;
   };
   const errors = new Map<string, PendingError>();
+  /** Normalized results and error messages of the failed tool calls so far. */
+  const failedResults = new Set<string>();
   const shares: { index: number; share: number; stepId: string }[] = [];
   const utilization: number[] = [];
   const exceeded: string[] = [];
@@ -456,7 +462,11 @@ function analyzeRun(run: Run): RunFigures {
   const llmTotal = steps.filter((s) => s.kind === 'llm').length;
   let llmIndex = -1;
 
+  // Which failed calls were dead ends (blocking) and which were answers (information): the same
+  // reading as the cascade analysis, so a failing test a coding agent reads is data here too.
+  const failures = createFailureClassifier();
   for (const [position, step] of steps.entries()) {
+    const failure = failures.kind(step);
     switch (step.kind) {
       case 'memory':
         memoryStep = true;
@@ -467,6 +477,15 @@ function analyzeRun(run: Run): RunFigures {
           pendingResults.push(step.result);
         } else {
           recordError(errors, step, position, [step.error?.message, textOf(step.result)]);
+          // What a blocking failure answered is the agent's mistake coming back: bleed. A failure that
+          // is information (a command's non-zero exit, a tool's refusal) is the world's answer, like
+          // fetched data.
+          if (failure === 'blocking') {
+            for (const text of [textOf(step.result), step.error?.message]) {
+              const normalized = text === undefined ? '' : normalizeWhitespace(text);
+              if (normalized !== '') failedResults.add(normalized);
+            }
+          }
         }
         break;
       }
@@ -486,19 +505,18 @@ function analyzeRun(run: Run): RunFigures {
           selfBefore.length = shared + 1;
           let total = totalBefore[shared] as number;
           let self = selfBefore[shared] as number;
-          const measure: Measure = { tokensOf, normalizedOf, facts, toolResults: settledToolResults };
+          const measure: Measure = { tokensOf, normalizedOf, facts, toolResults: settledToolResults, failedResults };
           for (let at = shared; at < messages.length; at++) {
             const message = messages[at] as Message;
             const tokens = tokensOf(message.content);
             total += tokens;
-            if (isOwnMessage(message, measure)) {
-              self += tokens;
-              // Tool results entering the context, each distinct text once per run. Those of the
-              // shared prefix were counted when they first came.
-              if (message.role !== 'assistant' && !seenToolMessages.has(message.content)) {
-                seenToolMessages.add(message.content);
-                toolMessages.push({ tokens, stepId: step.id, index: llmIndex });
-              }
+            const source = messageSource(message, measure);
+            if (source === 'own' || source === 'failed-result') self += tokens;
+            // Tool results entering the context, each distinct text once per run. Those of the
+            // shared prefix were counted when they first came.
+            if ((source === 'tool-result' || (source === 'failed-result' && message.role === 'tool')) && !seenToolMessages.has(message.content)) {
+              seenToolMessages.add(message.content);
+              toolMessages.push({ tokens, stepId: step.id, index: llmIndex });
             }
             totalBefore.push(total);
             selfBefore.push(self);
@@ -630,25 +648,43 @@ interface Measure {
   readonly facts: (text: string) => TextFacts;
   /** Normalized results of the tool steps so far in the run (worked out on demand). */
   readonly toolResults: () => readonly string[];
+  /** Normalized results and error messages of the failed tool calls so far in the run. */
+  readonly failedResults: ReadonlySet<string>;
 }
 
 /**
- * Whether a message of an input is the agent's own material rather than instructions. `assistant`
- * and `tool` messages are the agent's; `system` and `user` messages are instructions and goal,
- * except a user message that carries an earlier tool result: several frameworks relay tool results
- * in the user role, and counting those as the user's would hide exactly the bleed this measures. A
- * later user message that relays nothing (a clarification) stays the user's.
+ * Where a message of an input comes from. Context bleed is the context filling with the agent's own
+ * earlier output and mistakes (DESIGN.md): `own` (assistant messages: its plans, guesses and calls)
+ * and `failed-result` (what its failed calls answered) count; `tool-result` (data it fetched: the
+ * task's material, judged by tool-results-are-condensed) and `instructions` (system and user) do not.
+ * A user message that carries an earlier tool result is that result: several frameworks relay tool
+ * results in the user role. A later user message that relays nothing (a clarification) stays the
+ * user's.
  */
-function isOwnMessage(message: Message, measure: Measure): boolean {
+type MessageSource = 'own' | 'failed-result' | 'tool-result' | 'instructions';
+
+function messageSource(message: Message, measure: Measure): MessageSource {
   switch (message.role) {
     case 'assistant':
+      return 'own';
     case 'tool':
-      return true;
+      return isFailedResult(message.content, measure) ? 'failed-result' : 'tool-result';
     case 'user':
-      return isRelay(message.content, measure);
+      if (isRelay(message.content, measure)) return 'tool-result';
+      return isFailedResult(message.content, measure) ? 'failed-result' : 'instructions';
     case 'system':
-      return false;
+      return 'instructions';
   }
+}
+
+/** Whether the text is (or, for a long enough result, relays) what a failed call answered. */
+function isFailedResult(content: string, measure: Measure): boolean {
+  const entry = measure.facts(content);
+  if (entry.failed === undefined) {
+    const normalized = measure.normalizedOf(content);
+    entry.failed = measure.failedResults.has(normalized) || [...measure.failedResults].some((failed) => failed.length >= MIN_RELAY_CHARS && normalized.includes(failed));
+  }
+  return entry.failed;
 }
 
 /** The index of the first message from `start` on that matches; -1 if none does. */

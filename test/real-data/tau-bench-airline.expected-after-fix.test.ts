@@ -28,5 +28,14 @@ for (const which of ['slice', 'full'] as const) {
       expect(cascades.byLongestStreak).toEqual({ 1: 5 });
       expect(finding(result, 'cascades-halt').outcome).toBe('insufficient-evidence');
     });
+
+    it('context bleed counts the agent\'s own output and dead ends, not the flight lists and reservations it fetched', async () => {
+      // Before: partial 0.61, 78 of 200 runs "over 60%" (max 86%), the share made of search results the agent had to read.
+      const result = await audit(DATASET, which);
+      const bleed = finding(result, 'context-bleed-is-bounded');
+      expect(bleed.outcome).toBe('pass');
+      expect(bleed.message).toContain('(largest: 42%');
+      expect(Math.max(...Object.keys(analyses(result).context.maxSelfSharePercentByRun).map(Number))).toBe(42);
+    });
   });
 }

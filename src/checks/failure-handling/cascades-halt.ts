@@ -35,7 +35,7 @@ export default defineCheck({
       .int()
       .min(1)
       .default(3)
-      .describe('Most consecutive failing steps a run may take before it must halt or escalate.'),
+      .describe('Most consecutive blocking failures a run may take before it must halt or escalate.'),
     minPassRate: minPassRateOption,
   }),
   evaluators: {

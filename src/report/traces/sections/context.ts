@@ -25,7 +25,7 @@ export const context: SectionBuilder = (a) => {
   else {
     items.push(
       table(
-        "Share of each llm call's input that is the agent's own output and tool results",
+        "Share of each llm call's input that is the agent's own output and blocking tool failures",
         [
           { header: 'llm call', align: 'right' },
           { header: 'calls', align: 'right' },
