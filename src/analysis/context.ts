@@ -56,9 +56,16 @@ export interface ContextAnalysis {
     readonly runsWithErrors: number;
     /** Of those, runs in which a later llm input still carries the error text verbatim. */
     readonly runsEchoing: number;
+    /**
+     * Of the echoing runs, those whose later inputs replayed a handled error in {@link LONG_RUN_CALLS}
+     * or more model calls: a long stretch of reading a resolved failure again, not the few calls of
+     * a short tool-calling loop that re-sends its transcript.
+     */
+    readonly runsEchoingLong: number;
     /** llm calls that replayed a handled error. */
     readonly echoingCalls: number;
-    readonly examples: readonly RunRef[];
+    /** The runs that replayed handled errors in the most calls, most first. */
+    readonly examples: readonly (RunRef & { readonly calls: number })[];
   };
   /** Input tokens / context window, in whole percent rounded up (may exceed 100) → llm calls; only calls with a known window. */
   readonly utilizationPercent: Histogram;
@@ -145,8 +152,9 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
   const goalLossExamples: RunRef[] = [];
   let runsWithErrors = 0;
   let runsEchoing = 0;
+  let runsEchoingLong = 0;
   let echoingCalls = 0;
-  const echoExamples: RunRef[] = [];
+  const echoExamples: (RunRef & { calls: number })[] = [];
   const utilizationPercent = new Map<number, number>();
   const maxUtilizationPercentByRun = new Map<number, number>();
   let callsWithoutWindow = 0;
@@ -226,10 +234,13 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
         const echo = figures.errorEcho.first;
         if (figures.errorEcho.calls > 0 && echo) {
           runsEchoing++;
+          if (figures.errorEcho.calls >= LONG_RUN_CALLS) runsEchoingLong++;
           echoingCalls += figures.errorEcho.calls;
-          addExample(
+          const calls = figures.errorEcho.calls;
+          if (wouldKeepTop(echoExamples, calls, (e) => e.calls)) addTopExample(
             echoExamples,
-            runRef(run, echo.stepId, `handled error from step ${echo.errorStepId} ("${clip(echo.text, 60)}") replayed in ${figures.errorEcho.calls} later llm call(s)`),
+            { ...runRef(run, echo.stepId, `handled error from step ${echo.errorStepId} ("${clip(echo.text, 60)}") replayed in ${calls} later llm call${calls === 1 ? '' : 's'}`), calls },
+            (e) => e.calls,
           );
         }
       }
@@ -289,7 +300,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
         goalLostAtStep: toHistogram(goalLostAtStep),
         goalLossExamples: [...goalLossExamples],
         runsWithoutGoal,
-        errorEcho: { runsWithErrors, runsEchoing, echoingCalls, examples: [...echoExamples] },
+        errorEcho: { runsWithErrors, runsEchoing, runsEchoingLong, echoingCalls, examples: [...echoExamples] },
         utilizationPercent: toHistogram(utilizationPercent),
         maxUtilizationPercentByRun: toHistogram(maxUtilizationPercentByRun),
         callsWithoutWindow,

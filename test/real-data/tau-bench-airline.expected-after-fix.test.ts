@@ -37,5 +37,17 @@ for (const which of ['slice', 'full'] as const) {
       expect(bleed.message).toContain('(largest: 42%');
       expect(Math.max(...Object.keys(analyses(result).context.maxSelfSharePercentByRun).map(Number))).toBe(42);
     });
+
+    it('a handled error counts as replayed when it travels through six or more later calls, as transcript replay does', async () => {
+      // Before: fail, 32 of 32. Every run re-sends its transcript, so every handled error stays; 23 of them only for
+      // the few calls of a short loop (accepted, like a short replayed conversation in context-is-assembled-deliberately).
+      const result = await audit(DATASET, which);
+      const echo = analyses(result).context.errorEcho;
+      expect(echo).toMatchObject({ runsWithErrors: 32, runsEchoing: 32, runsEchoingLong: 9, echoingCalls: 136 });
+      const replayed = finding(result, 'errors-are-not-replayed-verbatim');
+      expect(replayed.outcome).toBe('partial');
+      expect(replayed.credit).toBeCloseTo(23 / 32, 6);
+      expect(replayed.message).toContain('9 of 32 runs');
+    });
   });
 }

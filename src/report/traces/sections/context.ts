@@ -1,4 +1,4 @@
-import { MAX_STEP_INDEX } from '../../../analysis/context.js';
+import { LONG_RUN_CALLS, MAX_STEP_INDEX } from '../../../analysis/context.js';
 import { formatPercent, formatSignedPoints, plural } from '../../present/index.js';
 import { counted, examples, field, type FigureItem, missing, NO_RUNS, rateField, ratio, type SectionBuilder, table } from '../figure-items.js';
 import { histogramStats } from '../histograms.js';
@@ -54,7 +54,7 @@ export const context: SectionBuilder = (a) => {
         ? missing('error echo', 'no run with captured content had a handled error followed by an llm call')
         : field(
             'error echo',
-            `${c.errorEcho.runsEchoing} of ${plural(c.errorEcho.runsWithErrors, 'run')} with a handled error replay it verbatim in later inputs${ratio(c.errorEcho.runsEchoing, c.errorEcho.runsWithErrors)}; ${plural(c.errorEcho.echoingCalls, 'llm call')} replayed one`,
+            `${c.errorEcho.runsEchoing} of ${plural(c.errorEcho.runsWithErrors, 'run')} with a handled error replay it verbatim in later inputs${ratio(c.errorEcho.runsEchoing, c.errorEcho.runsWithErrors)}, ${c.errorEcho.runsEchoingLong} of them in ${LONG_RUN_CALLS} or more; ${plural(c.errorEcho.echoingCalls, 'llm call')} replayed one`,
           ),
     );
   }
