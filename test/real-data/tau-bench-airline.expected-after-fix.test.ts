@@ -49,5 +49,12 @@ for (const which of ['slice', 'full'] as const) {
       expect(replayed.credit).toBeCloseTo(23 / 32, 6);
       expect(replayed.message).toContain('9 of 32 runs');
     });
+
+    it('the budget finding names the 50-call limit as mimir\'s default, not the agent\'s budget', async () => {
+      const budget = finding(await audit(DATASET, which), 'run-budgets-are-enforced');
+      expect(budget.message).toBe(
+        "Runs went past their budgets: model and tool calls up to 57 (limit 50) (the limit is mimir's default; set policy.checks.run-budgets-are-enforced.maxSteps to the agent's own budget).",
+      );
+    });
   });
 }
