@@ -75,7 +75,9 @@ it('cascades-halt options: defaults parse, invalid values are rejected', () => {
 
 it('cascades-halt from traces: counts what cascading runs did and lists the one that kept going first', () => {
   const finding = runCase(check, { name: 'kept going', traces: traceEvidence([cascade('a', 3, 0), cascade('b', 6, 4)]) });
-  expect(finding.message).toBe('1 of 2 runs that reached 3 consecutive blocking failures kept going (two or more further tool calls, no escalation); 1 halted, 0 escalated.');
+  expect(finding.message).toBe(
+    "1 of 2 runs that reached 3 consecutive blocking failures kept going (two or more further tool calls, no escalation); 1 halted, 0 escalated (3 is mimir's default; set policy.checks.cascades-halt.maxConsecutiveFailures).",
+  );
   expect(finding.references.map((r) => r.id)).toEqual(['b-f0', 'a-f0']);
   expect(finding.references.map((r) => r.label)).toEqual([
     '6 consecutive blocking failures, the first: tool_error; after the 3rd: kept going (run b)',

@@ -25,9 +25,9 @@ export default defineCheck({
     'probe-failed':
       'With several needed tools down, the agent kept going, acted on broken results or claimed success in {{failed}} of {{trials}} probe trials ({{rate}} halted, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.',
     halted:
-      'All {{runs}} runs that reached {{max}} consecutive blocking failures stopped there: {{halted}} halted, {{escalated}} escalated{{setAside}}.',
+      'All {{runs}} runs that reached {{max}} consecutive blocking failures stopped there: {{halted}} halted, {{escalated}} escalated{{setAside}}{{maxSource}}.',
     'kept-going':
-      '{{continued}} of {{runs}} runs that reached {{max}} consecutive blocking failures kept going (two or more further tool calls, no escalation); {{halted}} halted, {{escalated}} escalated{{setAside}}.',
+      '{{continued}} of {{runs}} runs that reached {{max}} consecutive blocking failures kept going (two or more further tool calls, no escalation); {{halted}} halted, {{escalated}} escalated{{setAside}}{{maxSource}}.',
   },
   options: z.strictObject({
     maxConsecutiveFailures: z
@@ -40,7 +40,7 @@ export default defineCheck({
   }),
   evaluators: {
     probe: ({ evidence, options }) => probeCheckResult(evidence, { families: ['cascade'], minPassRate: options.minPassRate }),
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const cascades = evidence.analyses.cascades;
       const max = options.maxConsecutiveFailures;
       const longest = Math.max(0, ...Object.keys(cascades.byLongestStreak).map(Number));
@@ -75,7 +75,8 @@ export default defineCheck({
           return { ...e, ending, note: `${e.note}; after the ${ordinal(max)}: ${ending === 'continued' ? 'kept going' : ending}` };
         });
       const references = toReferences([...examples.filter((e) => e.ending === 'continued'), ...examples.filter((e) => e.ending !== 'continued')]);
-      const data = { runs: tally.runs, max, halted: tally.halted, escalated: tally.escalated, continued: tally.continued, setAside };
+      const maxSource = defaulted.has('maxConsecutiveFailures') ? ` (${max} is mimir's default; set policy.checks.cascades-halt.maxConsecutiveFailures)` : '';
+      const data = { runs: tally.runs, max, maxSource, halted: tally.halted, escalated: tally.escalated, continued: tally.continued, setAside };
       // A critical check: one run carrying on from a broken state is a failure, not a fraction.
       if (tally.continued > 0) return { outcome: 'fail', messageId: 'kept-going', data, measured, references };
       return { outcome: 'pass', messageId: 'halted', data, measured, references };

@@ -21,9 +21,9 @@ export default defineCheck({
   answerableBy: ['trace', 'attestation'],
   messages: {
     'within-bound':
-      "In all {{runs}} runs with captured input, the agent's own output and blocking tool failures stay at or below {{bound}} of every model call's input (largest: {{largest}}; mean at the first call {{first}}, at the last measured position {{last}}); fetched data and failures that were answers are not counted as the agent's own.",
+      "In all {{runs}} runs with captured input, the agent's own output and blocking tool failures stay at or below {{bound}} of every model call's input (largest: {{largest}}; mean at the first call {{first}}, at the last measured position {{last}}); fetched data and failures that were answers are not counted as the agent's own{{boundSource}}.",
     'over-bound':
-      "{{over}} of {{runs}} runs have a model call whose input is more than {{bound}} the agent's own output and blocking tool failures (largest: {{largest}}); the mean share goes from {{first}} at the first call to {{last}} at call {{lastIndex}}.",
+      "{{over}} of {{runs}} runs have a model call whose input is more than {{bound}} the agent's own output and blocking tool failures (largest: {{largest}}); the mean share goes from {{first}} at the first call to {{last}} at call {{lastIndex}}{{boundSource}}.",
   },
   options: z.strictObject({
     maxSelfShare: z
@@ -34,7 +34,7 @@ export default defineCheck({
       .describe('Largest share (0..1) of one model call\'s input that may be the agent\'s own earlier output and blocking tool failures.'),
   }),
   evaluators: {
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const context = evidence.analyses.context;
       const runs = histogramTotal(context.maxSelfSharePercentByRun);
       if (runs === 0) {
@@ -61,6 +61,7 @@ export default defineCheck({
         runs,
         over,
         bound: formatPercent(options.maxSelfShare),
+        boundSource: defaulted.has('maxSelfShare') ? ` (${formatPercent(options.maxSelfShare)} is mimir's default; set policy.checks.context-bleed-is-bounded.maxSelfShare)` : '',
         largest: `${largest}%`,
         first: first ? formatPercent(first.mean) : 'n/a',
         last: last ? formatPercent(last.mean) : 'n/a',
