@@ -76,7 +76,9 @@ describe('context analyzer: self share', () => {
     expect(result.toolResultTokens).toEqual({ [Math.ceil(tokens(relayed) / 100) * 100]: 1 });
     // Relaying what a blocking failure answered is the agent's mistake, whatever the role.
     const failedRelay = analyze(run([llm([system(SYSTEM), user(GOAL)]), tool('get_order', { status: 'error', error: { type: 'timeout' }, result: ORDER }), llm(input)]));
-    expect(failedRelay.selfShareByStep[1]?.mean).toBeCloseTo(tokens(relayed) / (tokens(SYSTEM) + tokens(GOAL) + tokens(relayed) + tokens(clarification)), 12);
+    // Only the failed answer it quotes counts, not the words around it.
+    const quoted = tokens(ORDER.replace(/\s+/g, ' ').trim());
+    expect(failedRelay.selfShareByStep[1]?.mean).toBeCloseTo(quoted / (tokens(SYSTEM) + tokens(GOAL) + tokens(relayed) + tokens(clarification)), 12);
   });
 
   it('orders the worst runs first in the examples and keeps at most MAX_EXAMPLES', () => {

@@ -391,8 +391,8 @@ interface TextFacts {
   normalized?: string;
   /** For user messages: whether it relays an earlier tool result (decided on first sight). */
   relay?: boolean;
-  /** Whether it is what an earlier failed call answered (decided on first sight, like relay). */
-  failed?: boolean;
+  /** Tokens of what earlier blocking failures answered found in it (decided on first sight, like relay). */
+  failedTokens?: number;
 }
 
 function analyzeRun(run: Run): RunFigures {
@@ -522,7 +522,9 @@ function analyzeRun(run: Run): RunFigures {
             const tokens = tokensOf(message.content);
             total += tokens;
             const source = messageSource(message, measure);
-            if (source === 'own' || source === 'failed-result') self += tokens;
+            if (source === 'own') self += tokens;
+            // Only the failed answer itself: a rebuilt prompt that quotes an error is not all mistake.
+            else if (source === 'failed-result') self += Math.min(tokens, failedTokens(message.content, measure));
             // Tool results entering the context, each distinct text once per run. Those of the
             // shared prefix were counted when they first came.
             if ((source === 'tool-result' || (source === 'failed-result' && message.role === 'tool')) && !seenToolMessages.has(message.content)) {
@@ -688,14 +690,28 @@ function messageSource(message: Message, measure: Measure): MessageSource {
   }
 }
 
-/** Whether the text is (or, for a long enough result, relays) what a failed call answered. */
+/** Whether the text is, or holds, what a blocking failure answered. */
 function isFailedResult(content: string, measure: Measure): boolean {
+  return failedTokens(content, measure) > 0;
+}
+
+/**
+ * Tokens of the blocking failures' answers in a message: all of it when it is one, else the answers
+ * it quotes (those long enough to recognise), so a prompt rebuilt around a one-line error note counts
+ * the note, not the prompt.
+ */
+function failedTokens(content: string, measure: Measure): number {
   const entry = measure.facts(content);
-  if (entry.failed === undefined) {
+  if (entry.failedTokens === undefined) {
     const normalized = measure.normalizedOf(content);
-    entry.failed = measure.failedResults.has(normalized) || [...measure.failedResults].some((failed) => failed.length >= MIN_RELAY_CHARS && normalized.includes(failed));
+    if (measure.failedResults.has(normalized)) entry.failedTokens = measure.tokensOf(content);
+    else {
+      let quoted = 0;
+      for (const failed of measure.failedResults) if (failed.length >= MIN_RELAY_CHARS && normalized.includes(failed)) quoted += countO200kTokens(failed);
+      entry.failedTokens = quoted;
+    }
   }
-  return entry.failed;
+  return entry.failedTokens;
 }
 
 /** The index of the first message from `start` on that matches; -1 if none does. */
