@@ -59,6 +59,15 @@ for (const which of ['slice', 'full'] as const) {
       expect(halt.message).toContain(`${expected.informative} failing tool calls`);
     });
 
+    it('context checks that need whole inputs name the delta recording as why they cannot judge', async () => {
+      const result = await audit(DATASET, which);
+      for (const id of ['context-is-assembled-deliberately', 'context-bleed-is-bounded', 'errors-are-not-replayed-verbatim']) {
+        const declined = finding(result, id);
+        expect(declined.outcome, id).toBe('insufficient-evidence');
+        expect(declined.message, id).toContain('per-call delta');
+      }
+    });
+
     it('re-running the same test between edits is not a loop', async () => {
       const loops = analyses(await audit(DATASET, which)).loops.maxIdenticalCallsPerRun;
       const flagged = Object.entries(loops)
