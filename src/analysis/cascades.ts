@@ -1,7 +1,7 @@
 import type { Run } from '../model/index.js';
 import { createStreakCounter } from './failure-kinds.js';
 import { addTopExample, failureReason, increment, runRef, toHistogram } from './support.js';
-import type { Histogram, RunAnalyzer, RunRef } from './types.js';
+import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
 /** What a run did once it had k consecutive blocking failures. */
 export type CascadeEnding = 'halted' | 'escalated' | 'continued';

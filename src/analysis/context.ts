@@ -1,9 +1,10 @@
 import type { Message, Run, Step } from '../model/index.js';
 import { formatPercent, wilsonRate } from './rate.js';
 import { createFailureClassifier } from './failure-kinds.js';
+import { inRunOrder } from './run-order.js';
 import { countO200kTokens } from './token-count.js';
-import { addExample, addTopExample, clip, increment, runRef, timeMs, toHistogram, wouldKeepTop } from './support.js';
-import type { Histogram, Rate, RunAnalyzer, RunRef } from './types.js';
+import { addExample, addTopExample, clip, increment, runRef, toHistogram, wouldKeepTop } from './support.js';
+import type { Histogram, Rate, RunAnalyzer, RunRef } from './basics.js';
 
 /**
  * What fills the model's context over a run: how much of each input is the agent's own history,
@@ -170,8 +171,8 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
   const toolResultExamples: (RunRef & { tokens: number })[] = [];
 
   return {
-    add(run) {
-      const all = analyzeRun(run);
+    add(run, ordered = inRunOrder(run.steps)) {
+      const all = analyzeRun(run, ordered);
       llmCalls += all.llmCalls;
       callsWithContent += all.callsWithContent;
       if (all.callsWithContent > 0) runsWithContent++;
@@ -395,7 +396,7 @@ interface TextFacts {
   failedTokens?: number;
 }
 
-function analyzeRun(run: Run): RunFigures {
+function analyzeRun(run: Run, steps: readonly Step[]): RunFigures {
   // Per-run memo: the same history is replayed in every call, so each distinct text is tokenized
   // and normalized once. It lives only while this run is analyzed, so memory stays bounded by the
   // run in flight.
@@ -469,7 +470,6 @@ function analyzeRun(run: Run): RunFigures {
   /** Where the goal was found in previousInput; -1 when it was not. */
   let goalAt = -1;
 
-  const steps = inRunOrder(run.steps);
   const llmTotal = steps.filter((s) => s.kind === 'llm').length;
   let llmIndex = -1;
 
@@ -758,38 +758,6 @@ function markSuccess(errors: Map<string, PendingError>, position: number, field:
   }
 }
 
-/**
- * Steps in the order they happened: by start time when every step has one, else as recorded.
- * Mixing the two would make the order depend on the sort algorithm, so it is all or nothing.
- */
-export function inRunOrder(steps: readonly Step[]): readonly Step[] {
-  // Several analyses ask for every run's order, one after the other for the same run: the last
-  // answer is kept for the next ask. Not a WeakMap keyed by the run: the young-generation collector
-  // treats a weak table's entries as live until a full collection, so every run (steps, messages and
-  // all) survived into the old generation, and collecting took a quarter of the time.
-  if (steps !== lastSteps) {
-    lastOrdered = orderSteps(steps);
-    lastSteps = steps;
-  }
-  return lastOrdered;
-}
-
-let lastSteps: readonly Step[] | undefined;
-let lastOrdered: readonly Step[] = [];
-
-function orderSteps(steps: readonly Step[]): readonly Step[] {
-  const times = steps.map((step) => timeMs(step.startedAt));
-  if (times.some((t) => t === undefined)) return steps;
-  // Already in time order (the usual case): the stable sort below would return the same order.
-  let sorted = true;
-  for (let i = 1; i < times.length && sorted; i++) sorted = (times[i - 1] ?? 0) <= (times[i] ?? 0);
-  if (sorted) return steps;
-  return steps
-    .map((step, index) => ({ step, index, time: times[index] ?? 0 }))
-    .sort((a, b) => a.time - b.time || a.index - b.index)
-    .map((entry) => entry.step);
-}
-
 export function normalizeWhitespace(text: string): string {
   // Most texts are already normal (single spaces, nothing at the ends): returning them as they are
   // skips the regex replace and a copy. NOT_NORMAL finds exactly what the replace and trim would
@@ -846,3 +814,6 @@ function percentile(counts: readonly number[], total: number, quantile: number):
   }
   return counts.length - 1;
 }
+
+/** Kept for the trace reader, which imports it from here; analyses import it from run-order.ts. */
+export { inRunOrder } from './run-order.js';

@@ -1,8 +1,8 @@
 import { HIGH_RISK_CLASSES, isHighRisk, type ApprovalStep, type Run, type Step, type SystemDescription, type ToolStep } from '../model/index.js';
-import { inRunOrder } from './context.js';
+import { inRunOrder } from './run-order.js';
 import { longestBlockingStreak } from './failure-kinds.js';
 import { addExample, addTopExample, callKey, runRef, timeMs } from './support.js';
-import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './types.js';
+import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './basics.js';
 
 /**
  * Human oversight as the traces show it: whether high-risk calls were approved before they ran,
@@ -98,8 +98,8 @@ export function createOversightAnalyzer(): RunAnalyzer<OversightAnalysis> {
   let toolNamesTruncated = false;
 
   return {
-    add(run) {
-      const steps = inRunOrder(run.steps);
+    add(run, ordered = inRunOrder(run.steps)) {
+      const steps = ordered;
       const positioned = steps.map((step, position) => ({ step, position }));
       const tools = positioned.filter((p): p is Positioned<ToolStep> => p.step.kind === 'tool');
       const approvalSteps = positioned.filter((p): p is Positioned<ApprovalStep> => p.step.kind === 'approval');
