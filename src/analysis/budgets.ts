@@ -1,6 +1,6 @@
 import type { Run } from '../model/index.js';
 import { addExample, addTopExample, durationSeconds, increment, isFailed, isWorkStep, nearestRank, runRef, timeMs, wouldKeepTop } from './support.js';
-import type { RunAnalyzer, RunRef } from './types.js';
+import type { RunAnalyzer, RunRef } from './basics.js';
 
 /** An example with the figure it is an example of (steps, tokens or seconds). */
 export interface SizedExample extends RunRef {

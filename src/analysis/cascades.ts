@@ -1,8 +1,9 @@
 import type { Run } from '../model/index.js';
-import { addTopExample, isFailed, runRef } from './support.js';
-import type { RunAnalyzer, RunRef } from './types.js';
+import { createStreakCounter } from './failure-kinds.js';
+import { addTopExample, failureReason, increment, runRef, toHistogram } from './support.js';
+import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
-/** What a run did once a streak of failures had happened. */
+/** What a run did once it had k consecutive blocking failures. */
 export type CascadeEnding = 'halted' | 'escalated' | 'continued';
 
 export interface CascadeTally {
@@ -12,35 +13,49 @@ export interface CascadeTally {
   readonly continued: number;
 }
 
-/** An example run with its longest streak and what followed it (examples are the runs with the longest streaks). */
+/** An example run with its longest streak (examples are the runs with the longest streaks). */
 export interface CascadeExample extends RunRef {
   readonly streak: number;
-  readonly after: CascadeEnding;
+  /** Entry k − 1: what the run did after the k-th failure of the first streak that reached k. */
+  readonly after: readonly CascadeEnding[];
 }
 
 export interface CascadeAnalysis {
-  /** By a run's longest streak of consecutive failing steps: what the run did after it. */
-  readonly byLongestStreak: Readonly<Record<number, CascadeTally>>;
+  /** Runs by their longest streak of consecutive blocking failures; runs without one are not counted. */
+  readonly byLongestStreak: Histogram;
   /**
-   * For each k: the runs that ever had k consecutive failing steps, by what they did after the k-th
-   * failure of the first streak that reached k. A check with a threshold of k reads entry k: a run
-   * that carried on after its first cascade is not excused by halting after a later one.
+   * For each k: the runs that ever had k consecutive blocking failures, by what they did after the
+   * k-th failure of the first streak that reached k. The one definition the check (at its threshold)
+   * and the report (every k) both read: a run that carried on after its first cascade is not
+   * excused by halting after a later one.
    */
   readonly reachingStreak: Readonly<Record<number, CascadeTally>>;
+  /**
+   * Failed tool calls that were information, not blockage (see failure-kinds.ts): a command that ran
+   * and exited non-zero, a tool's own refusal. They are left out of streaks; counted so a reader
+   * sees how many failures were set aside and why.
+   */
+  readonly informativeFailures: { readonly steps: number; readonly runs: number };
+  /** Failed model and tool calls that blocked: the ones streaks are made of. */
+  readonly blockingFailures: number;
   readonly examples: readonly CascadeExample[];
 }
 
 /**
- * Cascades: consecutive failing steps. A streak counts failed model and tool calls; a successful
- * tool call ends it; a successful model call neither ends nor extends it, because in the usual loop
- * (model, tool, model, tool …) the model reads each error between the failing calls, and that is not
- * recovery. After a streak (or after its k-th failure) the run halted if it made at most one more
- * tool call, escalated if not but it ended with claimed status `escalated`, and otherwise continued.
+ * Cascades: consecutive blocking failures. A failing step either blocks (no answer the agent can act
+ * on: a failed model call, a time-out, an unavailable tool, the same call failing the same way again)
+ * or is information (a tool that ran and answered, such as a command's non-zero exit): only blocking
+ * ones make a streak (failure-kinds.ts states both, and how a streak runs). After the k-th failure of
+ * a streak the run halted if it made at most one more tool call, escalated if not but it ended with
+ * claimed status `escalated`, and otherwise continued.
  */
 export function createCascadeAnalyzer(): RunAnalyzer<CascadeAnalysis> {
-  const byLongest = new Map<number, Tally>();
+  const byLongest = new Map<number, number>();
   const reaching = new Map<number, Tally>();
   const examples: CascadeExample[] = [];
+  let informativeSteps = 0;
+  let informativeRuns = 0;
+  let blocking = 0;
 
   return {
     add(run: Run) {
@@ -53,38 +68,41 @@ export function createCascadeAnalyzer(): RunAnalyzer<CascadeAnalysis> {
       const ending = (index: number): CascadeEnding =>
         (toolCallsAfter[index] ?? 0) <= 1 ? 'halted' : run.claimedStatus === 'escalated' ? 'escalated' : 'continued';
 
-      let streak = 0;
-      let streakStartId: string | undefined;
-      let reached = 0;
-      let longest: { length: number; endIndex: number; startId: string | undefined } | undefined;
-      const endStreak = (endIndex: number): void => {
-        if (streak > 0 && (longest === undefined || streak > longest.length)) longest = { length: streak, endIndex, startId: streakStartId };
-        streak = 0;
-      };
-      let lastFailedIndex = -1;
+      const counter = createStreakCounter();
+      let streakStart: { id: string; reason: string } | undefined;
+      const endings: CascadeEnding[] = [];
+      let longest: { length: number; start: { id: string; reason: string } | undefined } | undefined;
+      let informative = 0;
       run.steps.forEach((step, index) => {
-        if (step.kind !== 'tool' && step.kind !== 'llm') return;
-        if (isFailed(step)) {
-          if (streak === 0) streakStartId = step.id;
-          streak++;
-          lastFailedIndex = index;
-          if (streak > reached) {
-            reached = streak;
-            tally(reaching, streak, ending(index));
-          }
-        } else if (step.kind === 'tool') {
-          endStreak(lastFailedIndex);
+        const { kind, streak } = counter.step(step);
+        if (kind === 'information') informative++;
+        if (kind !== 'blocking') return;
+        blocking++;
+        if (streak === 1) streakStart = { id: step.id, reason: failureReason(step.error) };
+        if (longest === undefined || streak > longest.length) longest = { length: streak, start: streakStart };
+        if (streak > endings.length) {
+          const after = ending(index);
+          endings.push(after);
+          tally(reaching, streak, after);
         }
       });
-      endStreak(lastFailedIndex);
+      if (informative > 0) {
+        informativeSteps += informative;
+        informativeRuns++;
+      }
       if (longest === undefined) return;
-      const after = ending(longest.endIndex);
-      tally(byLongest, longest.length, after);
-      const note = `${longest.length} consecutive failing step${longest.length === 1 ? '' : 's'}, then ${after}`;
-      addTopExample(examples, { ...runRef(run, longest.startId, note), streak: longest.length, after }, (e) => e.streak);
+      increment(byLongest, longest.length);
+      const note = `${longest.length} consecutive blocking failure${longest.length === 1 ? '' : 's'}, the first: ${longest.start?.reason ?? 'no reason recorded'}`;
+      addTopExample(examples, { ...runRef(run, longest.start?.id, note), streak: longest.length, after: [...endings] }, (e) => e.streak);
     },
     finish() {
-      return { byLongestStreak: toRecord(byLongest), reachingStreak: toRecord(reaching), examples: [...examples] };
+      return {
+        byLongestStreak: toHistogram(byLongest),
+        reachingStreak: toRecord(reaching),
+        informativeFailures: { steps: informativeSteps, runs: informativeRuns },
+        blockingFailures: blocking,
+        examples: [...examples],
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Run, ToolStep } from '../model/index.js';
 import { addExample, addTopExample, callKey, increment, isFailed, isWorkStep, runRef, toHistogram } from './support.js';
-import type { Histogram, RunAnalyzer, RunRef } from './types.js';
+import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
 /** A run with its longest stretch of work without a checkpoint (examples are the longest stretches). */
 export interface StretchExample extends RunRef {

@@ -1,7 +1,7 @@
 import type { Run } from '../model/index.js';
 import { wilsonRate } from './rate.js';
 import { increment, isFailed, isInfrastructureFailure, isWorkStep, nearestRank } from './support.js';
-import type { Rate, RunAnalyzer } from './types.js';
+import type { Rate, RunAnalyzer } from './basics.js';
 
 export interface CompoundingAnalysis {
   readonly perStep: Rate;

@@ -34,12 +34,12 @@ const ORDER = '{"order": 4411, "customer": "Dana Smith", "total": 89.90, "items"
 const ERROR = 'Error: upstream payments service timed out after 30000 ms (POST /refunds, request id 8c1f)';
 
 describe('context analyzer: self share', () => {
-  it('counts assistant and tool messages as the agent\'s own share of the input, in tokens', () => {
+  it('counts assistant messages and failed tool results as the agent\'s own share of the input, in tokens; fetched data is not', () => {
     const first = [system(SYSTEM), user(GOAL)];
     const second = [...first, assistant('I will look up the order first.'), toolMessage(ORDER)];
     const result = analyze(run([llm(first), tool('get_order', { result: ORDER }), llm(second)]));
-    const self = tokens('I will look up the order first.') + tokens(ORDER);
-    const total = tokens(SYSTEM) + tokens(GOAL) + self;
+    const self = tokens('I will look up the order first.');
+    const total = tokens(SYSTEM) + tokens(GOAL) + self + tokens(ORDER);
     expect(result.callsWithContent).toBe(2);
     expect(result.runsWithContent).toBe(1);
     expect(result.selfShareByStep).toEqual([
@@ -48,16 +48,37 @@ describe('context analyzer: self share', () => {
     ]);
     expect(result.selfShareGrowth).toBeCloseTo(self / total, 12);
     expect(result.maxSelfSharePercentByRun).toEqual({ [Math.ceil((self / total) * 100)]: 1 });
+    // The fetched order still counts as a tool result entering the context.
+    expect(result.toolResultTokens).toEqual({ [Math.ceil(tokens(ORDER) / 100) * 100]: 1 });
   });
 
-  it('counts a user message that relays a tool result as the agent\'s, and a clarification as the user\'s', () => {
+  it('a failure that is information (a refusal the agent read) is the world\'s answer, not the agent\'s own', () => {
+    const refusal = 'Error: gift card balance is not enough to pay for the new flights';
+    const input = [system(SYSTEM), user(GOAL), assistant('Refunding now.'), toolMessage(refusal)];
+    const result = analyze(run([llm([system(SYSTEM), user(GOAL)]), tool('refund', { status: 'error', error: { type: 'ToolError', message: refusal }, result: refusal }), llm(input)]));
+    const self = tokens('Refunding now.');
+    expect(result.selfShareByStep[1]?.mean).toBeCloseTo(self / (tokens(SYSTEM) + tokens(GOAL) + self + tokens(refusal)), 12);
+  });
+
+  it('counts what a blocking failure answered (a time-out here) as the agent\'s own: its mistake coming back', () => {
+    const input = [system(SYSTEM), user(GOAL), assistant('Refunding now.'), toolMessage(ERROR)];
+    const result = analyze(run([llm([system(SYSTEM), user(GOAL)]), tool('refund', { status: 'error', error: { type: 'ToolError', message: ERROR }, result: ERROR }), llm(input)]));
+    const self = tokens('Refunding now.') + tokens(ERROR);
+    expect(result.selfShareByStep[1]?.mean).toBeCloseTo(self / (tokens(SYSTEM) + tokens(GOAL) + self), 12);
+  });
+
+  it('counts a user message that relays a tool result as that result (fetched data, not the user\'s), and a clarification as the user\'s', () => {
     const clarification = 'Actually, refund only half: she keeps the jug, which is fine.';
     const relayed = `Tool result: ${ORDER}`;
     const input = [system(SYSTEM), user(GOAL), user(relayed), user(clarification)];
     const result = analyze(run([llm([system(SYSTEM), user(GOAL)]), tool('get_order', { result: ORDER }), llm(input)]));
-    const share = tokens(relayed) / (tokens(SYSTEM) + tokens(GOAL) + tokens(relayed) + tokens(clarification));
-    expect(result.selfShareByStep[1]?.mean).toBeCloseTo(share, 12);
+    expect(result.selfShareByStep[1]?.mean).toBe(0);
     expect(result.toolResultTokens).toEqual({ [Math.ceil(tokens(relayed) / 100) * 100]: 1 });
+    // Relaying what a blocking failure answered is the agent's mistake, whatever the role.
+    const failedRelay = analyze(run([llm([system(SYSTEM), user(GOAL)]), tool('get_order', { status: 'error', error: { type: 'timeout' }, result: ORDER }), llm(input)]));
+    // Only the failed answer it quotes counts, not the words around it.
+    const quoted = tokens(ORDER.replace(/\s+/g, ' ').trim());
+    expect(failedRelay.selfShareByStep[1]?.mean).toBeCloseTo(quoted / (tokens(SYSTEM) + tokens(GOAL) + tokens(relayed) + tokens(clarification)), 12);
   });
 
   it('orders the worst runs first in the examples and keeps at most MAX_EXAMPLES', () => {

@@ -1,8 +1,10 @@
 import type { Message, Run, Step } from '../model/index.js';
 import { formatPercent, wilsonRate } from './rate.js';
+import { createFailureClassifier } from './failure-kinds.js';
+import { inRunOrder } from './run-order.js';
 import { countO200kTokens } from './token-count.js';
-import { addExample, addTopExample, clip, increment, runRef, timeMs, toHistogram, wouldKeepTop } from './support.js';
-import type { Histogram, Rate, RunAnalyzer, RunRef } from './types.js';
+import { addExample, addTopExample, clip, increment, runRef, toHistogram, wouldKeepTop } from './support.js';
+import type { Histogram, Rate, RunAnalyzer, RunRef } from './basics.js';
 
 /**
  * What fills the model's context over a run: how much of each input is the agent's own history,
@@ -27,8 +29,9 @@ export interface ContextAnalysis {
    */
   readonly runsWithDeltaMessages: number;
   /**
-   * Share of input tokens that is the agent's own earlier output and tool results, by 0-based llm
-   * call index within the run (calls from index {@link MAX_STEP_INDEX} on are pooled into it).
+   * Share of input tokens that is the agent's own earlier output and blocking tool failures (see
+   * messageSource), by 0-based llm call index within the run (calls from index
+   * {@link MAX_STEP_INDEX} on are pooled into it).
    * `p90` is read from a histogram in whole percent, rounded up.
    */
   readonly selfShareByStep: readonly { readonly index: number; readonly calls: number; readonly mean: number; readonly p90: number }[];
@@ -54,9 +57,16 @@ export interface ContextAnalysis {
     readonly runsWithErrors: number;
     /** Of those, runs in which a later llm input still carries the error text verbatim. */
     readonly runsEchoing: number;
+    /**
+     * Of the echoing runs, those whose later inputs replayed a handled error in {@link LONG_RUN_CALLS}
+     * or more model calls: a long stretch of reading a resolved failure again, not the few calls of
+     * a short tool-calling loop that re-sends its transcript.
+     */
+    readonly runsEchoingLong: number;
     /** llm calls that replayed a handled error. */
     readonly echoingCalls: number;
-    readonly examples: readonly RunRef[];
+    /** The runs that replayed handled errors in the most calls, most first. */
+    readonly examples: readonly (RunRef & { readonly calls: number })[];
   };
   /** Input tokens / context window, in whole percent rounded up (may exceed 100) → llm calls; only calls with a known window. */
   readonly utilizationPercent: Histogram;
@@ -143,8 +153,9 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
   const goalLossExamples: RunRef[] = [];
   let runsWithErrors = 0;
   let runsEchoing = 0;
+  let runsEchoingLong = 0;
   let echoingCalls = 0;
-  const echoExamples: RunRef[] = [];
+  const echoExamples: (RunRef & { calls: number })[] = [];
   const utilizationPercent = new Map<number, number>();
   const maxUtilizationPercentByRun = new Map<number, number>();
   let callsWithoutWindow = 0;
@@ -160,8 +171,8 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
   const toolResultExamples: (RunRef & { tokens: number })[] = [];
 
   return {
-    add(run) {
-      const all = analyzeRun(run);
+    add(run, ordered = inRunOrder(run.steps)) {
+      const all = analyzeRun(run, ordered);
       llmCalls += all.llmCalls;
       callsWithContent += all.callsWithContent;
       if (all.callsWithContent > 0) runsWithContent++;
@@ -224,10 +235,13 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
         const echo = figures.errorEcho.first;
         if (figures.errorEcho.calls > 0 && echo) {
           runsEchoing++;
+          if (figures.errorEcho.calls >= LONG_RUN_CALLS) runsEchoingLong++;
           echoingCalls += figures.errorEcho.calls;
-          addExample(
+          const calls = figures.errorEcho.calls;
+          if (wouldKeepTop(echoExamples, calls, (e) => e.calls)) addTopExample(
             echoExamples,
-            runRef(run, echo.stepId, `handled error from step ${echo.errorStepId} ("${clip(echo.text, 60)}") replayed in ${figures.errorEcho.calls} later llm call(s)`),
+            { ...runRef(run, echo.stepId, `handled error from step ${echo.errorStepId} ("${clip(echo.text, 60)}") replayed in ${calls} later llm call${calls === 1 ? '' : 's'}`), calls },
+            (e) => e.calls,
           );
         }
       }
@@ -287,7 +301,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
         goalLostAtStep: toHistogram(goalLostAtStep),
         goalLossExamples: [...goalLossExamples],
         runsWithoutGoal,
-        errorEcho: { runsWithErrors, runsEchoing, echoingCalls, examples: [...echoExamples] },
+        errorEcho: { runsWithErrors, runsEchoing, runsEchoingLong, echoingCalls, examples: [...echoExamples] },
         utilizationPercent: toHistogram(utilizationPercent),
         maxUtilizationPercentByRun: toHistogram(maxUtilizationPercentByRun),
         callsWithoutWindow,
@@ -378,9 +392,11 @@ interface TextFacts {
   normalized?: string;
   /** For user messages: whether it relays an earlier tool result (decided on first sight). */
   relay?: boolean;
+  /** Tokens of what earlier blocking failures answered found in it (decided on first sight, like relay). */
+  failedTokens?: number;
 }
 
-function analyzeRun(run: Run): RunFigures {
+function analyzeRun(run: Run, steps: readonly Step[]): RunFigures {
   // Per-run memo: the same history is replayed in every call, so each distinct text is tokenized
   // and normalized once. It lives only while this run is analyzed, so memory stays bounded by the
   // run in flight.
@@ -420,6 +436,8 @@ function analyzeRun(run: Run): RunFigures {
     return toolResults;
   };
   const errors = new Map<string, PendingError>();
+  /** Normalized results and error messages of the failed tool calls so far. */
+  const failedResults = new Set<string>();
   const shares: { index: number; share: number; stepId: string }[] = [];
   const utilization: number[] = [];
   const exceeded: string[] = [];
@@ -452,11 +470,14 @@ function analyzeRun(run: Run): RunFigures {
   /** Where the goal was found in previousInput; -1 when it was not. */
   let goalAt = -1;
 
-  const steps = inRunOrder(run.steps);
   const llmTotal = steps.filter((s) => s.kind === 'llm').length;
   let llmIndex = -1;
 
+  // Which failed calls were dead ends (blocking) and which were answers (information): the same
+  // reading as the cascade analysis, so a failing test a coding agent reads is data here too.
+  const failures = createFailureClassifier();
   for (const [position, step] of steps.entries()) {
+    const failure = failures.kind(step);
     switch (step.kind) {
       case 'memory':
         memoryStep = true;
@@ -467,6 +488,15 @@ function analyzeRun(run: Run): RunFigures {
           pendingResults.push(step.result);
         } else {
           recordError(errors, step, position, [step.error?.message, textOf(step.result)]);
+          // What a blocking failure answered is the agent's mistake coming back: bleed. A failure that
+          // is information (a command's non-zero exit, a tool's refusal) is the world's answer, like
+          // fetched data.
+          if (failure === 'blocking') {
+            for (const text of [textOf(step.result), step.error?.message]) {
+              const normalized = text === undefined ? '' : normalizeWhitespace(text);
+              if (normalized !== '') failedResults.add(normalized);
+            }
+          }
         }
         break;
       }
@@ -486,19 +516,20 @@ function analyzeRun(run: Run): RunFigures {
           selfBefore.length = shared + 1;
           let total = totalBefore[shared] as number;
           let self = selfBefore[shared] as number;
-          const measure: Measure = { tokensOf, normalizedOf, facts, toolResults: settledToolResults };
+          const measure: Measure = { tokensOf, normalizedOf, facts, toolResults: settledToolResults, failedResults };
           for (let at = shared; at < messages.length; at++) {
             const message = messages[at] as Message;
             const tokens = tokensOf(message.content);
             total += tokens;
-            if (isOwnMessage(message, measure)) {
-              self += tokens;
-              // Tool results entering the context, each distinct text once per run. Those of the
-              // shared prefix were counted when they first came.
-              if (message.role !== 'assistant' && !seenToolMessages.has(message.content)) {
-                seenToolMessages.add(message.content);
-                toolMessages.push({ tokens, stepId: step.id, index: llmIndex });
-              }
+            const source = messageSource(message, measure);
+            if (source === 'own') self += tokens;
+            // Only the failed answer itself: a rebuilt prompt that quotes an error is not all mistake.
+            else if (source === 'failed-result') self += Math.min(tokens, failedTokens(message.content, measure));
+            // Tool results entering the context, each distinct text once per run. Those of the
+            // shared prefix were counted when they first came.
+            if ((source === 'tool-result' || (source === 'failed-result' && message.role === 'tool')) && !seenToolMessages.has(message.content)) {
+              seenToolMessages.add(message.content);
+              toolMessages.push({ tokens, stepId: step.id, index: llmIndex });
             }
             totalBefore.push(total);
             selfBefore.push(self);
@@ -630,25 +661,57 @@ interface Measure {
   readonly facts: (text: string) => TextFacts;
   /** Normalized results of the tool steps so far in the run (worked out on demand). */
   readonly toolResults: () => readonly string[];
+  /** Normalized results and error messages of the failed tool calls so far in the run. */
+  readonly failedResults: ReadonlySet<string>;
 }
 
 /**
- * Whether a message of an input is the agent's own material rather than instructions. `assistant`
- * and `tool` messages are the agent's; `system` and `user` messages are instructions and goal,
- * except a user message that carries an earlier tool result: several frameworks relay tool results
- * in the user role, and counting those as the user's would hide exactly the bleed this measures. A
- * later user message that relays nothing (a clarification) stays the user's.
+ * Where a message of an input comes from. Context bleed is the context filling with the agent's own
+ * earlier output and mistakes (DESIGN.md): `own` (assistant messages: its plans, guesses and calls)
+ * and `failed-result` (what its failed calls answered) count; `tool-result` (data it fetched: the
+ * task's material, judged by tool-results-are-condensed) and `instructions` (system and user) do not.
+ * A user message that carries an earlier tool result is that result: several frameworks relay tool
+ * results in the user role. A later user message that relays nothing (a clarification) stays the
+ * user's.
  */
-function isOwnMessage(message: Message, measure: Measure): boolean {
+type MessageSource = 'own' | 'failed-result' | 'tool-result' | 'instructions';
+
+function messageSource(message: Message, measure: Measure): MessageSource {
   switch (message.role) {
     case 'assistant':
+      return 'own';
     case 'tool':
-      return true;
+      return isFailedResult(message.content, measure) ? 'failed-result' : 'tool-result';
     case 'user':
-      return isRelay(message.content, measure);
+      if (isRelay(message.content, measure)) return 'tool-result';
+      return isFailedResult(message.content, measure) ? 'failed-result' : 'instructions';
     case 'system':
-      return false;
+      return 'instructions';
   }
+}
+
+/** Whether the text is, or holds, what a blocking failure answered. */
+function isFailedResult(content: string, measure: Measure): boolean {
+  return failedTokens(content, measure) > 0;
+}
+
+/**
+ * Tokens of the blocking failures' answers in a message: all of it when it is one, else the answers
+ * it quotes (those long enough to recognise), so a prompt rebuilt around a one-line error note counts
+ * the note, not the prompt.
+ */
+function failedTokens(content: string, measure: Measure): number {
+  const entry = measure.facts(content);
+  if (entry.failedTokens === undefined) {
+    const normalized = measure.normalizedOf(content);
+    if (measure.failedResults.has(normalized)) entry.failedTokens = measure.tokensOf(content);
+    else {
+      let quoted = 0;
+      for (const failed of measure.failedResults) if (failed.length >= MIN_RELAY_CHARS && normalized.includes(failed)) quoted += countO200kTokens(failed);
+      entry.failedTokens = quoted;
+    }
+  }
+  return entry.failedTokens;
 }
 
 /** The index of the first message from `start` on that matches; -1 if none does. */
@@ -693,38 +756,6 @@ function markSuccess(errors: Map<string, PendingError>, position: number, field:
   for (const error of errors.values()) {
     if (error[field] === undefined && error.position < position) error[field] = position;
   }
-}
-
-/**
- * Steps in the order they happened: by start time when every step has one, else as recorded.
- * Mixing the two would make the order depend on the sort algorithm, so it is all or nothing.
- */
-export function inRunOrder(steps: readonly Step[]): readonly Step[] {
-  // Several analyses ask for every run's order, one after the other for the same run: the last
-  // answer is kept for the next ask. Not a WeakMap keyed by the run: the young-generation collector
-  // treats a weak table's entries as live until a full collection, so every run (steps, messages and
-  // all) survived into the old generation, and collecting took a quarter of the time.
-  if (steps !== lastSteps) {
-    lastOrdered = orderSteps(steps);
-    lastSteps = steps;
-  }
-  return lastOrdered;
-}
-
-let lastSteps: readonly Step[] | undefined;
-let lastOrdered: readonly Step[] = [];
-
-function orderSteps(steps: readonly Step[]): readonly Step[] {
-  const times = steps.map((step) => timeMs(step.startedAt));
-  if (times.some((t) => t === undefined)) return steps;
-  // Already in time order (the usual case): the stable sort below would return the same order.
-  let sorted = true;
-  for (let i = 1; i < times.length && sorted; i++) sorted = (times[i - 1] ?? 0) <= (times[i] ?? 0);
-  if (sorted) return steps;
-  return steps
-    .map((step, index) => ({ step, index, time: times[index] ?? 0 }))
-    .sort((a, b) => a.time - b.time || a.index - b.index)
-    .map((entry) => entry.step);
 }
 
 export function normalizeWhitespace(text: string): string {
@@ -783,3 +814,6 @@ function percentile(counts: readonly number[], total: number, quantile: number):
   }
   return counts.length - 1;
 }
+
+/** Kept for the trace reader, which imports it from here; analyses import it from run-order.ts. */
+export { inRunOrder } from './run-order.js';

@@ -4,7 +4,7 @@ import type { Run, ToolDefinition, ToolStep } from '../model/index.js';
 import { canonicalJson } from '../shared/hash.js';
 import { isJsonPrefix } from './json-prefix.js';
 import { addExample, callKey, isFailed, runRef } from './support.js';
-import type { RunAnalyzer, RunRef } from './types.js';
+import type { RunAnalyzer, RunRef } from './basics.js';
 
 /** An example call with invalid arguments, and whether it still ran. */
 export interface ViolationExample extends RunRef {

@@ -13,6 +13,7 @@ import { createOutcomeAnalyzer } from './outcomes.js';
 import { createOversightAnalyzer } from './oversight.js';
 import { createPassKAnalyzer } from './pass-k.js';
 import { createReliabilityAnalyzer } from './reliability.js';
+import { inRunOrder } from './run-order.js';
 import { createRetryAnalyzer } from './retries.js';
 import { createStateWriteAnalyzer } from './state-writes.js';
 import type { RunAnalyzer, TraceAnalyses } from './types.js';
@@ -20,62 +21,51 @@ import type { RunAnalyzer, TraceAnalyses } from './types.js';
 export * from './types.js';
 export * from './side-effects.js';
 
+/** The analyses, each by its factory: one list, in report order. */
+type AnalysisId = Exclude<keyof TraceAnalyses, 'runs' | 'steps'>;
+const ANALYZERS: { readonly [K in AnalysisId]: () => RunAnalyzer<TraceAnalyses[K]> } = {
+  reliability: createReliabilityAnalyzer,
+  outcomes: createOutcomeAnalyzer,
+  passK: createPassKAnalyzer,
+  compounding: createCompoundingAnalyzer,
+  retries: createRetryAnalyzer,
+  loops: createLoopAnalyzer,
+  cascades: createCascadeAnalyzer,
+  budgets: createBudgetAnalyzer,
+  context: createContextAnalyzer,
+  oversight: createOversightAnalyzer,
+  checkpoints: createCheckpointAnalyzer,
+  contracts: createContractAnalyzer,
+  stateWrites: createStateWriteAnalyzer,
+  assembly: createAssemblyAnalyzer,
+  memory: createMemoryAnalyzer,
+  isolation: createIsolationAnalyzer,
+};
+
 /**
  * Analyses that measure normal operation: a run mimir interfered with while probing (a fault fired,
  * an approval was refused) would count mimir's doing against the agent, so they never see one.
  */
-const NORMAL_OPERATION_ONLY: ReadonlySet<string> = new Set(['reliability', 'passK', 'compounding']);
+const NORMAL_OPERATION_ONLY: ReadonlySet<AnalysisId> = new Set<AnalysisId>(['reliability', 'passK', 'compounding']);
 
 /** Every analysis at once: one pass over the runs, each run seen once and then let go. */
 export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {
-  const analyzers = {
-    reliability: createReliabilityAnalyzer(),
-    outcomes: createOutcomeAnalyzer(),
-    passK: createPassKAnalyzer(),
-    compounding: createCompoundingAnalyzer(),
-    retries: createRetryAnalyzer(),
-    loops: createLoopAnalyzer(),
-    cascades: createCascadeAnalyzer(),
-    budgets: createBudgetAnalyzer(),
-    context: createContextAnalyzer(),
-    oversight: createOversightAnalyzer(),
-    checkpoints: createCheckpointAnalyzer(),
-    contracts: createContractAnalyzer(),
-    stateWrites: createStateWriteAnalyzer(),
-    assembly: createAssemblyAnalyzer(),
-    memory: createMemoryAnalyzer(),
-    isolation: createIsolationAnalyzer(),
-  };
+  const analyzers = (Object.keys(ANALYZERS) as AnalysisId[]).map((id) => [id, ANALYZERS[id]()] as const);
   let runs = 0;
   let steps = 0;
   return {
     add(run) {
       runs++;
       steps += run.steps.length;
+      // Ordered once here for every analysis that reads the run in order.
+      const ordered = inRunOrder(run.steps);
       const interfered = run.probe?.interfered === true;
-      for (const [name, analyzer] of Object.entries(analyzers)) if (!(interfered && NORMAL_OPERATION_ONLY.has(name))) analyzer.add(run);
+      for (const [id, analyzer] of analyzers) if (!(interfered && NORMAL_OPERATION_ONLY.has(id))) analyzer.add(run, ordered);
     },
     finish() {
-      return {
-        runs,
-        steps,
-        reliability: analyzers.reliability.finish(),
-        outcomes: analyzers.outcomes.finish(),
-        passK: analyzers.passK.finish(),
-        compounding: analyzers.compounding.finish(),
-        retries: analyzers.retries.finish(),
-        loops: analyzers.loops.finish(),
-        cascades: analyzers.cascades.finish(),
-        budgets: analyzers.budgets.finish(),
-        context: analyzers.context.finish(),
-        oversight: analyzers.oversight.finish(),
-        checkpoints: analyzers.checkpoints.finish(),
-        contracts: analyzers.contracts.finish(),
-        stateWrites: analyzers.stateWrites.finish(),
-        assembly: analyzers.assembly.finish(),
-        memory: analyzers.memory.finish(),
-        isolation: analyzers.isolation.finish(),
-      };
+      // Each entry's result has its own analysis type; the record is put together from the same list.
+      const results = Object.fromEntries(analyzers.map(([id, analyzer]) => [id, analyzer.finish()])) as Omit<TraceAnalyses, 'runs' | 'steps'>;
+      return { runs, steps, ...results };
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { Message, Run, Step } from '../model/index.js';
-import { inRunOrder } from './context.js';
+import { inRunOrder } from './run-order.js';
 import { memoryAccessOf } from './memory.js';
 import { runRef } from './support.js';
-import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './types.js';
+import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './basics.js';
 
 /**
  * Whether one task's data shows up in another task's context: a canary test run over the corpus.
@@ -99,9 +99,9 @@ export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
   const appearances = new Map<string, Sightings>();
 
   return {
-    add(run: Run) {
+    add(run: Run, ordered = inRunOrder(run.steps)) {
       const task = run.taskId === undefined ? `\u0000run:${run.id}` : run.taskId;
-      const follow = followRun(run);
+      const follow = followRun(run, ordered);
       if (!follow.scanned) return;
       runs++;
       if (run.taskId === undefined) runsWithoutTaskId++;
@@ -194,7 +194,7 @@ interface RunValues {
 }
 
 /** One run, in order: what it obtained itself, and what showed up before it did. */
-function followRun(run: Run): RunValues {
+function followRun(run: Run, steps: readonly Step[]): RunValues {
   const obtained = new Map<string, { stepId: string; source: string }>();
   const unexplained = new Map<string, { stepId: string; where: Where }>();
   // Each distinct text is read once per run: the same history is replayed in every model call, and
@@ -228,7 +228,7 @@ function followRun(run: Run): RunValues {
     }
   };
 
-  for (const step of inRunOrder(run.steps)) {
+  for (const step of steps) {
     switch (step.kind) {
       case 'llm': {
         const input = step.inputMessages ?? [];

@@ -1,6 +1,6 @@
 import type { Run, ToolStep } from '../model/index.js';
 import { addTopExample, callKey, increment, isFailed, runRef, toHistogram } from './support.js';
-import type { Histogram, RunAnalyzer, RunRef } from './types.js';
+import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
 /** An example run with its most repeated call (examples are the runs that repeated one call most). */
 export interface LoopExample extends RunRef {

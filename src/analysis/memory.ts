@@ -1,6 +1,6 @@
 import type { MemoryAccess, MemoryOperation, Run, Step, ToolStep } from '../model/index.js';
 import { addExample, runRef } from './support.js';
-import type { RunAnalyzer, RunRef } from './types.js';
+import type { RunAnalyzer, RunRef } from './basics.js';
 
 /**
  * Long-term memory as the traces show it: which steps read, wrote or deleted memory, and whether

@@ -1,7 +1,7 @@
 import type { ClaimedStatus, Run, ToolStep } from '../model/index.js';
 import { wilsonRate } from './rate.js';
 import { addExample, isFailed, isInfrastructureFailure, runRef } from './support.js';
-import type { Rate, RunAnalyzer, RunRef } from './types.js';
+import type { Rate, RunAnalyzer, RunRef } from './basics.js';
 
 export interface OutcomeAnalysis {
   readonly runs: number;

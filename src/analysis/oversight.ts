@@ -1,7 +1,8 @@
 import { HIGH_RISK_CLASSES, isHighRisk, type ApprovalStep, type Run, type Step, type SystemDescription, type ToolStep } from '../model/index.js';
-import { inRunOrder } from './context.js';
+import { inRunOrder } from './run-order.js';
+import { longestBlockingStreak } from './failure-kinds.js';
 import { addExample, addTopExample, callKey, runRef, timeMs } from './support.js';
-import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './types.js';
+import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './basics.js';
 
 /**
  * Human oversight as the traces show it: whether high-risk calls were approved before they ran,
@@ -45,7 +46,8 @@ export interface OversightAnalysis {
   readonly escalatedRuns: number;
   /**
    * Runs that got stuck: the agent said failure or escalated, verification says failure, or
-   * {@link STUCK_STREAK} or more tool/llm steps failed in a row — unless verification says the run
+   * {@link STUCK_STREAK} or more blocking failures in a row (the cascade analysis's streak, see
+   * failure-kinds.ts) — unless verification says the run
    * succeeded. Runs that failed for infrastructure reasons are left out. Of them, those that ended
    * escalated and those that ended reporting failure (both hand the case on honestly); the examples
    * are the others: no claim, or a claim of success.
@@ -96,8 +98,8 @@ export function createOversightAnalyzer(): RunAnalyzer<OversightAnalysis> {
   let toolNamesTruncated = false;
 
   return {
-    add(run) {
-      const steps = inRunOrder(run.steps);
+    add(run, ordered = inRunOrder(run.steps)) {
+      const steps = ordered;
       const positioned = steps.map((step, position) => ({ step, position }));
       const tools = positioned.filter((p): p is Positioned<ToolStep> => p.step.kind === 'tool');
       const approvalSteps = positioned.filter((p): p is Positioned<ApprovalStep> => p.step.kind === 'approval');
@@ -377,24 +379,13 @@ function isStuck(run: Run, steps: readonly Step[]): boolean {
   // can be the right way to finish the task.
   if (run.outcome.status === 'success') return false;
   if (run.claimedStatus === 'escalated' || run.claimedStatus === 'failure' || run.outcome.status === 'failure') return true;
-  return longestFailingStreak(steps) >= STUCK_STREAK;
+  return longestBlockingStreak(steps) >= STUCK_STREAK;
 }
 
 function stuckReason(run: Run): string {
   if (run.claimedStatus === 'failure') return 'the agent reported failure';
   if (run.outcome.status === 'failure') return 'verified as failed';
-  return `${STUCK_STREAK}+ failed steps in a row`;
-}
-
-function longestFailingStreak(steps: readonly Step[]): number {
-  let longest = 0;
-  let current = 0;
-  for (const step of steps) {
-    if (step.kind !== 'tool' && step.kind !== 'llm') continue;
-    current = step.status === 'error' ? current + 1 : 0;
-    longest = Math.max(longest, current);
-  }
-  return longest;
+  return `${STUCK_STREAK}+ blocking failures in a row`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Run } from '../model/index.js';
 import { isInfrastructureFailure } from './support.js';
-import type { RunAnalyzer } from './types.js';
+import type { RunAnalyzer } from './basics.js';
 
 export interface PassKAnalysis {
   readonly tasks: number;

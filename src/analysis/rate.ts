@@ -1,5 +1,5 @@
 import type { MeasuredValue } from '../model/index.js';
-import type { Rate } from './types.js';
+import type { Rate } from './basics.js';
 
 /** The normal quantile for a two-sided 95% interval. */
 const Z_95 = 1.959963984540054;

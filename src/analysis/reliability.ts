@@ -1,7 +1,7 @@
 import type { Run } from '../model/index.js';
 import { wilsonRate } from './rate.js';
 import { addExample, failureReason, isFailed, isInfrastructureFailure, runRef } from './support.js';
-import type { Rate, RunAnalyzer, RunRef } from './types.js';
+import type { Rate, RunAnalyzer, RunRef } from './basics.js';
 
 export interface ReliabilityAnalysis {
   /** Tool and llm steps that did not fail (an error status or an error-looking tool result is a failure). */

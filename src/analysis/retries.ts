@@ -1,6 +1,6 @@
 import type { Run, ToolStep } from '../model/index.js';
 import { addTopExample, callKey, increment, isFailed, runRef, timeMs, toHistogram } from './support.js';
-import type { Histogram, RunAnalyzer, RunRef } from './types.js';
+import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
 /** An example failing call, with how many retries followed it (examples are the calls retried most). */
 export interface RetryExample extends RunRef {

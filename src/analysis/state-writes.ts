@@ -1,6 +1,6 @@
 import type { Run, StateWrite, Step } from '../model/index.js';
 import { addExample, runRef, timeMs } from './support.js';
-import type { RunAnalyzer, RunRef } from './types.js';
+import type { RunAnalyzer, RunRef } from './basics.js';
 
 /**
  * Writes to shared state as the traces record them (`mimir.state.key`, with the version a write was

@@ -1,6 +1,6 @@
 import type { LlmStep, Reference, Run, Step, StepError, ToolStep } from '../model/index.js';
 import { canonicalJson } from '../shared/hash.js';
-import { MAX_EXAMPLES, type RunRef } from './types.js';
+import { MAX_EXAMPLES, type RunRef } from './basics.js';
 
 /**
  * Building blocks shared by the measured analyses: which steps count, when two calls are the same

@@ -8,8 +8,10 @@ const DATASET: Dataset = 'swe-bench-verified-mini-swe-agent';
 const EXPECTED = {
   // failedBash: commands with a recorded non-zero exit code (process.exit.code) plus commands killed on the 60 s
   // timeout (error.type "timeout"). A result starting "Error…" with exit code 0 is the program's output, not a failure.
-  slice: { failedBash: 208 + 6, timeouts: 6, maxLoopRuns: 0 },
-  full: { failedBash: 1438 + 26, timeouts: 26, maxLoopRuns: 2 },
+  // informative: non-zero exits the agent read (all of them but 5 exact repeats of a command that had just failed the
+  // same way, which block); blocking: the timeouts and those repeats.
+  slice: { failedBash: 208 + 6, timeouts: 6, maxLoopRuns: 0, informative: 208, blocking: 6 },
+  full: { failedBash: 1438 + 26, timeouts: 26, maxLoopRuns: 2, informative: 1433, blocking: 26 + 5 },
 };
 
 for (const which of ['slice', 'full'] as const) {
@@ -41,6 +43,29 @@ for (const which of ['slice', 'full'] as const) {
       const result = await audit(DATASET, which);
       expect(expected.timeouts).toBeGreaterThan(0);
       expect(finding(result, 'tool-calls-have-timeouts').outcome).toBe('pass');
+    });
+
+    it('failing commands a coding agent reads (grep without a match, a failing test) are exploration, not a cascade', async () => {
+      // Before: 21 runs (full) reached three consecutive non-zero exits and "kept going", failing a critical check.
+      const result = await audit(DATASET, which);
+      const cascades = analyses(result).cascades;
+      expect(cascades.informativeFailures.steps).toBe(expected.informative);
+      expect(cascades.blockingFailures).toBe(expected.blocking);
+      expect(cascades.informativeFailures.steps + cascades.blockingFailures).toBe(expected.failedBash);
+      // No run had three blocking failures (timeouts, repeats) in a row: the traces cannot show a cascade.
+      expect(cascades.reachingStreak[3]).toBeUndefined();
+      const halt = finding(result, 'cascades-halt');
+      expect(halt.outcome).toBe('insufficient-evidence');
+      expect(halt.message).toContain(`${expected.informative} failing tool calls`);
+    });
+
+    it('context checks that need whole inputs name the delta recording as why they cannot judge', async () => {
+      const result = await audit(DATASET, which);
+      for (const id of ['context-is-assembled-deliberately', 'context-bleed-is-bounded', 'errors-are-not-replayed-verbatim']) {
+        const declined = finding(result, id);
+        expect(declined.outcome, id).toBe('insufficient-evidence');
+        expect(declined.message, id).toContain('per-call delta');
+      }
     });
 
     it('re-running the same test between edits is not a loop', async () => {

@@ -146,12 +146,7 @@ export function realisticAnalyses(): TraceAnalyses {
       ],
     },
     cascades: {
-      byLongestStreak: {
-        1: { runs: 40, halted: 6, escalated: 9, continued: 25 },
-        2: { runs: 14, halted: 3, escalated: 4, continued: 7 },
-        3: { runs: 6, halted: 1, escalated: 1, continued: 4 },
-        5: { runs: 2, halted: 0, escalated: 0, continued: 2 },
-      },
+      byLongestStreak: { 1: 40, 2: 14, 3: 6, 5: 2 },
       reachingStreak: {
         1: { runs: 62, halted: 7, escalated: 11, continued: 44 },
         2: { runs: 22, halted: 4, escalated: 5, continued: 13 },
@@ -159,7 +154,14 @@ export function realisticAnalyses(): TraceAnalyses {
         4: { runs: 2, halted: 0, escalated: 0, continued: 2 },
         5: { runs: 2, halted: 0, escalated: 0, continued: 2 },
       },
-      examples: [sized(ref('run-0023', 742, '5 failing steps in a row, then claimed success'), { streak: 5, after: 'continued' as const })],
+      informativeFailures: { steps: 31, runs: 12 },
+      blockingFailures: 104,
+      examples: [
+        sized(ref('run-0023', 742, '5 consecutive blocking failures, the first: get_order timed out'), {
+          streak: 5,
+          after: ['continued', 'continued', 'continued', 'continued', 'continued'] as const,
+        }),
+      ],
     },
     budgets: {
       runs: 200,
@@ -205,7 +207,7 @@ export function realisticAnalyses(): TraceAnalyses {
       goalLostAtStep: { 3: 9, 4: 14, 5: 10, 7: 5, 9: 2 },
       goalLossExamples: [ref('run-0131', 4120, "llm call 5 no longer has the customer's request")],
       runsWithoutGoal: 2,
-      errorEcho: { runsWithErrors: 54, runsEchoing: 31, echoingCalls: 77, examples: [ref('run-0048', 1502, 'the 422 error text is in 4 later inputs')] },
+      errorEcho: { runsWithErrors: 54, runsEchoing: 31, runsEchoingLong: 9, echoingCalls: 77, examples: [sized(ref('run-0048', 1502, 'the 422 error text is in 4 later inputs'), { calls: 4 })] },
       utilizationPercent: { 3: 120, 8: 200, 15: 180, 27: 150, 41: 90, 58: 50, 76: 15, 93: 5, 104: 2 },
       maxUtilizationPercentByRun: { 15: 60, 41: 60, 58: 25, 76: 10, 93: 3, 104: 2 },
       callsWithoutWindow: 18,
@@ -376,7 +378,7 @@ export function emptyTraceEvidence(): TraceEvidence {
         examples: [],
       },
       loops: { maxIdenticalCallsPerRun: EMPTY_HISTOGRAM, examples: [] },
-      cascades: { byLongestStreak: {}, reachingStreak: {}, examples: [] },
+      cascades: { byLongestStreak: {}, reachingStreak: {}, informativeFailures: { steps: 0, runs: 0 }, blockingFailures: 0, examples: [] },
       budgets: {
         runs: 0,
         runsWithSyntheticTiming: 0,
@@ -400,7 +402,7 @@ export function emptyTraceEvidence(): TraceEvidence {
         goalLostAtStep: EMPTY_HISTOGRAM,
         goalLossExamples: [],
         runsWithoutGoal: 0,
-        errorEcho: { runsWithErrors: 0, runsEchoing: 0, echoingCalls: 0, examples: [] },
+        errorEcho: { runsWithErrors: 0, runsEchoing: 0, runsEchoingLong: 0, echoingCalls: 0, examples: [] },
         utilizationPercent: EMPTY_HISTOGRAM,
         maxUtilizationPercentByRun: EMPTY_HISTOGRAM,
         callsWithoutWindow: 0,

@@ -125,7 +125,7 @@ describe('trace report, terminal', () => {
   it('lists silent failures with their rate and the runs to open, by file and line', () => {
     const text = flat(terminal(realisticTraceEvidence()));
     expect(text).toContain('silent failures 66.4% had failed (95% CI 58.4–73.6%, n = 146), of 146 runs that claimed success and whose result is known');
-    expect(text).toContain('failures claimed 80.2% claimed success (95% CI 72.2–86.3%, n = 121), of 121 runs known to have failed');
+    expect(text).toContain('failures claimed 80.2% claimed success (95% CI 72.2–86.3%, n = 121), of the 121 runs known to have failed that record a claim (125 known to have failed: 4 record no claim)');
     expect(text).toContain('of which 97 silent failures: 91 graded failures, 6 ended on an unrecovered tool failure');
     expect(text).toContain('see silent run-0007 span a1f3c09e at traces/refund-agent-2026-11-20.otlp.jsonl:214 (claimed success; graded failure)');
     expect(text).toContain('and 7 more (all in the JSON report)');

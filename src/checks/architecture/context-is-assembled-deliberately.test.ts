@@ -39,6 +39,17 @@ testCheck(check, {
     { name: 'traces: every run replays its transcript', traces: traceEvidence([replayed('r1'), replayed('r2')]) },
   ],
   other: [
+    {
+      name: 'traces whose inputs are per-call deltas cannot show how inputs are built, and say so',
+      traces: traceEvidence([
+        {
+          ...run('d', [[SYSTEM, GOAL], ...Array.from({ length: 6 }, (_, i): Message[] => [{ role: 'assistant', content: `Step ${i}.` }, { role: 'tool', content: `Result ${i}.` }])]),
+          recording: { messages: 'delta' },
+        },
+      ]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: '1 of 1 runs record each model call\'s input as a per-call delta',
+    },
     { name: 'always applies', answer: 'not-applicable', note: 'the framework handles context', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },
     { name: 'traces: one of three runs replays its transcript', traces: traceEvidence([built('r1'), built('r2'), replayed('r3')]), outcome: 'partial', credit: 2 / 3, messageIncludes: '1 of 3 runs replay the transcript' },
     {

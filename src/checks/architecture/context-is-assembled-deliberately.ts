@@ -4,6 +4,7 @@ import { CAPTURE_MESSAGE_CONTENT, LONG_RUN_CALLS } from '../../analysis/context.
 import { formatPercent, measuredRate, toPercent, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, nearestRank, toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
+import { declinedForDeltas } from '../delta-messages.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -47,6 +48,9 @@ export default defineCheck({
       const assembly = evidence.analyses.assembly;
       const context = evidence.analyses.context;
       if (assembly.runs === 0) {
+        // Delta-recorded inputs never repeat the previous one, so no run looks comparable: say why.
+        const declined = context.callsWithContent === 0 ? undefined : declinedForDeltas(context, evidence.runCount, 'whether each input is rebuilt or replays the previous one');
+        if (declined) return declined;
         return {
           outcome: 'insufficient-evidence',
           reason:

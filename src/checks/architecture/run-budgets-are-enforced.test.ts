@@ -42,14 +42,21 @@ testCheck(check, {
 
 it('run-budgets-are-enforced from traces: names the budget that ran out and the runs that went past it', () => {
   const finding = runCase(check, { name: 'runaway', traces: traceEvidence([...normal, run('runaway', 120, 450_000, 600)]) });
-  expect(finding.message).toBe('Runs went past their budgets: model and tool calls up to 120 (limit 50); tokens up to 450000 (limit 200000).');
+  expect(finding.message).toBe(
+    "Runs went past their budgets: model and tool calls up to 120 (limit 50); tokens up to 450000 (limit 200000) (the limits are mimir's defaults; set policy.checks.run-budgets-are-enforced.maxSteps, .maxTokens to the agent's own budgets).",
+  );
   expect(finding.references).toEqual([
     { kind: 'run', id: 'runaway', label: '120 model and tool calls', file: 'traces.jsonl', line: 3 },
     { kind: 'run', id: 'runaway', label: '450000 tokens', file: 'traces.jsonl', line: 3 },
   ]);
   expect(finding.measured.map((m) => m.name)).toContain('p95 seconds per run');
   expect(runCase(check, { name: 'ok', traces: traceEvidence(normal) }).message).toBe(
-    'All 3 runs stayed within their budgets: at most 20 model and tool calls (limit 50), 60000 tokens (limit 200000) and 300 s (limit 900).',
+    "All 3 runs stayed within their budgets: at most 20 model and tool calls (limit 50), 60000 tokens (limit 200000) and 300 s (limit 900) (the limits are mimir's defaults; set policy.checks.run-budgets-are-enforced.maxSteps, .maxTokens, .maxDurationSeconds to the agent's own budgets).",
+  );
+  // A limit the team set is its budget, named as such by nothing more than the number; the others stay marked.
+  const set = runCase(check, { name: 'set', traces: traceEvidence([...normal, run('runaway', 120, 450_000, 600)]), options: { maxSteps: 100 } });
+  expect(set.message).toBe(
+    "Runs went past their budgets: model and tool calls up to 120 (limit 100); tokens up to 450000 (limit 200000) (maxTokens is mimir's default; set policy.checks.run-budgets-are-enforced.maxTokens to the agent's own budget).",
   );
 });
 

@@ -20,8 +20,8 @@ export default defineCheck({
   answerableBy: ['probe', 'trace', 'attestation'],
   messages: {
     'within-budget':
-      'All {{runs}} runs stayed within their budgets: at most {{steps}} model and tool calls (limit {{maxSteps}}), {{tokens}} tokens (limit {{maxTokens}}) and {{seconds}} s (limit {{maxSeconds}}).',
-    'over-budget': 'Runs went past their budgets: {{exceeded}}.',
+      'All {{runs}} runs stayed within their budgets: at most {{steps}} model and tool calls (limit {{maxSteps}}), {{tokens}} tokens (limit {{maxTokens}}) and {{seconds}} s (limit {{maxSeconds}}){{defaults}}.',
+    'over-budget': 'Runs went past their budgets: {{exceeded}}{{defaults}}.',
   },
   options: z.strictObject({
     maxSteps: z.number().int().positive().default(50).describe('Most model and tool calls one run may make before it counts as over budget.'),
@@ -29,16 +29,21 @@ export default defineCheck({
     maxDurationSeconds: z.number().int().positive().default(900).describe('Longest wall-clock duration of one run, in seconds, before it counts as over budget.'),
   }),
   evaluators: {
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const budgets = evidence.analyses.budgets;
       if (budgets.runs === 0 || budgets.steps === null) {
         return { outcome: 'insufficient-evidence', reason: 'the traces hold no runs', toCapture: 'Export the agent\'s runs to the trace sources named in mimir.yaml' };
       }
       const limits = [
-        { what: 'model and tool calls', unit: undefined, extent: budgets.steps, limit: options.maxSteps, examples: budgets.largestRuns },
-        { what: 'tokens', unit: undefined, extent: budgets.tokens, limit: options.maxTokens, examples: budgets.largestRunsByTokens },
-        { what: 'seconds', unit: 's', extent: budgets.durationSeconds, limit: options.maxDurationSeconds, examples: budgets.longestRuns },
+        { what: 'model and tool calls', unit: undefined, extent: budgets.steps, limit: options.maxSteps, option: 'maxSteps', examples: budgets.largestRuns },
+        { what: 'tokens', unit: undefined, extent: budgets.tokens, limit: options.maxTokens, option: 'maxTokens', examples: budgets.largestRunsByTokens },
+        { what: 'seconds', unit: 's', extent: budgets.durationSeconds, limit: options.maxDurationSeconds, option: 'maxDurationSeconds', examples: budgets.longestRuns },
       ] as const;
+      // A limit nobody set is mimir's guess, not the agent's budget: the finding says so and where to set it.
+      const defaultsNote = (judged: readonly (typeof limits)[number][]): string => {
+        const names = judged.filter(({ option }) => defaulted.has(option)).map(({ option }) => option);
+        return names.length === 0 ? '' : ` (${names.length === judged.length ? (judged.length === 1 ? 'the limit is' : 'the limits are') : `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'}`} mimir's default${names.length === 1 ? '' : 's'}; set policy.checks.run-budgets-are-enforced.${names.join(', .')} to the agent's own budget${names.length === 1 ? '' : 's'})`;
+      };
       const measured: MeasuredValue[] = limits.flatMap(({ what, unit, extent }) =>
         extent === null
           ? []
@@ -51,7 +56,7 @@ export default defineCheck({
       if (over.length > 0) {
         const exceeded = over.map(({ what, extent, limit }) => `${what} up to ${round(extent?.max ?? 0)} (limit ${limit})`).join('; ');
         const examples: SizedExample[] = over.flatMap(({ examples, limit }) => examples.filter((e) => e.value > limit));
-        return { outcome: 'fail', messageId: 'over-budget', data: { exceeded }, measured, references: toReferences(examples) };
+        return { outcome: 'fail', messageId: 'over-budget', data: { exceeded, defaults: defaultsNote(over) }, measured, references: toReferences(examples) };
       }
       const unknown = limits.filter(({ extent }) => extent === null).map(({ what }) => (what === 'tokens' ? 'token counts' : 'run start and end times'));
       if (unknown.length > 0) {
@@ -72,6 +77,7 @@ export default defineCheck({
           maxTokens: options.maxTokens,
           seconds: round(budgets.durationSeconds?.max ?? 0),
           maxSeconds: options.maxDurationSeconds,
+          defaults: defaultsNote(limits),
         },
         measured,
         // The largest run by each measure, so a reader can see how close to the limits the corpus came.

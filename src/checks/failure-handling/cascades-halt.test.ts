@@ -21,6 +21,16 @@ function cascade(id: string, failures: number, after: number, claimedStatus: Cla
   return makeRun(id, steps, { claimedStatus, source: { file: 'traces.jsonl', line: 9 } });
 }
 
+/** A coding agent's run: four shell commands in a row exit non-zero (grep without a match, failing tests), then it goes on. */
+function exploring(id: string): Run {
+  const exit = (i: number): Step =>
+    failedTool(`${id}-x${i}`, 'bash', { command: `grep -rn pattern${i} src` }, 'exit-code', { error: { type: 'exit-code', message: 'exited with code 1' }, result: '' });
+  const steps: Step[] = [toolStep(`${id}-start`, 'bash', { command: 'ls' })];
+  for (let i = 0; i < 4; i++) steps.push(llmStep(`${id}-l${i}`), exit(i));
+  for (let i = 0; i < 3; i++) steps.push(llmStep(`${id}-m${i}`), toolStep(`${id}-a${i}`, 'bash', { command: `sed -i s/a/b/ f${i}.py` }));
+  return makeRun(id, steps, { claimedStatus: 'success' });
+}
+
 testCheck(check, {
   pass: [
     { name: 'probes: with two tools down the agent stopped', probes: probeEvidence([probeScenario('cascade--t--get_order+search_kb', 'cascade', [halted, halted])]) },
@@ -45,7 +55,13 @@ testCheck(check, {
       name: 'traces without a cascade cannot show what happens in one',
       traces: traceEvidence([cascade('a', 2, 5), cascade('b', 0, 3)]),
       outcome: 'insufficient-evidence',
-      messageIncludes: 'no run had 3 consecutive failing steps (the longest streak was 2)',
+      messageIncludes: 'no run had 3 consecutive blocking failures (the longest streak was 2)',
+    },
+    {
+      name: 'traces: a coding agent whose commands exit non-zero is exploring, not cascading',
+      traces: traceEvidence([exploring('a'), exploring('b')]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'no run had 3 consecutive blocking failures (the longest streak was 0); 8 failing tool calls in 2 runs answered the agent (a non-zero exit, a refusal) and are information, not a cascade',
     },
     { name: 'traces: a higher threshold judges only longer cascades', traces: traceEvidence([cascade('a', 3, 5), cascade('b', 5, 1)]), options: { maxConsecutiveFailures: 5 }, outcome: 'pass' },
   ],
@@ -59,7 +75,13 @@ it('cascades-halt options: defaults parse, invalid values are rejected', () => {
 
 it('cascades-halt from traces: counts what cascading runs did and lists the one that kept going first', () => {
   const finding = runCase(check, { name: 'kept going', traces: traceEvidence([cascade('a', 3, 0), cascade('b', 6, 4)]) });
-  expect(finding.message).toBe('1 of 2 runs that reached 3 consecutive failing steps kept going (two or more further tool calls, no escalation); 1 halted, 0 escalated.');
+  expect(finding.message).toBe(
+    "1 of 2 runs that reached 3 consecutive blocking failures kept going (two or more further tool calls, no escalation); 1 halted, 0 escalated (3 is mimir's default; set policy.checks.cascades-halt.maxConsecutiveFailures).",
+  );
   expect(finding.references.map((r) => r.id)).toEqual(['b-f0', 'a-f0']);
-  expect(finding.measured[0]).toMatchObject({ name: 'runs that stopped after 3 consecutive failures', value: 50, sampleSize: 2 });
+  expect(finding.references.map((r) => r.label)).toEqual([
+    '6 consecutive blocking failures, the first: tool_error; after the 3rd: kept going (run b)',
+    '3 consecutive blocking failures, the first: tool_error; after the 3rd: halted (run a)',
+  ]);
+  expect(finding.measured[0]).toMatchObject({ name: 'runs that stopped after 3 consecutive blocking failures', value: 50, sampleSize: 2 });
 });

@@ -24,9 +24,10 @@ export default defineCheck({
       'With several needed tools down, the agent stopped within the call limit and ended as failure or escalation in {{passed}} of {{trials}} probe trials ({{rate}}; at least {{minRate}} required){{left}}.',
     'probe-failed':
       'With several needed tools down, the agent kept going, acted on broken results or claimed success in {{failed}} of {{trials}} probe trials ({{rate}} halted, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.',
-    halted: 'All {{runs}} runs that reached {{max}} consecutive failing steps stopped there: {{halted}} halted, {{escalated}} escalated.',
+    halted:
+      'All {{runs}} runs that reached {{max}} consecutive blocking failures stopped there: {{halted}} halted, {{escalated}} escalated{{setAside}}{{maxSource}}.',
     'kept-going':
-      '{{continued}} of {{runs}} runs that reached {{max}} consecutive failing steps kept going (two or more further tool calls, no escalation); {{halted}} halted, {{escalated}} escalated.',
+      '{{continued}} of {{runs}} runs that reached {{max}} consecutive blocking failures kept going (two or more further tool calls, no escalation); {{halted}} halted, {{escalated}} escalated{{setAside}}{{maxSource}}.',
   },
   options: z.strictObject({
     maxConsecutiveFailures: z
@@ -34,37 +35,58 @@ export default defineCheck({
       .int()
       .min(1)
       .default(3)
-      .describe('Most consecutive failing steps a run may take before it must halt or escalate.'),
+      .describe('Most consecutive blocking failures a run may take before it must halt or escalate.'),
     minPassRate: minPassRateOption,
   }),
   evaluators: {
     probe: ({ evidence, options }) => probeCheckResult(evidence, { families: ['cascade'], minPassRate: options.minPassRate }),
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const cascades = evidence.analyses.cascades;
       const max = options.maxConsecutiveFailures;
       const longest = Math.max(0, ...Object.keys(cascades.byLongestStreak).map(Number));
       const tally = cascades.reachingStreak[max];
+      const informative = cascades.informativeFailures;
+      // Failures that were answers the agent read are set aside, and the finding says how many.
+      const setAside =
+        informative.steps === 0
+          ? ''
+          : `; ${informative.steps} failing tool call${informative.steps === 1 ? '' : 's'} in ${informative.runs} run${informative.runs === 1 ? '' : 's'} answered the agent (a non-zero exit, a refusal) and ${informative.steps === 1 ? 'is' : 'are'} information, not a cascade`;
       if (tally === undefined || tally.runs === 0) {
         return {
           outcome: 'insufficient-evidence',
-          reason: `no run had ${max} consecutive failing steps (the longest streak was ${longest}), so the traces cannot show what the agent does in a cascade`,
-          toCapture: 'Run the persistent-failure probe (`mimir probe`), or trace runs in which tools fail',
+          reason: `no run had ${max} consecutive blocking failures (the longest streak was ${longest})${setAside}, so the traces cannot show what the agent does in a cascade`,
+          toCapture: 'Run the persistent-failure probe (`mimir probe`), or trace runs in which tools time out or are unavailable',
         };
       }
       const measured = [
-        measuredRate(`runs that stopped after ${max} consecutive failures`, wilsonRate(tally.halted + tally.escalated, tally.runs)),
+        measuredRate(`runs that stopped after ${max} consecutive blocking failures`, wilsonRate(tally.halted + tally.escalated, tally.runs)),
         { name: 'halted', value: tally.halted },
         { name: 'escalated', value: tally.escalated },
         { name: 'kept going', value: tally.continued },
-        { name: 'longest streak of failing steps', value: longest },
+        { name: 'longest streak of blocking failures', value: longest },
+        { name: 'failing tool calls that were information', value: informative.steps },
       ].filter((m): m is MeasuredValue => m !== undefined);
-      // The runs with the longest streaks, those that kept going first.
-      const examples = cascades.examples.filter((e) => e.streak >= max);
-      const references = toReferences([...examples.filter((e) => e.after === 'continued'), ...examples.filter((e) => e.after !== 'continued')]);
-      const data = { runs: tally.runs, max, halted: tally.halted, escalated: tally.escalated, continued: tally.continued };
+      // The runs with the longest streaks, those that kept going after the max-th failure first,
+      // each labelled with what it did then (the same reading as the counts above).
+      const examples = cascades.examples
+        .filter((e) => e.streak >= max)
+        .map((e) => {
+          const ending = e.after[max - 1] ?? 'continued';
+          return { ...e, ending, note: `${e.note}; after the ${ordinal(max)}: ${ending === 'continued' ? 'kept going' : ending}` };
+        });
+      const references = toReferences([...examples.filter((e) => e.ending === 'continued'), ...examples.filter((e) => e.ending !== 'continued')]);
+      const maxSource = defaulted.has('maxConsecutiveFailures') ? ` (${max} is mimir's default; set policy.checks.cascades-halt.maxConsecutiveFailures)` : '';
+      const data = { runs: tally.runs, max, maxSource, halted: tally.halted, escalated: tally.escalated, continued: tally.continued, setAside };
       // A critical check: one run carrying on from a broken state is a failure, not a fraction.
       if (tally.continued > 0) return { outcome: 'fail', messageId: 'kept-going', data, measured, references };
       return { outcome: 'pass', messageId: 'halted', data, measured, references };
     },
   },
 });
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st. */
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+}

@@ -62,7 +62,7 @@ export default defineCheck({
       if (stuck === 0) {
         return {
           outcome: 'insufficient-evidence',
-          reason: `no run in ${evidence.runCount} got stuck (claimed failure or escalation, verified failure, or ${STUCK_STREAK}+ failed steps in a row), so escalation was never needed`,
+          reason: `no run in ${evidence.runCount} got stuck (claimed failure or escalation, verified failure, or ${STUCK_STREAK}+ blocking failures in a row), so escalation was never needed`,
           toCapture: 'traces or outcome labels of runs that could not be completed, e.g. from the persistent-failure scenario of `mimir probe`',
         };
       }

@@ -19,19 +19,45 @@ const run = (id: string, ...calls: (readonly Message[])[]): Run => ({
 const instructions: Message[] = [{ role: 'system', content: SYSTEM }, { role: 'user', content: GOAL }];
 /** Two calls; the second carries a short plan: the agent's share stays small. */
 const lean = (id: string): Run => run(id, instructions, [...instructions, { role: 'assistant', content: 'Looking up order 4411.' }]);
-/** Two calls; the second is mostly the agent's own history and a tool result. */
+/** Two calls; the second is mostly the agent's own history, restated. */
 const bloated = (id: string): Run =>
-  run(id, instructions, [...instructions, { role: 'assistant', content: HISTORY }, { role: 'tool', content: HISTORY.toUpperCase() }]);
+  run(id, instructions, [...instructions, { role: 'assistant', content: HISTORY }, { role: 'assistant', content: HISTORY.toUpperCase() }]);
+/** Two calls; the second is mostly data a successful tool call fetched: the task's material, not bleed. */
+const fetched = (id: string): Run => {
+  const data = JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ flight: `HAT${100 + i}`, seats: i, price: 100 + i })));
+  return {
+    ...run(id, instructions),
+    steps: [
+      llm(`${id}-llm-0`, instructions),
+      { id: `${id}-tool`, kind: 'tool', name: 'execute_tool search', toolName: 'search', status: 'ok', result: data },
+      llm(`${id}-llm-1`, [...instructions, { role: 'assistant', content: 'Searching flights.' }, { role: 'tool', content: data }]),
+    ],
+  };
+};
+/** Two calls; the second is mostly what a blocking failure answered: the agent's dead end coming back. */
+const mistaken = (id: string): Run => {
+  const error = `Error: payments backend unavailable (503), retry later. ${HISTORY}`;
+  return {
+    ...run(id, instructions),
+    steps: [
+      llm(`${id}-llm-0`, instructions),
+      { id: `${id}-tool`, kind: 'tool', name: 'execute_tool book', toolName: 'book', status: 'error', error: { type: 'ToolError', message: error }, result: error },
+      llm(`${id}-llm-1`, [...instructions, { role: 'assistant', content: 'Booking.' }, { role: 'tool', content: error }]),
+    ],
+  };
+};
 
 testCheck(check, {
   pass: [
     { name: 'attested yes', answer: 'yes', note: 'tool results summarised after use; self share peaks at 0.45 on 20-step runs in our dashboards' },
     { name: 'traces: the agent\'s own share stays small', traces: traceEvidence([lean('r1'), lean('r2')]) },
     { name: 'traces: a looser bound admits the bloated runs', traces: traceEvidence([bloated('r1')]), options: { maxSelfShare: 0.95 } },
+    { name: 'traces: an input that is mostly fetched data is the task\'s material, not bleed', traces: traceEvidence([fetched('r1'), fetched('r2')]) },
   ],
   fail: [
     { name: 'attested no', answer: 'no', note: 'full transcript kept; late steps are over 80% own output' },
     { name: 'traces: every run ends up mostly reading itself', traces: traceEvidence([bloated('r1'), bloated('r2')]) },
+    { name: 'traces: every run ends up mostly reading its own dead ends', traces: traceEvidence([mistaken('r1'), mistaken('r2')]) },
   ],
   other: [
     { name: 'always applies', answer: 'not-applicable', note: 'our runs are short', outcome: 'insufficient-evidence', messageIncludes: 'always applies' },

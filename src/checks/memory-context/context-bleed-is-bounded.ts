@@ -11,7 +11,7 @@ export default defineCheck({
   severity: 'high',
   title: 'The agent is not mostly reacting to its own output',
   question:
-    'Does the share of each model call\'s input that is the agent\'s own earlier output and tool results (as opposed to the system prompt and the user\'s goal) stay bounded, by default at most 60%, at every step including step six, seven and later?',
+    'Does the share of each model call\'s input that is the agent\'s own earlier output and mistakes (its messages and what its blocking tool failures answered, as opposed to the system prompt, the user\'s goal and the data it fetched) stay bounded, by default at most 60%, at every step including step six, seven and later?',
   rationale:
     'On a long run the context fills with the agent\'s own plans, guesses and tool output until the instructions and the goal are a small fraction of what the model reads. From then on it reacts to itself: a wrong assumption made in step two is read back at every step until it looks like a fact, and the run drifts away from the task. This context bleed is a main reason long tasks fail where three-step demos succeed.',
   remediation: {
@@ -21,9 +21,9 @@ export default defineCheck({
   answerableBy: ['trace', 'attestation'],
   messages: {
     'within-bound':
-      "In all {{runs}} runs with captured input, the agent's own output and tool results stay at or below {{bound}} of every model call's input (largest: {{largest}}; mean at the first call {{first}}, at the last measured position {{last}}).",
+      "In all {{runs}} runs with captured input, the agent's own output and blocking tool failures stay at or below {{bound}} of every model call's input (largest: {{largest}}; mean at the first call {{first}}, at the last measured position {{last}}); fetched data and failures that were answers are not counted as the agent's own{{boundSource}}.",
     'over-bound':
-      "{{over}} of {{runs}} runs have a model call whose input is more than {{bound}} the agent's own output and tool results (largest: {{largest}}); the mean share goes from {{first}} at the first call to {{last}} at call {{lastIndex}}.",
+      "{{over}} of {{runs}} runs have a model call whose input is more than {{bound}} the agent's own output and blocking tool failures (largest: {{largest}}); the mean share goes from {{first}} at the first call to {{last}} at call {{lastIndex}}{{boundSource}}.",
   },
   options: z.strictObject({
     maxSelfShare: z
@@ -31,10 +31,10 @@ export default defineCheck({
       .min(0)
       .max(1)
       .default(0.6)
-      .describe('Largest share (0..1) of one model call\'s input that may be the agent\'s own earlier output and tool results.'),
+      .describe('Largest share (0..1) of one model call\'s input that may be the agent\'s own earlier output and blocking tool failures.'),
   }),
   evaluators: {
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const context = evidence.analyses.context;
       const runs = histogramTotal(context.maxSelfSharePercentByRun);
       if (runs === 0) {
@@ -61,6 +61,7 @@ export default defineCheck({
         runs,
         over,
         bound: formatPercent(options.maxSelfShare),
+        boundSource: defaulted.has('maxSelfShare') ? ` (${formatPercent(options.maxSelfShare)} is mimir's default; set policy.checks.context-bleed-is-bounded.maxSelfShare)` : '',
         largest: `${largest}%`,
         first: first ? formatPercent(first.mean) : 'n/a',
         last: last ? formatPercent(last.mean) : 'n/a',

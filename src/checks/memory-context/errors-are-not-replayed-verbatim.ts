@@ -1,4 +1,4 @@
-import { CAPTURE_MESSAGE_CONTENT, MIN_ERROR_CHARS } from '../../analysis/context.js';
+import { CAPTURE_MESSAGE_CONTENT, LONG_RUN_CALLS, MIN_ERROR_CHARS } from '../../analysis/context.js';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';
@@ -20,7 +20,10 @@ export default defineCheck({
   answerableBy: ['trace', 'attestation'],
   messages: {
     'not-replayed': 'In all {{runs}} runs with a handled error, later model inputs no longer carry its text verbatim.',
-    replayed: '{{echoing}} of {{runs}} runs with a handled error keep replaying its text verbatim in later model inputs ({{calls}} model calls in all).',
+    'replay-bounded':
+      'No run replays a handled error verbatim in {{long}} or more later model calls; {{short}} of {{runs}} runs with a handled error carry it in fewer ({{calls}} model calls in all), the few calls of a tool-calling loop that re-sends its transcript.',
+    replayed:
+      '{{echoing}} of {{runs}} runs with a handled error keep replaying its text verbatim in {{long}} or more later model calls{{shortNote}} ({{calls}} model calls replayed one in all).',
   },
   options: noOptions,
   evaluators: {
@@ -43,16 +46,30 @@ export default defineCheck({
           toCapture: 'traces of runs in which a tool failed and the agent recovered, with message content captured (e.g. `mimir probe` transient-failure scenarios)',
         };
       }
-      const data = { runs, echoing, calls };
+      // A handled error carried through a few more calls of a short loop that re-sends its transcript
+      // is the standard tool-calling loop (as context-is-assembled-deliberately accepts a short
+      // replayed conversation); a long stretch of reading a resolved failure again is what harms.
+      const long = context.errorEcho.runsEchoingLong;
+      const short = echoing - long;
+      const data = {
+        runs,
+        echoing: long,
+        short,
+        calls,
+        long: LONG_RUN_CALLS,
+        shortNote: short === 0 ? '' : `; ${short} more ${short === 1 ? 'carries' : 'carry'} one into fewer, the few calls of a short replayed loop`,
+      };
       const measured = [
-        measuredRate('runs that stop replaying a handled error', wilsonRate(runs - echoing, runs)),
+        measuredRate(`runs that do not replay a handled error in ${LONG_RUN_CALLS} or more later model calls`, wilsonRate(runs - long, runs)),
+        { name: 'runs replaying a handled error in fewer later model calls', value: short },
         { name: 'model calls replaying a handled error', value: calls },
       ].filter((m) => m !== undefined);
       if (echoing === 0) return { outcome: 'pass', messageId: 'not-replayed', data, measured };
-      const references = toReferences(context.errorEcho.examples);
-      // Partial credit: the share of runs with a handled error that stop replaying it.
-      if (echoing === runs) return { outcome: 'fail', messageId: 'replayed', data, measured, references };
-      return { outcome: 'partial', credit: (runs - echoing) / runs, messageId: 'replayed', data, measured, references };
+      if (long === 0) return { outcome: 'pass', messageId: 'replay-bounded', data, measured, references: toReferences(context.errorEcho.examples.slice(0, 3)) };
+      const references = toReferences(context.errorEcho.examples.filter((e) => e.calls >= LONG_RUN_CALLS));
+      // Partial credit: the share of runs with a handled error that do not keep replaying it.
+      if (long === runs) return { outcome: 'fail', messageId: 'replayed', data, measured, references };
+      return { outcome: 'partial', credit: (runs - long) / runs, messageId: 'replayed', data, measured, references };
     },
   },
 });

@@ -1,4 +1,4 @@
-import { MAX_STEP_INDEX } from '../../../analysis/context.js';
+import { GROWTH_FACTOR, LONG_RUN_CALLS, MAX_STEP_INDEX } from '../../../analysis/context.js';
 import { formatPercent, formatSignedPoints, plural } from '../../present/index.js';
 import { counted, examples, field, type FigureItem, missing, NO_RUNS, rateField, ratio, type SectionBuilder, table } from '../figure-items.js';
 import { histogramStats } from '../histograms.js';
@@ -19,13 +19,18 @@ export const context: SectionBuilder = (a) => {
     cells: [s.index >= MAX_STEP_INDEX ? `${MAX_STEP_INDEX + 1}+` : String(s.index + 1), String(s.calls), formatPercent(s.mean), formatPercent(s.p90)],
     bar: { value: s.mean, high: s.p90 },
   }));
+  // Inputs recorded as per-call deltas hold content, but not whole inputs: say so rather than "no content".
+  const delta =
+    c.runsWithDeltaMessages === 0
+      ? undefined
+      : `${c.runsWithDeltaMessages} of ${plural(a.runs, 'run')} record each llm input as a per-call delta (only the messages new since the previous call), so whole inputs cannot be read from them`;
   const items: FigureItem[] = [];
   if (!withContent) items.push(missing('self-share', noContent));
-  else if (rows.length === 0) items.push(missing('self-share', 'no llm call with its input messages'));
+  else if (rows.length === 0) items.push(missing('self-share', delta ?? 'no llm call with its input messages'));
   else {
     items.push(
       table(
-        "Share of each llm call's input that is the agent's own output and tool results",
+        "Share of each llm call's input that is the agent's own output and blocking tool failures",
         [
           { header: 'llm call', align: 'right' },
           { header: 'calls', align: 'right' },
@@ -44,17 +49,17 @@ export const context: SectionBuilder = (a) => {
     const lostAt = histogramStats(c.goalLostAtStep);
     items.push(
       c.selfShareGrowth === null
-        ? missing('growth', 'no run has two or more llm calls with content')
+        ? missing('growth', delta ?? 'no run has two or more llm calls with content')
         : field('growth', `${formatSignedPoints(c.selfShareGrowth * 100)} percentage points from the first llm call to the last`),
       ...(peak === undefined ? [] : [field('peak per run', `median ${peak.median}%, p90 ${peak.p90}%, max ${peak.max}% self-share at a run's worst call (${plural(peak.count, 'run')})`)]),
-      rateField('goal kept', c.goalRetention, 'no run has two or more llm calls with content and a goal', "of runs keep the user's request in every later llm input"),
+      rateField('goal kept', c.goalRetention, delta ?? 'no run has two or more llm calls with content and a goal', "of runs keep the user's request in every later llm input"),
       ...(lostAt === undefined ? [] : [field('goal lost at', `llm call ${lostAt.median + 1} (median), ${lostAt.p90 + 1} (p90), over ${plural(lostAt.count, 'run')} that lost it`)]),
       ...(c.runsWithoutGoal > 0 ? [field('no goal', `${plural(c.runsWithoutGoal, 'run')} whose first call has no user message: nothing to keep`)] : []),
       c.errorEcho.runsWithErrors === 0
-        ? missing('error echo', 'no run with captured content had a handled error followed by an llm call')
+        ? missing('error echo', delta ?? 'no run with captured content had a handled error followed by an llm call')
         : field(
             'error echo',
-            `${c.errorEcho.runsEchoing} of ${plural(c.errorEcho.runsWithErrors, 'run')} with a handled error replay it verbatim in later inputs${ratio(c.errorEcho.runsEchoing, c.errorEcho.runsWithErrors)}; ${plural(c.errorEcho.echoingCalls, 'llm call')} replayed one`,
+            `${c.errorEcho.runsEchoing} of ${plural(c.errorEcho.runsWithErrors, 'run')} with a handled error replay it verbatim in later inputs${ratio(c.errorEcho.runsEchoing, c.errorEcho.runsWithErrors)}, ${c.errorEcho.runsEchoingLong} of them in ${LONG_RUN_CALLS} or more; ${plural(c.errorEcho.echoingCalls, 'llm call')} replayed one`,
           ),
     );
   }
@@ -68,10 +73,13 @@ export const context: SectionBuilder = (a) => {
         ),
     field('window exceeded', `${plural(c.contextExceeded.calls, 'llm call')} failed because the context length was exceeded`, counted(c.contextExceeded.calls)),
     c.memoryStrategy.longRuns === 0
-      ? missing('memory', 'no run was long enough to need a memory strategy')
+      ? missing('memory', delta ?? 'no run was long enough to need a memory strategy')
       : field(
           'memory',
-          `a memory strategy visibly ran in ${c.memoryStrategy.runsWhereItRan} of ${plural(c.memoryStrategy.longRuns, 'long run')}${ratio(c.memoryStrategy.runsWhereItRan, c.memoryStrategy.longRuns)}; ${c.memoryStrategy.runsThatGrewWithoutIt} grew without one`,
+          // The parts add up to the long runs: ran, grew large without one, grew but stayed small, did not grow.
+          `a memory strategy visibly ran in ${c.memoryStrategy.runsWhereItRan} of ${plural(c.memoryStrategy.longRuns, 'long run')}${ratio(c.memoryStrategy.runsWhereItRan, c.memoryStrategy.longRuns)}; ` +
+            `of the others, ${c.memoryStrategy.runsThatGrewWithoutIt} grew to ${GROWTH_FACTOR}× their first input and large without one, ${c.memoryStrategy.runsThatGrewSmall} grew to ${GROWTH_FACTOR}× but stayed small, ` +
+            `${c.memoryStrategy.longRuns - c.memoryStrategy.runsWhereItRan - c.memoryStrategy.runsThatGrewWithoutIt - c.memoryStrategy.runsThatGrewSmall} did not grow to ${GROWTH_FACTOR}×`,
         ),
     results === undefined
       ? missing('tool results', 'no tool result entered the context')

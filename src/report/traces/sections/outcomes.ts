@@ -24,7 +24,14 @@ export const outcomes: SectionBuilder = (a) => {
         : field('silent failures', `${formatRate(s.rate, 'had failed') ?? ''}, of ${plural(s.rate.trials, 'run')} that claimed success and whose result is known`, counted(s.count)),
       s.amongFailedRuns.rate === null
         ? missing('failures claimed', 'no run is known to have failed')
-        : field('failures claimed', `${formatRate(s.amongFailedRuns, 'claimed success') ?? ''}, of ${plural(s.amongFailedRuns.trials, 'run')} known to have failed`, counted(s.amongFailedRuns.successes)),
+        : field(
+            'failures claimed',
+            // The rate's denominator is the failed runs whose claim is known; say how many failed in all,
+            // so "of 13" never reads as the number of failed runs when 116 failed and 103 claimed nothing.
+            `${formatRate(s.amongFailedRuns, 'claimed success') ?? ''}, of the ${plural(s.amongFailedRuns.trials, 'run')} known to have failed that record a claim` +
+              (s.failedRuns > s.amongFailedRuns.trials ? ` (${s.failedRuns} known to have failed: ${s.failedRuns - s.amongFailedRuns.trials} record no claim)` : ''),
+            counted(s.amongFailedRuns.successes),
+          ),
       field(
         'of which',
         `${s.count} silent failure${s.count === 1 ? '' : 's'}: ${s.gradedFailures} graded failure${s.gradedFailures === 1 ? '' : 's'}, ${s.unrecoveredToolFailures} ended on an unrecovered tool failure` +

@@ -1,3 +1,4 @@
+import { STUCK_STREAK } from '../../../analysis/oversight.js';
 import { formatPercent, plural } from '../../present/index.js';
 import { counted, examples, field, type FigureItem, missing, NO_RUNS, ratio, type SectionBuilder, table } from '../figure-items.js';
 import { confidenceBands, formatConfidenceBand } from '../views.js';
@@ -55,7 +56,7 @@ export const oversight: SectionBuilder = (a) => {
   }
   items.push(
     field('escalated', `${plural(o.escalatedRuns, 'run')} handed to a person`),
-    field('stuck', `${plural(o.stuck.runs, 'run')} got stuck (claimed failure, graded failure, or a streak of failing steps); ${o.stuck.escalated} of them escalated${ratio(o.stuck.escalated, o.stuck.runs)}`),
+    field('stuck', `${plural(o.stuck.runs, 'run')} got stuck (claimed failure, graded failure, or ${STUCK_STREAK}+ blocking failures in a row); ${o.stuck.escalated} of them escalated${ratio(o.stuck.escalated, o.stuck.runs)}`),
     field(
       'unclassified',
       (o.unclassifiedTools.length === 0
