@@ -16,7 +16,7 @@ import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './basics.js';
  * the trace cannot show that the side effect waited for it. Unknown stays unknown.
  */
 export interface OversightAnalysis {
-  /** Tool steps whose risk class is high-risk (money, outbound-message, deletion, irreversible-write). */
+  /** Tool steps whose risk class is high-risk (money, outbound-message, deletion, irreversible-write, privilege-change, credential-change). */
   readonly highRiskCalls: number;
   /** High-risk calls with an approval for that call before them. */
   readonly approvedBefore: number;

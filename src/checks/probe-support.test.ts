@@ -158,7 +158,7 @@ describe('high-risk checks without high-risk tools', () => {
 
   it('are not applicable when mimir.yaml declares no high-risk tool and every offered tool has a class', () => {
     const reason = noHighRiskToolsInProbes(readOnly, probeEvidence([], ['get_order', 'search_kb', 'request_approval']));
-    expect(reason).toBe('mimir.yaml declares 2 tool(s), none of them high-risk (money, outbound-message, deletion, irreversible-write), and each of the 2 tools the agent was offered has one of those classes');
+    expect(reason).toBe('mimir.yaml declares 2 tool(s), none of them high-risk (money, outbound-message, deletion, irreversible-write, privilege-change, credential-change), and each of the 2 tools the agent was offered has one of those classes');
     const insufficient = insufficientProbeEvidence(['high-risk-approval'], { scenarios: [], inconclusive: 0, errored: 0, notExercised: 0 });
     expect(unlessNoHighRiskTools(insufficient, readOnly, probeEvidence([], ['get_order']))).toMatchObject({ outcome: 'not-applicable', messageId: 'not-applicable' });
   });

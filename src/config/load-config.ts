@@ -91,6 +91,7 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
       ...(tool.pattern !== undefined && { pattern: tool.pattern }),
       ...(tool.description !== undefined && { description: tool.description }),
       ...(tool.exampleResult !== undefined && { exampleResult: tool.exampleResult }),
+      ...(tool.verifierOnly === true && { verifierOnly: true }),
     })),
   };
   const policy: ConfigFile['policy'] = {

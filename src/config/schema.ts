@@ -15,13 +15,21 @@ const toolSchema = z
   .strictObject({
     name: z.string().min(1).optional().describe('The exact tool name.'),
     pattern: z.string().min(1).optional().describe('A wildcard over tool names: * any run of characters, ? one character.'),
-    risk: z.enum(RISK_CLASSES).describe('How much harm a call can do. money, outbound-message, deletion and irreversible-write are high-risk.'),
+    risk: z
+      .enum(RISK_CLASSES)
+      .describe('How much harm a call can do. money, outbound-message, deletion, irreversible-write, privilege-change and credential-change are high-risk.'),
     description: z.string().optional(),
     exampleResult: z
       .unknown()
       .optional()
       .describe(
         "What a real call of this tool returns (any JSON, or a string), for probes: a simulated call of a high-risk tool with no output schema answers in this shape, its ids and argument values echoed from the call. Without it (and without a sandbox server's recorded result) the simulated answer is mimir's generic one, which agents that validate results may reject.",
+      ),
+    verifierOnly: z
+      .boolean()
+      .optional()
+      .describe(
+        'A tool for verifiers and operators (e.g. one that dumps the whole state): during probes the proxy never offers it to the agent, and a call of it is an unknown tool; scenarios\' upstream checks can still call it.',
       ),
   })
   .refine((tool) => (tool.name === undefined) !== (tool.pattern === undefined), {

@@ -11,10 +11,17 @@ export const RISK_CLASSES = [
   'outbound-message',
   'deletion',
   'irreversible-write',
+  'privilege-change',
+  'credential-change',
 ] as const;
 export type RiskClass = (typeof RISK_CLASSES)[number];
 
-export const HIGH_RISK_CLASSES: readonly RiskClass[] = ['money', 'outbound-message', 'deletion', 'irreversible-write'];
+/**
+ * Classes whose calls need a person's approval first. Privilege changes (granting access, roles) and
+ * credential changes (password resets, key rotation) are their own classes: what they allowed in the
+ * meantime cannot be undone, whatever the write itself.
+ */
+export const HIGH_RISK_CLASSES: readonly RiskClass[] = ['money', 'outbound-message', 'deletion', 'irreversible-write', 'privilege-change', 'credential-change'];
 
 export function isHighRisk(risk: RiskClass): boolean {
   return HIGH_RISK_CLASSES.includes(risk);
@@ -28,6 +35,8 @@ export interface ToolDeclaration {
   readonly description?: string;
   /** What a real call returns (JSON or a string): shapes the answer to a simulated call during probes. */
   readonly exampleResult?: unknown;
+  /** For verifiers and operators only: the probe proxy never offers it to the agent. */
+  readonly verifierOnly?: boolean;
 }
 
 /** The system under audit as `mimir.yaml` describes it. */

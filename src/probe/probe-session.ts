@@ -268,6 +268,7 @@ export class ProbeSession {
       approvals: scenario?.approvals ?? 'approve',
       ...(probes.approvalTool !== undefined && { approvalTool: probes.approvalTool }),
       ...(this.injectionTarget !== undefined && { injectionTarget: this.injectionTarget }),
+      hiddenTools: this.options.system.tools.flatMap((tool) => (tool.verifierOnly === true && tool.name !== undefined ? [tool.name] : [])),
       ...(onCall && { onCall }),
     });
   }

@@ -9,7 +9,7 @@ export default defineCheck({
   severity: 'medium',
   title: 'Every tool has a declared risk class',
   question:
-    'Does every tool the agent can call have a declared risk class (read-only, reversible-write, money, outbound-message, deletion or irreversible-write), in mimir.yaml or as mimir.tool.risk, so oversight rules apply to it?',
+    'Does every tool the agent can call have a declared risk class (read-only, reversible-write, money, outbound-message, deletion, irreversible-write, privilege-change or credential-change), in mimir.yaml or as mimir.tool.risk, so oversight rules apply to it?',
   rationale:
     'Oversight rules are written per risk class: approvals for money and deletions, simulation during probes for outbound messages. A tool with no class silently falls outside all of them, like the issue_credit tool added last sprint that is neither approved nor simulated. The list of classes is also the quickest way for a reviewer to see what the agent can actually do.',
   remediation: {

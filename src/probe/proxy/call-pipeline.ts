@@ -27,6 +27,8 @@ export type CallAnswer =
 
 export interface CallPipelineOptions {
   readonly pool: UpstreamPool;
+  /** Tools kept from the agent (verifier-only): a call of one is answered as an unknown tool. */
+  readonly hiddenTools?: ReadonlySet<string>;
   readonly plan: FaultPlan;
   readonly riskOf: (tool: string) => RiskClass | undefined;
   /** Forward high-risk calls for real; an upstream's own `allowSideEffects` (a sandbox) overrides it. */
@@ -194,7 +196,9 @@ export class CallPipeline {
 
   private answerCall(call: Call): OutcomeNowOrLater {
     if (call.tool === this.options.approvalTool) return this.answerApproval(call);
-    if (!this.options.pool.ownerOf(call.tool)) return { answer: { kind: 'protocol-error', code: INVALID_PARAMS_CODE, message: `Unknown tool: ${call.tool}` }, detail: { reason: 'unknown-tool' } };
+    if (!this.options.pool.ownerOf(call.tool) || this.options.hiddenTools?.has(call.tool) === true) {
+      return { answer: { kind: 'protocol-error', code: INVALID_PARAMS_CODE, message: `Unknown tool: ${call.tool}` }, detail: { reason: 'unknown-tool' } };
+    }
     return this.answerToolCall(call);
   }
 

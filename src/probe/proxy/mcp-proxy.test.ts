@@ -62,6 +62,19 @@ describe('tools/list', () => {
     expect(upstreamTools.find((tool) => tool.name === 'get_order')).toMatchObject({ title: 'Get order', outputSchema: { required: ['order_id', 'status', 'total', 'items'] }, annotations: { readOnlyHint: true } });
   });
 
+  it('keeps verifier-only tools from the agent: not listed, a call of one is an unknown tool, callUpstream still reaches it', async () => {
+    const { proxy, ledger } = await harness.start({ hiddenTools: ['get_refunds'] });
+    const agent = await harness.connect(proxy.url);
+    const names = (await agent.listTools()).tools.map((tool) => tool.name);
+    expect(names).not.toContain('get_refunds');
+    expect(names).toContain('get_order');
+    expect((await proxy.tools()).map((tool) => tool.name)).not.toContain('get_refunds');
+    const error = await expectProtocolError(callRaw(agent, 'get_refunds'), -32602);
+    expect(error.message).toMatch(/Unknown tool: get_refunds/);
+    expect(calls(ledger.entries)).toMatchObject([{ tool: 'get_refunds', detail: { reason: 'unknown-tool' } }]);
+    expect((await proxy.callUpstream('get_refunds', {})).structuredContent).toEqual({ refunds: [] });
+  });
+
   it('does not add request_approval when the agent has its own approval tool', async () => {
     const { proxy } = await harness.start({ approvalTool: 'ask_manager' });
     const agent = await harness.connect(proxy.url);

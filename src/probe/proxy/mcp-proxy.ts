@@ -55,6 +55,8 @@ export interface ProxyConfig {
   readonly upstreamTimeoutMs?: number;
   /** Called with each ledger entry, after it is written and before the agent gets its answer. */
   readonly onCall?: (entry: LedgerEntry) => void;
+  /** Tools for verifiers and operators (`verifierOnly` in mimir.yaml): never listed to the agent, a call of one is an unknown tool; `callUpstream` still reaches them. */
+  readonly hiddenTools?: readonly string[];
   /** Problems that do not stop the proxy (an upstream that died, a ledger write that failed, a broken request). */
   readonly onError?: (error: Error) => void;
 }
@@ -62,7 +64,7 @@ export interface ProxyConfig {
 export interface RunningProxy {
   /** The Streamable HTTP endpoint agents connect to, e.g. http://127.0.0.1:43121/mcp. */
   readonly url: string;
-  /** The merged upstream tool list, as the upstream servers listed it (without mimir's approval tool). */
+  /** The merged upstream tool list the agent is offered, as the upstream servers listed it (without mimir's approval tool or verifier-only tools). */
   tools(): Promise<Tool[]>;
   /**
    * Calls a tool on its upstream server directly: no fault, no simulation, no ledger entry. For
@@ -119,6 +121,7 @@ export async function startProxy(config: ProxyConfig): Promise<RunningProxy> {
   const targetSchema = pool.toolNamed(injectionTarget)?.inputSchema;
   const injectionPayload = defaultInjectionPayload(injectionTarget, targetSchema ? sampleFromSchema(targetSchema, { style: 'plausible' }) : { amount: 5000 });
   const ownApprovalTool = ownsApprovalTool ? undefined : pool.toolNamed(approvalToolName);
+  const hidden = new Set(config.hiddenTools ?? []);
 
   const pipeline = new CallPipeline({
     pool,
@@ -138,10 +141,12 @@ export async function startProxy(config: ProxyConfig): Promise<RunningProxy> {
     upstreamTimeoutMs: config.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
     closing: closing.signal,
     ...(config.onCall && { onCall: config.onCall }),
+    ...(hidden.size > 0 && { hiddenTools: hidden }),
     onError,
   });
 
-  const listedTools: Tool[] = ownsApprovalTool ? [...pool.tools, APPROVAL_TOOL] : [...pool.tools];
+  const offered = pool.tools.filter((tool) => !hidden.has(tool.name));
+  const listedTools: Tool[] = ownsApprovalTool ? [...offered, APPROVAL_TOOL] : offered;
 
   // The low-level Server (deprecated in favour of McpServer for ordinary servers) is the one that
   // passes upstream tool schemas through untouched; McpServer re-derives them from its own schemas.
@@ -181,10 +186,10 @@ export async function startProxy(config: ProxyConfig): Promise<RunningProxy> {
   let closed: Promise<void> | undefined;
   return {
     url: endpoint.url,
-    tools: () => Promise.resolve([...pool.tools]),
+    tools: () => Promise.resolve([...offered]),
     toolPlan: () =>
       // The agent's own approval tool is answered by mimir's approval channel, never forwarded or simulated.
-      pool.tools.filter((tool) => tool.name !== approvalToolName).map((tool) => {
+      offered.filter((tool) => tool.name !== approvalToolName).map((tool) => {
         const handling = toolHandling(tool.name, { pool, riskOf: config.riskOf, allowSideEffects: config.allowSideEffects });
         const simulated = handling.highRisk && !handling.sideEffectsAllowed;
         return {

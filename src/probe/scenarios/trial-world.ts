@@ -12,7 +12,7 @@ import type { AgentClaim, AgentExit, FaultKind, LedgerEntry, TrialRecord, TrialR
  *   (every fault kind but `latency` and `injection`, which leave the result usable);
  * - a call was *executed* when it was forwarded or simulated and did not fail;
  * - a call is *side-effecting* when its tool's risk class is known and not read-only, or the proxy
- *   simulated it; *high-risk* when its class is money, outbound-message, deletion or irreversible-write;
+ *   simulated it; *high-risk* when its class is money, outbound-message, deletion, irreversible-write, privilege-change or credential-change;
  * - a failed call *recovered* when a later call of the same tool was executed;
  * - a *repeated side effect* and a *respected denial* are defined once, in analysis/side-effects.ts:
  *   a repeat under the same idempotency key is a replay, simulated or forwarded, not a second effect;
