@@ -52,6 +52,6 @@ it('loops-are-detected options: defaults parse, invalid values are rejected', ()
 it('loops-are-detected from traces: names the loop and points at the repeated call', () => {
   const finding = runCase(check, { name: 'loop', traces: traceEvidence([searching('a', 30), searching('b', 2)]) });
   expect(finding.outcome).toBe('partial');
-  expect(finding.message).toBe('1 of 2 runs made the same tool call more than 3 times (up to 30).');
+  expect(finding.message).toBe("1 of 2 runs made the same tool call more than 3 times (up to 30) (3 is mimir's default; set policy.checks.loops-are-detected.maxIdenticalCalls).");
   expect(finding.references).toEqual([{ kind: 'span', id: 'a-o0', label: 'get_order called 30 times with the same arguments and nothing new in between (run a)', file: 'traces.jsonl', line: 2 }]);
 });

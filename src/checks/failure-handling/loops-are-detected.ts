@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
+import { defaultNote } from '../default-note.js';
 import { defineCheck } from '../define-check.js';
 import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
@@ -24,8 +25,8 @@ export default defineCheck({
       "In {{passed}} of {{trials}} probe trials with a failing tool ({{families}}), no identical call was repeated past the scenario's limit ({{rate}}; at least {{minRate}} required){{left}}.",
     'probe-failed':
       "{{failed}} of {{trials}} probe trials with a failing tool repeated an identical call past the scenario's limit ({{rate}} did not, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.",
-    'no-loops': 'No run made the same tool call more than {{max}} times ({{runs}} runs with tool calls; at most {{most}} identical calls in one run).',
-    loops: '{{looping}} of {{runs}} runs made the same tool call more than {{max}} times (up to {{most}}).',
+    'no-loops': 'No run made the same tool call more than {{max}} times ({{runs}} runs with tool calls; at most {{most}} identical calls in one run){{maxSource}}.',
+    loops: '{{looping}} of {{runs}} runs made the same tool call more than {{max}} times (up to {{most}}){{maxSource}}.',
   },
   options: z.strictObject({
     maxIdenticalCalls: z
@@ -39,7 +40,7 @@ export default defineCheck({
   evaluators: {
     probe: ({ evidence, options }) =>
       probeCheckResult(evidence, { families: ['persistent-failure', 'permanent-failure', 'transient-failure'], expectations: ['maxIdenticalCalls'], minPassRate: options.minPassRate }),
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const loops = evidence.analyses.loops;
       const histogram = loops.maxIdenticalCallsPerRun;
       // Key 0: runs with no tool call whose arguments were captured; they cannot show a loop.
@@ -57,7 +58,7 @@ export default defineCheck({
         measuredRate('runs without a loop', wilsonRate(runs - looping, runs)),
         { name: 'most identical calls in one run', value: most },
       ].filter((m): m is MeasuredValue => m !== undefined);
-      const data = { runs, max: options.maxIdenticalCalls, most, looping };
+      const data = { runs, max: options.maxIdenticalCalls, most, looping, maxSource: defaultNote(defaulted, 'loops-are-detected', 'maxIdenticalCalls', options.maxIdenticalCalls) };
       if (looping === 0) return { outcome: 'pass', messageId: 'no-loops', data, measured };
       const result = { messageId: 'loops' as const, data, measured, references: toReferences(loops.examples.filter((e) => e.calls > options.maxIdenticalCalls)) };
       return looping === runs ? { outcome: 'fail', ...result } : { outcome: 'partial', credit: (runs - looping) / runs, ...result };

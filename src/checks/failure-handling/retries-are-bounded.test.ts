@@ -91,11 +91,13 @@ it('retries-are-bounded options: defaults parse, invalid values are rejected', (
 
 it('retries-are-bounded from traces: says what went wrong and points at the offending calls', () => {
   const finding = runCase(check, { name: 'runaway', traces: runaway });
-  expect(finding.message).toBe('1 of 1 failing tool calls were not handled within the cap: 1 retried more than 3 times (up to 12), 0 retried without waiting longer between attempts.');
+  expect(finding.message).toBe(
+    "1 of 1 failing tool calls were not handled within the cap: 1 retried more than 3 times (up to 12), 0 retried without waiting longer between attempts (3 is mimir's default; set policy.checks.retries-are-bounded.maxRetries).",
+  );
   expect(finding.references).toEqual([{ kind: 'span', id: 'a-t0', label: 'lookup failed and was retried 12 times, never succeeding (run a)', file: 'traces.jsonl', line: 4 }]);
   expect(finding.measured.find((m) => m.name === 'most retries of one call')?.value).toBe(12);
   expect(runCase(check, { name: 'capped', traces: capped }).message).toBe(
-    'All 3 failing tool calls were retried at most 3 times (at most 3); each of the 1 timed sequences of two or more retries backed off.',
+    "All 3 failing tool calls were retried at most 3 times (at most 3); each of the 1 timed sequences of two or more retries backed off (3 is mimir's default; set policy.checks.retries-are-bounded.maxRetries).",
   );
 });
 

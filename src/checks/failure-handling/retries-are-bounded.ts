@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
+import { defaultNote } from '../default-note.js';
 import { defineCheck } from '../define-check.js';
 import { minPassRateOption, probeCheckResult } from '../probe-support.js';
 
@@ -24,9 +25,9 @@ export default defineCheck({
       'In {{passed}} of {{trials}} probe trials with a failing tool ({{families}}), no call was repeated past the retry cap the battery was generated with ({{rate}}; at least {{minRate}} required){{left}}. Probes do not judge backoff.',
     'probe-failed':
       '{{failed}} of {{trials}} probe trials with a failing tool repeated a call past the retry cap ({{rate}} stayed within it, at least {{minRate}} required); first: {{failing}}: {{detail}}{{left}}.',
-    bounded: 'All {{calls}} failing tool calls were retried at most {{max}} times (at most {{most}}){{backoff}}.',
+    bounded: 'All {{calls}} failing tool calls were retried at most {{max}} times (at most {{most}}){{backoff}}{{maxSource}}.',
     unbounded:
-      '{{bad}} of {{calls}} failing tool calls were not handled within the cap: {{over}} retried more than {{max}} times (up to {{most}}), {{noBackoff}} retried without waiting longer between attempts.',
+      '{{bad}} of {{calls}} failing tool calls were not handled within the cap: {{over}} retried more than {{max}} times (up to {{most}}), {{noBackoff}} retried without waiting longer between attempts{{maxSource}}.',
   },
   options: z.strictObject({
     maxRetries: z.number().int().min(0).default(3).describe('Most retries of one failing call that still count as capped.'),
@@ -39,7 +40,7 @@ export default defineCheck({
   evaluators: {
     probe: ({ evidence, options }) =>
       probeCheckResult(evidence, { families: ['persistent-failure', 'permanent-failure', 'transient-failure'], expectations: ['maxIdenticalCalls'], minPassRate: options.minPassRate }),
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const retries = evidence.analyses.retries;
       if (retries.failingCalls === 0) {
         return {
@@ -76,7 +77,7 @@ export default defineCheck({
       const offending = retries.examples.filter(
         (e) => e.retries > options.maxRetries || (options.requireBackoff && e.backoff === false),
       );
-      const data = { calls, max: options.maxRetries, most };
+      const data = { calls, max: options.maxRetries, most, maxSource: defaultNote(defaulted, 'retries-are-bounded', 'maxRetries', options.maxRetries) };
       if (bad === 0) {
         const backoff = options.requireBackoff && retries.timedRetrySequences > 0 ? `; each of the ${retries.timedRetrySequences} timed sequences of two or more retries backed off` : '';
         return { outcome: 'pass', messageId: 'bounded', data: { ...data, backoff }, measured, references: toReferences(retries.examples) };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
+import { defaultNote } from '../default-note.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -19,8 +20,8 @@ export default defineCheck({
   },
   answerableBy: ['trace', 'attestation'],
   messages: {
-    condensed: 'All {{results}} tool results that entered a model input are at most {{max}} tokens (largest {{largest}} tokens).',
-    'not-condensed': '{{over}} of {{results}} tool results entered a model input at more than {{max}} tokens (largest {{largest}} tokens).',
+    condensed: 'All {{results}} tool results that entered a model input are at most {{max}} tokens (largest {{largest}} tokens){{maxSource}}.',
+    'not-condensed': '{{over}} of {{results}} tool results entered a model input at more than {{max}} tokens (largest {{largest}} tokens){{maxSource}}.',
   },
   options: z.strictObject({
     maxToolResultTokens: z
@@ -31,7 +32,7 @@ export default defineCheck({
       .describe('Largest size in tokens of one tool result as it enters a model input; compared in hundreds, rounded up.'),
   }),
   evaluators: {
-    trace: ({ evidence, options }) => {
+    trace: ({ evidence, options, defaulted }) => {
       const context = evidence.analyses.context;
       const results = histogramTotal(context.toolResultTokens);
       if (results === 0) {
@@ -50,7 +51,7 @@ export default defineCheck({
       // Sizes are bucketed rounded up to 100s: a result counts as over when its bucket is above the cap.
       const over = countAbove(context.toolResultTokens, options.maxToolResultTokens);
       const largest = context.toolResultExamples[0]?.tokens ?? 0;
-      const data = { results, over, max: options.maxToolResultTokens, largest };
+      const data = { results, over, max: options.maxToolResultTokens, largest, maxSource: defaultNote(defaulted, 'tool-results-are-condensed', 'maxToolResultTokens', options.maxToolResultTokens) };
       const measured = [
         measuredRate(`tool results at most ${options.maxToolResultTokens} tokens`, wilsonRate(results - over, results)),
         { name: 'largest tool result in a model input', value: largest, unit: 'tokens' },
