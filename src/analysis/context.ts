@@ -814,6 +814,3 @@ function percentile(counts: readonly number[], total: number, quantile: number):
   }
   return counts.length - 1;
 }
-
-/** Kept for the trace reader, which imports it from here; analyses import it from run-order.ts. */
-export { inRunOrder } from './run-order.js';

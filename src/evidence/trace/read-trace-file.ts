@@ -1,6 +1,6 @@
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type { Run } from '../../model/index.js';
-import { inRunOrder } from '../../analysis/context.js';
+import { inRunOrder } from '../../analysis/run-order.js';
 import { detectRecording } from '../../analysis/recording.js';
 import { isGzip, readHead } from './input/open-input.js';
 import { langSmithReader } from './langsmith/reader.js';
