@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import type { LlmStep, Message, Run, Step, ToolStep } from '../model/index.js';
-import { containsAtWordBoundary, createContextAnalyzer, inRunOrder, LONG_RUN_CALLS, type ContextAnalysis } from './context.js';
+import { containsAtWordBoundary, createContextAnalyzer, LONG_RUN_CALLS, type ContextAnalysis } from './context.js';
+import { inRunOrder } from './run-order.js';
 import { MAX_EXAMPLES } from './types.js';
 
 let nextId = 0;
