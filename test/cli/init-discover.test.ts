@@ -55,7 +55,11 @@ describe('mimir init --server', () => {
     expect(result.stderr).toContain('run_script: irreversible-write, suggested from no destructiveHint from the server (MCP then assumes true)');
     expect(result.stderr).not.toContain('tag_ticket');
     // The file says so too, beside each tool, and that nobody reviewed it.
-    expect(text).toContain("# risk suggested from the server's destructiveHint: true; not reviewed\n  - name: delete_record");
+    expect(text).toContain(
+      "# risk suggested from the server's destructiveHint: true; not reviewed\n  # no output schema: add exampleResult (one real result of delete_record) so simulated calls during probes answer in its shape\n  - name: delete_record",
+    );
+    // A high-risk tool whose server declares its output schema needs no example.
+    expect(text).not.toContain('one real result of post_message');
   });
 
   it('asks about each listed tool, offering the suggestion first and naming its source', async () => {
@@ -63,7 +67,12 @@ describe('mimir init --server', () => {
     const config = join(dir, 'mimir.yaml');
     const prompter = scriptedPrompter([
       'ops bot', '', SERVER,
-      'read-only', 'deletion', 'outbound-message', 'reversible-write', 'outbound-message', 'irreversible-write',
+      'read-only',
+      'deletion', '{"deleted": true, "record_id": "r-1"}',
+      'outbound-message',
+      'reversible-write',
+      'outbound-message', '',
+      'irreversible-write', 'done',
       'refund_*', 'money', '',
     ]);
     const result = await runCli(['init', '--config', config, '--answers', join(dir, 'a.yaml')], { prompter });
@@ -74,7 +83,12 @@ describe('mimir init --server', () => {
     expect(prompter.choicesSeen[1]?.[0]).toBe('irreversible-write');
     expect(prompter.said).toContain('search_web: Search the public web.');
     const tools = parseConfig(readFileSync(config, 'utf8'), config).system.tools;
-    expect(tools).toContainEqual({ name: 'delete_record', risk: 'deletion' });
+    // High-risk tools with no output schema are asked for one real result, for simulated calls; post_message declares its schema.
+    expect(prompter.asked.filter((q) => q.includes('declares no output schema')).map((q) => q.split(' ')[0])).toEqual(['delete_record', 'tag_ticket', 'run_script']);
+    expect(tools).toContainEqual({ name: 'delete_record', risk: 'deletion', exampleResult: { deleted: true, record_id: 'r-1' } });
+    expect(tools).toContainEqual({ name: 'tag_ticket', risk: 'outbound-message' });
+    expect(tools).toContainEqual({ name: 'run_script', risk: 'irreversible-write', exampleResult: 'done' });
+    expect(prompter.said).toContain('Not JSON: kept as text. Edit exampleResult of run_script in mimir.yaml if the tool returns JSON.');
     expect(tools).toContainEqual({ pattern: 'refund_*', risk: 'money' });
     expect(tools).toHaveLength(7);
     // A suggestion the user overrode carries no "suggested" comment.

@@ -22,6 +22,8 @@ export interface DiscoveredTool {
   /** The `--server` value it was listed by. */
   readonly server: string;
   readonly suggestion: RiskSuggestion;
+  /** Whether the server declares the shape of its results (`outputSchema`): without one, a simulated call needs an `exampleResult`. */
+  readonly hasOutputSchema: boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function discoverTools(servers: readonly string[], options: { timeo
     try {
       for (const tool of pool.tools) {
         const description = firstLine(tool.description);
-        discovered.push({ name: tool.name, server, suggestion: suggestRisk(tool.annotations), ...(description !== undefined && { description }) });
+        discovered.push({ name: tool.name, server, suggestion: suggestRisk(tool.annotations), hasOutputSchema: tool.outputSchema !== undefined, ...(description !== undefined && { description }) });
       }
     } finally {
       await pool.close();

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { Document, isMap, isSeq } from 'yaml';
-import { RISK_CLASSES, type RiskClass } from '../../model/index.js';
+import { isHighRisk, RISK_CLASSES, type RiskClass } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import { matchesWildcard } from '../../shared/wildcard.js';
@@ -63,8 +63,14 @@ export async function initCommand(options: InitOptions, io: CliIo, prompter: Pro
     } else {
       io.stderr.write(`mimir: ${tool.name}: ${suggested}, suggested from ${source}; check it in ${options.config}\n`);
     }
-    if (risk === suggested) notes.set(tools.length, ` risk suggested from ${source}${interactive ? '' : '; not reviewed'}`);
-    tools.push(toolEntry(tool.name, risk));
+    const needsExample = isHighRisk(risk) && !tool.hasOutputSchema;
+    const example = needsExample && interactive ? await askExampleResult(prompter, tool.name) : undefined;
+    const note = [
+      risk === suggested && ` risk suggested from ${source}${interactive ? '' : '; not reviewed'}`,
+      needsExample && example === undefined && ` no output schema: add exampleResult (one real result of ${tool.name}) so simulated calls during probes answer in its shape`,
+    ].filter((part): part is string => typeof part === 'string');
+    if (note.length > 0) notes.set(tools.length, note.join('\n'));
+    tools.push({ ...toolEntry(tool.name, risk), ...(example !== undefined && { exampleResult: example.value }) });
   }
   if (interactive) {
     prompter.say(
@@ -95,6 +101,24 @@ export async function initCommand(options: InitOptions, io: CliIo, prompter: Pro
   }
   io.stderr.write('next: `mimir walk` to answer the checklist, then `mimir audit`\n');
   return 0;
+}
+
+/**
+ * One real result of a high-risk tool whose server declares no output schema: probes simulate its
+ * calls, and an agent that validates results rejects an answer of the wrong shape. JSON, or the text
+ * as it is; empty skips.
+ */
+async function askExampleResult(prompter: Prompter, tool: string): Promise<{ value: unknown } | undefined> {
+  const text = (
+    await prompter.input(`${tool} declares no output schema. Paste one real result of it (JSON), so probes answer simulated calls in that shape (empty to skip):`)
+  ).trim();
+  if (text === '') return undefined;
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    prompter.say(`Not JSON: kept as text. Edit exampleResult of ${tool} in mimir.yaml if the tool returns JSON.`);
+    return { value: text };
+  }
 }
 
 function parseToolFlag(flag: string): MimirConfigInput['tools'] extends (infer T)[] | undefined ? T : never {
