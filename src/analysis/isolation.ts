@@ -1,3 +1,4 @@
+// Over 400 lines: one analysis (follow distinctive values across tasks) whose rules for what counts as a leak belong together.
 import type { Message, Run, Step } from '../model/index.js';
 import { inRunOrder } from './run-order.js';
 import { memoryAccessOf } from './memory.js';

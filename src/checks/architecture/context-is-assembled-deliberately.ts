@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MIN_COMPARED_PAIRS } from '../../analysis/assembly.js';
-import { CAPTURE_MESSAGE_CONTENT, LONG_RUN_CALLS } from '../../analysis/context.js';
+import { LONG_RUN_CALLS } from '../../analysis/context.js';
+import { CAPTURE_MESSAGE_CONTENT } from '../capture-hints.js';
 import { formatPercent, measuredRate, toPercent, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, nearestRank, toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';

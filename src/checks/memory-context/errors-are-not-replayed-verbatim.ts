@@ -1,4 +1,5 @@
-import { CAPTURE_MESSAGE_CONTENT, LONG_RUN_CALLS, MIN_ERROR_CHARS } from '../../analysis/context.js';
+import { LONG_RUN_CALLS, MIN_ERROR_CHARS } from '../../analysis/context.js';
+import { CAPTURE_MESSAGE_CONTENT } from '../capture-hints.js';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { defineCheck, noOptions } from '../define-check.js';

@@ -1,4 +1,4 @@
-import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
+import { CAPTURE_MESSAGE_CONTENT } from '../capture-hints.js';
 import { measuredRate } from '../../analysis/rate.js';
 import { toReferences } from '../../analysis/support.js';
 import { z } from 'zod';

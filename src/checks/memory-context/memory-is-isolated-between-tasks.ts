@@ -1,6 +1,6 @@
 import { WITHOUT_LONG_TERM_MEMORY } from '../applicability.js';
 import { z } from 'zod';
-import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
+import { CAPTURE_MESSAGE_CONTENT } from '../capture-hints.js';
 import { toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';

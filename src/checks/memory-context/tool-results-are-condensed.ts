@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPTURE_MESSAGE_CONTENT } from '../../analysis/context.js';
+import { CAPTURE_MESSAGE_CONTENT } from '../capture-hints.js';
 import { measuredRate, wilsonRate } from '../../analysis/rate.js';
 import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
 import { defaultNote } from '../default-note.js';
