@@ -1,4 +1,4 @@
-import type { Attestation, EvidenceConsideration, EvidenceKind, Finding, SystemDescription } from '../model/index.js';
+import type { Attestation, EvidenceConsideration, EvidenceKind, Finding, MeasuredValue, SystemDescription } from '../model/index.js';
 import type { EvidenceBundle } from '../evidence/types.js';
 import type { AnyCheck, EvaluatorResult, MeasuredEvidenceByKind, MeasuredKind } from './define-check.js';
 import { formatMessage } from './format-message.js';
@@ -107,7 +107,7 @@ export function evaluateCheck(check: AnyCheck, context: EvaluationContext): Find
       evidenceKind: kind,
       messageId: result.messageId,
       message: formatMessage(template, result.data),
-      measured: result.measured ?? [],
+      measured: [...(result.measured ?? []), ...traceOrigin(kind, context.evidence)],
       references: result.references ?? [],
       considered,
       ...(result.outcome === 'not-applicable' && { notApplicableReason: result.reason }),
@@ -127,6 +127,17 @@ export function evaluateCheck(check: AnyCheck, context: EvaluationContext): Find
     considered,
     toCapture: capitalize(toCapture.join('; or ')) || 'No evidence kind can answer this check yet.',
   };
+}
+
+/**
+ * Where a trace finding's runs came from, when the agent's own traces of a probe run are among
+ * them: a reader can tell a figure measured on probed runs from one on recorded production runs.
+ */
+function traceOrigin(kind: MeasuredKind, bundle: EvidenceBundle): MeasuredValue[] {
+  const from = kind === 'trace' ? bundle.traces?.fromProbes : undefined;
+  if (from === undefined || bundle.traces === undefined) return [];
+  const recorded = bundle.traces.runCount - from.runs;
+  return [{ name: 'trace runs: recorded by the agent during the probe run / from the trace sources', value: `${from.runs} / ${recorded}` }];
 }
 
 function measuredEvidence<K extends MeasuredKind>(bundle: EvidenceBundle, kind: K): MeasuredEvidenceByKind[K] | undefined {
