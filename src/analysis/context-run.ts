@@ -1,6 +1,7 @@
 import type { Message, Run, Step } from '../model/index.js';
 import { CONTEXT_EXCEEDED, GROWTH_FACTOR, LARGE_INPUT_TOKENS, MIN_RELAY_CHARS, PRESSURE_PERCENT, SHRINK_FACTOR, TOKENS_PER_MESSAGE } from './context-limits.js';
-import { containsAtWordBoundary, normalizeWhitespace, percentUpUnbounded, textOf } from './context-text.js';
+import { containsAtWordBoundary, normalizeWhitespace, percentUpUnbounded } from './context-text.js';
+import { textOf } from './support.js';
 import { failedTokens, findFrom, handledBefore, markSuccess, messageSource, recordError, type Measure, type PendingError, type TextFacts } from './context-messages.js';
 import { createFailureClassifier } from './failure-kinds.js';
 import { countO200kTokens } from './token-count.js';

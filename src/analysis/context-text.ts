@@ -25,16 +25,6 @@ function isWordChar(ch: string): boolean {
   return ch !== '' && /[\p{L}\p{N}]/u.test(ch);
 }
 
-/** The text a tool result puts into a context: strings as they are, anything else as JSON. */
-export function textOf(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return undefined;
-  }
-}
 
 /** A share in whole percent, rounded up so a share just over a bound never lands inside it. */
 export function percentUp(share: number): number {

@@ -1,5 +1,5 @@
-import type { Step, ToolStep } from '../model/index.js';
-import { callKey, isFailed } from './support.js';
+import type { Step } from '../model/index.js';
+import { callKey, isFailed, textOf } from './support.js';
 
 /**
  * Whether a failed step leaves the agent stuck or tells it something.
@@ -40,17 +40,6 @@ function firstLine(text: string): string {
   return (end === -1 ? text : text.slice(0, end)).slice(0, 300);
 }
 
-/** A tool result as text, to compare two answers; undefined when nothing was recorded. */
-export function answerText(step: ToolStep): string | undefined {
-  const result = step.result;
-  if (result === undefined || result === null) return undefined;
-  if (typeof result === 'string') return result;
-  try {
-    return JSON.stringify(result);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Classifies the failed steps of one run, in order. Create one per run; call `kind` for every work
@@ -67,7 +56,7 @@ export function createFailureClassifier(): { kind(step: Step): FailureKind | und
         return undefined;
       }
       if (step.kind !== 'tool') return 'blocking';
-      const answer = answerText(step);
+      const answer = textOf(step.result);
       const error = step.error;
       const key = callKey(step);
       const identity = key === undefined ? undefined : `${key}\u0000${answer ?? ''}`;

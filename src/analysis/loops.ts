@@ -1,5 +1,5 @@
 import type { Run, ToolStep } from '../model/index.js';
-import { addTopExample, callKey, increment, isFailed, runRef, toHistogram } from './support.js';
+import { addTopExample, callKey, increment, isFailed, runRef, textOf, toHistogram } from './support.js';
 import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
 /** An example run with its most repeated call (examples are the runs that repeated one call most). */
@@ -44,7 +44,7 @@ export function createLoopAnalyzer(): RunAnalyzer<LoopAnalysis> {
         const isRetry = previous !== undefined && previous.failed && key !== undefined && previous.key === key;
         previous = { key, failed: isFailed(step) };
         if (key === undefined || isRetry) continue;
-        const result = resultText(step);
+        const result = textOf(step.result);
         let streak = streaks.get(key);
         if (streak === undefined) {
           newCalls++;
@@ -82,13 +82,3 @@ interface Streak {
   result: string | undefined;
 }
 
-function resultText(step: ToolStep): string | undefined {
-  const result = step.result;
-  if (result === undefined || result === null) return undefined;
-  if (typeof result === 'string') return result;
-  try {
-    return JSON.stringify(result);
-  } catch {
-    return undefined;
-  }
-}

@@ -209,3 +209,14 @@ export function toReferences(examples: readonly RunRef[]): Reference[] {
     return { kind: 'run' as const, id: example.runId, ...(example.note !== undefined && { label: example.note }), ...place };
   });
 }
+
+/** The text a tool result stands for (in a context, or to compare two answers): strings as they are, anything else as JSON; undefined when nothing was recorded. */
+export function textOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
