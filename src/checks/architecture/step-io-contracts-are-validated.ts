@@ -20,7 +20,9 @@ export default defineCheck({
     text: 'Declare an input and output schema (JSON Schema, zod, pydantic) for every tool and for every model call whose output drives an action. Validate tool arguments before dispatch and return the validation error to the model instead of calling the tool; parse model output with structured outputs or a schema parser and treat a parse failure as a step error with its own retry cap. Validate tool results too, so a malformed response fails the step instead of flowing on.',
     effort: 'days',
   },
-  answerableBy: ['probe', 'trace', 'attestation'],
+  // Traces first here: they can show both sides of a contract enforced (an invalid call rejected, a
+  // malformed result rejected), probes only the result side.
+  answerableBy: ['trace', 'probe', 'attestation'],
   messages: {
     'probe-passed':
       'Given malformed tool output, the agent rejected it (no success claimed, no high-risk action after it) in {{passed}} of {{trials}} probe trials: its output contracts are enforced{{left}}. Probes cannot show that invalid arguments would be stopped before a tool, so half the credit.',
