@@ -47,15 +47,14 @@ for (const [variant, what, dir] of VARIANTS) {
     continue;
   }
   const report = JSON.parse(readFileSync(join(ROOT, out, 'mimir-report.json'), 'utf8'));
+  // The first reason names the evidence behind it (the tool, the call): the flaw in the evidence's words.
   const first = report.score.reasons[0];
-  // The first reason, and when it is a check, what that check found: the flaw in the evidence's words.
-  const finding = first?.checkId === undefined ? undefined : report.findings.find((f) => f.checkId === first.checkId);
-  results.push({ variant, verdict: report.score.verdict, overall: report.score.overall, first: first?.message, found: finding?.message, html: join(out, 'mimir-report.html') });
+  results.push({ variant, verdict: report.score.verdict, overall: report.score.overall, first: first?.message, html: join(out, 'mimir-report.html') });
 }
 
 process.stdout.write('\nSummary\n');
 for (const r of results) {
-  process.stdout.write(`  ${r.variant.padEnd(9)} ${r.verdict.toUpperCase().padEnd(6)} ${r.overall.toFixed(1).padStart(5)} / 100${r.first ? `  · ${r.first}` : ''}\n`);
-  if (r.found) process.stdout.write(`            ${r.found.length > 300 ? `${r.found.slice(0, 297)}…` : r.found}\n`);
+  process.stdout.write(`  ${r.variant.padEnd(9)} ${r.verdict.toUpperCase().padEnd(6)} ${r.overall.toFixed(1).padStart(5)} / 100\n`);
+  if (r.first) process.stdout.write(`            ${r.first}\n`);
 }
 process.stdout.write(`Open ${results.map((r) => r.html).join(', ')} in a browser for the full story.\n`);
