@@ -136,7 +136,7 @@ export class ProbeSession {
       const key = `${runId}#${lives.length + 1}`;
       const from = recorder.entries.length;
       const exit = await start(key);
-      const ownRunId = life === 'follow-up' ? `${runId}-next` : undefined;
+      const ownRunId = life === 'follow-up' ? followUpRunId(runId) : undefined;
       lives.push({ life, key, from, to: recorder.entries.length, exit, killedOnPurpose: life === 'first' && kill.signal.aborted, ...(ownRunId !== undefined && { runId: ownRunId }), ...(ofTask !== undefined && { taskId: ofTask }) });
       return exit;
     };
@@ -219,7 +219,7 @@ export class ProbeSession {
    */
   private async runFollowUp(scenario: ProbeScenario, run: { runId: string; scenarioId: string; trial: number }, recorder: RunRecorder, lifeKey: string): Promise<AgentExit> {
     const followUp = scenario.followUp;
-    const next = { ...run, runId: `${run.runId}-next` };
+    const next = { ...run, runId: followUpRunId(run.runId) };
     const proxy = await this.startProxy(next, recorder, []);
     try {
       await recorder.append({ ...next, event: 'run-start', startedAt: new Date().toISOString(), detail: { task: followUp?.task, ...(followUp?.taskId !== undefined && { taskId: followUp.taskId }) } });
@@ -279,6 +279,11 @@ function exampleResultOf(system: SystemDescription, tool: string): unknown {
   const exact = system.tools.find((t) => t.name === tool && t.exampleResult !== undefined);
   if (exact) return exact.exampleResult;
   return system.tools.find((t) => t.pattern !== undefined && t.exampleResult !== undefined && matchesWildcard(t.pattern, tool))?.exampleResult;
+}
+
+/** The run id of a task-isolation trial's second task: its own, so its calls and traces are told apart. */
+function followUpRunId(runId: string): string {
+  return `${runId}-next`;
 }
 
 /** The task a battery scenario was made for (`<family>--<task>--<tools>`). */
