@@ -1,7 +1,7 @@
 import type { Message } from '../model/index.js';
 import { LONG_RUN_CALLS } from './context.js';
 import { inRunOrder } from './run-order.js';
-import { formatPercent } from './rate.js';
+import { formatPercent } from '../shared/percent.js';
 import { addTopExample, increment, runRef, toHistogram, wouldKeepTop } from './support.js';
 import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 

@@ -1,4 +1,5 @@
-import { formatPercent, wilsonRate } from './rate.js';
+import { wilsonRate } from './rate.js';
+import { formatPercent } from '../shared/percent.js';
 import { inRunOrder } from './run-order.js';
 import { LONG_RUN_CALLS, MAX_STEP_INDEX } from './context-limits.js';
 import { analyzeRun, onlyWhatDeltasShow, sizesRecorded } from './context-run.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPercent, measuredRate, toPercent, wilsonRate } from './rate.js';
+import { measuredRate, wilsonRate } from './rate.js';
 
 describe('wilsonRate', () => {
   // Newcombe (1998), "Two-sided confidence intervals for the single proportion", table I, method 3.
@@ -79,10 +79,5 @@ describe('measuredRate', () => {
 
   it('has nothing to show without trials', () => {
     expect(measuredRate('x', wilsonRate(0, 0))).toBeUndefined();
-  });
-
-  it('rounds percentages to a tenth', () => {
-    expect(toPercent(1 / 3)).toBe(33.3);
-    expect(formatPercent(0.125)).toBe('12.5%');
   });
 });

@@ -1,5 +1,6 @@
 import type { MeasuredValue } from '../model/index.js';
 import type { Rate } from './basics.js';
+import { toPercent } from '../shared/percent.js';
 
 /** The normal quantile for a two-sided 95% interval. */
 const Z_95 = 1.959963984540054;
@@ -38,11 +39,3 @@ export function measuredRate(name: string, rate: Rate): MeasuredValue | undefine
   };
 }
 
-/** A fraction as a percentage rounded to 0.1, for measured values and message data ("12.5%"). */
-export function toPercent(fraction: number): number {
-  return Math.round(fraction * 1000) / 10;
-}
-
-export function formatPercent(fraction: number): string {
-  return `${toPercent(fraction)}%`;
-}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { allKSucceed } from '../analysis/pass-k.js';
-import { formatPercent, measuredRate, toPercent, wilsonRate } from '../analysis/rate.js';
+import { measuredRate, wilsonRate } from '../analysis/rate.js';
+import { formatPercent, toPercent } from '../shared/percent.js';
 import type { Rate } from '../analysis/types.js';
 import type { ProbeEvidence, ProbeScenarioResult } from '../evidence/types.js';
 import {

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { rawHttp } from '../../test/support/raw-http.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -17,21 +17,10 @@ afterEach(async () => {
 });
 
 /** POSTs a JSON export with the given headers (Host included: node sends ours, not one derived from the URL). */
-function post(endpoint: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+async function post(endpoint: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   // As exporters build it from OTEL_EXPORTER_OTLP_ENDPOINT: the base, then /v1/traces.
   const url = new URL(`${endpoint.replace(/\/+$/, '')}/v1/traces`);
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on('error', reject);
-    req.end('{"resourceSpans":[]}');
-  });
+  return rawHttp(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"resourceSpans":[]}' });
 }
 
 describe('startOtlpReceiver', () => {

@@ -1,4 +1,5 @@
-import { formatPercent, measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { formatPercent } from '../../shared/percent.js';
 import { toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck, noOptions } from '../define-check.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatPercent, measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { formatPercent } from '../../shared/percent.js';
 import type { TraceProblem, TraceProblemCode } from '../../evidence/types.js';
 import type { MeasuredValue, Reference } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatPercent, measuredRate, toPercent } from '../../analysis/rate.js';
+import { measuredRate } from '../../analysis/rate.js';
+import { formatPercent, toPercent } from '../../shared/percent.js';
 import { toReferences } from '../../analysis/support.js';
 import type { MeasuredValue } from '../../model/index.js';
 import { defineCheck } from '../define-check.js';

@@ -1,5 +1,6 @@
 import { STUCK_STREAK } from '../../analysis/oversight.js';
-import { formatPercent, measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { formatPercent } from '../../shared/percent.js';
 import { toReferences } from '../../analysis/support.js';
 import type { ClaimedStatus, ProbeTrialSummary, Reference } from '../../model/index.js';
 import { defineCheck, noOptions } from '../define-check.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CAPTURE_MESSAGE_CONTENT } from '../capture-hints.js';
-import { formatPercent, measuredRate, toPercent, wilsonRate } from '../../analysis/rate.js';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { formatPercent, toPercent } from '../../shared/percent.js';
 import { countAbove, histogramTotal, toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
 import { declinedForDeltas } from '../delta-messages.js';

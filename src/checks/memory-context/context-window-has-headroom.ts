@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatPercent, measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { measuredRate, wilsonRate } from '../../analysis/rate.js';
+import { formatPercent } from '../../shared/percent.js';
 import { countAbove, histogramTotal, nearestRank, toReferences } from '../../analysis/support.js';
 import { defineCheck } from '../define-check.js';
 import { declinedForDeltas } from '../delta-messages.js';

@@ -1,4 +1,5 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
+import { rawHttp } from '../../../test/support/raw-http.js';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -220,29 +221,14 @@ describe('NodeHttpClientTransport', () => {
 });
 
 /** One raw POST to the proxy: status, headers, the time the headers came, the body. */
-function post(url: string, sessionId: string | undefined, body: unknown): Promise<{ status: number; type: string | undefined; length: string | undefined; headersAfterMs: number; body: string; sessionId: string | undefined }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(sessionId !== undefined && { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' }) },
-      },
-      (res) => {
-        const headersAfterMs = performance.now() - started;
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          const id = res.headers['mcp-session-id'];
-          resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], length: res.headers['content-length'], headersAfterMs, body: text, sessionId: Array.isArray(id) ? id[0] : id });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
+async function post(url: string, sessionId: string | undefined, body: unknown): Promise<{ status: number; type: string | undefined; length: string | undefined; headersAfterMs: number; body: string; sessionId: string | undefined }> {
+  const reply = await rawHttp(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(sessionId !== undefined && { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' }) },
+    body: JSON.stringify(body),
   });
+  const id = reply.headers['mcp-session-id'];
+  return { status: reply.status, type: reply.headers['content-type'], length: reply.headers['content-length'], headersAfterMs: reply.headersAfterMs, body: reply.body, sessionId: Array.isArray(id) ? id[0] : id };
 }
 
 describe("the proxy's HTTP answers", () => {

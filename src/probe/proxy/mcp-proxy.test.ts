@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { rawHttp } from '../../../test/support/raw-http.js';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -28,22 +28,6 @@ async function expectProtocolError(promise: Promise<unknown>, code: number): Pro
   expect(error).toBeInstanceOf(ProtocolError);
   expect((error as ProtocolError).code).toBe(code);
   return error as ProtocolError;
-}
-
-/** A raw HTTP request to the proxy, for what an SDK client would never send. */
-function rawHttp(url: string, options: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method, headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
 }
 
 describe('tools/list', () => {

@@ -1,29 +1,18 @@
 import type { Rate } from '../../analysis/types.js';
 import type { MeasuredValue } from '../../model/index.js';
+import { toPercent, formatPercent } from '../../shared/percent.js';
 import { formatNumber, formatUncertainty } from './values.js';
 
-/**
- * Rates and percentages as every report shows them (trace figures, probe results). The checks'
- * own message data uses analysis/rate.ts, which sits below the reports and rounds with
- * Math.round; these round with toFixed, and golden reports depend on each staying as it is.
- */
-
-/** A fraction as a percentage with at most one decimal: 0.912 → "91.2%", 1 → "100%". */
-export function formatPercent(fraction: number): string {
-  return `${formatNumber(roundPercent(fraction))}%`;
-}
-
-function roundPercent(fraction: number): number {
-  return Number((fraction * 100).toFixed(1));
-}
+/** Rates as every report shows them (trace figures, probe results); percentages round as in shared/percent.ts. */
+export { formatPercent };
 
 /** A Rate as the audit reports show measured rates: its value, 95% interval and sample size. */
 export function rateMeasured(name: string, rate: Rate): MeasuredValue {
   return {
     name,
-    value: rate.rate === null ? 'not measured' : roundPercent(rate.rate),
+    value: rate.rate === null ? 'not measured' : toPercent(rate.rate),
     unit: rate.rate === null ? '' : '%',
-    ...(rate.interval !== null && { interval: [roundPercent(rate.interval[0]), roundPercent(rate.interval[1])] as const }),
+    ...(rate.interval !== null && { interval: [toPercent(rate.interval[0]), toPercent(rate.interval[1])] as const }),
     sampleSize: rate.trials,
   };
 }
@@ -40,7 +29,7 @@ export function formatRate(rate: Rate, what = ''): string | undefined {
 /** "89.8–92.4%"; "–" when there is no interval. */
 export function formatInterval(interval: readonly [number, number] | null): string {
   if (interval === null) return '–';
-  return `${formatNumber(roundPercent(interval[0]))}–${formatPercent(interval[1])}`;
+  return `${formatNumber(toPercent(interval[0]))}–${formatPercent(interval[1])}`;
 }
 
 /** The complement of a success rate: Wilson intervals are symmetric, so [1 − high, 1 − low] is exact. */

@@ -1,6 +1,5 @@
 import type { RiskClass, Run, RunOutcome, Step, StepError } from '../../../model/index.js';
 import { readApprovalRequests } from '../conventions/approval-requests.js';
-import { CompiledReadOptions } from '../conventions/compiled-options.js';
 import { MIMIR } from '../conventions/vocabulary.js';
 import {
   approvalDecisionText,
@@ -12,17 +11,16 @@ import {
   isRecord,
   outcomeFromMetadata,
   pickMetadata,
-  riskFrom,
   scoreFrom,
   stepErrorFromText,
   takeCall,
   trialFromMetadata,
-  ValueClipper,
   type JsonRecord,
   type Report,
   type ToolCallRequest,
 } from '../framework-records.js';
 import { arrangeTree, stepParentOf, uniqueRecords } from '../framework-tree.js';
+import { FrameworkFile } from '../framework-file.js';
 import type { ProblemPlace } from '../problems.js';
 import type { TraceReadOptions } from '../types.js';
 import { llmInputMessages, llmOutputMessages, parseMessage } from './messages.js';
@@ -56,24 +54,15 @@ const CONVERSATION_KEYS = ['thread_id', 'session_id', 'conversation_id'];
 
 /** Builds one Run from a trace's records; per-file options compiled once. */
 export class RunBuilder {
-  readonly #path: string;
-  readonly #options: TraceReadOptions;
-  readonly #report: Report;
-  /** Error patterns, tool risks and context windows, compiled once per file (shared with the OTLP reader). */
-  readonly #compiled: CompiledReadOptions;
-  readonly #clipper: ValueClipper;
+  readonly #file: FrameworkFile;
 
   constructor(path: string, options: TraceReadOptions, report: Report) {
-    this.#path = path;
-    this.#options = options;
-    this.#report = report;
-    this.#compiled = new CompiledReadOptions(options);
-    this.#clipper = new ValueClipper(options.maxAttributeBytes, report);
+    this.#file = new FrameworkFile(path, options, report);
   }
 
   build(traceId: string, all: readonly RecordItem[]): Run {
     const describe = (record: RecordItem): string => `line ${record.line}: run ${record.id} (${record.runType} ${record.name})`;
-    const unique = uniqueRecords(all, { traceId, runId: undefined, report: this.#report, describe });
+    const unique = uniqueRecords(all, { traceId, runId: undefined, report: this.#file.report, describe });
     let damaged = unique.damaged;
     const records = [...unique.byId.values()];
     if (records.some((record) => record.damaged)) damaged = true;
@@ -82,17 +71,17 @@ export class RunBuilder {
     const metadata = root?.metadata ?? {};
     const runId = pickMetadata(metadata, MIMIR.runId, []) ?? traceId;
     if (root === undefined) {
-      this.#report('no-root', `trace ${traceId} has no root run (one without parent_run_id)`, { line: records[0]?.line ?? 0, runId });
+      this.#file.report('no-root', `trace ${traceId} has no root run (one without parent_run_id)`, { line: records[0]?.line ?? 0, runId });
       damaged = true;
     }
     for (const extraRoot of roots) {
       if (extraRoot === root) continue;
-      this.#report('multiple-roots', `trace ${traceId} has another root, run ${extraRoot.id}; it is read as part of the run`, { line: extraRoot.line, runId, spanId: extraRoot.id });
+      this.#file.report('multiple-roots', `trace ${traceId} has another root, run ${extraRoot.id}; it is read as part of the run`, { line: extraRoot.line, runId, spanId: extraRoot.id });
       damaged = true;
     }
 
     // The root's times are the run's: a root that ends before it starts leaves the run without times.
-    const tree = arrangeTree(unique.byId, { traceId, runId, report: this.#report, describe }, (record) => record === root);
+    const tree = arrangeTree(unique.byId, { traceId, runId, report: this.#file.report, describe }, (record) => record === root);
     if (tree.damaged) damaged = true;
     const ordered = tree.ordered;
     const isStep = new Map(ordered.map((r) => [r.id, r !== root && this.#becomesStep(r)]));
@@ -108,9 +97,9 @@ export class RunBuilder {
     const times = ordered.flatMap((r) => [r.startMs, r.endMs]).filter((t): t is number => t !== undefined);
     const startedAt = root?.startedAt ?? (times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined);
     const endedAt = root?.endedAt ?? (times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined);
-    const taskId = pickMetadata(metadata, MIMIR.taskId, this.#options.mapping.taskId ?? []);
+    const taskId = pickMetadata(metadata, MIMIR.taskId, this.#file.options.mapping.taskId ?? []);
     const runPlace = { line: root?.line ?? records[0]?.line ?? 1, runId };
-    const trial = trialFromMetadata(metadata, runPlace, this.#report);
+    const trial = trialFromMetadata(metadata, runPlace, this.#file.report);
     const resumedFrom = pickMetadata(metadata, MIMIR.resumedFrom, []);
     const conversationId = pickMetadata(metadata, CONVERSATION_KEYS[0] ?? 'thread_id', CONVERSATION_KEYS.slice(1));
     const line = root?.line ?? records[0]?.line;
@@ -122,20 +111,20 @@ export class RunBuilder {
       ...(endedAt !== undefined && { endedAt }),
       steps: readApprovalRequests(steps, (request, message) => {
         const line = unique.byId.get(request.id)?.line ?? runPlace.line;
-        this.#report('wrong-attribute-type', `line ${line}: run ${request.id}: ${message}`, { line, runId, spanId: request.id });
-      }, this.#options.approvalTools),
-      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runPlace, this.#report),
+        this.#file.report('wrong-attribute-type', `line ${line}: run ${request.id}: ${message}`, { line, runId, spanId: request.id });
+      }, this.#file.options.approvalTools),
+      claimedStatus: claimedFromMetadata(metadata, this.#file.options.mapping.claimedStatus ?? [], runPlace, this.#file.report),
       outcome: this.#outcome(root, metadata, runPlace),
       ...(resumedFrom !== undefined && { resumedFrom }),
       ...(conversationId !== undefined && { conversationId }),
-      source: { file: this.#path, ...(line !== undefined && { line }), traceId },
+      source: { file: this.#file.path, ...(line !== undefined && { line }), traceId },
       ...(damaged && { damaged: true }),
     };
   }
 
   #becomesStep(record: RecordItem): boolean {
-    if (approvalDecisionText(record.metadata, this.#options.mapping) !== undefined) return true;
-    if (checkpointFromMetadata(record.metadata, this.#options.mapping) !== undefined) return true;
+    if (approvalDecisionText(record.metadata, this.#file.options.mapping) !== undefined) return true;
+    if (checkpointFromMetadata(record.metadata, this.#file.options.mapping) !== undefined) return true;
     // A container that failed is kept: its error may be the only record of what went wrong.
     if (CONTAINER_TYPES.has(record.runType)) return record.error !== undefined;
     return true;
@@ -153,7 +142,7 @@ export class RunBuilder {
       ...(error !== undefined && { error }),
     };
 
-    const approval = approvalFromMetadata(record.metadata, this.#options.mapping, `line ${record.line}`, { line: record.line, runId, spanId: record.id }, this.#report);
+    const approval = approvalFromMetadata(record.metadata, this.#file.options.mapping, `line ${record.line}`, { line: record.line, runId, spanId: record.id }, this.#file.report);
     if (approval !== undefined) return { ...base, kind: 'approval', ...approval };
 
     switch (record.runType) {
@@ -177,15 +166,15 @@ export class RunBuilder {
           asNumber(usage.completion_tokens) ??
           asNumber(usage.output_tokens) ??
           outputs.find((o) => o.usage?.output !== undefined)?.usage?.output;
-        const contextWindow = model === undefined ? undefined : this.#compiled.contextWindow(model);
-        const confidence = asNumber(pickMetadata(record.metadata, MIMIR.confidence, this.#options.mapping.confidence ?? []));
+        const contextWindow = model === undefined ? undefined : this.#file.compiled.contextWindow(model);
+        const confidence = asNumber(pickMetadata(record.metadata, MIMIR.confidence, this.#file.options.mapping.confidence ?? []));
         return {
           ...base,
           kind: 'llm',
           ...(model !== undefined && { model }),
           ...(contextWindow !== undefined && { contextWindow }),
-          ...(input !== undefined && { inputMessages: this.#clipper.messages(input, `line ${record.line}: run ${record.id}`, this.#place(record, runId)) }),
-          ...(outputs.length > 0 && { outputMessages: this.#clipper.messages(outputs.map((o) => o.message), `line ${record.line}: run ${record.id}`, this.#place(record, runId)) }),
+          ...(input !== undefined && { inputMessages: this.#file.clipper.messages(input, `line ${record.line}: run ${record.id}`, this.#file.place(record, runId)) }),
+          ...(outputs.length > 0 && { outputMessages: this.#file.clipper.messages(outputs.map((o) => o.message), `line ${record.line}: run ${record.id}`, this.#file.place(record, runId)) }),
           ...(inputTokens !== undefined && { inputTokens }),
           ...(outputTokens !== undefined && { outputTokens }),
           ...(confidence !== undefined && confidence >= 0 && confidence <= 1 && { confidence }),
@@ -194,7 +183,7 @@ export class RunBuilder {
       case 'tool':
         return this.#toolStep(record, base, rootMetadata, runId, pending);
       default: {
-        const checkpoint = checkpointFromMetadata(record.metadata, this.#options.mapping);
+        const checkpoint = checkpointFromMetadata(record.metadata, this.#file.options.mapping);
         return { ...base, kind: checkpoint === undefined ? 'other' : 'checkpoint' };
       }
     }
@@ -211,7 +200,7 @@ export class RunBuilder {
     // LangChain passes the arguments as JSON text in `input`; traceable functions pass them as inputs.
     const rawInput = record.inputs.input;
     const argsText = typeof rawInput === 'string' ? rawInput : undefined;
-    const args = argsText !== undefined ? this.#clipper.parse(argsText, `line ${record.line}: run ${record.id} input`, this.#place(record, runId)) : Object.keys(record.inputs).length > 0 ? record.inputs : undefined;
+    const args = argsText !== undefined ? this.#file.clipper.parse(argsText, `line ${record.line}: run ${record.id} input`, this.#file.place(record, runId)) : Object.keys(record.inputs).length > 0 ? record.inputs : undefined;
 
     let result: unknown;
     let resultText: string | undefined;
@@ -228,14 +217,14 @@ export class RunBuilder {
     } else if (output !== undefined) {
       result = output;
     }
-    if (resultText !== undefined) result = this.#clipper.parse(resultText, `line ${record.line}: run ${record.id} output`, this.#place(record, runId));
+    if (resultText !== undefined) result = this.#file.clipper.parse(resultText, `line ${record.line}: run ${record.id} output`, this.#file.place(record, runId));
 
     const call = takeCall(pending, toolName, argsText ?? (args === undefined ? undefined : JSON.stringify(args)), answeredCallId);
     const callId = answeredCallId ?? call?.id ?? pickMetadata(record.metadata, 'tool_call_id', []);
 
     let error = base.error;
     if (error === undefined && reportedError) error = { type: 'tool-error', ...(resultText !== undefined && { message: resultText.slice(0, 500) }) };
-    if (error === undefined && resultText !== undefined && this.#compiled.looksLikeError(resultText)) {
+    if (error === undefined && resultText !== undefined && this.#file.compiled.looksLikeError(resultText)) {
       error = { type: 'error-result', message: resultText.slice(0, 500) };
     }
     const risk = this.#risk(toolName, record, rootMetadata, runId);
@@ -254,20 +243,15 @@ export class RunBuilder {
 
   /** Risk from mimir.yaml first; else `mimir.tool.risk` on the tool run, or `mimir.tool.risk.<tool>` on the root. */
   #risk(toolName: string, record: RecordItem, rootMetadata: JsonRecord, runId: string): RiskClass | undefined {
-    const declared = this.#compiled.declaredRisk(toolName);
-    if (declared !== undefined) return declared;
-    const keys = [MIMIR.toolRisk, ...(this.#options.mapping.toolRisk ?? [])];
+    const keys = [MIMIR.toolRisk, ...(this.#file.options.mapping.toolRisk ?? [])];
     const own = keys.map((k) => record.metadata[k]).find((v) => v !== undefined);
-    return riskFrom(own ?? rootMetadata[`${MIMIR.toolRiskPrefix}${toolName}`], `line ${record.line}: tool risk for ${toolName}`, this.#place(record, runId), this.#report);
+    return this.#file.risk(toolName, own ?? rootMetadata[`${MIMIR.toolRiskPrefix}${toolName}`], `line ${record.line}: tool risk for ${toolName}`, this.#file.place(record, runId));
   }
 
-  #place(record: RecordItem, runId: string): ProblemPlace {
-    return { line: record.line, runId, spanId: record.id };
-  }
 
   /** `mimir.outcome` on the root's metadata, else LangSmith feedback keyed `outcome`. */
   #outcome(root: RecordItem | undefined, metadata: JsonRecord, place: ProblemPlace): RunOutcome {
-    const explicit = outcomeFromMetadata(metadata, place, this.#report);
+    const explicit = outcomeFromMetadata(metadata, place, this.#file.report);
     if (explicit !== undefined) return explicit;
     const stats = root !== undefined && isRecord(root.raw.feedback_stats) ? root.raw.feedback_stats : undefined;
     const feedback = stats !== undefined && isRecord(stats.outcome) ? stats.outcome : undefined;
@@ -276,7 +260,7 @@ export class RunBuilder {
     const said = (key: string) => (asNumber(values[key]) ?? 0) > 0;
     // Unknown stays unknown: a score alone, or feedback that says both, is not read as a verdict.
     const status = said('success') && !said('failure') ? 'success' : said('failure') && !said('success') ? 'failure' : 'unknown';
-    const score = scoreFrom(feedback.avg, 'feedback_stats.outcome.avg', place, this.#report);
+    const score = scoreFrom(feedback.avg, 'feedback_stats.outcome.avg', place, this.#file.report);
     return { status, ...(score !== undefined && { score }), source: 'langsmith feedback' };
   }
 }

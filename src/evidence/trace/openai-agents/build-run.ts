@@ -1,6 +1,5 @@
 import type { RiskClass, Run, RunOutcome, Step, StepError, ToolDefinition } from '../../../model/index.js';
 import { readApprovalRequests } from '../conventions/approval-requests.js';
-import { CompiledReadOptions } from '../conventions/compiled-options.js';
 import { MIMIR } from '../conventions/vocabulary.js';
 import {
   approvalFromMetadata,
@@ -11,16 +10,15 @@ import {
   isRecord,
   outcomeFromMetadata,
   pickMetadata,
-  riskFrom,
   stepErrorFromText,
   takeCall,
   trialFromMetadata,
-  ValueClipper,
   type JsonRecord,
   type Report,
   type ToolCallRequest,
 } from '../framework-records.js';
 import { arrangeTree, stepParentOf, uniqueRecords } from '../framework-tree.js';
+import { FrameworkFile } from '../framework-file.js';
 import type { ProblemPlace } from '../problems.js';
 import type { TraceReadOptions } from '../types.js';
 import type { SpanItem, TraceItem } from './items.js';
@@ -42,19 +40,10 @@ const STRUCTURAL_CUSTOM = new Set(['task', 'turn']);
 
 /** Per-file state: compiled patterns and the options, shared by every run of the file. */
 export class RunContext {
-  readonly #path: string;
-  readonly #options: TraceReadOptions;
-  readonly #report: Report;
-  /** Error patterns, tool risks and context windows, compiled once per file (shared with the OTLP reader). */
-  readonly #compiled: CompiledReadOptions;
-  readonly #clipper: ValueClipper;
+  readonly #file: FrameworkFile;
 
   constructor(path: string, options: TraceReadOptions, report: Report) {
-    this.#path = path;
-    this.#options = options;
-    this.#report = report;
-    this.#compiled = new CompiledReadOptions(options);
-    this.#clipper = new ValueClipper(options.maxAttributeBytes, report);
+    this.#file = new FrameworkFile(path, options, report);
   }
 
   buildRun(traceId: string, group: TraceGroup): Run {
@@ -62,12 +51,12 @@ export class RunContext {
     const runId = pickMetadata(metadata, MIMIR.runId, []) ?? traceId;
     let damaged = group.extraTraces > 0 || group.trace?.damaged === true || group.spans.some((span) => span.damaged);
     if (group.trace === undefined) {
-      this.#report('no-root', `spans of trace ${traceId} have no trace record; the run has no metadata`, { runId, ...firstLine(group.spans) });
+      this.#file.report('no-root', `spans of trace ${traceId} have no trace record; the run has no metadata`, { runId, ...firstLine(group.spans) });
       damaged = true;
     }
 
     // Duplicates, missing parents and cycles: report, keep what can be kept.
-    const context = { traceId, runId, report: this.#report, describe: (span: SpanItem) => `${span.position.label}: span ${span.id} (${span.type})` };
+    const context = { traceId, runId, report: this.#file.report, describe: (span: SpanItem) => `${span.position.label}: span ${span.id} (${span.type})` };
     const unique = uniqueRecords(group.spans, context);
     // A top-level span carries the run's own times: if it ends before it starts, they are unknown.
     const tree = arrangeTree(unique.byId, context, (_span, topLevel) => topLevel);
@@ -90,9 +79,9 @@ export class RunContext {
     const times = ordered.flatMap((s) => [s.startMs, s.endMs]).filter((t): t is number => t !== undefined);
     const startedAt = times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
     const endedAt = times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
-    const taskId = pickMetadata(metadata, MIMIR.taskId, this.#options.mapping.taskId ?? []);
+    const taskId = pickMetadata(metadata, MIMIR.taskId, this.#file.options.mapping.taskId ?? []);
     const runPlace = { line: group.trace?.position.line ?? firstLine(group.spans).line, runId };
-    const trial = trialFromMetadata(metadata, runPlace, this.#report);
+    const trial = trialFromMetadata(metadata, runPlace, this.#file.report);
     const resumedFrom = pickMetadata(metadata, MIMIR.resumedFrom, []);
     const conversationId = group.trace?.groupId ?? undefined;
     const line = group.trace?.position.line ?? firstLine(group.spans).line;
@@ -105,14 +94,14 @@ export class RunContext {
       ...(endedAt !== undefined && { endedAt }),
       steps: readApprovalRequests(steps, (request, message) => {
         const line = unique.byId.get(request.id)?.line ?? runPlace.line;
-        this.#report('wrong-attribute-type', `span ${request.id}: ${message}`, { line, runId, spanId: request.id });
-      }, this.#options.approvalTools),
-      claimedStatus: claimedFromMetadata(metadata, this.#options.mapping.claimedStatus ?? [], runPlace, this.#report),
+        this.#file.report('wrong-attribute-type', `span ${request.id}: ${message}`, { line, runId, spanId: request.id });
+      }, this.#file.options.approvalTools),
+      claimedStatus: claimedFromMetadata(metadata, this.#file.options.mapping.claimedStatus ?? [], runPlace, this.#file.report),
       outcome: this.#outcome(metadata, runPlace),
       ...(resumedFrom !== undefined && { resumedFrom }),
       ...(conversationId !== undefined && conversationId !== '' && { conversationId }),
       ...(toolDefinitions.length > 0 && { toolDefinitions }),
-      source: { file: this.#path, line, traceId },
+      source: { file: this.#file.path, line, traceId },
       ...(damaged && { damaged: true }),
     };
   }
@@ -154,7 +143,7 @@ export class RunContext {
         const usage = isRecord(data.usage) ? data.usage : {};
         const inputTokens = asNumber(usage.input_tokens) ?? asNumber(usage.prompt_tokens) ?? output.inputTokens;
         const outputTokens = asNumber(usage.output_tokens) ?? asNumber(usage.completion_tokens) ?? output.outputTokens;
-        const contextWindow = model === undefined ? undefined : this.#compiled.contextWindow(model);
+        const contextWindow = model === undefined ? undefined : this.#file.compiled.contextWindow(model);
         return {
           ...base,
           kind: 'llm',
@@ -163,8 +152,8 @@ export class RunContext {
           ...withError,
           ...(model !== undefined && { model }),
           ...(contextWindow !== undefined && { contextWindow }),
-          ...(input !== undefined && { inputMessages: this.#clipper.messages(input, `span ${span.id}:`, this.#place(span, state.runId)) }),
-          ...(output.messages.length > 0 && { outputMessages: this.#clipper.messages(output.messages, `span ${span.id}:`, this.#place(span, state.runId)) }),
+          ...(input !== undefined && { inputMessages: this.#file.clipper.messages(input, `span ${span.id}:`, this.#file.place(span, state.runId)) }),
+          ...(output.messages.length > 0 && { outputMessages: this.#file.clipper.messages(output.messages, `span ${span.id}:`, this.#file.place(span, state.runId)) }),
           ...(inputTokens !== undefined && { inputTokens }),
           ...(outputTokens !== undefined && { outputTokens }),
         };
@@ -184,12 +173,12 @@ export class RunContext {
       case 'custom': {
         const payload = isRecord(data.data) ? data.data : {};
         const name = asString(data.name) ?? 'custom';
-        const approval = approvalFromMetadata(payload, this.#options.mapping, `span ${span.id}`, { line: span.line, spanId: span.id }, this.#report);
+        const approval = approvalFromMetadata(payload, this.#file.options.mapping, `span ${span.id}`, { line: span.line, spanId: span.id }, this.#file.report);
         if (approval !== undefined) {
           if (approval.toolCallId !== undefined && approval.decision !== 'approved' && approval.decision !== 'modified') state.deniedByApproval.add(approval.toolCallId);
           return { ...base, kind: 'approval', name, status, ...withError, ...approval };
         }
-        const checkpoint = checkpointFromMetadata(payload, this.#options.mapping);
+        const checkpoint = checkpointFromMetadata(payload, this.#file.options.mapping);
         return { ...base, kind: checkpoint === undefined ? 'other' : 'checkpoint', name, status, ...withError };
       }
       case 'agent':
@@ -222,11 +211,11 @@ export class RunContext {
     const rawInput = asString(data.input);
     const rawOutput = data.output;
     const call = takeCall(state.pendingCalls, toolName, rawInput, undefined);
-    const args = rawInput === undefined || rawInput === '' ? undefined : this.#clipper.parse(rawInput, `span ${span.id}: input`, this.#place(span, state.runId));
-    const result = typeof rawOutput === 'string' ? this.#clipper.parse(rawOutput, `span ${span.id}: output`, this.#place(span, state.runId)) : rawOutput;
+    const args = rawInput === undefined || rawInput === '' ? undefined : this.#file.clipper.parse(rawInput, `span ${span.id}: input`, this.#file.place(span, state.runId));
+    const result = typeof rawOutput === 'string' ? this.#file.clipper.parse(rawOutput, `span ${span.id}: output`, this.#file.place(span, state.runId)) : rawOutput;
     const outputText = typeof rawOutput === 'string' ? rawOutput : undefined;
     let error = spanError;
-    if (error === undefined && outputText !== undefined && this.#compiled.looksLikeError(outputText)) {
+    if (error === undefined && outputText !== undefined && this.#file.compiled.looksLikeError(outputText)) {
       error = { type: 'error-result', message: outputText.slice(0, 500) };
     }
     const risk = this.#risk(toolName, metadata, state.runId, span);
@@ -245,18 +234,13 @@ export class RunContext {
   }
 
   #risk(toolName: string, metadata: JsonRecord, runId: string, span: SpanItem): RiskClass | undefined {
-    const declared = this.#compiled.declaredRisk(toolName);
-    if (declared !== undefined) return declared;
     const key = `${MIMIR.toolRiskPrefix}${toolName}`;
-    return riskFrom(metadata[key], key, this.#place(span, runId), this.#report);
+    return this.#file.risk(toolName, metadata[key], key, this.#file.place(span, runId));
   }
 
-  #place(span: SpanItem, runId: string): ProblemPlace {
-    return { line: span.line, runId, spanId: span.id };
-  }
 
   #outcome(metadata: JsonRecord, place: ProblemPlace): RunOutcome {
-    return outcomeFromMetadata(metadata, place, this.#report) ?? { status: 'unknown', source: 'none' };
+    return outcomeFromMetadata(metadata, place, this.#file.report) ?? { status: 'unknown', source: 'none' };
   }
 }
 
