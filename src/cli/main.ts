@@ -1,22 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AREAS } from '../model/index.js';
-import { REPORT_FORMATS, type ReportFormat } from '../report/types.js';
+import { REPORT_FORMATS, type ReportFormat, type TraceReportFormat } from '../report/types.js';
 import { MIMIR_VERSION } from '../shared/version.js';
-import { auditCommand } from './commands/audit.js';
-import { checksCommand } from './commands/checks.js';
-import { diffCommand } from './commands/diff.js';
-import { explainCommand } from './commands/explain.js';
-import { initCommand } from './commands/init.js';
-import { walkCommand } from './commands/walk.js';
 import { EXIT_USER_ERROR, handleError } from './handle-error.js';
 import { processIo, type CliIo } from './io.js';
 import { collectFormats, collectProbeFormats, collectTraceFormats, parsePort, parseScore, type ProbeCommandFormat } from './options.js';
-import { tracesCommand } from './commands/traces.js';
-import { probeCommand } from './commands/probe.js';
-import { ledgerVerifyCommand } from './commands/ledger.js';
-import { proxyCommand } from './commands/proxy.js';
-import type { TraceReportFormat } from '../report/traces/index.js';
 import { inquirerPrompter, isPromptAbort, type Prompter } from './prompter.js';
+
+// Each command's module is imported inside its action, not here: together they pull in the whole
+// tree (MCP SDK, ajv, zod, the tokenizer, protobufjs …), and `mimir --help` or `mimir traces` should
+// not pay to load what `mimir probe` needs. This file keeps to commander and a few constants.
 
 export interface MainDependencies {
   readonly io?: CliIo;
@@ -81,6 +74,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--brief', 'terminal report: only the verdict, the areas and the top findings (files stay complete)', false)
     .option('--no-redact', NO_REDACT)
     .action(async (opts: { config: string; answers?: string; traces?: string[]; labels?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean; redact: boolean }) => {
+      const { auditCommand } = await import('./commands/audit.js');
       setExitCode(
         await auditCommand(
           {
@@ -113,6 +107,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('-o, --out <dir>', 'write json/html there')
     .option('--no-redact', NO_REDACT)
     .action(async (paths: string[], opts: { config: string; labels?: string; format?: TraceReportFormat[]; out?: string; redact: boolean }, command: Command) => {
+      const { tracesCommand } = await import('./commands/traces.js');
       setExitCode(
         await tracesCommand(
           {
@@ -139,6 +134,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('-o, --out <dir>', 'write json/html there')
     .option('--no-redact', NO_REDACT)
     .action(async (opts: { config: string; format?: ProbeCommandFormat[]; out?: string; redact: boolean }) => {
+      const { probeCommand } = await import('./commands/probe.js');
       setExitCode(await probeCommand({ config: opts.config, format: opts.format ?? ['terminal'], redact: opts.redact, ...(opts.out !== undefined && { out: opts.out }) }, io));
     });
 
@@ -150,6 +146,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--scenario <id>', 'apply the faults and approval answers of this scenario from probes.scenarios')
     .option('--connect <url>', 'relay MCP over stdio to a running proxy (what MIMIR_MCP_STDIO runs)')
     .action(async (opts: { config: string; port: number; scenario?: string; connect?: string }) => {
+      const { proxyCommand } = await import('./commands/proxy.js');
       setExitCode(
         await proxyCommand(
           {
@@ -174,6 +171,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .addOption(new Option('-f, --format <format>', 'terminal or json').choices(['terminal', 'json']).default('terminal'))
     .option('--chain-only', 'check the hash chain alone (without probe-results.json, entries cut from the end cannot be seen)')
     .action(async (path: string, opts: { format: 'terminal' | 'json'; chainOnly?: boolean }) => {
+      const { ledgerVerifyCommand } = await import('./commands/ledger.js');
       setExitCode(await ledgerVerifyCommand(path, { format: opts.format, chainOnly: opts.chainOnly === true }, io));
     });
 
@@ -182,7 +180,8 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .description('list the check catalogue')
     .addOption(new Option('-f, --format <format>', 'terminal, md or json').choices(['terminal', 'md', 'json']).default('terminal'))
     .addOption(new Option('--area <area>', 'only this area').choices(AREAS))
-    .action((opts: { format: 'terminal' | 'md' | 'json'; area?: (typeof AREAS)[number] }) => {
+    .action(async (opts: { format: 'terminal' | 'md' | 'json'; area?: (typeof AREAS)[number] }) => {
+      const { checksCommand } = await import('./commands/checks.js');
       setExitCode(checksCommand({ format: opts.format, ...(opts.area !== undefined && { area: opts.area }) }, io));
     });
 
@@ -191,7 +190,8 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .description('explain one check: question, why it matters, remediation, how mimir answers it')
     .argument('<check-id>')
     .addOption(new Option('-f, --format <format>', 'terminal or json').choices(['terminal', 'json']).default('terminal'))
-    .action((id: string, opts: { format: 'terminal' | 'json' }) => {
+    .action(async (id: string, opts: { format: 'terminal' | 'json' }) => {
+      const { explainCommand } = await import('./commands/explain.js');
       setExitCode(explainCommand(id, opts, io));
     });
 
@@ -205,6 +205,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('-c, --config <path>', 'mimir.yaml for its redaction.patterns (used when present)', 'mimir.yaml')
     .option('--no-redact', NO_REDACT)
     .action(async (before: string, after: string, opts: { format: 'terminal' | 'md' | 'json'; failOnRegression: boolean; config: string; redact: boolean }, command: Command) => {
+      const { diffCommand } = await import('./commands/diff.js');
       setExitCode(await diffCommand(before, after, { ...opts, configExplicit: command.getOptionValueSource('config') === 'cli' }, io));
     });
 
@@ -220,6 +221,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--force', 'overwrite an existing file', false)
     .option('-y, --yes', 'do not ask; take everything from flags', false)
     .action(async (opts: { config: string; name?: string; description?: string; tool: string[]; server: string[]; answers: string; force: boolean; yes: boolean }) => {
+      const { initCommand } = await import('./commands/init.js');
       setExitCode(await initCommand(opts, io, prompter));
     });
 
@@ -232,6 +234,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--revisit', 'ask again even where a valid answer exists', false)
     .option('--by <who>', 'who is answering (asked if omitted)')
     .action(async (opts: { config: string; answers?: string; area?: (typeof AREAS)[number]; revisit: boolean; by?: string }) => {
+      const { walkCommand } = await import('./commands/walk.js');
       setExitCode(
         await walkCommand(
           {

@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { REPORT_FORMATS, type ReportFormat } from '../report/types.js';
-import { TRACE_REPORT_FORMATS, type TraceReportFormat } from '../report/traces/index.js';
+import { REPORT_FORMATS, TRACE_REPORT_FORMATS, type ReportFormat, type TraceReportFormat } from '../report/types.js';
 import type { ProbeReportFormat } from '../report/probes/index.js';
 
 /** `--format terminal,html` and `--format html --format json` both work; unknown names are refused. */

@@ -1,4 +1,5 @@
-import { confirm, input, select } from '@inquirer/prompts';
+/** Inquirer is loaded at the first question, not when the CLI starts: most commands ask none. */
+const loadInquirer = () => import('@inquirer/prompts');
 
 /** The few questions the interactive commands ask; tests answer them from a script. */
 export interface Prompter {
@@ -12,10 +13,10 @@ export interface Prompter {
 export function inquirerPrompter(write: (text: string) => void): Prompter {
   return {
     select: async (message, choices, defaultValue) =>
-      select({ message, choices: choices.map((c) => ({ ...c })), ...(defaultValue !== undefined && { default: defaultValue }) }),
+      (await loadInquirer()).select({ message, choices: choices.map((c) => ({ ...c })), ...(defaultValue !== undefined && { default: defaultValue }) }),
     input: async (message, options = {}) =>
-      input({ message, ...(options.default !== undefined && { default: options.default }), ...(options.required !== undefined && { required: options.required }) }),
-    confirm: async (message, defaultValue) => confirm({ message, default: defaultValue }),
+      (await loadInquirer()).input({ message, ...(options.default !== undefined && { default: options.default }), ...(options.required !== undefined && { required: options.required }) }),
+    confirm: async (message, defaultValue) => (await loadInquirer()).confirm({ message, default: defaultValue }),
     say: (text) => {
       write(text + '\n');
     },

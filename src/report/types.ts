@@ -6,6 +6,10 @@ import type { SecretPattern } from '../shared/redact.js';
 export const REPORT_FORMATS = ['terminal', 'md', 'json', 'html', 'sarif', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** What `mimir traces --format` accepts (here, not beside the trace reporters, so the CLI can offer them without loading the reporters). */
+export const TRACE_REPORT_FORMATS = ['terminal', 'json', 'html'] as const;
+export type TraceReportFormat = (typeof TRACE_REPORT_FORMATS)[number];
+
 /** How every report family is laid out (colour and width: terminal reports only) and redacted (all). */
 export interface DisplayOptions {
   /** ANSI colours (terminal only); off when writing to a file or when NO_COLOR is set. */

@@ -1,5 +1,4 @@
 import { loadTraces } from '../../evidence/load-traces.js';
-import { loadConfig } from '../../audit/load-config.js';
 import { defaultTraceReadOptions } from '../../config/load-config.js';
 import { TRACE_REPORTS, type TraceReportFormat } from '../../report/traces/index.js';
 import { fileExists } from '../../shared/read-user-file.js';
@@ -23,7 +22,7 @@ export interface TracesCommandOptions {
 /** `mimir traces <paths…>`: the measured figures alone, from the named trace files. */
 export async function tracesCommand(options: TracesCommandOptions, io: CliIo): Promise<number> {
   // mimir.yaml, when present, supplies tool risk classes and the attribute mapping; none is needed.
-  const config = options.configExplicit || (await fileExists(options.config)) ? await loadConfig(options.config) : undefined;
+  const config = options.configExplicit || (await fileExists(options.config)) ? await loadConfigFile(options.config) : undefined;
   const readOptions = config?.traces?.readOptions ?? defaultTraceReadOptions(config?.system);
   const labels = options.labels ?? (options.paths.length === 0 ? config?.traces?.labels : undefined);
   const sources = options.paths.length > 0 ? options.paths : (config?.traces?.sources ?? []);
@@ -39,4 +38,10 @@ export async function tracesCommand(options: TracesCommandOptions, io: CliIo): P
 
   await writeReports(TRACE_REPORTS, loaded.evidence, { formats: options.format, out: options.out, redaction: redactionSetting(options.redact, config?.redaction) }, io, (display) => display);
   return 0;
+}
+
+/** mimir.yaml's loader checks per-check options against the whole check catalogue, so it is imported only when there is a file to load. */
+async function loadConfigFile(path: string) {
+  const { loadConfig } = await import('../../audit/load-config.js');
+  return loadConfig(path);
 }

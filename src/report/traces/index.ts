@@ -1,13 +1,11 @@
 import type { TraceEvidence } from '../../evidence/types.js';
-import type { DisplayOptions, ReportFamily, ReporterMap } from '../types.js';
+import type { DisplayOptions, ReportFamily, ReporterMap, TraceReportFormat } from '../types.js';
 import { traceReportHtml } from './html.js';
 import { renderTraceJson } from './json.js';
 import { renderTraceTerminal } from './terminal.js';
 import { boundReportInput, guardReporters } from '../safe-input.js';
 
-/** What `mimir traces --format` accepts. */
-export const TRACE_REPORT_FORMATS = ['terminal', 'json', 'html'] as const;
-export type TraceReportFormat = (typeof TRACE_REPORT_FORMATS)[number];
+export { TRACE_REPORT_FORMATS, type TraceReportFormat } from '../types.js';
 
 /**
  * The measured figures of trace evidence alone, by format. Colour and width apply to the terminal
