@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VERDICTS } from '../model/index.js';
+import { VERDICTS, type Verdict } from '../model/index.js';
 
 /**
  * The `alerts:` section of mimir.yaml, for `mimir serve`: window rules over the figures `mimir traces`
@@ -56,40 +56,104 @@ const ruleName = z
 
 const threshold = z.union([z.number(), z.enum(VERDICTS)]);
 
-const windowRuleSchema = z
+/**
+ * One schema for both kinds of rule, told apart by `figure` or `event`, rather than a union: a
+ * union that fails reports only "invalid input", while this one names the key that is wrong.
+ */
+const ruleSchema = z
   .strictObject({
     name: ruleName,
-    figure: z.enum(ALERT_FIGURES).describe('The figure the rule watches (README, "Alert rules").'),
-    window: duration.describe('The time window the figure is computed over, e.g. 1h, 24h, 7d.'),
-    above: threshold.optional().describe('Alert while the figure is above this value (strictly). Give `above` or `below`.'),
+    figure: z.enum(ALERT_FIGURES).optional().describe('A window rule: the figure it watches (README, "Alert rules").'),
+    event: z
+      .enum(ALERT_EVENTS)
+      .optional()
+      .describe('An instant rule, one notification per closed run in which the event happened. unapproved-high-risk-call: a high-risk tool ran without an approval before it. denial-ignored: a denied call ran anyway.'),
+    window: duration.optional().describe('Window rules: the time window the figure is computed over, e.g. 1h, 24h, 7d.'),
+    above: threshold.optional().describe('Window rules: alert while the figure is above this value (strictly). Give `above` or `below`.'),
     below: threshold
       .optional()
-      .describe('Alert while the figure is below this value (strictly). For `verdict`, a verdict: `below: yellow` alerts on red.'),
+      .describe('Window rules: alert while the figure is below this value (strictly). For `verdict`, a verdict: `below: yellow` alerts on red.'),
     minSamples: z
       .number()
       .int()
       .min(1)
-      .default(10)
-      .describe("Fewer samples than this (runs, steps, tasks or calls, as the figure counts them) are no data: the rule follows `noData`, never the figure's value."),
-    for: duration.default('0s').describe('The condition must hold this long (pending) before the alert fires.'),
+      .optional()
+      .describe("Window rules, default 10: fewer samples than this (runs, steps, tasks or calls, as the figure counts them) are no data: the rule follows `noData`, never the figure's value."),
+    for: duration.optional().describe('Window rules, default 0s: the condition must hold this long (pending) before the alert fires.'),
     noData: z
       .enum(NO_DATA_POLICIES)
-      .default('keep-state')
+      .optional()
       .describe(
-        'Without data (no runs in the window, or fewer than minSamples): keep-state leaves the alert as it is, ok counts as not alerting, alerting as alerting, no-data puts the alert in its own no-data state (notified).',
+        'Window rules, default keep-state. Without data (no runs in the window, or fewer than minSamples): keep-state leaves the alert as it is, ok counts as not alerting, alerting as alerting, no-data puts the alert in its own no-data state (notified).',
       ),
-    tool: z.string().min(1).optional().describe('For per-tool figures: only tools matching this wildcard (* any run, ? one character).'),
+    tool: z.string().min(1).optional().describe('Per-tool figures and instant rules: only tools matching this wildcard (* any run, ? one character).'),
     k: z.number().int().min(1).max(100).optional().describe('For pass-k: which k (default 2).'),
   })
-  .describe('A window rule: a figure over a time window against a threshold.');
-
-const instantRuleSchema = z
-  .strictObject({
-    name: ruleName,
-    event: z.enum(ALERT_EVENTS).describe('unapproved-high-risk-call: a high-risk tool ran without an approval before it. denial-ignored: a denied call ran anyway.'),
-    tool: z.string().min(1).optional().describe('Only calls of tools matching this wildcard.'),
+  .superRefine((rule, context) => {
+    for (const problem of ruleProblems(rule)) context.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
   })
-  .describe('An instant rule: one notification per closed run in which the event happened.');
+  .transform((rule): WindowRuleConfig | InstantRuleConfig => {
+    const { name, figure, event, window, above, below, minSamples, noData, tool, k } = rule;
+    if (event !== undefined) return { name, event, ...(tool !== undefined && { tool }) };
+    return {
+      name,
+      figure: figure ?? 'silent-failure-rate',
+      window: window ?? '1h',
+      ...(above !== undefined && { above }),
+      ...(below !== undefined && { below }),
+      minSamples: minSamples ?? DEFAULT_MIN_SAMPLES,
+      for: rule.for ?? '0s',
+      noData: noData ?? 'keep-state',
+      ...(tool !== undefined && { tool }),
+      ...(k !== undefined && { k }),
+    };
+  })
+  .describe('A rule: a window rule (`figure`, `window`, `above` or `below`) or an instant rule (`event`).');
+
+export const DEFAULT_MIN_SAMPLES = 10;
+
+const WINDOW_ONLY = ['window', 'above', 'below', 'minSamples', 'for', 'noData', 'k'] as const;
+
+function ruleProblems(rule: z.output<typeof ruleSchema.in>): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  if (rule.event !== undefined) {
+    if (rule.figure !== undefined) problems.push({ key: 'event', message: 'give `figure` (a window rule) or `event` (an instant rule), not both' });
+    for (const key of WINDOW_ONLY) if (rule[key] !== undefined) problems.push({ key, message: `\`${key}\` belongs to window rules; an instant rule fires on each offending run` });
+    return problems;
+  }
+  if (rule.figure === undefined) return [{ key: 'figure', message: 'a rule needs `figure` (a window rule) or `event` (an instant rule)' }];
+  if (rule.window === undefined) problems.push({ key: 'window', message: 'a window rule needs `window`, e.g. 1h' });
+  if ((rule.above === undefined) === (rule.below === undefined)) problems.push({ key: 'above', message: 'give exactly one of `above` or `below`' });
+  for (const key of ['above', 'below'] as const) {
+    const value = rule[key];
+    if (value === undefined) continue;
+    if (rule.figure === 'verdict' && typeof value !== 'string') problems.push({ key, message: 'for the verdict figure, the threshold is a verdict: green, yellow or red' });
+    if (rule.figure !== 'verdict' && typeof value === 'string') problems.push({ key, message: `${rule.figure} is a number; only the verdict figure takes a verdict` });
+  }
+  if (rule.tool !== undefined && !PER_TOOL_FIGURES.has(rule.figure)) problems.push({ key: 'tool', message: `${rule.figure} is not per tool; \`tool\` applies to ${[...PER_TOOL_FIGURES].join(', ')}` });
+  if (rule.k !== undefined && rule.figure !== 'pass-k') problems.push({ key: 'k', message: '`k` applies to the pass-k figure only' });
+  return problems;
+}
+
+/** A window rule, defaults applied. */
+export interface WindowRuleConfig {
+  readonly name: string;
+  readonly figure: AlertFigure;
+  readonly window: string;
+  readonly above?: number | Verdict;
+  readonly below?: number | Verdict;
+  readonly minSamples: number;
+  readonly for: string;
+  readonly noData: NoDataPolicy;
+  readonly tool?: string;
+  readonly k?: number;
+}
+
+export interface InstantRuleConfig {
+  readonly name: string;
+  readonly event: AlertEvent;
+  readonly tool?: string;
+}
 
 const webhookSchema = z.strictObject({
   webhook: z.strictObject({
@@ -106,7 +170,7 @@ const commandSchema = z.strictObject({
 
 export const alertsSchema = z
   .strictObject({
-    rules: z.array(z.union([windowRuleSchema, instantRuleSchema])).default([]).describe('Window rules (with `figure`) and instant rules (with `event`).'),
+    rules: z.array(ruleSchema).default([]).describe('Window rules (with `figure`) and instant rules (with `event`).'),
     delivery: z
       .array(z.union([webhookSchema, commandSchema]))
       .default([])
@@ -131,28 +195,11 @@ export const alertsSchema = z
     alerts.rules.forEach((rule, index) => {
       if (seen.has(rule.name)) context.addIssue({ code: 'custom', path: ['rules', index, 'name'], message: `two rules are named ${rule.name}; names must be unique` });
       seen.add(rule.name);
-      if ('figure' in rule) for (const issue of windowRuleProblems(rule)) context.addIssue({ code: 'custom', path: ['rules', index, issue.key], message: issue.message });
     });
   })
   .describe('Alert rules for `mimir serve`, and where their notifications go.');
 
-function windowRuleProblems(rule: z.output<typeof windowRuleSchema>): { key: string; message: string }[] {
-  const problems: { key: string; message: string }[] = [];
-  if ((rule.above === undefined) === (rule.below === undefined)) problems.push({ key: 'above', message: 'give exactly one of `above` or `below`' });
-  for (const key of ['above', 'below'] as const) {
-    const value = rule[key];
-    if (value === undefined) continue;
-    if (rule.figure === 'verdict' && typeof value !== 'string') problems.push({ key, message: 'for the verdict figure, the threshold is a verdict: green, yellow or red' });
-    if (rule.figure !== 'verdict' && typeof value === 'string') problems.push({ key, message: `${rule.figure} is a number; only the verdict figure takes a verdict` });
-  }
-  if (rule.tool !== undefined && !PER_TOOL_FIGURES.has(rule.figure)) problems.push({ key: 'tool', message: `${rule.figure} is not per tool; \`tool\` applies to ${[...PER_TOOL_FIGURES].join(', ')}` });
-  if (rule.k !== undefined && rule.figure !== 'pass-k') problems.push({ key: 'k', message: '`k` applies to the pass-k figure only' });
-  return problems;
-}
-
 export type AlertsConfig = z.output<typeof alertsSchema>;
 export type AlertsConfigInput = z.input<typeof alertsSchema>;
 export type AlertRuleConfig = AlertsConfig['rules'][number];
-export type WindowRuleConfig = Extract<AlertRuleConfig, { figure: AlertFigure }>;
-export type InstantRuleConfig = Extract<AlertRuleConfig, { event: AlertEvent }>;
 export type DeliveryTargetConfig = AlertsConfig['delivery'][number];
