@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { durationMs } from '../../../src/config/alerts.js';
+import { parse } from 'yaml';
+import { ALERT_EVENTS, ALERT_FIGURES, alertsSchema, durationMs } from '../../../src/config/alerts.js';
 import { parseConfigFile } from '../../../src/config/load-config.js';
 import { UserError } from '../../../src/shared/errors.js';
 
@@ -53,5 +55,15 @@ describe('alert rules in mimir.yaml', () => {
     expect([durationMs('90s'), durationMs('10m'), durationMs('24h'), durationMs('7d'), durationMs('250ms'), durationMs('1.5h'), durationMs('h')]).toEqual([
       90_000, 600_000, 86_400_000, 604_800_000, 250, undefined, undefined,
     ]);
+  });
+});
+
+describe("the README's alert rules", () => {
+  it('parse, and list every figure and event there is', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Alert rules'), readme.indexOf('### Benchmark'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    expect(alertsSchema.safeParse((parse(yaml) as { alerts: unknown }).alerts).success).toBe(true);
+    for (const name of [...ALERT_FIGURES, ...ALERT_EVENTS]) expect(section, name).toContain(`\`${name}\``);
   });
 });

@@ -218,3 +218,19 @@ describe('with no delivery configured', () => {
     expect(log[0]).toMatch(/^alert silent firing: silent-failure-rate 0\.300 \(alert above 0\.1\) over 1h, 20 samples \{/);
   });
 });
+
+describe('closing the dispatcher', () => {
+  it('stops retrying at once and reports what was left unsent', async () => {
+    const failing: DeliveryTarget = { name: 'down', send: () => Promise.resolve({ outcome: 'retry', reason: 'HTTP 503' }) };
+    const log: string[] = [];
+    // Real timers: the first retry waits an hour, which close() must cut short.
+    const dispatcher = new AlertDispatcher([failing], { capacity: 10, retry: { attempts: 5, initialDelayMs: 3_600_000, maxDelayMs: 3_600_000 }, log: (l) => log.push(l) });
+    dispatcher.enqueue([notification('n1'), notification('n2')]);
+    await expect.poll(() => log.length).toBe(1);
+    await dispatcher.close();
+    expect(dispatcher.stats()[0]).toMatchObject({ queued: 2, delivered: 0, failed: 0 });
+    expect(log.at(-1)).toBe('2 alert notification(s) for down left unsent at shutdown');
+    dispatcher.enqueue([notification('n3')]);
+    expect(dispatcher.stats()[0]!.queued).toBe(2);
+  });
+});

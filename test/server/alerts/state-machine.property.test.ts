@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NO_DATA_POLICIES } from '../../../src/config/alerts.js';
-import { EMPTY_ALERT_STATE, evaluateWindowRules, type AlertNotification, type AlertState, type WindowSnapshot } from '../../../src/server/alerts/index.js';
-import { silentRateSnapshot, T0, windowRule, windows } from './support.js';
+import type { TraceAnalyses } from '../../../src/analysis/types.js';
+import { EMPTY_ALERT_STATE, evaluateInstantRules, evaluateWindowRules, type AlertNotification, type AlertState, type WindowSnapshot } from '../../../src/server/alerts/index.js';
+import { instantRule, silentRateSnapshot, T0, windowRule, windows } from './support.js';
 
 /** What a window can show: a breach, a clear figure, too few samples (breaching if read), or no runs. */
 const SNAPSHOTS: Readonly<Record<string, WindowSnapshot | undefined>> = {
@@ -57,6 +58,28 @@ describe('the window state machine (property)', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('instant rules (property)', () => {
+  it('notify each offending run exactly once, however often and in whatever order runs close', () => {
+    const offending = { oversight: { unapproved: { count: 1, byTool: { issue_refund: 1 }, examples: [] }, highRiskCalls: 1 } };
+    const clean = { oversight: { unapproved: { count: 0, byTool: {}, examples: [] }, highRiskCalls: 1 } };
+    fc.assert(
+      fc.property(fc.array(fc.record({ run: fc.integer({ min: 0, max: 8 }), bad: fc.boolean() }), { maxLength: 60 }), (closes) => {
+        let state: AlertState = EMPTY_ALERT_STATE;
+        const sent: string[] = [];
+        for (const close of closes) {
+          const traces = (close.bad ? offending : clean) as unknown as TraceAnalyses;
+          const result = evaluateInstantRules([instantRule({})], { runId: `r${close.run}`, traces }, state, new Date(T0));
+          state = JSON.parse(JSON.stringify(result.state)) as AlertState;
+          sent.push(...result.notifications.map((n) => n.labels['run']!));
+        }
+        const expected = [...new Set(closes.filter((c) => c.bad).map((c) => `r${c.run}`))];
+        expect(sent).toEqual(expected);
+      }),
+      { numRuns: 200 },
     );
   });
 });
