@@ -181,7 +181,7 @@ function windowNotification(
   const startedAt = state === 'resolved' ? (previous?.activeSince ?? previous?.since ?? at) : (next?.activeSince ?? at);
   const notification: Omit<AlertNotification, 'summary'> = {
     version: 1,
-    id: `${key}#${sequence}`,
+    id: `${key}#${sequence}@${at}`,
     rule: rule.name,
     kind: 'window',
     state,

@@ -60,7 +60,7 @@ export function evaluateInstantRules(rules: readonly InstantRuleConfig[], run: C
     const labels = { run: run.runId };
     const notification: Omit<AlertNotification, 'summary'> = {
       version: 1,
-      id: `${rule.name}{run=${JSON.stringify(run.runId)}}`,
+      id: `${rule.name}{run=${JSON.stringify(run.runId)}}@${at}`,
       rule: rule.name,
       kind: 'instant',
       state: 'firing',

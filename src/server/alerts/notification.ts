@@ -1,14 +1,25 @@
 import type { RunRef } from '../../analysis/types.js';
+import { redactSecrets, type SecretPattern } from '../../shared/redact.js';
 import type { AlertNotification, AlertRunLink } from './types.js';
 
 export interface LinkOptions {
   /** Where the server shows a run; notifications then link each run behind the figure. */
   readonly runUrl?: (runId: string) => string;
+  /**
+   * mimir.yaml's own secret patterns, redacted from the example notes (they quote tool errors) like
+   * the built-in ones; `false` sends them as they are (`--no-redact`).
+   */
+  readonly redaction?: readonly SecretPattern[] | false;
 }
 
+/** The runs behind a figure, as notifications carry them off the machine: notes redacted, links added. */
 export function linkRuns(runs: readonly RunRef[], options: LinkOptions): AlertRunLink[] {
-  const { runUrl } = options;
-  return runs.map((ref) => (runUrl === undefined ? { ...ref } : { ...ref, url: runUrl(ref.runId) }));
+  const { runUrl, redaction = [] } = options;
+  return runs.map((ref) => ({
+    ...ref,
+    ...(ref.note !== undefined && redaction !== false && { note: redactSecrets(ref.note, redaction) }),
+    ...(runUrl !== undefined && { url: runUrl(ref.runId) }),
+  }));
 }
 
 function formatValue(value: number | null): string {

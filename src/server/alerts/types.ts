@@ -85,7 +85,7 @@ export interface AlertRunLink extends RunRef {
  */
 export interface AlertNotification {
   readonly version: 1;
-  /** Unique per state change (series key and the series' notification number). Receivers may deduplicate on it. */
+  /** Unique per state change: the series key, the series' notification number and the time. Receivers may deduplicate on it. */
   readonly id: string;
   readonly rule: string;
   readonly kind: 'window' | 'instant';

@@ -169,6 +169,19 @@ describe('the delivery queue', () => {
     expect(log.filter((l) => l.includes('dropped unsent'))).toHaveLength(2);
   });
 
+  it('an evaluation that sends nothing leaves the queue idle', async () => {
+    const sent: string[] = [];
+    const target: DeliveryTarget = { name: 't', send: (n) => (sent.push(n.id), Promise.resolve({ outcome: 'delivered' })) };
+    const dispatcher = new AlertDispatcher([target], { capacity: 2, retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 }, log: () => undefined });
+    dispatcher.enqueue([notification('n1')]);
+    await dispatcher.idle();
+    dispatcher.enqueue([]);
+    await dispatcher.idle();
+    dispatcher.enqueue([notification('n2')]);
+    await dispatcher.idle();
+    expect(sent).toEqual(['n1', 'n2']);
+  });
+
   it('one dead target does not hold up another', async () => {
     const hook = await webhook();
     const dead: DeliveryTarget = { name: 'dead', send: () => new Promise(() => undefined) };

@@ -133,7 +133,7 @@ describe('window rules', () => {
     ]);
     expect(results.map((r) => r.notifications.map((n) => `${n.state} ${n.labels['tool'] ?? ''}`))).toEqual([['firing issue_refund'], [], ['resolved issue_refund']]);
     expect(results[0]!.notifications[0]!.runs.map((r) => r.runId)).toEqual(['r7']);
-    expect(results[0]!.notifications[0]!.id).toBe('tools{tool="issue_refund"}#1');
+    expect(results[0]!.notifications[0]!.id).toBe(`tools{tool="issue_refund"}#1@${at(0).toISOString()}`);
   });
 
   it('verdict thresholds are verdicts: below yellow fires on red', () => {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyzeRuns } from '../../../src/analysis/index.js';
 import type { Run } from '../../../src/model/index.js';
 import { ALERT_FIGURES } from '../../../src/config/alerts.js';
-import { evaluateInstantRules, EMPTY_ALERT_STATE, FIGURES, MAX_REMEMBERED_RUNS, type AlertState } from '../../../src/server/alerts/index.js';
+import { userSecretPattern } from '../../../src/shared/redact.js';
+import { evaluateInstantRules, evaluateWindowRules, EMPTY_ALERT_STATE, FIGURES, MAX_REMEMBERED_RUNS, type AlertState } from '../../../src/server/alerts/index.js';
 import { approvalStep, failedTool, llmStep, makeRun, toolStep } from '../../support/synthetic-runs.js';
-import { at, instantRule, windowRule } from './support.js';
+import { at, instantRule, windowRule, windows } from './support.js';
 
 /** Four runs that claimed success: three verified, one graded failure; refunds fail once in four calls. */
 function window(): Run[] {
@@ -94,5 +95,21 @@ describe('instant rules', () => {
     const result = evaluateInstantRules([instantRule({})], { runId: 'new', traces: analyzeRuns([run]) }, state, at(0));
     expect(result.state.notifiedRuns['unapproved']).toHaveLength(MAX_REMEMBERED_RUNS);
     expect(result.state.notifiedRuns['unapproved']!.at(-1)).toBe('new');
+  });
+});
+
+describe('notifications leave the machine', () => {
+  it('with secrets in the example notes redacted (built-in and mimir.yaml patterns), unless redaction is off', () => {
+    const run = makeRun('r1', [failedTool('t1', 'issue_refund', { id: 1 }, 'tool_error', { error: { type: 'tool_error', message: 'auth failed for sk-proj-abcdefghijklmnopqrstuvwxyz0123456789 ACME-42' } })]);
+    const traces = analyzeRuns([run]);
+    const rule = windowRule({ figure: 'step-reliability', above: undefined, below: 0.9, minSamples: 1 });
+    const notes = (redaction?: false) => {
+      const result = evaluateWindowRules([rule], windows('1h', { traces }), EMPTY_ALERT_STATE, at(0), redaction === false ? { redaction: false } : { redaction: [userSecretPattern('acme', 'ACME-\\d+')] });
+      return result.notifications[0]!.runs.map((r) => r.note).join('\n');
+    };
+    expect(notes()).toContain('tool issue_refund failed');
+    expect(notes()).not.toContain('abcdefghijklmnop');
+    expect(notes()).not.toContain('ACME-42');
+    expect(notes(false)).toContain('ACME-42');
   });
 });

@@ -68,7 +68,7 @@ export class AlertDispatcher {
   }
 
   enqueue(notifications: readonly AlertNotification[]): void {
-    if (this.closing.signal.aborted) return;
+    if (this.closing.signal.aborted || notifications.length === 0) return;
     for (const queue of this.queues) {
       for (const notification of notifications) {
         if (queue.waiting.length >= this.options.capacity) {
@@ -78,9 +78,8 @@ export class AlertDispatcher {
         }
         queue.waiting.push(notification);
       }
-      queue.running ??= this.drain(queue).finally(() => {
-        queue.running = undefined;
-      });
+      // Started only with work waiting: a drain of an empty queue would finish before `running` is set, and stay set.
+      if (queue.running === undefined && queue.waiting.length > 0) queue.running = this.drain(queue);
     }
   }
 
@@ -113,10 +112,15 @@ export class AlertDispatcher {
 
   private async drain(queue: TargetQueue): Promise<void> {
     const signal = this.closing.signal;
-    while (!signal.aborted) {
-      const notification = queue.waiting.shift();
-      if (notification === undefined) return;
-      await this.deliver(queue, notification, signal);
+    try {
+      while (!this.closed()) {
+        const notification = queue.waiting.shift();
+        if (notification === undefined) return;
+        await this.deliver(queue, notification, signal);
+      }
+    } finally {
+      // Cleared in the same turn that found the queue empty, so an enqueue right after starts a new drain.
+      queue.running = undefined;
     }
   }
 
