@@ -13,8 +13,9 @@ import type { AlertHistoryEntry, AlertNotification, AlertState, NotifiedState, S
  *   any ──no data, policy no-data──► no-data ──data again──► as the data says (resolved, unless it fires at once)
  *
  * Without data (no runs, or fewer samples than `minSamples`) the rule never reads the figure: it
- * follows its `noData` policy. `keep-state` changes nothing, not even a pending timer's progress
- * toward firing: firing needs evidence.
+ * follows its `noData` policy. `keep-state` changes nothing, and a pending alert never fires
+ * while there is no data: firing needs evidence (it fires when data shows the condition still holds
+ * and `for` has passed since it began).
  */
 export interface EvaluationResult {
   readonly state: AlertState;
