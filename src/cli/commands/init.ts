@@ -10,6 +10,7 @@ import { parseConfig } from '../../audit/load-config.js';
 import type { CliIo } from '../io.js';
 import type { Prompter } from '../prompter.js';
 import { discoverTools, type DiscoveredTool } from './init-discover.js';
+import { ALERTS_COMMENT, DEFAULT_ALERT_RULES } from './init-alerts.js';
 
 export interface InitOptions {
   readonly config: string;
@@ -90,6 +91,7 @@ export async function initCommand(options: InitOptions, io: CliIo, prompter: Pro
     system: { name: name ?? '', ...(description ? { description } : {}) },
     tools,
     evidence: { answers: relative(dirname(options.config), options.answers) || options.answers },
+    alerts: { rules: DEFAULT_ALERT_RULES },
   };
   const text = renderConfig(config, notes);
   parseConfig(text, options.config); // what init writes must load; a failure here is a bug, not a user error
@@ -152,6 +154,8 @@ function renderConfig(config: MimirConfigInput, notes: ReadonlyMap<number, strin
       if (isMap(item)) item.commentBefore = note;
     }
   }
+  const alerts = document.get('alerts', true);
+  if (isMap(alerts)) alerts.commentBefore = ALERTS_COMMENT;
   document.commentBefore =
     ' mimir.yaml — describes the agent system for `mimir audit`.\n' +
     ' Schema for editor completion: schemas/mimir.schema.json in the mimir package.\n' +
