@@ -43,6 +43,9 @@ export const DEFAULT_SERVE_LIMITS = {
   maxQueuedBytes: 64 * 1024 * 1024,
 } as const;
 
+/** How long closing waits for requests in flight before cutting their connections. */
+const CLOSE_GRACE_MS = 2000;
+
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
@@ -58,7 +61,7 @@ export interface RunningServer {
 export async function startServe(options: ServeOptions): Promise<RunningServer> {
   const store = await openDuckDbStore(join(options.dataDir, 'mimir.duckdb'));
   const log = await openSegmentLog(join(options.dataDir, 'ingest'));
-  const liveRuns = new LiveRuns(store, createRunAssembler(options.readOptions), options);
+  const liveRuns = new LiveRuns(store, createRunAssembler(options.readOptions), { ...options, ...(options.onStoreError && { onError: options.onStoreError }) });
   const pipeline = new IngestPipeline(log, store, {
     maxQueuedBytes: options.maxQueuedBytes,
     applyGroup: 64,
@@ -131,6 +134,10 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
           resolve();
         });
         server.closeIdleConnections();
+        // Requests still open after the grace period were never acknowledged: their exporters retry them.
+        setTimeout(() => {
+          server.closeAllConnections();
+        }, CLOSE_GRACE_MS).unref();
       });
       // Everything acknowledged reaches the store; open runs stay open and are found again on start.
       await pipeline.drain();

@@ -12,6 +12,7 @@ import { parseLabels } from './labels-body.js';
  *   GET  /api/health                 ingestion and store counts
  *   GET  /api/runs?…                 runs, filtered by claimed / outcome / tool / failure / window
  *   GET  /api/runs/<run or trace id> one run with its steps (stored redacted, as reports show them)
+ *   GET  /api/traces/<trace id>      the trace's spans as stored (ids, names, times, status, service)
  *   GET  /api/figures?window=24h     the trace figures of a window: the same analyses as `mimir traces`
  *   GET  /api/tools?window=1h        per-tool calls and errors over a window, from the span table
  *   POST /api/labels                 verified outcomes, as lines of a labels file would give them
@@ -62,6 +63,7 @@ async function route(path: string, query: URLSearchParams, request: IncomingMess
       const stored = await context.store.getRun(decodeURIComponent(path.slice('/api/runs/'.length)));
       return stored === undefined ? [404, { error: 'no such run (give a run id or a trace id)' }] : [200, stored];
     }
+    if (path.startsWith('/api/traces/')) return traceSpans(context.store, decodeURIComponent(path.slice('/api/traces/'.length)));
     if (path === '/api/figures') return [200, await figures(context.store, windowOf(query, '24h'))];
     if (path === '/api/tools') {
       const window = windowOf(query, '1h');
@@ -83,6 +85,21 @@ async function health(context: ApiContext): Promise<unknown> {
     ingest: context.pipeline.stats(),
     openRuns: context.liveRuns.openCount,
   };
+}
+
+async function traceSpans(store: ServeStore, traceId: string): Promise<Reply> {
+  const contents = await store.traceContents(traceId.toLowerCase());
+  if (contents.spans.length === 0 && contents.events.length === 0) return [404, { error: `no span of trace ${traceId} is stored` }];
+  const spans = contents.spans.map(({ service, span }) => ({
+    service,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    start: span.startMs === undefined ? undefined : new Date(span.startMs).toISOString(),
+    end: span.endMs === undefined ? undefined : new Date(span.endMs).toISOString(),
+    status: span.statusCode,
+  }));
+  return [200, { traceId, spans, events: contents.events.length, damaged: contents.damaged }];
 }
 
 /** The analyses of `mimir traces`, over the runs that started in the window. */

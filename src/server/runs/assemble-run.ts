@@ -1,3 +1,5 @@
+import { detectRecording } from '../../analysis/recording.js';
+import { inRunOrder } from '../../analysis/run-order.js';
 import { TraceAssembler, DEFAULT_ASSEMBLY_LIMITS } from '../../evidence/trace/assemble.js';
 import { CompiledReadOptions } from '../../evidence/trace/conventions/compiled-options.js';
 import { SpanNormalizer } from '../../evidence/trace/conventions/normalize-span.js';
@@ -42,10 +44,20 @@ export function createRunAssembler(readOptions: TraceReadOptions): RunAssembler 
       const traceId = contents.spans[0]?.span.traceId;
       if (contents.damaged && traceId !== undefined) assembler.markDamaged(traceId);
       for (const span of withEvents(contents)) assembler.add(normalizer.normalize(span));
-      const runs = assembler.finish();
+      const runs = assembler.finish().map(withRecording);
       return { runs, problems };
     },
   };
+}
+
+/**
+ * How the run was recorded, read as every file reader's runs are (read-trace-file.ts `withRecording`,
+ * not exported: the seam to ask for, so the two cannot drift apart).
+ */
+function withRecording(run: Run): Run {
+  const detected = detectRecording(inRunOrder(run.steps));
+  if (detected === undefined) return run;
+  return { ...run, recording: { ...detected, ...run.recording } };
 }
 
 /** The spans with their log events attached, the root taking those that name no (known) span. */

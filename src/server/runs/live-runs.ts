@@ -21,6 +21,8 @@ export interface LiveRunOptions {
   /** Open traces kept at most; past it the longest-silent closes early (bounded memory). */
   readonly maxOpenTraces: number;
   readonly now?: () => number;
+  /** A run could not be closed (the store failed): it stays open and is tried again. */
+  readonly onError?: (error: unknown) => void;
 }
 
 export type RunClosedHook = (run: StoredRun) => void | Promise<void>;
@@ -126,7 +128,8 @@ export class LiveRuns {
       this.open.delete(traceId);
       try {
         await this.closeTrace(traceId);
-      } catch {
+      } catch (error) {
+        this.options.onError?.(error);
         // The store refused (it is failing): open again, tried at a later tick.
         this.open.set(traceId, { lastArrivalMs: this.now(), rootEnded: true, due: false });
       }

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { ClaimedStatus, Run, RunOutcome } from '../../model/index.js';
 import { eventFromText, eventJson, spanFromJson, spanToJson, type DurableBatch, type StoredEvent, type StoredSpan } from '../ingest/batch.js';
 import { CREATE_TABLES, SCHEMA_VERSION, TOOL_ERROR_RATES_SQL, TRACES_TO_ASSEMBLE_SQL } from './schema.js';
@@ -86,7 +86,8 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
       const facts = stored.facts;
       return transaction(async () => {
         await writer.run('DELETE FROM runs WHERE trace_id = ?', [facts.traceId]);
-        await writer.run('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        // Lists travel as JSON text: an empty list has no element type for the binding to infer.
+        await writer.run('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::JSON::VARCHAR[], ?::JSON::VARCHAR[], ?, ?, ?, ?)', [
           facts.traceId,
           facts.runId,
           facts.service,
@@ -98,8 +99,8 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
           facts.outcomeSource ?? null,
           facts.steps,
           facts.failedSteps,
-          listValue([...facts.tools]),
-          listValue([...facts.failedTools]),
+          JSON.stringify(facts.tools),
+          JSON.stringify(facts.failedTools),
           facts.damaged,
           facts.closedAtMs,
           facts.lastSequence,
@@ -164,17 +165,17 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
 
     putLabel(label) {
       return serialized(async () => {
-        await writer.run('INSERT INTO labels VALUES (?, ?, ?, ?, ?)', [label.key, listValue([...label.aliases]), label.outcome, label.score ?? null, label.receivedAtMs]);
+        await writer.run('INSERT INTO labels VALUES (?, ?::JSON::VARCHAR[], ?, ?, ?)', [label.key, JSON.stringify(label.aliases), label.outcome, label.score ?? null, label.receivedAtMs]);
       });
     },
 
     async labelFor(keys) {
       if (keys.length === 0) return undefined;
       const marks = keys.map(() => '?').join(', ');
-      const keyList = listValue([...keys]);
+      const keyList = JSON.stringify(keys);
       const [row] = await rows(
         reader,
-        `SELECT key, aliases, outcome, score, received_ms FROM labels WHERE key IN (${marks}) OR len(list_intersect(aliases, ?)) > 0 ORDER BY received_ms DESC LIMIT 1`,
+        `SELECT key, aliases, outcome, score, received_ms FROM labels WHERE key IN (${marks}) OR len(list_intersect(aliases, ?::JSON::VARCHAR[])) > 0 ORDER BY received_ms DESC LIMIT 1`,
         [...keys, keyList],
       );
       if (row === undefined) return undefined;
