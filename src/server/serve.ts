@@ -33,6 +33,8 @@ export interface ServeOptions {
   readonly maxBodyBytes: number;
   readonly maxQueuedBytes: number;
   readonly onStoreError?: (error: unknown) => void;
+  /** The store behind the interface (default: DuckDB in `<dataDir>/mimir.duckdb`); another backend plugs in here. */
+  readonly openStore?: (dataDir: string) => Promise<ServeStore>;
 }
 
 export const DEFAULT_SERVE_LIMITS = {
@@ -59,7 +61,7 @@ export interface RunningServer {
 }
 
 export async function startServe(options: ServeOptions): Promise<RunningServer> {
-  const store = await openDuckDbStore(join(options.dataDir, 'mimir.duckdb'));
+  const store = await (options.openStore ?? ((dir: string) => openDuckDbStore(join(dir, 'mimir.duckdb'))))(options.dataDir);
   const log = await openSegmentLog(join(options.dataDir, 'ingest'));
   const liveRuns = new LiveRuns(store, createRunAssembler(options.readOptions), { ...options, ...(options.onStoreError && { onError: options.onStoreError }) });
   const pipeline = new IngestPipeline(log, store, {

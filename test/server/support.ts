@@ -97,3 +97,61 @@ export function emitRuns(tracer: Tracer, count: number, seed: number, startMs = 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** A span of a hand-built request: what the test expects to find stored. */
+export interface SentSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+let idCounter = 0;
+const hexId = (bytes: number): string => {
+  idCounter++;
+  return (Date.now().toString(16) + idCounter.toString(16).padStart(8, '0') + Math.random().toString(16).slice(2)).padEnd(bytes * 2, '0').slice(0, bytes * 2);
+};
+
+/**
+ * An OTLP/JSON export request of `traces` whole runs (a root `invoke_agent` and `spansPerTrace - 1`
+ * tool calls each), with unique ids, and the spans it carries.
+ */
+export function otlpJsonRequest(traces: number, spansPerTrace: number, service = 'durable-agent'): { body: string; spans: SentSpan[] } {
+  const spans: SentSpan[] = [];
+  const otlpSpans: unknown[] = [];
+  const now = Date.now();
+  for (let t = 0; t < traces; t++) {
+    const traceId = hexId(16);
+    const rootId = hexId(8);
+    const nanos = (ms: number): string => `${ms}000000`;
+    otlpSpans.push({
+      traceId,
+      spanId: rootId,
+      name: 'invoke_agent',
+      startTimeUnixNano: nanos(now),
+      endTimeUnixNano: nanos(now + spansPerTrace * 10 + 5),
+      attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } }],
+    });
+    spans.push({ traceId, spanId: rootId });
+    for (let s = 1; s < spansPerTrace; s++) {
+      const spanId = hexId(8);
+      otlpSpans.push({
+        traceId,
+        spanId,
+        parentSpanId: rootId,
+        name: 'execute_tool lookup_order',
+        startTimeUnixNano: nanos(now + s * 10),
+        endTimeUnixNano: nanos(now + s * 10 + 5),
+        attributes: [
+          { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
+          { key: 'gen_ai.tool.name', value: { stringValue: 'lookup_order' } },
+        ],
+      });
+      spans.push({ traceId, spanId });
+    }
+  }
+  const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ scope: { name: 'test' }, spans: otlpSpans }] }] });
+  return { body, spans };
+}
+
+export async function postOtlp(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
