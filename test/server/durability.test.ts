@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,23 +13,23 @@ import { eventually, getJson, otlpJsonRequest, postOtlp, removeDir, type SentSpa
  */
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'mimir.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'mimir-serve-durability-'));
-const children: ChildProcess[] = [];
+const children: ChildProcessByStdio<null, Readable, Readable>[] = [];
 
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   removeDir(dataDir);
 });
 
-async function startCli(): Promise<{ child: ChildProcess; url: string }> {
+async function startCli(): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; url: string }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, '--quiet-ms', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match?.[1]) resolve(match[1]);
