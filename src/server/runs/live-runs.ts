@@ -36,6 +36,12 @@ interface OpenTrace {
 
 export class LiveRuns {
   private readonly open = new Map<string, OpenTrace>();
+  /**
+   * Traces closed lately whose root had ended, oldest first: a late span of one reopens it knowing
+   * its root is done, so it closes after the quiet period again. Bounded; a span later than that
+   * waits for `maxOpenMs` instead.
+   */
+  private readonly closedWithRoot = new Set<string>();
   private readonly hooks: RunClosedHook[] = [];
   private closing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -76,7 +82,7 @@ export class LiveRuns {
         trace.lastArrivalMs = now;
         trace.rootEnded ||= rootEnded;
       } else {
-        this.open.set(traceId, { lastArrivalMs: now, rootEnded, due: false });
+        this.open.set(traceId, { lastArrivalMs: now, rootEnded: rootEnded || this.closedWithRoot.has(traceId), due: false });
       }
     };
     for (const { span } of batch.spans) touch(span.traceId, span.parentSpanId === undefined && span.endMs !== undefined);
@@ -125,7 +131,9 @@ export class LiveRuns {
     const excess = this.open.size - due.length - this.options.maxOpenTraces;
     if (excess > 0) for (const traceId of [...this.open.keys()].filter((id) => !due.includes(id)).slice(0, excess)) due.push(traceId);
     for (const traceId of due) {
+      const closing = this.open.get(traceId);
       this.open.delete(traceId);
+      if (closing?.rootEnded === true) this.rememberClosed(traceId);
       try {
         await this.closeTrace(traceId);
       } catch (error) {
@@ -133,6 +141,15 @@ export class LiveRuns {
         // The store refused (it is failing): open again, tried at a later tick.
         this.open.set(traceId, { lastArrivalMs: this.now(), rootEnded: true, due: false });
       }
+    }
+  }
+
+  private rememberClosed(traceId: string): void {
+    this.closedWithRoot.delete(traceId);
+    this.closedWithRoot.add(traceId);
+    if (this.closedWithRoot.size > this.options.maxOpenTraces) {
+      const oldest = this.closedWithRoot.values().next().value;
+      if (oldest !== undefined) this.closedWithRoot.delete(oldest);
     }
   }
 
