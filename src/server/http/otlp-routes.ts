@@ -72,7 +72,15 @@ export async function handleExport(signal: ExportSignal, request: IncomingMessag
     return;
   }
   const batch = options.redaction === undefined ? decoded.batch : redactBatch(decoded.batch, options.redaction);
-  if (batch.spans.length > 0 || batch.events.length > 0 || batch.damagedTraces.length > 0) await options.pipeline.accept(batch, body.length);
+  if (batch.spans.length > 0 || batch.events.length > 0 || batch.damagedTraces.length > 0) {
+    try {
+      await options.pipeline.accept(batch, body.length);
+    } catch {
+      // Not on disk, so not acknowledged: the exporter keeps the batch and retries.
+      fail(response, encoding, 503, 'the ingest log could not be written: retry later', options.retryAfterSeconds);
+      return;
+    }
+  }
   respond(response, encoding, signal, decoded.rejected, decoded.problems.join('; '));
 }
 

@@ -18,7 +18,7 @@ export interface SegmentLog {
   replayAfter(sequence: number): AsyncIterable<DurableBatch>;
   /** The store has applied everything up to `sequence`: whole segments below it can go. */
   releaseThrough(sequence: number): Promise<void>;
-  /** Bytes written but not yet released, for back-pressure. */
+  /** Waits for the write in progress, then closes the segment. */
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type { DurableBatch } from '../ingest/batch.js';
-import type { ServeStore, StoredRun } from '../store/types.js';
+import type { Run } from '../../model/index.js';
+import type { ServeStore, StoredLabel, StoredRun } from '../store/types.js';
 import { labelKeys, labelled, runFacts, type RunAssembler } from './assemble-run.js';
 
 /**
@@ -25,6 +26,9 @@ export interface LiveRunOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Traces closed together: one read of the span table and one transaction per chunk. */
+const CLOSE_CHUNK = 200;
+
 export type RunClosedHook = (run: StoredRun) => void | Promise<void>;
 
 interface OpenTrace {
@@ -46,6 +50,7 @@ export class LiveRuns {
   private closing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closedCount = 0;
+  private stopping = false;
   private readonly now: () => number;
 
   constructor(
@@ -115,7 +120,9 @@ export class LiveRuns {
     return this.closing;
   }
 
+  /** Stops closing runs; the traces still open stay in the store and are found again on start. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.closing;
   }
@@ -130,18 +137,40 @@ export class LiveRuns {
     // Past the bound, the longest-silent traces close now (Map order is first arrival; good enough as "oldest").
     const excess = this.open.size - due.length - this.options.maxOpenTraces;
     if (excess > 0) for (const traceId of [...this.open.keys()].filter((id) => !due.includes(id)).slice(0, excess)) due.push(traceId);
-    for (const traceId of due) {
-      const closing = this.open.get(traceId);
-      this.open.delete(traceId);
-      if (closing?.rootEnded === true) this.rememberClosed(traceId);
+    for (let start = 0; start < due.length && !this.stopping; start += CLOSE_CHUNK) {
+      const chunk = due.slice(start, start + CLOSE_CHUNK);
+      const closing = chunk.map((traceId) => [traceId, this.open.get(traceId)] as const);
+      for (const [traceId, trace] of closing) {
+        this.open.delete(traceId);
+        if (trace?.rootEnded === true) this.rememberClosed(traceId);
+      }
       try {
-        await this.closeTrace(traceId);
+        await this.closeTraces(chunk);
       } catch (error) {
         this.options.onError?.(error);
         // The store refused (it is failing): open again, tried at a later tick.
-        this.open.set(traceId, { lastArrivalMs: this.now(), rootEnded: true, due: false });
+        for (const traceId of chunk) this.open.set(traceId, { lastArrivalMs: this.now(), rootEnded: true, due: false });
       }
     }
+  }
+
+  /** Many traces at once: one read of their spans, one transaction for their runs. */
+  private async closeTraces(traceIds: readonly string[]): Promise<void> {
+    const contents = await this.store.tracesContents(traceIds);
+    const assembled: { traceId: string; service: string; lastSequence: number; run: Run }[] = [];
+    for (const [traceId, trace] of contents) {
+      if (trace.spans.length === 0) continue;
+      const service = trace.spans.find((stored) => stored.span.parentSpanId === undefined)?.service ?? trace.spans[0]?.service ?? '';
+      for (const run of this.assembler.assemble(trace).runs) assembled.push({ traceId, service, lastSequence: trace.lastSequence, run });
+    }
+    const labels = await this.store.labelsNaming([...new Set(assembled.flatMap(({ run }) => labelKeys(run)))]);
+    const stored = assembled.map(({ traceId, service, lastSequence, run }): StoredRun => {
+      const graded = labelled(run, latestLabelFor(run, labels));
+      return { facts: runFacts(graded, traceId, service, lastSequence, this.now()), run: graded };
+    });
+    await this.store.putRuns(stored);
+    this.closedCount += stored.length;
+    for (const run of stored) for (const hook of this.hooks) await hook(run);
   }
 
   private rememberClosed(traceId: string): void {
@@ -152,18 +181,15 @@ export class LiveRuns {
       if (oldest !== undefined) this.closedWithRoot.delete(oldest);
     }
   }
+}
 
-  private async closeTrace(traceId: string): Promise<void> {
-    const contents = await this.store.traceContents(traceId);
-    if (contents.spans.length === 0) return;
-    const { runs } = this.assembler.assemble(contents);
-    const service = contents.spans.find((stored) => stored.span.parentSpanId === undefined)?.service ?? contents.spans[0]?.service ?? '';
-    for (const assembled of runs) {
-      const run = labelled(assembled, await this.store.labelFor(labelKeys(assembled)));
-      const stored: StoredRun = { facts: runFacts(run, traceId, service, contents.lastSequence, this.now()), run };
-      await this.store.putRun(stored);
-      this.closedCount++;
-      for (const hook of this.hooks) await hook(stored);
-    }
+/** The latest label naming the run by any of its keys (a correction replaces an earlier label). */
+function latestLabelFor(run: Run, labels: readonly StoredLabel[]): StoredLabel | undefined {
+  const keys = new Set(labelKeys(run));
+  let latest: StoredLabel | undefined;
+  for (const label of labels) {
+    if (!keys.has(label.key) && !label.aliases.some((alias) => keys.has(alias))) continue;
+    if (latest === undefined || label.receivedAtMs >= latest.receivedAtMs) latest = label;
   }
+  return latest;
 }

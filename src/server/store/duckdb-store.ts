@@ -62,19 +62,11 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
     },
 
     async traceContents(traceId) {
-      const spanRows = await rows(reader, 'SELECT service, span_json, ingest_seq FROM spans WHERE trace_id = ? ORDER BY ingest_seq', [traceId]);
-      const eventRows = await rows(reader, 'SELECT span_id, event_json, ingest_seq FROM span_events WHERE trace_id = ? ORDER BY ingest_seq', [traceId]);
-      const damagedRows = await rows(reader, 'SELECT max(ingest_seq) AS seq FROM damaged_traces WHERE trace_id = ?', [traceId]);
-      const spans: StoredSpan[] = spanRows.map((row) => ({ service: String(row.service), span: spanFromJson(JSON.parse(String(row.span_json)) as Parameters<typeof spanFromJson>[0]) }));
-      const events: StoredEvent[] = eventRows.map((row) => ({
-        traceId,
-        spanId: typeof row.span_id === 'string' ? row.span_id : undefined,
-        event: eventFromText(String(row.event_json)),
-      }));
-      const damagedAt = damagedRows[0]?.seq;
-      const sequences = [...spanRows, ...eventRows].map((row) => Number(row.ingest_seq));
-      if (damagedAt !== null && damagedAt !== undefined) sequences.push(Number(damagedAt));
-      return { spans, events, damaged: damagedAt !== null && damagedAt !== undefined, lastSequence: Math.max(0, ...sequences) } satisfies TraceContents;
+      return (await contentsOf(reader, [traceId])).get(traceId) ?? { spans: [], events: [], damaged: false, lastSequence: 0 };
+    },
+
+    tracesContents(traceIds) {
+      return contentsOf(reader, traceIds);
     },
 
     async tracesToAssemble() {
@@ -82,30 +74,32 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
       return found.map((row): OpenTrace => ({ traceId: String(row.trace_id), rootEnded: Number(row.root_ended) === 1 }));
     },
 
-    putRun(stored) {
-      const facts = stored.facts;
+    putRuns(stored) {
+      if (stored.length === 0) return Promise.resolve();
       return transaction(async () => {
-        await writer.run('DELETE FROM runs WHERE trace_id = ?', [facts.traceId]);
-        // Lists travel as JSON text: an empty list has no element type for the binding to infer.
-        await writer.run('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::JSON::VARCHAR[], ?::JSON::VARCHAR[], ?, ?, ?, ?)', [
-          facts.traceId,
-          facts.runId,
-          facts.service,
-          facts.startedAtMs ?? null,
-          facts.endedAtMs ?? null,
-          facts.taskId ?? null,
-          facts.claimedStatus,
-          facts.outcomeStatus,
-          facts.outcomeSource ?? null,
-          facts.steps,
-          facts.failedSteps,
-          JSON.stringify(facts.tools),
-          JSON.stringify(facts.failedTools),
-          facts.damaged,
-          facts.closedAtMs,
-          facts.lastSequence,
-          JSON.stringify(stored.run),
-        ]);
+        await writer.run('DELETE FROM runs WHERE trace_id IN (SELECT unnest(?::JSON::VARCHAR[]))', [JSON.stringify(stored.map((one) => one.facts.traceId))]);
+        for (const { facts, run } of stored) {
+          // Lists travel as JSON text: an empty list has no element type for the binding to infer.
+          await writer.run('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::JSON::VARCHAR[], ?::JSON::VARCHAR[], ?, ?, ?, ?)', [
+            facts.traceId,
+            facts.runId,
+            facts.service,
+            facts.startedAtMs ?? null,
+            facts.endedAtMs ?? null,
+            facts.taskId ?? null,
+            facts.claimedStatus,
+            facts.outcomeStatus,
+            facts.outcomeSource ?? null,
+            facts.steps,
+            facts.failedSteps,
+            JSON.stringify(facts.tools),
+            JSON.stringify(facts.failedTools),
+            facts.damaged,
+            facts.closedAtMs,
+            facts.lastSequence,
+            JSON.stringify(run),
+          ]);
+        }
       });
     },
 
@@ -169,23 +163,23 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
       });
     },
 
-    async labelFor(keys) {
-      if (keys.length === 0) return undefined;
-      const marks = keys.map(() => '?').join(', ');
+    async labelsNaming(keys) {
+      if (keys.length === 0) return [];
       const keyList = JSON.stringify(keys);
-      const [row] = await rows(
+      const found = await rows(
         reader,
-        `SELECT key, aliases, outcome, score, received_ms FROM labels WHERE key IN (${marks}) OR len(list_intersect(aliases, ?::JSON::VARCHAR[])) > 0 ORDER BY received_ms DESC LIMIT 1`,
-        [...keys, keyList],
+        'SELECT key, aliases, outcome, score, received_ms FROM labels WHERE key IN (SELECT unnest(?::JSON::VARCHAR[])) OR len(list_intersect(aliases, ?::JSON::VARCHAR[])) > 0',
+        [keyList, keyList],
       );
-      if (row === undefined) return undefined;
-      return {
-        key: String(row.key),
-        aliases: (row.aliases as unknown[]).map(String),
-        outcome: row.outcome === 'failure' ? 'failure' : 'success',
-        ...(row.score !== null && { score: Number(row.score) }),
-        receivedAtMs: Number(row.received_ms),
-      } satisfies StoredLabel;
+      return found.map(
+        (row): StoredLabel => ({
+          key: String(row.key),
+          aliases: (row.aliases as unknown[]).map(String),
+          outcome: row.outcome === 'failure' ? 'failure' : 'success',
+          ...(row.score !== null && { score: Number(row.score) }),
+          receivedAtMs: Number(row.received_ms),
+        }),
+      );
     },
 
     async tracesNamedBy(keys) {
@@ -212,6 +206,34 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
       instance.closeSync();
     },
   };
+}
+
+/** Spans, events and damage marks of many traces: one scan of each table, whatever the count. */
+async function contentsOf(reader: DuckDBConnection, traceIds: readonly string[]): Promise<Map<string, TraceContents>> {
+  const contents = new Map<string, { spans: StoredSpan[]; events: StoredEvent[]; damaged: boolean; lastSequence: number }>();
+  if (traceIds.length === 0) return contents;
+  for (const traceId of traceIds) contents.set(traceId, { spans: [], events: [], damaged: false, lastSequence: 0 });
+  const ids = [JSON.stringify(traceIds)];
+  const inList = 'trace_id IN (SELECT unnest(?::JSON::VARCHAR[]))';
+  for (const row of await rows(reader, `SELECT trace_id, service, span_json, ingest_seq FROM spans WHERE ${inList} ORDER BY ingest_seq`, ids)) {
+    const entry = contents.get(String(row.trace_id));
+    if (entry === undefined) continue;
+    entry.spans.push({ service: String(row.service), span: spanFromJson(JSON.parse(String(row.span_json)) as Parameters<typeof spanFromJson>[0]) });
+    entry.lastSequence = Math.max(entry.lastSequence, Number(row.ingest_seq));
+  }
+  for (const row of await rows(reader, `SELECT trace_id, span_id, event_json, ingest_seq FROM span_events WHERE ${inList} ORDER BY ingest_seq`, ids)) {
+    const entry = contents.get(String(row.trace_id));
+    if (entry === undefined) continue;
+    entry.events.push({ traceId: String(row.trace_id), spanId: typeof row.span_id === 'string' ? row.span_id : undefined, event: eventFromText(String(row.event_json)) });
+    entry.lastSequence = Math.max(entry.lastSequence, Number(row.ingest_seq));
+  }
+  for (const row of await rows(reader, `SELECT trace_id, max(ingest_seq) AS seq FROM damaged_traces WHERE ${inList} GROUP BY trace_id`, ids)) {
+    const entry = contents.get(String(row.trace_id));
+    if (entry === undefined) continue;
+    entry.damaged = true;
+    entry.lastSequence = Math.max(entry.lastSequence, Number(row.seq));
+  }
+  return contents;
 }
 
 async function rows(connection: DuckDBConnection, sql: string, values: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {

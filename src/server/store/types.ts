@@ -18,10 +18,12 @@ export interface ServeStore {
   applyBatches(batches: readonly DurableBatch[]): Promise<void>;
   /** Every span and log event of one trace, in arrival order: what a run is assembled from. */
   traceContents(traceId: string): Promise<TraceContents>;
+  /** The same for many traces in one pass over the span table (closing runs under load). */
+  tracesContents(traceIds: readonly string[]): Promise<ReadonlyMap<string, TraceContents>>;
   /** Traces with spans no stored run has seen yet (on start, they are assembled again). */
   tracesToAssemble(): Promise<readonly OpenTrace[]>;
-  /** Stores (or replaces) a run's facts and the run itself. */
-  putRun(run: StoredRun): Promise<void>;
+  /** Stores (or replaces) runs' facts and the runs themselves, in one transaction. */
+  putRuns(runs: readonly StoredRun[]): Promise<void>;
   findRuns(filter: RunFilter): Promise<readonly RunFacts[]>;
   /** One run by run id or trace id. */
   getRun(id: string): Promise<StoredRun | undefined>;
@@ -30,8 +32,8 @@ export interface ServeStore {
   /** Tool calls and their errors per tool within a window, from the span table. */
   toolErrorRates(window: TimeWindow): Promise<readonly ToolErrorRate[]>;
   putLabel(label: StoredLabel): Promise<void>;
-  /** The latest label stored under any of these keys (run id, trace id, conversation id). */
-  labelFor(keys: readonly string[]): Promise<StoredLabel | undefined>;
+  /** Every label stored under any of these keys (run ids, trace ids, conversation ids) or naming one as an alias. */
+  labelsNaming(keys: readonly string[]): Promise<readonly StoredLabel[]>;
   /** Trace ids of runs that any of these keys names (to re-assess them when a label arrives). */
   tracesNamedBy(keys: readonly string[]): Promise<readonly string[]>;
   counts(): Promise<{ readonly spans: number; readonly runs: number }>;
