@@ -86,5 +86,5 @@ describe('durability: nothing acknowledged is lost to a SIGKILL', () => {
     second.child.kill('SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
     expect(second.child.exitCode).toBe(0);
-  }, 30_000);
+  }, 45_000);
 });

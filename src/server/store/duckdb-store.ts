@@ -12,9 +12,13 @@ import type { OpenTrace, RunFacts, ServeStore, StoredLabel, TimeWindow, ToolErro
  * through one connection, one at a time (a transaction must not interleave with another's
  * statements); reads use a second connection, so the API never waits behind ingestion.
  */
+/** DuckDB's buffer pool at most; it spills to disk beyond. */
+const STORE_MEMORY_LIMIT = '256MB';
+
 export async function openDuckDbStore(path: string): Promise<ServeStore> {
   await mkdir(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path);
+  // DuckDB's buffer pool defaults to 80% of the machine's memory: bounded here, like every queue of the server.
+  const instance = await DuckDBInstance.create(path, { memory_limit: STORE_MEMORY_LIMIT });
   const writer = await instance.connect();
   const reader = await instance.connect();
   for (const statement of CREATE_TABLES) await writer.run(statement);
