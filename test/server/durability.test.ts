@@ -58,7 +58,7 @@ describe('durability: nothing acknowledged is lost to a SIGKILL', () => {
         }
       }
     });
-    await eventually(() => Promise.resolve(acknowledged.length >= 200 ? true : undefined), 15_000, '200 acknowledged spans');
+    await eventually(() => Promise.resolve(acknowledged.length >= 100 ? true : undefined), 30_000, '100 acknowledged spans');
     first.child.kill('SIGKILL');
     sending = false;
     await Promise.all(exporters);
@@ -80,11 +80,12 @@ describe('durability: nothing acknowledged is lost to a SIGKILL', () => {
         for (const traceId of byTrace.keys()) if ((await getJson(`${second.url}/api/runs/${traceId}`)).status !== 200) return undefined;
         return true;
       },
-      10_000,
+      30_000,
       'every acknowledged run to be assembled after the restart',
     );
     second.child.kill('SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
     expect(second.child.exitCode).toBe(0);
-  }, 45_000);
+    // About 12 s on an idle 2-core machine; two Node start-ups and DuckDB loads take much longer when the whole suite shares it.
+  }, 120_000);
 });
