@@ -178,9 +178,11 @@ try {
   let killed = false;
   const loading = load(first.url, Infinity, 60_000, acknowledged, () => killed);
   await new Promise((resolve) => setTimeout(resolve, Math.min(STAGE_MS, 3000)));
+  const firstExited = first.child.exitCode !== null || first.child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => first.child.once('exit', resolve));
   first.child.kill('SIGKILL');
   killed = true;
   await loading;
+  await firstExited;
   const restarted = await startServe(killDir);
   const traces = new Map();
   for (const [traceId, spanId] of acknowledged) traces.set(traceId, [...(traces.get(traceId) ?? []), spanId]);

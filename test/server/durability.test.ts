@@ -41,6 +41,16 @@ async function startCli(): Promise<{ child: ChildProcessByStdio<null, Readable, 
   return { child, url };
 }
 
+/** Resolves when the child has exited, also when that happened before the call (an 'exit' listener added late waits forever). */
+function exited(child: ChildProcessByStdio<null, Readable, Readable>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+}
+
 describe('durability: nothing acknowledged is lost to a SIGKILL', () => {
   it('finds every acknowledged span after a kill mid-load and a restart', async () => {
     const first = await startCli();
@@ -59,10 +69,11 @@ describe('durability: nothing acknowledged is lost to a SIGKILL', () => {
       }
     });
     await eventually(() => Promise.resolve(acknowledged.length >= 100 ? true : undefined), 30_000, '100 acknowledged spans');
+    const firstExited = exited(first.child);
     first.child.kill('SIGKILL');
     sending = false;
     await Promise.all(exporters);
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await firstExited;
 
     const second = await startCli();
     const byTrace = new Map<string, string[]>();
@@ -83,9 +94,10 @@ describe('durability: nothing acknowledged is lost to a SIGKILL', () => {
       30_000,
       'every acknowledged run to be assembled after the restart',
     );
+    const secondExited = exited(second.child);
     second.child.kill('SIGTERM');
-    await new Promise((resolve) => second.child.once('exit', resolve));
+    await secondExited;
     expect(second.child.exitCode).toBe(0);
-    // About 12 s on an idle 2-core machine; two Node start-ups and DuckDB loads take much longer when the whole suite shares it.
-  }, 120_000);
+    // About 12 s alone on this 2-core machine; two Node start-ups and DuckDB loads take longer when the whole suite shares it.
+  }, 60_000);
 });
