@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AREAS } from '../model/index.js';
 import { REPORT_FORMATS, type ReportFormat, type TraceReportFormat } from '../report/types.js';
 import { MIMIR_VERSION } from '../shared/version.js';
@@ -176,6 +176,22 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     });
 
   program
+    .command('serve')
+    .description('receive OTLP (traces and logs) on 127.0.0.1:4318, store it durably, assemble runs live and answer the JSON API')
+    .option('-c, --config <path>', 'mimir.yaml for tool risk classes, attribute mapping and redaction patterns (used when present)', 'mimir.yaml')
+    .option('--host <address>', 'address to bind (anything but loopback needs --token)', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free port)', parsePort, 4318)
+    .option('--data <dir>', 'where the ingest log and the store live', '.mimir')
+    .option('--token <secret>', 'require Authorization: Bearer <secret> on every request (or MIMIR_SERVE_TOKEN)')
+    .option('--quiet-ms <ms>', 'a run closes this long after its root span ends with nothing more arriving', parseQuietMs, 5000)
+    .option('--no-redact', 'store spans with the secrets they carry (local debugging only)')
+    .action(async (opts: { config: string; host: string; port: number; data: string; token?: string; quietMs: number; redact: boolean }, command: Command) => {
+      // Loaded only for this command: the store's native module has no business in the others' start-up.
+      const { serveCommand } = await import('./commands/serve.js');
+      setExitCode(await serveCommand({ ...opts, configExplicit: command.getOptionValueSource('config') === 'cli' }, io));
+    });
+
+  program
     .command('checks')
     .description('list the check catalogue')
     .addOption(new Option('-f, --format <format>', 'terminal, md or json').choices(['terminal', 'md', 'json']).default('terminal'))
@@ -251,4 +267,10 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     });
 
   return program;
+}
+
+function parseQuietMs(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 3_600_000) throw new InvalidArgumentError(`expected milliseconds from 0 to 3600000, got "${value}"`);
+  return ms;
 }

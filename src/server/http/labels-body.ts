@@ -1,0 +1,47 @@
+import type { StoredLabel } from '../store/types.js';
+
+/**
+ * The body of POST /api/labels: one label or a list, each what a line of a labels file holds —
+ * `{"run": <run id, trace id or gen_ai.conversation.id>, "outcome": "success" | "failure",
+ * "score": 0..1}`, with the run's other names optional (`traceId`, `conversationId`, snake_case
+ * accepted) — and judged by the same rules (src/evidence/trace/labels.ts). One difference, because
+ * the API is a stream rather than a file: a later label for the same run replaces the earlier one
+ * (a correction), where a file keeps its first line and reports the second.
+ */
+export type ParsedLabels = { readonly labels: readonly StoredLabel[] } | { readonly error: string; readonly expected: string };
+
+/** Labels taken in one request at most. */
+const MAX_LABELS = 1000;
+const ALIAS_FIELDS = ['traceId', 'trace_id', 'conversationId', 'conversation_id'] as const;
+const LABEL_SHAPE = '{"run": "<run id, trace id or conversation id>", "outcome": "success" | "failure", "score": 0..1 (optional)}';
+
+export function parseLabels(body: unknown, receivedAtMs: number): ParsedLabels {
+  const list = Array.isArray(body) ? (body as unknown[]) : [body];
+  if (list.length === 0) return { error: 'the list holds no label', expected: `one label or a list of them: ${LABEL_SHAPE}` };
+  if (list.length > MAX_LABELS) return { error: `${list.length} labels in one request`, expected: `at most ${MAX_LABELS}` };
+  const labels: StoredLabel[] = [];
+  for (const [index, item] of list.entries()) {
+    const at = Array.isArray(body) ? `label [${index}]` : 'the label';
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return { error: `${at} is not an object`, expected: LABEL_SHAPE };
+    const record = item as Record<string, unknown>;
+    const run = idOf(record.run);
+    if (run === undefined) return { error: `${at} names no run`, expected: '"run": a run id, trace id or conversation id' };
+    const outcome = typeof record.outcome === 'string' ? record.outcome.toLowerCase() : undefined;
+    if (outcome !== 'success' && outcome !== 'failure') {
+      return { error: `${at}: outcome is ${record.outcome === undefined ? 'missing' : JSON.stringify(record.outcome)}`, expected: '"outcome": "success" or "failure"' };
+    }
+    const score = record.score;
+    if (score !== undefined && (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1)) {
+      return { error: `${at}: score is ${JSON.stringify(score)}`, expected: '"score": a number between 0 and 1' };
+    }
+    const aliases = ALIAS_FIELDS.map((field) => idOf(record[field])).filter((alias): alias is string => alias !== undefined && alias !== run);
+    labels.push({ key: run, aliases: [...new Set(aliases)], outcome, ...(score !== undefined && { score }), receivedAtMs });
+  }
+  return { labels };
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}

@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { TraceReadOptions } from '../evidence/trace/types.js';
+import type { SecretPattern } from '../shared/redact.js';
+import { handleApi, type ApiContext } from './http/api-routes.js';
+import { createGuard } from './http/guard.js';
+import { handleExport } from './http/otlp-routes.js';
+import { IngestPipeline } from './ingest/pipeline.js';
+import { openSegmentLog } from './ingest/segment-log.js';
+import { createRunAssembler } from './runs/assemble-run.js';
+import { LiveRuns, type RunClosedHook } from './runs/live-runs.js';
+import { openDuckDbStore } from './store/duckdb-store.js';
+import type { ServeStore } from './store/types.js';
+
+/**
+ * `mimir serve`: one process that receives OTLP, keeps it durably, assembles runs live and answers
+ * the JSON API. Start order matters for durability: the store opens, the ingest log's unapplied
+ * batches are replayed into it, open traces are found again, and only then does the port open.
+ */
+export interface ServeOptions {
+  readonly host: string;
+  /** 0: any free port. */
+  readonly port: number;
+  /** Holds `ingest/` (the durable log) and `mimir.duckdb` (the store). */
+  readonly dataDir: string;
+  readonly token: string | undefined;
+  readonly readOptions: TraceReadOptions;
+  /** Undefined: spans are stored as they came (`--no-redact`). */
+  readonly redaction: readonly SecretPattern[] | undefined;
+  readonly quietMs: number;
+  readonly maxOpenMs: number;
+  readonly maxOpenTraces: number;
+  readonly maxBodyBytes: number;
+  readonly maxQueuedBytes: number;
+  readonly onStoreError?: (error: unknown) => void;
+  /** The store behind the interface (default: DuckDB in `<dataDir>/mimir.duckdb`); another backend plugs in here. */
+  readonly openStore?: (dataDir: string) => Promise<ServeStore>;
+}
+
+export const DEFAULT_SERVE_LIMITS = {
+  quietMs: 5000,
+  maxOpenMs: 10 * 60_000,
+  maxOpenTraces: 50_000,
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxQueuedBytes: 64 * 1024 * 1024,
+} as const;
+
+/** How long closing waits for requests in flight before cutting their connections. */
+const CLOSE_GRACE_MS = 2000;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Batches found in the ingest log on start and applied to the store. */
+  readonly replayed: number;
+  readonly store: ServeStore;
+  readonly liveRuns: LiveRuns;
+  /** Later features (verifiers, alert rules, readiness windows) hook closed runs here. */
+  onRunClosed(hook: RunClosedHook): void;
+  close(): Promise<void>;
+}
+
+export async function startServe(options: ServeOptions): Promise<RunningServer> {
+  const store = await (options.openStore ?? ((dir: string) => openDuckDbStore(join(dir, 'mimir.duckdb'))))(options.dataDir);
+  const log = await openSegmentLog(join(options.dataDir, 'ingest'));
+  const liveRuns = new LiveRuns(store, createRunAssembler(options.readOptions), { ...options, ...(options.onStoreError && { onError: options.onStoreError }) });
+  const pipeline = new IngestPipeline(log, store, {
+    maxQueuedBytes: options.maxQueuedBytes,
+    applyGroup: 64,
+    onApplied: (batches) => {
+      for (const batch of batches) liveRuns.noteBatch(batch);
+    },
+    ...(options.onStoreError && { onStoreError: options.onStoreError }),
+  });
+  const replayed = await pipeline.replay();
+  await liveRuns.restore();
+  liveRuns.start();
+
+  const guard = createGuard({ host: options.host, token: options.token });
+  const api: ApiContext = { store, pipeline, liveRuns, startedAtMs: Date.now() };
+  const otlp = { pipeline, maxBodyBytes: options.maxBodyBytes, maxAttributeBytes: options.readOptions.maxAttributeBytes, redaction: options.redaction, retryAfterSeconds: 1 };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const refusal = guard(request);
+    if (refusal) {
+      request.resume();
+      response.writeHead(refusal.status, { 'content-type': 'application/json', ...(refusal.status === 401 && { 'www-authenticate': 'Bearer' }) }).end(JSON.stringify({ error: refusal.message }));
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://mimir.invalid');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path === '/v1/traces') return handleExport('traces', request, response, otlp);
+    if (path === '/v1/logs') return handleExport('logs', request, response, otlp);
+    if (path.startsWith('/api/')) return handleApi(path, url.searchParams, request, response, api);
+    request.resume();
+    response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `nothing at ${path}: OTLP goes to /v1/traces and /v1/logs, the API is under /api/` }));
+  };
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.onStoreError?.(error);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'internal error: the request was not stored' }));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await liveRuns.stop();
+    await pipeline.stop();
+    await log.close();
+    await store.close();
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${hostInUrl}:${port}`,
+    port,
+    replayed,
+    store,
+    liveRuns,
+    onRunClosed: (hook) => {
+      liveRuns.onRunClosed(hook);
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeIdleConnections();
+        // Requests still open after the grace period were never acknowledged: their exporters retry them.
+        setTimeout(() => {
+          server.closeAllConnections();
+        }, CLOSE_GRACE_MS).unref();
+      });
+      // Everything acknowledged reaches the store; open runs stay open and are found again on start.
+      await pipeline.drain();
+      await liveRuns.stop();
+      await pipeline.stop();
+      await log.close();
+      await store.close();
+    },
+  };
+}
