@@ -1,9 +1,9 @@
-import type { Message, Run, Step } from '../model/index.js';
+import type { Message, Run } from '../model/index.js';
 import { CONTEXT_EXCEEDED, GROWTH_FACTOR, LARGE_INPUT_TOKENS, MIN_RELAY_CHARS, PRESSURE_PERCENT, SHRINK_FACTOR, TOKENS_PER_MESSAGE } from './context-limits.js';
 import { containsAtWordBoundary, normalizeWhitespace, percentUpUnbounded } from './context-text.js';
 import { textOf } from './support.js';
 import { failedTokens, findFrom, handledBefore, markSuccess, messageSource, recordError, type Measure, type PendingError, type TextFacts } from './context-messages.js';
-import { createFailureClassifier } from './failure-kinds.js';
+import type { RunView } from './basics.js';
 import { countO200kTokens } from './token-count.js';
 
 /**
@@ -62,7 +62,8 @@ export function sizesRecorded(run: Run): boolean {
 }
 
 
-export function analyzeRun(run: Run, steps: readonly Step[]): RunFigures {
+export function analyzeRun(view: RunView): RunFigures {
+  const steps = view.ordered;
   // Per-run memo: the same history is replayed in every call, so each distinct text is tokenized
   // and normalized once. It lives only while this run is analyzed, so memory stays bounded by the
   // run in flight.
@@ -139,11 +140,10 @@ export function analyzeRun(run: Run, steps: readonly Step[]): RunFigures {
   const llmTotal = steps.filter((s) => s.kind === 'llm').length;
   let llmIndex = -1;
 
-  // Which failed calls were dead ends (blocking) and which were answers (information): the same
-  // reading as the cascade analysis, so a failing test a coding agent reads is data here too.
-  const failures = createFailureClassifier();
   for (const [position, step] of steps.entries()) {
-    const failure = failures.kind(step);
+    // Which failed calls were dead ends (blocking) and which were answers (information): the same
+    // reading as the cascade analysis, so a failing test a coding agent reads is data here too.
+    const failure = view.failureKind(step);
     switch (step.kind) {
       case 'memory':
         memoryStep = true;

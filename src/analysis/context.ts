@@ -1,5 +1,5 @@
 import { formatPercent, wilsonRate } from './rate.js';
-import { inRunOrder } from './run-order.js';
+import { viewRun } from './run-view.js';
 import { LONG_RUN_CALLS, MAX_STEP_INDEX } from './context-limits.js';
 import { analyzeRun, onlyWhatDeltasShow, sizesRecorded } from './context-run.js';
 import { percentile, percentUp } from './context-text.js';
@@ -145,8 +145,8 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
   const toolResultExamples: (RunRef & { tokens: number })[] = [];
 
   return {
-    add(run, ordered = inRunOrder(run.steps)) {
-      const all = analyzeRun(run, ordered);
+    add(run, view = viewRun(run)) {
+      const all = analyzeRun(view);
       llmCalls += all.llmCalls;
       callsWithContent += all.callsWithContent;
       if (all.callsWithContent > 0) runsWithContent++;
