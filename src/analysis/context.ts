@@ -146,13 +146,13 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
 
   return {
     add(run, view = viewRun(run)) {
-      const all = analyzeRun(view);
-      llmCalls += all.llmCalls;
-      callsWithContent += all.callsWithContent;
-      if (all.callsWithContent > 0) runsWithContent++;
       // Inputs recorded as per-call deltas hold only what is new: the goal, the agent's own share and
       // replayed errors cannot be read from them, nor sizes computed from their text.
       const delta = run.recording?.messages === 'delta';
+      const all = analyzeRun(view, delta);
+      llmCalls += all.llmCalls;
+      callsWithContent += all.callsWithContent;
+      if (all.callsWithContent > 0) runsWithContent++;
       if (delta) runsWithDeltaMessages++;
       const figures = delta ? onlyWhatDeltasShow(all, sizesRecorded(run)) : all;
 
