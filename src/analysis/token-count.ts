@@ -106,7 +106,7 @@ const ASCII_PIECE = new RegExp(
  * to a Map. Either starts afresh when full (rarely: pieces are a corpus's vocabulary).
  */
 const MAX_PACKED_CHARS = 12;
-const TABLE_SIZE = 1 << 16;
+const TABLE_SIZE = 1 << 18;
 const TABLE_MASK = TABLE_SIZE - 1;
 const MAX_PACKED_PIECES = TABLE_SIZE >>> 1;
 /** Piece length per slot; 0 marks an empty slot. */
@@ -166,8 +166,36 @@ function pieceCount(text: string, start: number, end: number): number {
   return count;
 }
 
+/**
+ * Long texts counted before, across runs: an agent's system prompt and instructions come back in
+ * every run (tau-bench: two thirds of the text counted). A run's own repeats are memoized by the
+ * context analysis; these are what repeats between runs. Bounded by their total length (the Map
+ * holds the texts), and started afresh when full.
+ */
+const MIN_REMEMBERED_CHARS = 512;
+const MAX_REMEMBERED_CHARS = 4_000_000;
+const rememberedTexts = new Map<string, number>();
+let rememberedChars = 0;
+
 /** The exact o200k_base token count of `text`. */
 export function countO200kTokens(text: string): number {
+  if (text.length < MIN_REMEMBERED_CHARS) return countText(text);
+  let count = rememberedTexts.get(text);
+  if (count === undefined) {
+    count = countText(text);
+    if (rememberedChars + text.length > MAX_REMEMBERED_CHARS) {
+      rememberedTexts.clear();
+      rememberedChars = 0;
+    }
+    if (text.length <= MAX_REMEMBERED_CHARS) {
+      rememberedTexts.set(text, count);
+      rememberedChars += text.length;
+    }
+  }
+  return count;
+}
+
+function countText(text: string): number {
   const pattern = ASCII_PIECE;
   const length = text.length;
   let total = 0;
