@@ -1,6 +1,6 @@
 import type { Message } from '../model/index.js';
 import { LONG_RUN_CALLS } from './context.js';
-import { inRunOrder } from './run-order.js';
+import { viewRun } from './run-view.js';
 import { formatPercent } from '../shared/percent.js';
 import { addTopExample, increment, runRef, toHistogram, wouldKeepTop } from './support.js';
 import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
@@ -82,11 +82,11 @@ export function createAssemblyAnalyzer(): RunAnalyzer<AssemblyAnalysis> {
   const examples: (RunRef & { appendShare: number; longestConversation: number })[] = [];
 
   return {
-    add(run, ordered = inRunOrder(run.steps)) {
+    add(run, view = viewRun(run)) {
       const tally: RunTally = { longestConversation: 0, pairs: 0, appended: 0, introduced: 0, carried: 0 };
       const conversations: Conversation[] = [];
       let captured = false;
-      for (const step of ordered) {
+      for (const step of view.ordered) {
         if (step.kind !== 'llm' || step.inputMessages === undefined || step.inputMessages.length === 0) continue;
         captured = true;
         const input = step.inputMessages;

@@ -1,4 +1,4 @@
-import type { Run, Step } from '../model/index.js';
+import type { Run, Step, ToolStep } from '../model/index.js';
 
 /**
  * The building blocks every analysis shares (the analyzer interface, example references, rates,
@@ -13,9 +13,32 @@ import type { Run, Step } from '../model/index.js';
  * verdicts: checks apply their own thresholds (per-check options) to them.
  */
 export interface RunAnalyzer<Result> {
-  /** `ordered`: the run's steps in run order (run-order.ts), when the caller has them already. */
-  add(run: Run, ordered?: readonly Step[]): void;
+  /** `view`: what every analysis reads of the run, built once (run-view.ts); an analysis used on its own builds it. */
+  add(run: Run, view?: RunView): void;
   finish(): Result;
+}
+
+/**
+ * Whether a failed step leaves the agent stuck or tells it something (failure-kinds.ts says how
+ * each is told apart).
+ */
+export type FailureKind = 'information' | 'blocking';
+
+/**
+ * What every analysis of one run reads, worked out once per run and handed to each of them (the
+ * analysis kernel; run-view.ts builds it): the steps in run order, each tool call's identity (call
+ * key), and each failed call's kind with the longest streak of blocking failures.
+ */
+export interface RunView {
+  readonly run: Run;
+  /** The steps in run order (run-order.ts): by start time when every step has one, else as recorded. */
+  readonly ordered: readonly Step[];
+  /** A tool call's identity (support.ts callKey): undefined when its arguments were not captured. */
+  callKey(step: ToolStep): string | undefined;
+  /** How a failed model or tool call failed, classified in `ordered`'s order; undefined for a step that did not fail or is not a call. */
+  failureKind(step: Step): FailureKind | undefined;
+  /** The longest streak of consecutive blocking failures in `ordered` (failure-kinds.ts defines a streak). */
+  readonly longestBlockingStreak: number;
 }
 
 /** At most this many example references per figure: enough to follow, bounded in memory. */

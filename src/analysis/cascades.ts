@@ -1,5 +1,5 @@
 import type { Run } from '../model/index.js';
-import { createStreakCounter } from './failure-kinds.js';
+import { viewRun, type RunView } from './run-view.js';
 import { addTopExample, failureReason, increment, runRef, toHistogram } from './support.js';
 import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
@@ -58,7 +58,7 @@ export function createCascadeAnalyzer(): RunAnalyzer<CascadeAnalysis> {
   let blocking = 0;
 
   return {
-    add(run: Run) {
+    add(run: Run, given?: RunView) {
       // Tool calls after each step index, so "what followed" is one lookup.
       const toolCallsAfter = new Array<number>(run.steps.length).fill(0);
       for (let i = run.steps.length - 2, after = 0; i >= 0; i--) {
@@ -68,13 +68,20 @@ export function createCascadeAnalyzer(): RunAnalyzer<CascadeAnalysis> {
       const ending = (index: number): CascadeEnding =>
         (toolCallsAfter[index] ?? 0) <= 1 ? 'halted' : run.claimedStatus === 'escalated' ? 'escalated' : 'continued';
 
-      const counter = createStreakCounter();
+      // This analysis reads the run as recorded: the view's failure kinds serve when that is its run
+      // order (the usual case), else the run is classified in recorded order.
+      const view = given?.ordered === run.steps ? given : viewRun(run, run.steps);
+      let streak = 0;
       let streakStart: { id: string; reason: string } | undefined;
       const endings: CascadeEnding[] = [];
       let longest: { length: number; start: { id: string; reason: string } | undefined } | undefined;
       let informative = 0;
       run.steps.forEach((step, index) => {
-        const { kind, streak } = counter.step(step);
+        if (step.kind !== 'tool' && step.kind !== 'llm') return;
+        // As failure-kinds.ts counts a streak: a blocking failure extends it, a tool call that answered ends it.
+        const kind = view.failureKind(step);
+        if (kind === 'blocking') streak++;
+        else if (step.kind === 'tool') streak = 0;
         if (kind === 'information') informative++;
         if (kind !== 'blocking') return;
         blocking++;

@@ -1,5 +1,6 @@
 import type { Run, ToolStep } from '../model/index.js';
-import { addExample, addTopExample, callKey, increment, isFailed, isWorkStep, runRef, toHistogram } from './support.js';
+import { addExample, addTopExample, increment, isFailed, isWorkStep, runRef, toHistogram } from './support.js';
+import { viewRun, type RunView } from './run-view.js';
 import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
 /** A run with its longest stretch of work without a checkpoint (examples are the longest stretches). */
@@ -87,7 +88,7 @@ export function createCheckpointAnalyzer(): RunAnalyzer<CheckpointAnalysis> {
   }
 
   return {
-    add(run: Run) {
+    add(run: Run, view: RunView = viewRun(run)) {
       runs++;
       const checkpointIds: string[] = [];
       const callsBefore = new Map<string, number>();
@@ -112,7 +113,7 @@ export function createCheckpointAnalyzer(): RunAnalyzer<CheckpointAnalysis> {
         stretch++;
         if (step.kind !== 'tool') continue;
         toolSteps.push(step);
-        const key = callKey(step);
+        const key = view.callKey(step);
         if (key !== undefined && !seenCalls.has(key)) {
           seenCalls.add(key);
           if (calls.length < MAX_CALLS_PER_ATTEMPT) calls.push(key);
@@ -135,7 +136,7 @@ export function createCheckpointAnalyzer(): RunAnalyzer<CheckpointAnalysis> {
           inherited = earlier.sideEffects;
           if (earlier.sideEffects.size > 0) resumesAfterSideEffects++;
           for (const step of toolSteps) {
-            const key = isSideEffecting(step) ? callKey(step) : undefined;
+            const key = isSideEffecting(step) ? view.callKey(step) : undefined;
             const before = key === undefined ? undefined : earlier.sideEffects.get(key);
             if (before === undefined) continue;
             repeated++;
@@ -153,7 +154,7 @@ export function createCheckpointAnalyzer(): RunAnalyzer<CheckpointAnalysis> {
       if (checkpointIds.length === 0) return;
       const sideEffects = new Map(inherited);
       for (const step of toolSteps) {
-        const key = isSideEffecting(step) && !isFailed(step) ? callKey(step) : undefined;
+        const key = isSideEffecting(step) && !isFailed(step) ? view.callKey(step) : undefined;
         if (key !== undefined && !sideEffects.has(key) && sideEffects.size < MAX_CALLS_PER_ATTEMPT) {
           sideEffects.set(key, { runId: run.id, spanId: step.id, tool: step.toolName });
         }

@@ -83,6 +83,8 @@ export function isFailedResult(content: string, measure: Measure): boolean {
  */
 export function failedTokens(content: string, measure: Measure): number {
   const entry = measure.facts(content);
+  // No blocking failure yet (the usual case): nothing to find, and no text need be normalized.
+  if (entry.failedTokens === undefined && measure.failedResults.size === 0) entry.failedTokens = 0;
   if (entry.failedTokens === undefined) {
     const normalized = measure.normalizedOf(content);
     if (measure.failedResults.has(normalized)) entry.failedTokens = measure.tokensOf(content);
@@ -104,8 +106,13 @@ export function findFrom(messages: readonly Message[], start: number, matches: (
 export function isRelay(content: string, measure: Measure): boolean {
   const entry = measure.facts(content);
   if (entry.relay === undefined) {
-    const normalized = measure.normalizedOf(content);
-    entry.relay = measure.toolResults().some((result) => normalized.includes(result));
+    const results = measure.toolResults();
+    // No tool result yet (a task's first message): nothing to relay, and no text need be normalized.
+    if (results.length === 0) entry.relay = false;
+    else {
+      const normalized = measure.normalizedOf(content);
+      entry.relay = results.some((result) => normalized.includes(result));
+    }
   }
   return entry.relay;
 }

@@ -1,9 +1,9 @@
-import type { Message, Run, Step } from '../model/index.js';
+import type { Message, Run } from '../model/index.js';
 import { CONTEXT_EXCEEDED, GROWTH_FACTOR, LARGE_INPUT_TOKENS, MIN_RELAY_CHARS, PRESSURE_PERCENT, SHRINK_FACTOR, TOKENS_PER_MESSAGE } from './context-limits.js';
 import { containsAtWordBoundary, normalizeWhitespace, percentUpUnbounded } from './context-text.js';
 import { textOf } from './support.js';
-import { failedTokens, findFrom, handledBefore, markSuccess, messageSource, recordError, type Measure, type PendingError, type TextFacts } from './context-messages.js';
-import { createFailureClassifier } from './failure-kinds.js';
+import { failedTokens, findFrom, handledBefore, isRelay, markSuccess, messageSource, recordError, type Measure, type PendingError, type TextFacts } from './context-messages.js';
+import type { RunView } from './basics.js';
 import { countO200kTokens } from './token-count.js';
 
 /**
@@ -61,8 +61,15 @@ export function sizesRecorded(run: Run): boolean {
   return run.steps.every((step) => step.kind !== 'llm' || step.inputTokens !== undefined);
 }
 
-
-export function analyzeRun(run: Run, steps: readonly Step[]): RunFigures {
+/**
+ * One run's figures. `deltaRecorded`: the run records its inputs as per-call deltas, so the caller
+ * keeps only what onlyWhatDeltasShow keeps (the tool messages, context-length failures, and
+ * utilization from recorded sizes): the agent's own share, the goal, replayed errors and computed
+ * sizes are not worked out at all (they would be thrown away), which spares tokenizing every
+ * message that is not a tool result. The figures kept are the same either way.
+ */
+export function analyzeRun(view: RunView, deltaRecorded = false): RunFigures {
+  const steps = view.ordered;
   // Per-run memo: the same history is replayed in every call, so each distinct text is tokenized
   // and normalized once. It lives only while this run is analyzed, so memory stays bounded by the
   // run in flight.
@@ -139,11 +146,10 @@ export function analyzeRun(run: Run, steps: readonly Step[]): RunFigures {
   const llmTotal = steps.filter((s) => s.kind === 'llm').length;
   let llmIndex = -1;
 
-  // Which failed calls were dead ends (blocking) and which were answers (information): the same
-  // reading as the cascade analysis, so a failing test a coding agent reads is data here too.
-  const failures = createFailureClassifier();
   for (const [position, step] of steps.entries()) {
-    const failure = failures.kind(step);
+    // Which failed calls were dead ends (blocking) and which were answers (information): the same
+    // reading as the cascade analysis, so a failing test a coding agent reads is data here too.
+    const failure = view.failureKind(step);
     switch (step.kind) {
       case 'memory':
         memoryStep = true;
@@ -185,6 +191,18 @@ export function analyzeRun(run: Run, steps: readonly Step[]): RunFigures {
           const measure: Measure = { tokensOf, normalizedOf, facts, toolResults: settledToolResults, failedResults };
           for (let at = shared; at < messages.length; at++) {
             const message = messages[at] as Message;
+            if (deltaRecorded) {
+              // Only the tool messages are kept: a tool message always is one (a tool result or a
+              // failed one), a user message when it relays a tool result, no other message ever.
+              const entering = message.role === 'tool' || (message.role === 'user' && isRelay(message.content, measure));
+              if (entering && !seenToolMessages.has(message.content)) {
+                seenToolMessages.add(message.content);
+                toolMessages.push({ tokens: tokensOf(message.content), stepId: step.id, index: llmIndex });
+              }
+              totalBefore.push(0);
+              selfBefore.push(0);
+              continue;
+            }
             const tokens = tokensOf(message.content);
             total += tokens;
             const source = messageSource(message, measure);
@@ -201,50 +219,53 @@ export function analyzeRun(run: Run, steps: readonly Step[]): RunFigures {
             selfBefore.push(self);
           }
           contentTokens = total;
-          // All messages empty: content was captured, but there is nothing to share out.
-          if (total > 0) shares.push({ index: llmIndex, share: self / total, stepId: step.id });
-
-          if (goalState.kind === 'none') {
-            const firstUser = messages.findIndex((m) => m.role === 'user' && m.content.trim() !== '');
-            if (firstUser !== -1) {
-              const wanted = normalizedOf((messages[firstUser] as Message).content);
-              goal = wanted;
-              goalState = { kind: 'checked' };
-              // Where the next call's search can start from: the first message with the goal (at the
-              // latest its own message, which contains it).
-              goalAt = findFrom(messages, 0, (m) => containsAtWordBoundary(normalizedOf(m.content), wanted));
-            } else {
-              goalState = { kind: 'no-goal' };
-            }
-          } else if (goal !== undefined && goalState.kind === 'checked' && goalState.lostAt === undefined) {
-            const wanted = goal;
-            // goalAt is the first message of the previous input with the goal: if it is in the shared
-            // prefix, it is still there; if not, the shared prefix has no match, and only the rest needs
-            // looking at.
-            if (goalAt === -1 || goalAt >= shared) {
-              goalAt = findFrom(messages, shared, (m) => containsAtWordBoundary(normalizedOf(m.content), wanted));
-              if (goalAt === -1) goalState = { kind: 'checked', lostAt: { index: llmIndex, stepId: step.id } };
-            }
-          }
-
-          let echoed = false;
-          for (const error of errors.values()) {
-            if (!handledBefore(error, position)) continue;
-            error.observed = true;
-            // As for the goal: what the last search of the previous input found (or did not, up to
-            // where it stopped) holds for the prefix this input shares with it.
-            const known = error.searchedCall === callsWithContent - 1;
-            if (!known || error.foundAt === -1 || error.foundAt >= shared) {
-              error.foundAt = findFrom(messages, known ? shared : 0, (m) => normalizedOf(m.content).includes(error.key));
-            }
-            error.searchedCall = callsWithContent;
-            if (error.foundAt !== -1) {
-              echoed = true;
-              firstEcho ??= { stepId: step.id, errorStepId: error.errorStepId, text: error.key };
-            }
-          }
-          if (echoed) echoCalls++;
           previousInput = messages;
+          // Of an input recorded as a delta, only its tool messages were wanted (see above).
+          if (!deltaRecorded) {
+            // All messages empty: content was captured, but there is nothing to share out.
+            if (total > 0) shares.push({ index: llmIndex, share: self / total, stepId: step.id });
+
+            if (goalState.kind === 'none') {
+              const firstUser = messages.findIndex((m) => m.role === 'user' && m.content.trim() !== '');
+              if (firstUser !== -1) {
+                const wanted = normalizedOf((messages[firstUser] as Message).content);
+                goal = wanted;
+                goalState = { kind: 'checked' };
+                // Where the next call's search can start from: the first message with the goal (at the
+                // latest its own message, which contains it).
+                goalAt = findFrom(messages, 0, (m) => containsAtWordBoundary(normalizedOf(m.content), wanted));
+              } else {
+                goalState = { kind: 'no-goal' };
+              }
+            } else if (goal !== undefined && goalState.kind === 'checked' && goalState.lostAt === undefined) {
+              const wanted = goal;
+              // goalAt is the first message of the previous input with the goal: if it is in the shared
+              // prefix, it is still there; if not, the shared prefix has no match, and only the rest needs
+              // looking at.
+              if (goalAt === -1 || goalAt >= shared) {
+                goalAt = findFrom(messages, shared, (m) => containsAtWordBoundary(normalizedOf(m.content), wanted));
+                if (goalAt === -1) goalState = { kind: 'checked', lostAt: { index: llmIndex, stepId: step.id } };
+              }
+            }
+
+            let echoed = false;
+            for (const error of errors.values()) {
+              if (!handledBefore(error, position)) continue;
+              error.observed = true;
+              // As for the goal: what the last search of the previous input found (or did not, up to
+              // where it stopped) holds for the prefix this input shares with it.
+              const known = error.searchedCall === callsWithContent - 1;
+              if (!known || error.foundAt === -1 || error.foundAt >= shared) {
+                error.foundAt = findFrom(messages, known ? shared : 0, (m) => normalizedOf(m.content).includes(error.key));
+              }
+              error.searchedCall = callsWithContent;
+              if (error.foundAt !== -1) {
+                echoed = true;
+                firstEcho ??= { stepId: step.id, errorStepId: error.errorStepId, text: error.key };
+              }
+            }
+            if (echoed) echoCalls++;
+          }
         }
 
         // Without the provider's count, an estimate: chat formats add a few tokens per message.

@@ -1,6 +1,6 @@
 import { wilsonRate } from './rate.js';
 import { formatPercent } from '../shared/percent.js';
-import { inRunOrder } from './run-order.js';
+import { viewRun } from './run-view.js';
 import { LONG_RUN_CALLS, MAX_STEP_INDEX } from './context-limits.js';
 import { analyzeRun, onlyWhatDeltasShow, sizesRecorded } from './context-run.js';
 import { percentile, percentUp } from './context-text.js';
@@ -146,14 +146,14 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
   const toolResultExamples: (RunRef & { tokens: number })[] = [];
 
   return {
-    add(run, ordered = inRunOrder(run.steps)) {
-      const all = analyzeRun(run, ordered);
-      llmCalls += all.llmCalls;
-      callsWithContent += all.callsWithContent;
-      if (all.callsWithContent > 0) runsWithContent++;
+    add(run, view = viewRun(run)) {
       // Inputs recorded as per-call deltas hold only what is new: the goal, the agent's own share and
       // replayed errors cannot be read from them, nor sizes computed from their text.
       const delta = run.recording?.messages === 'delta';
+      const all = analyzeRun(view, delta);
+      llmCalls += all.llmCalls;
+      callsWithContent += all.callsWithContent;
+      if (all.callsWithContent > 0) runsWithContent++;
       if (delta) runsWithDeltaMessages++;
       const figures = delta ? onlyWhatDeltasShow(all, sizesRecorded(run)) : all;
 

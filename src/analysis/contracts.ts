@@ -6,7 +6,8 @@ import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type { Run, ToolDefinition, ToolStep } from '../model/index.js';
 import { canonicalJson } from '../shared/hash.js';
 import { isJsonPrefix } from './json-prefix.js';
-import { addExample, callKey, isFailed, runRef } from './support.js';
+import { addExample, isFailed, runRef } from './support.js';
+import { viewRun, type RunView } from './run-view.js';
 import type { RunAnalyzer, RunRef } from './basics.js';
 
 /** An example call with invalid arguments, and whether it still ran. */
@@ -72,7 +73,7 @@ export function createContractAnalyzer(): RunAnalyzer<ContractAnalysis> {
   const malformedExamples: MalformedExample[] = [];
 
   return {
-    add(run: Run) {
+    add(run: Run, view: RunView = viewRun(run)) {
       const definitions = new Map<string, ToolDefinition>((run.toolDefinitions ?? []).map((d) => [d.name, d]));
       const hasDefinitions = definitions.size > 0;
       run.steps.forEach((step, index) => {
@@ -109,7 +110,7 @@ export function createContractAnalyzer(): RunAnalyzer<ContractAnalysis> {
         }
         if (problem === undefined) return;
         malformed++;
-        const acted = actedOnResult(run, index, step);
+        const acted = actedOnResult(view, index, step);
         if (acted) actedOn++;
         addExample(malformedExamples, { ...runRef(run, step.id, `result of ${step.toolName} is malformed: ${problem}; ${acted ? 'acted on' : 'rejected'}`), actedOn: acted });
       });
@@ -130,13 +131,14 @@ export function createContractAnalyzer(): RunAnalyzer<ContractAnalysis> {
 }
 
 /** Whether the run went on to use a malformed result (see createContractAnalyzer for the rule). */
-function actedOnResult(run: Run, index: number, step: ToolStep): boolean {
+function actedOnResult(view: RunView, index: number, step: ToolStep): boolean {
+  const run = view.run;
   if (isFailed(step)) return false;
   if (run.claimedStatus === 'failure' || run.claimedStatus === 'escalated') return false;
   const later = run.steps.slice(index + 1);
   const nextCall = later.find((s): s is ToolStep => s.kind === 'tool');
-  const key = callKey(step);
-  if (nextCall !== undefined && key !== undefined && callKey(nextCall) === key) return false;
+  const key = view.callKey(step);
+  if (nextCall !== undefined && key !== undefined && view.callKey(nextCall) === key) return false;
   return run.claimedStatus === 'success' || later.some((s) => !isFailed(s));
 }
 

@@ -1,4 +1,5 @@
-import type { Step } from '../model/index.js';
+import type { Step, ToolStep } from '../model/index.js';
+import type { FailureKind } from './basics.js';
 import { callKey, isFailed, textOf } from './support.js';
 
 /**
@@ -17,7 +18,7 @@ import { callKey, isFailed, textOf } from './support.js';
  *
  * Both directions are stated from what the trace records, so a reader can check each one.
  */
-export type FailureKind = 'information' | 'blocking';
+export type { FailureKind } from './basics.js';
 
 /**
  * Words that say a tool could not do its work, in an error's type, its message or the first line of
@@ -46,7 +47,7 @@ function firstLine(text: string): string {
  * step (model and tool calls) in run order, successful ones too: a successful tool call clears the
  * memory of failed calls, since the world may have changed.
  */
-export function createFailureClassifier(): { kind(step: Step): FailureKind | undefined } {
+export function createFailureClassifier(keyOf: (step: ToolStep) => string | undefined = callKey): { kind(step: Step): FailureKind | undefined } {
   // Identity and answer of each call that failed since the last successful tool call.
   const failedSinceSuccess = new Set<string>();
   return {
@@ -58,7 +59,7 @@ export function createFailureClassifier(): { kind(step: Step): FailureKind | und
       if (step.kind !== 'tool') return 'blocking';
       const answer = textOf(step.result);
       const error = step.error;
-      const key = callKey(step);
+      const key = keyOf(step);
       const identity = key === undefined ? undefined : `${key}\u0000${answer ?? ''}`;
       const repeat = identity !== undefined && failedSinceSuccess.has(identity);
       if (identity !== undefined) failedSinceSuccess.add(identity);

@@ -13,7 +13,7 @@ import { createOutcomeAnalyzer } from './outcomes.js';
 import { createOversightAnalyzer } from './oversight.js';
 import { createPassKAnalyzer } from './pass-k.js';
 import { createReliabilityAnalyzer } from './reliability.js';
-import { inRunOrder } from './run-order.js';
+import { viewRun } from './run-view.js';
 import { createRetryAnalyzer } from './retries.js';
 import { createStateWriteAnalyzer } from './state-writes.js';
 import type { RunAnalyzer, TraceAnalyses } from './types.js';
@@ -57,10 +57,10 @@ export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {
     add(run) {
       runs++;
       steps += run.steps.length;
-      // Ordered once here for every analysis that reads the run in order.
-      const ordered = inRunOrder(run.steps);
+      // Ordered, keyed and classified once here for every analysis (run-view.ts).
+      const view = viewRun(run);
       const interfered = run.probe?.interfered === true;
-      for (const [id, analyzer] of analyzers) if (!(interfered && NORMAL_OPERATION_ONLY.has(id))) analyzer.add(run, ordered);
+      for (const [id, analyzer] of analyzers) if (!(interfered && NORMAL_OPERATION_ONLY.has(id))) analyzer.add(run, view);
     },
     finish() {
       // Each entry's result has its own analysis type; the record is put together from the same list.

@@ -1,6 +1,6 @@
 // Over 400 lines: one analysis (follow distinctive values across tasks) whose rules for what counts as a leak belong together.
 import type { Message, Run, Step } from '../model/index.js';
-import { inRunOrder } from './run-order.js';
+import { viewRun } from './run-view.js';
 import { memoryAccessOf } from './memory.js';
 import { runRef } from './support.js';
 import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './basics.js';
@@ -100,9 +100,9 @@ export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
   const appearances = new Map<string, Sightings>();
 
   return {
-    add(run: Run, ordered = inRunOrder(run.steps)) {
+    add(run: Run, view = viewRun(run)) {
       const task = run.taskId === undefined ? `\u0000run:${run.id}` : run.taskId;
-      const follow = followRun(run, ordered);
+      const follow = followRun(run, view.ordered);
       if (!follow.scanned) return;
       runs++;
       if (run.taskId === undefined) runsWithoutTaskId++;

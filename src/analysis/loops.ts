@@ -1,5 +1,6 @@
 import type { Run, ToolStep } from '../model/index.js';
-import { addTopExample, callKey, increment, isFailed, runRef, textOf, toHistogram } from './support.js';
+import { addTopExample, increment, isFailed, runRef, textOf, toHistogram } from './support.js';
+import { viewRun, type RunView } from './run-view.js';
 import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
 /** An example run with its most repeated call (examples are the runs that repeated one call most). */
@@ -32,7 +33,7 @@ export function createLoopAnalyzer(): RunAnalyzer<LoopAnalysis> {
   const examples: LoopExample[] = [];
 
   return {
-    add(run: Run) {
+    add(run: Run, view: RunView = viewRun(run)) {
       const streaks = new Map<string, Streak>();
       // How many new calls (keys not seen before in this run) have been made so far.
       let newCalls = 0;
@@ -40,7 +41,7 @@ export function createLoopAnalyzer(): RunAnalyzer<LoopAnalysis> {
       let previous: { key: string | undefined; failed: boolean } | undefined;
       for (const step of run.steps) {
         if (step.kind !== 'tool') continue;
-        const key = callKey(step);
+        const key = view.callKey(step);
         const isRetry = previous !== undefined && previous.failed && key !== undefined && previous.key === key;
         previous = { key, failed: isFailed(step) };
         if (key === undefined || isRetry) continue;

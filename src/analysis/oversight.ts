@@ -1,7 +1,6 @@
 import { HIGH_RISK_CLASSES, isHighRisk, type ApprovalStep, type Run, type Step, type SystemDescription, type ToolStep } from '../model/index.js';
-import { inRunOrder } from './run-order.js';
-import { longestBlockingStreak } from './failure-kinds.js';
-import { addExample, addTopExample, callKey, runRef, timeMs } from './support.js';
+import { addExample, addTopExample, runRef, timeMs } from './support.js';
+import { viewRun, type RunView } from './run-view.js';
 import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './basics.js';
 
 /**
@@ -98,8 +97,8 @@ export function createOversightAnalyzer(): RunAnalyzer<OversightAnalysis> {
   let toolNamesTruncated = false;
 
   return {
-    add(run, ordered = inRunOrder(run.steps)) {
-      const steps = ordered;
+    add(run, view = viewRun(run)) {
+      const steps = view.ordered;
       const positioned = steps.map((step, position) => ({ step, position }));
       const tools = positioned.filter((p): p is Positioned<ToolStep> => p.step.kind === 'tool');
       const approvalSteps = positioned.filter((p): p is Positioned<ApprovalStep> => p.step.kind === 'approval');
@@ -158,7 +157,7 @@ export function createOversightAnalyzer(): RunAnalyzer<OversightAnalysis> {
         }
       }
 
-      for (const violation of findDenialViolations(tools, approvalSteps)) {
+      for (const violation of findDenialViolations(tools, approvalSteps, view)) {
         executedAfterDenial++;
         addExample(
           executedExamples,
@@ -183,7 +182,7 @@ export function createOversightAnalyzer(): RunAnalyzer<OversightAnalysis> {
       }
 
       if (run.claimedStatus === 'escalated') escalatedRuns++;
-      if (isStuck(run, steps)) {
+      if (isStuck(run, view)) {
         stuck.runs++;
         if (run.claimedStatus === 'escalated') stuck.escalated++;
         else if (run.claimedStatus === 'failure') stuck.reportedFailure++;
@@ -285,13 +284,13 @@ interface DenialViolation {
  * call id whose name names a tool denies further calls of that tool. A denied call recorded with
  * status `error` was blocked, not executed, and is not a violation.
  */
-function findDenialViolations(tools: readonly Positioned<ToolStep>[], approvals: readonly Positioned<ApprovalStep>[]): DenialViolation[] {
+function findDenialViolations(tools: readonly Positioned<ToolStep>[], approvals: readonly Positioned<ApprovalStep>[], view: RunView): DenialViolation[] {
   const denials = approvals.filter((a) => DENYING.has(a.step.decision));
   if (denials.length === 0) return [];
   const approving = approvals.filter((a) => APPROVING.has(a.step.decision));
   const keyById = new Map<string, string>();
   for (const { step } of tools) {
-    const key = callKey(step);
+    const key = view.callKey(step);
     if (step.callId !== undefined && key !== undefined && !keyById.has(step.callId)) keyById.set(step.callId, key);
   }
   const toolNames = [...new Set(tools.map((t) => t.step.toolName))];
@@ -299,7 +298,7 @@ function findDenialViolations(tools: readonly Positioned<ToolStep>[], approvals:
   const violations: DenialViolation[] = [];
   for (const call of tools) {
     if (call.step.status !== 'ok') continue;
-    const key = callKey(call.step);
+    const key = view.callKey(call.step);
     for (const denial of denials) {
       if (!happenedBefore(denial, call)) continue;
       const deniedId = denial.step.toolCallId;
@@ -373,13 +372,13 @@ function reviewOfConfidentOutputs(steps: readonly Step[], escalated: boolean): C
   return outputs.reverse();
 }
 
-function isStuck(run: Run, steps: readonly Step[]): boolean {
+function isStuck(run: Run, view: RunView): boolean {
   if (run.infrastructureError !== undefined) return false;
   // A run verified as a success was not stuck, however it ended: handing a customer to a person
   // can be the right way to finish the task.
   if (run.outcome.status === 'success') return false;
   if (run.claimedStatus === 'escalated' || run.claimedStatus === 'failure' || run.outcome.status === 'failure') return true;
-  return longestBlockingStreak(steps) >= STUCK_STREAK;
+  return view.longestBlockingStreak >= STUCK_STREAK;
 }
 
 function stuckReason(run: Run): string {

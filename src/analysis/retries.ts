@@ -1,5 +1,6 @@
 import type { Run, ToolStep } from '../model/index.js';
-import { addTopExample, callKey, increment, isFailed, runRef, timeMs, toHistogram } from './support.js';
+import { addTopExample, increment, isFailed, runRef, timeMs, toHistogram } from './support.js';
+import { viewRun, type RunView } from './run-view.js';
 import type { Histogram, RunAnalyzer, RunRef } from './basics.js';
 
 /** An example failing call, with how many retries followed it (examples are the calls retried most). */
@@ -83,12 +84,12 @@ export function createRetryAnalyzer(): RunAnalyzer<RetryAnalysis> {
   }
 
   return {
-    add(run: Run) {
+    add(run: Run, view: RunView = viewRun(run)) {
       let attempts: ToolStep[] = [];
       let key: string | undefined;
       for (const step of run.steps) {
         if (step.kind !== 'tool') continue;
-        const stepKey = callKey(step);
+        const stepKey = view.callKey(step);
         const previous = attempts[attempts.length - 1];
         if (previous !== undefined && key !== undefined && stepKey === key && isFailed(previous)) {
           attempts.push(step);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { describe, expect, it } from 'vitest';
-import { asciiPieces, countO200kTokens } from './token-count.js';
+import { asciiPieceCount, asciiPieces, countO200kTokens, mergesPiecesItself } from './token-count.js';
 
 /** The reference: gpt-tokenizer itself, special-token text counted as text. */
 const reference = (text: string): number => countTokens(text, { disallowedSpecial: new Set() });
@@ -90,5 +90,22 @@ describe('countO200kTokens', () => {
     const long = Array.from({ length: 2000 }, (_, i) => `word${i % 97} Another_${i % 13}: value ${i}\n`).join('');
     expect(countO200kTokens(long)).toBe(reference(long));
     expect(countO200kTokens(long)).toBe(reference(long));
+  });
+
+  it('merges an ASCII piece on its characters exactly as gpt-tokenizer merges its bytes', () => {
+    // The fast merge is in use (else every piece goes to countTokens, and this test guards nothing).
+    expect(mergesPiecesItself).toBe(true);
+    const asciiPiece = fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(fc.oneof(asciiPiece, trickyText.filter((text) => text.length > 0 && isAscii(text))), (text) => {
+        // Pieces as the pattern cuts them (the merge runs on one piece: a text is cut first).
+        for (const piece of asciiPieces(text) ?? []) expect(asciiPieceCount(piece)).toBe(reference(piece));
+      }),
+      { numRuns: 3000 },
+    );
+    // Code and logs: identifiers, paths, hex and numbers, the pieces that miss the cache in real corpora.
+    for (const piece of ['_separability_matrix', '/usr/lib/python3.11', ' 0x7f3a9c', 'deadbeefcafebabe', ' CompoundModel', '__init__', ' HTTPConnectionPool']) {
+      for (const part of asciiPieces(piece) ?? []) expect(asciiPieceCount(part)).toBe(reference(part));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import o200k, { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
 /**
  * Exact o200k_base token counts, as gpt-tokenizer's `countTokens` gives them with special-token
@@ -21,6 +21,54 @@ import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
 /** Counting must not throw on special-token text inside a message: it is content. */
 const PLAIN_TEXT: Parameters<typeof countTokens>[1] = { disallowedSpecial: new Set() };
+
+/**
+ * A piece gpt-tokenizer has not counted before costs about 25 µs through countTokens, which scans
+ * it for special tokens, splits it again with the Unicode pattern, encodes it to bytes and decodes
+ * every candidate pair back to a string to look its rank up. On code and logs (a SWE-bench corpus
+ * has some 50,000 distinct pieces) that was most of the counting. An ASCII piece is its own bytes,
+ * so its byte-pair merge can run on the string: the same merge, rank by rank, looked up in the same
+ * string → rank table (gpt-tokenizer's own, reached through its encoder's processor; when a later
+ * version hides it, every piece goes to countTokens as before). token-count.test.ts checks the
+ * counts against countTokens on arbitrary ASCII text.
+ */
+const rankTable = (o200k as unknown as { bytePairEncodingCoreProcessor?: { bytePairStringRankEncoder?: unknown } }).bytePairEncodingCoreProcessor?.bytePairStringRankEncoder;
+const RANKS: ReadonlyMap<string, number> | undefined = rankTable instanceof Map && rankTable.size > 100_000 ? (rankTable as Map<string, number>) : undefined;
+
+/** Whether pieces are merged here (true) or all handed to countTokens (gpt-tokenizer hid its table). For tests. */
+export const mergesPiecesItself = RANKS !== undefined;
+
+/** The token count of one ASCII piece: gpt-tokenizer's bytePairMerge, on characters (one byte each). Exported for tests. */
+export function asciiPieceCount(piece: string): number {
+  if (RANKS === undefined) return countTokens(piece, PLAIN_TEXT);
+  if (RANKS.has(piece)) return 1;
+  const rankOf = (from: number, to: number | undefined): number => (to === undefined ? Infinity : (RANKS.get(piece.slice(from, to)) ?? Infinity));
+  // starts: where each part begins (and the end); ranks[i]: the rank of parts i and i+1 merged.
+  const starts: number[] = [];
+  const ranks: number[] = [];
+  for (let i = 0; i <= piece.length; i++) {
+    starts.push(i);
+    ranks.push(i < piece.length - 1 ? rankOf(i, i + 2) : Infinity);
+  }
+  while (starts.length > 1) {
+    let lowest = Infinity;
+    let at = -1;
+    for (let i = 0; i < ranks.length - 1; i++) {
+      const rank = ranks[i] as number;
+      if (rank < lowest) {
+        lowest = rank;
+        at = i;
+      }
+    }
+    if (lowest === Infinity) break;
+    starts.splice(at + 1, 1);
+    ranks.splice(at, 1);
+    ranks[at] = rankOf(starts[at] as number, starts[at + 2]);
+    if (at > 0) ranks[at - 1] = rankOf(starts[at - 1] as number, starts[at + 1]);
+  }
+  return starts.length - 1;
+}
+
 
 /**
  * gpt-tokenizer's O200K_TOKEN_SPLIT_PATTERN with every class narrowed to ASCII: \p{L} is [A-Za-z]
@@ -58,7 +106,7 @@ const ASCII_PIECE = new RegExp(
  * to a Map. Either starts afresh when full (rarely: pieces are a corpus's vocabulary).
  */
 const MAX_PACKED_CHARS = 12;
-const TABLE_SIZE = 1 << 16;
+const TABLE_SIZE = 1 << 18;
 const TABLE_MASK = TABLE_SIZE - 1;
 const MAX_PACKED_PIECES = TABLE_SIZE >>> 1;
 /** Piece length per slot; 0 marks an empty slot. */
@@ -78,7 +126,7 @@ function pieceCount(text: string, start: number, end: number): number {
     const piece = text.slice(start, end);
     let count = longPieces.get(piece);
     if (count === undefined) {
-      count = countTokens(piece, PLAIN_TEXT);
+      count = asciiPieceCount(piece);
       if (longPieces.size >= MAX_LONG_PIECES) longPieces.clear();
       longPieces.set(piece, count);
     }
@@ -103,7 +151,7 @@ function pieceCount(text: string, start: number, end: number): number {
     if (slotLength === length && packedFirst[slot] === first && packedSecond[slot] === second && packedThird[slot] === third) return packedCount[slot] as number;
     slot = (slot + 1) & TABLE_MASK;
   }
-  const count = countTokens(text.slice(start, end), PLAIN_TEXT);
+  const count = asciiPieceCount(text.slice(start, end));
   if (packedPieces >= MAX_PACKED_PIECES) {
     packedLength.fill(0);
     packedPieces = 0;
@@ -118,8 +166,36 @@ function pieceCount(text: string, start: number, end: number): number {
   return count;
 }
 
+/**
+ * Long texts counted before, across runs: an agent's system prompt and instructions come back in
+ * every run (tau-bench: two thirds of the text counted). A run's own repeats are memoized by the
+ * context analysis; these are what repeats between runs. Bounded by their total length (the Map
+ * holds the texts), and started afresh when full.
+ */
+const MIN_REMEMBERED_CHARS = 512;
+const MAX_REMEMBERED_CHARS = 4_000_000;
+const rememberedTexts = new Map<string, number>();
+let rememberedChars = 0;
+
 /** The exact o200k_base token count of `text`. */
 export function countO200kTokens(text: string): number {
+  if (text.length < MIN_REMEMBERED_CHARS) return countText(text);
+  let count = rememberedTexts.get(text);
+  if (count === undefined) {
+    count = countText(text);
+    if (rememberedChars + text.length > MAX_REMEMBERED_CHARS) {
+      rememberedTexts.clear();
+      rememberedChars = 0;
+    }
+    if (text.length <= MAX_REMEMBERED_CHARS) {
+      rememberedTexts.set(text, count);
+      rememberedChars += text.length;
+    }
+  }
+  return count;
+}
+
+function countText(text: string): number {
   const pattern = ASCII_PIECE;
   const length = text.length;
   let total = 0;

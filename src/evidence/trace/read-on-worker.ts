@@ -30,7 +30,7 @@ export function readFilesOnWorker(
   if (workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(workerUrl))) return Promise.resolve(false);
   let worker: Worker;
   try {
-    worker = new Worker(workerUrl, { workerData: { files, options } satisfies ReadWorkerInput, ...(process.env.YG ? { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.YG) } } : {}) });
+    worker = new Worker(workerUrl, { workerData: { files, options } satisfies ReadWorkerInput });
   } catch {
     return Promise.resolve(false);
   }
