@@ -2,13 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The slow end-to-end suite, run alone: the example systems' audits (naive red, hardened green,
- * subtle not green), the probe verdicts under load (which busies every core on purpose), and the
- * npm package packed, installed into an empty folder and run.
+ * subtle not green, careful green, one-flaw not green), the probe verdicts under load (which busies
+ * every core on purpose), and the npm package packed, installed into an empty folder and run.
+ *
+ * `npm run test:examples` runs it in two steps: the audits beside the pack-and-install test (which
+ * mostly waits on npm and the registry), then the load test on its own, so that its busy loops
+ * never land on the audits' trials.
  */
 export default defineConfig({
   test: {
     include: ['test/examples/verdicts.test.ts', 'test/examples/probe-under-load.test.ts', 'test/examples/pack-install.test.ts'],
-    maxWorkers: 1,
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 900_000,
   },

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APPROVAL_TOOL_NAME, isHighRisk, type ProbeTraceLife, type RiskClass, type SystemDescription, type ToolDefinition } from '../model/index.js';
 import { sha256 } from '../shared/hash.js';
@@ -65,7 +67,11 @@ export class ProbeSession {
    * and how the proxy will treat each.
    */
   async planTools(): Promise<{ listed: ToolDefinition[]; plan: ToolPlan[] }> {
-    const proxy = await this.startProxy({ runId: 'discovery', scenarioId: 'discovery', trial: 0 }, this.ledger, []);
+    const state = await this.trialState(`discovery-${this.sessionId}`);
+    const proxy = await this.startProxy(state.servers, { runId: 'discovery', scenarioId: 'discovery', trial: 0 }, this.ledger, []).catch(async (error: unknown) => {
+      await state.remove();
+      throw error;
+    });
     try {
       const listed = (await proxy.tools())
         .filter((tool) => tool.name !== APPROVAL_TOOL_NAME)
@@ -78,6 +84,7 @@ export class ProbeSession {
       return { listed, plan: proxy.toolPlan().filter((tool) => tool.tool !== APPROVAL_TOOL_NAME) };
     } finally {
       await proxy.close();
+      await state.remove();
     }
   }
 
@@ -90,13 +97,16 @@ export class ProbeSession {
     const recorder = new RunRecorder(this.ledger);
     const runId = `baseline-${taskId}-${this.sessionId}`;
     const scenarioId = `baseline--${taskId}`;
-    await resetServers(this.options.probes.servers);
-    const proxy = await this.startProxy({ runId, scenarioId, trial: 1 }, recorder, []);
+    const state = await this.trialState(runId);
+    let proxy: RunningProxy | undefined;
     let exit: AgentExit | undefined;
     try {
+      await resetServers(state.servers);
+      proxy = await this.startProxy(state.servers, { runId, scenarioId, trial: 1 }, recorder, []);
       exit = await runAgent(this.target, this.invocation(runId, 1, task, proxy, false, `${runId}#1`));
     } finally {
-      await proxy.close();
+      await proxy?.close();
+      await state.remove();
       this.fileLives({ runId, scenarioId, family: 'baseline', trial: 1, entries: recorder.entries, observations: [] }, [
         { life: 'baseline', key: `${runId}#1`, from: 0, to: recorder.entries.length, exit, killedOnPurpose: false, taskId },
       ]);
@@ -140,10 +150,11 @@ export class ProbeSession {
       lives.push({ life, key, from, to: recorder.entries.length, exit, killedOnPurpose: life === 'first' && kill.signal.aborted, ...(ownRunId !== undefined && { runId: ownRunId }), ...(ofTask !== undefined && { taskId: ofTask }) });
       return exit;
     };
+    const state = await this.trialState(runId);
     try {
       // Every trial starts from the same world, where mimir.yaml says how to restore it.
-      await resetServers(this.options.probes.servers);
-      const running = await this.startProxy(run, recorder, scenario.faults, scenario, (entry) => {
+      await resetServers(state.servers);
+      const running = await this.startProxy(state.servers, run, recorder, scenario.faults, scenario, (entry) => {
         if (scenario.killAfterCalls !== undefined && entry.event === 'call' && countCalls(recorder.entries) >= scenario.killAfterCalls) kill.abort();
       });
       proxy = running;
@@ -156,7 +167,7 @@ export class ProbeSession {
         exits.push(await live('resume', taskId, (key) => runAgent(this.target, this.invocation(runId, trial, scenario.task, running, true, key))));
       }
       const followUp = scenario.followUp;
-      if (followUp !== undefined) exits.push(await live('follow-up', followUp.taskId, (key) => this.runFollowUp(scenario, run, recorder, key)));
+      if (followUp !== undefined) exits.push(await live('follow-up', followUp.taskId, (key) => this.runFollowUp(state.servers, scenario, run, recorder, key)));
       const last = exits[exits.length - 1];
       await recorder.append({
         ...run,
@@ -189,6 +200,7 @@ export class ProbeSession {
       };
     } finally {
       await proxy?.close();
+      await state.remove();
     }
     const verified = verifyTrial({
       scenario,
@@ -217,10 +229,16 @@ export class ProbeSession {
    * fresh proxy with no faults, so a planted value in its calls can only have come from what the
    * agent kept from the first task.
    */
-  private async runFollowUp(scenario: ProbeScenario, run: { runId: string; scenarioId: string; trial: number }, recorder: RunRecorder, lifeKey: string): Promise<AgentExit> {
+  private async runFollowUp(
+    servers: ProbesConfig['servers'],
+    scenario: ProbeScenario,
+    run: { runId: string; scenarioId: string; trial: number },
+    recorder: RunRecorder,
+    lifeKey: string,
+  ): Promise<AgentExit> {
     const followUp = scenario.followUp;
     const next = { ...run, runId: followUpRunId(run.runId) };
-    const proxy = await this.startProxy(next, recorder, []);
+    const proxy = await this.startProxy(servers, next, recorder, []);
     try {
       await recorder.append({ ...next, event: 'run-start', startedAt: new Date().toISOString(), detail: { task: followUp?.task, ...(followUp?.taskId !== undefined && { taskId: followUp.taskId }) } });
       return await runAgent(this.target, this.invocation(next.runId, run.trial, followUp?.task, proxy, false, lifeKey));
@@ -245,7 +263,21 @@ export class ProbeSession {
     };
   }
 
+  /**
+   * A state directory of the trial's own, told to each upstream server it starts (and its reset
+   * command) as MIMIR_TRIAL_STATE_DIR: a server that keeps its world in files keeps it there, so
+   * trials that run side by side never share a world, while the processes of one trial (the agent's
+   * restart, the follow-up task) do. Removed when the trial is over.
+   */
+  private async trialState(runId: string): Promise<{ servers: ProbesConfig['servers']; remove: () => Promise<void> }> {
+    const dir = join(this.options.probes.out, TRIAL_STATE_DIR, runId.replace(/[^\w.-]/g, '_'));
+    await mkdir(dir, { recursive: true });
+    const servers = this.options.probes.servers.map((server) => ({ ...server, env: { ...server.env, [TRIAL_STATE_ENV]: dir } }));
+    return { servers, remove: () => rm(dir, { recursive: true, force: true }) };
+  }
+
   private startProxy(
+    servers: ProbesConfig['servers'],
     run: { runId: string; scenarioId: string; trial: number },
     ledger: LedgerSink,
     faults: ProbeScenario['faults'],
@@ -254,7 +286,7 @@ export class ProbeSession {
   ): Promise<RunningProxy> {
     const { probes } = this.options;
     return startProxy({
-      upstreams: probes.servers,
+      upstreams: servers,
       riskOf: this.riskOf,
       allowSideEffects: probes.allowSideEffects,
       exampleOf: (tool) => exampleResultOf(this.options.system, tool),
@@ -280,6 +312,10 @@ function exampleResultOf(system: SystemDescription, tool: string): unknown {
   if (exact) return exact.exampleResult;
   return system.tools.find((t) => t.pattern !== undefined && t.exampleResult !== undefined && matchesWildcard(t.pattern, tool))?.exampleResult;
 }
+
+/** Where, under the probe output, each trial's state directory is made; and the variable that names it to the upstream servers. */
+const TRIAL_STATE_DIR = 'trial-state';
+export const TRIAL_STATE_ENV = 'MIMIR_TRIAL_STATE_DIR';
 
 /** The run id of a task-isolation trial's second task: its own, so its calls and traces are told apart. */
 function followUpRunId(runId: string): string {

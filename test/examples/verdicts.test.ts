@@ -43,8 +43,11 @@ afterAll(() => {
 });
 
 beforeAll(async () => {
-  // The back-office variants one after the other (they share the back office's state); the two
-  // help-desk builds beside them, each with its own world file.
+  // Three lanes: the back-office variants one after the other, beside the two help-desk builds (each
+  // trial in a world of its own, two at a time). Every audit works in its own copy and every trial in
+  // a world of its own, so the lanes are about the machine, not about state: all five at once (20
+  // trials in flight) left too little CPU on a busy 2-core machine for the agents' own timeouts,
+  // and verdicts moved (hardened and careful yellow, naive's retries unmeasured).
   const backOffice = (async () => {
     for (const variant of ['naive', 'hardened', 'subtle']) audits.set(variant, await auditVariant(variant));
   })();

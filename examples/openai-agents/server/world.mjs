@@ -5,7 +5,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export const WORLD_FILE = process.env.HELPDESK_WORLD_FILE ?? join(tmpdir(), 'helpdesk-world.json');
+// Under a mimir probe, each trial's own state directory (MIMIR_TRIAL_STATE_DIR), so trials can run
+// side by side without one's writes reaching another's world.
+export const WORLD_FILE =
+  process.env.HELPDESK_WORLD_FILE ?? join(process.env.MIMIR_TRIAL_STATE_DIR ?? tmpdir(), 'helpdesk-world.json');
 
 /** Resources an access grant may name, with the levels each allows. */
 export const RESOURCES = {
