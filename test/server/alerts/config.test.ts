@@ -61,7 +61,11 @@ describe('alert rules in mimir.yaml', () => {
 describe("the README's alert rules", () => {
   it('parse, and list every figure and event there is', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('### Alert rules'), readme.indexOf('### Benchmark'));
+    const start = readme.indexOf('### Alert rules');
+    expect(start, 'the README has an "### Alert rules" section').toBeGreaterThanOrEqual(0);
+    // The section runs to the next heading of its level or above.
+    const next = /\n#{1,3} /.exec(readme.slice(start + 1));
+    const section = readme.slice(start, next === null ? undefined : start + 1 + next.index);
     const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
     expect(alertsSchema.safeParse((parse(yaml) as { alerts: unknown }).alerts).success).toBe(true);
     for (const name of [...ALERT_FIGURES, ...ALERT_EVENTS]) expect(section, name).toContain(`\`${name}\``);
