@@ -8,15 +8,14 @@ import { OPTIONS } from './support.js';
 /** Issue 12, point 5: work on input stays bounded, whatever the input. */
 
 describe('user regular expressions run in linear time', () => {
-  it('a catastrophic pattern over a hostile tool result ends at once', () => {
+  // No wall-clock assertion (it flaked on a loaded machine): a backtracking engine would take longer
+  // than the universe on this input, so ending within the test's timeout is the proof.
+  it('a catastrophic pattern over a hostile tool result ends', () => {
     // Nested repetition is refused outright (shared/user-regexp.test.ts); a polynomial pattern passes that check, and the engine keeps it linear.
     const options = new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: ['^a*a*a*a*a*a*b$', '\\s*\\s*\\s*\\s*x'] });
-    const started = performance.now();
     expect(options.looksLikeError('a'.repeat(100_000) + '!')).toBe(false);
     expect(options.looksLikeError(' '.repeat(100_000) + '!')).toBe(false);
-    // A backtracking engine takes longer than the universe on this; the linear one, milliseconds.
-    expect(performance.now() - started).toBeLessThan(5_000);
-  });
+  }, 60_000);
 
   it('the default patterns still work', () => {
     const options = new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: ['^\\s*(Error|ERROR|Exception)\\b', '^\\s*\\{\\s*"error"\\s*:'] });
@@ -33,17 +32,16 @@ describe('user regular expressions run in linear time', () => {
 });
 
 describe('reading mimir.yaml is linear in its size', () => {
+  // Quadratic (the library's duplicate-key check, one key lookup per unknown key) took minutes here;
+  // ending within the test's timeout is the proof, with no wall-clock assertion to flake under load.
   it('a config with 40,000 unknown keys is read and reported in seconds, not minutes', () => {
     const keys = Array.from({ length: 40_000 }, (_, i) => `key${i}: ${i}`).join('\n');
-    const started = performance.now();
     let error: unknown;
     try {
       parseConfigFile(`version: 1\nsystem:\n  name: a\n${keys}\n`, 'mimir.yaml');
     } catch (caught) {
       error = caught;
     }
-    // Quadratic (the library's duplicate-key check, one key lookup per unknown key) took minutes here.
-    expect(performance.now() - started).toBeLessThan(20_000);
     expect(error).toBeInstanceOf(UserError);
     const problems = (error as UserError).problems;
     expect(problems.length).toBeLessThanOrEqual(51);
