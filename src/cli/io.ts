@@ -36,3 +36,16 @@ export function auditClock(io: CliIo): Date {
   const date = new Date(pinned);
   return Number.isNaN(date.getTime()) ? new Date() : date;
 }
+
+/** Resolves at the first Ctrl-C or SIGTERM, for the commands that run until stopped (proxy, serve). */
+export function untilSignalled(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

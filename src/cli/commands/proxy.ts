@@ -9,7 +9,7 @@ import type { ProbeScenario } from '../../probe/types.js';
 import { UserError } from '../../shared/errors.js';
 import { closestMatch } from '../../shared/suggest.js';
 import { EXIT_OK } from '../handle-error.js';
-import type { CliIo } from '../io.js';
+import { untilSignalled, type CliIo } from '../io.js';
 
 export interface ProxyCommandOptions {
   readonly config: string;
@@ -62,15 +62,7 @@ export async function proxyCommand(options: ProxyCommandOptions, io: CliIo): Pro
   io.stderr.write(
     `${scenario ? `faults of scenario ${scenario.id}; ` : 'no faults; '}high-risk calls ${probes.allowSideEffects ? 'FORWARDED' : 'simulated'}; ledger ${ledgerPath}\nstop with Ctrl-C\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilSignalled();
   await proxy.close();
   await ledger.close();
   io.stderr.write(`mimir proxy stopped; ${ledger.entries} ledger entries in ${ledgerPath}\n`);

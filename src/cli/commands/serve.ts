@@ -6,7 +6,7 @@ import { isLoopback } from '../../server/http/guard.js';
 import { UserError } from '../../shared/errors.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import { EXIT_OK } from '../handle-error.js';
-import type { CliIo } from '../io.js';
+import { untilSignalled, type CliIo } from '../io.js';
 
 export interface ServeCommandOptions {
   readonly config: string;
@@ -66,18 +66,6 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
   await server.close();
   io.stderr.write('mimir serve stopped; everything acknowledged is stored\n');
   return EXIT_OK;
-}
-
-function untilSignalled(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** The port taken, or the store held by another server: what the user can fix, said so. */
