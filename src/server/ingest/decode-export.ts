@@ -1,6 +1,5 @@
-import { Root, type Type } from 'protobufjs';
 import { OtlpDecoder, normalizeId } from '../../evidence/trace/otlp/decode.js';
-import { spanType, tracesDataType } from '../../evidence/trace/otlp/protobuf-schema.js';
+import { logsDataType, tracesDataType } from '../../evidence/trace/otlp/protobuf-schema.js';
 import { FileProblems } from '../../evidence/trace/problems.js';
 import type { RawEvent, RawSpan } from '../../evidence/trace/span.js';
 import type { ProblemSink } from '../../evidence/trace/types.js';
@@ -191,41 +190,5 @@ function attributeString(attributes: readonly unknown[], key: string): string | 
 function serviceName(resource: JsonObject): string {
   const attributes = isObject(resource.resource) && Array.isArray(resource.resource.attributes) ? resource.resource.attributes : [];
   return attributeString(attributes as unknown[], 'service.name') ?? '';
-}
-
-let logsType: Type | undefined;
-
-/**
- * opentelemetry.proto.logs.v1.LogsData (same layout as ExportLogsServiceRequest), declared on top of
- * the trace schema's common messages (AnyValue, KeyValue, Resource) so those are declared once.
- */
-function logsDataType(): Type {
-  if (logsType) return logsType;
-  const root = Root.fromJSON(spanType().root.toJSON());
-  const common = 'opentelemetry.proto.common.v1';
-  root.define('opentelemetry.proto.logs.v1').addJSON({
-    LogsData: { fields: { resourceLogs: { rule: 'repeated', type: 'ResourceLogs', id: 1 } } },
-    ResourceLogs: {
-      fields: { resource: { type: 'opentelemetry.proto.resource.v1.Resource', id: 1 }, scopeLogs: { rule: 'repeated', type: 'ScopeLogs', id: 2 }, schemaUrl: { type: 'string', id: 3 } },
-    },
-    ScopeLogs: { fields: { scope: { type: `${common}.InstrumentationScope`, id: 1 }, logRecords: { rule: 'repeated', type: 'LogRecord', id: 2 }, schemaUrl: { type: 'string', id: 3 } } },
-    LogRecord: {
-      fields: {
-        timeUnixNano: { type: 'fixed64', id: 1 },
-        severityNumber: { type: 'int32', id: 2 },
-        severityText: { type: 'string', id: 3 },
-        body: { type: `${common}.AnyValue`, id: 5 },
-        attributes: { rule: 'repeated', type: `${common}.KeyValue`, id: 6 },
-        droppedAttributesCount: { type: 'uint32', id: 7 },
-        flags: { type: 'fixed32', id: 8 },
-        traceId: { type: 'bytes', id: 9 },
-        spanId: { type: 'bytes', id: 10 },
-        observedTimeUnixNano: { type: 'fixed64', id: 11 },
-        eventName: { type: 'string', id: 12 },
-      },
-    },
-  });
-  logsType = root.lookupType('opentelemetry.proto.logs.v1.LogsData');
-  return logsType;
 }
 

@@ -1,7 +1,8 @@
 import { Root, type INamespace, type Type } from 'protobufjs';
 
 /**
- * The OTLP trace messages, for protobufjs's reflection API.
+ * The OTLP trace messages (and, for mimir serve's /v1/logs, the logs messages: logsDataType), for
+ * protobufjs's reflection API.
  *
  * No installed package ships the .proto files or a protobufjs root for them (the OpenTelemetry JS
  * exporters now hand-write their protobuf encoder), so the handful of messages a trace export
@@ -182,3 +183,39 @@ export const OTLP_FIELDS = {
   /** ScopeSpans (and InstrumentationLibrarySpans). */
   spans: 2,
 } as const;
+
+let logsType: Type | undefined;
+
+/**
+ * opentelemetry.proto.logs.v1.LogsData (same layout as ExportLogsServiceRequest), declared on top of
+ * the trace schema's common messages (AnyValue, KeyValue, Resource) so those are declared once.
+ */
+export function logsDataType(): Type {
+  if (logsType) return logsType;
+  const root = Root.fromJSON(spanType().root.toJSON());
+  const common = 'opentelemetry.proto.common.v1';
+  root.define('opentelemetry.proto.logs.v1').addJSON({
+    LogsData: { fields: { resourceLogs: { rule: 'repeated', type: 'ResourceLogs', id: 1 } } },
+    ResourceLogs: {
+      fields: { resource: { type: 'opentelemetry.proto.resource.v1.Resource', id: 1 }, scopeLogs: { rule: 'repeated', type: 'ScopeLogs', id: 2 }, schemaUrl: { type: 'string', id: 3 } },
+    },
+    ScopeLogs: { fields: { scope: { type: `${common}.InstrumentationScope`, id: 1 }, logRecords: { rule: 'repeated', type: 'LogRecord', id: 2 }, schemaUrl: { type: 'string', id: 3 } } },
+    LogRecord: {
+      fields: {
+        timeUnixNano: { type: 'fixed64', id: 1 },
+        severityNumber: { type: 'int32', id: 2 },
+        severityText: { type: 'string', id: 3 },
+        body: { type: `${common}.AnyValue`, id: 5 },
+        attributes: { rule: 'repeated', type: `${common}.KeyValue`, id: 6 },
+        droppedAttributesCount: { type: 'uint32', id: 7 },
+        flags: { type: 'fixed32', id: 8 },
+        traceId: { type: 'bytes', id: 9 },
+        spanId: { type: 'bytes', id: 10 },
+        observedTimeUnixNano: { type: 'fixed64', id: 11 },
+        eventName: { type: 'string', id: 12 },
+      },
+    },
+  });
+  logsType = root.lookupType('opentelemetry.proto.logs.v1.LogsData');
+  return logsType;
+}
