@@ -85,26 +85,12 @@ function readLabelLine(
     invalid(at, line.offset, `line ${at} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     return;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    invalid(at, line.offset, `line ${at} is not a label object ({"run": …, "outcome": "success" | "failure"})`);
+  const read = readLabelRecord(value);
+  if (!read.ok) {
+    invalid(at, line.offset, lineProblem(at, read));
     return;
   }
-  const record = value as Record<string, unknown>;
-  const run = idOf(record.run);
-  if (run === undefined) {
-    invalid(at, line.offset, `line ${at} names no run ("run" must be a run id, trace id or conversation id)`);
-    return;
-  }
-  const outcome = typeof record.outcome === 'string' ? record.outcome.toLowerCase() : undefined;
-  if (outcome !== 'success' && outcome !== 'failure') {
-    invalid(at, line.offset, `line ${at}: outcome must be "success" or "failure", found ${record.outcome === undefined ? 'nothing' : JSON.stringify(record.outcome)}`);
-    return;
-  }
-  const score = record.score;
-  if (score !== undefined && (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1)) {
-    invalid(at, line.offset, `line ${at}: score must be a number between 0 and 1, found ${JSON.stringify(score)}`);
-    return;
-  }
+  const { run, outcome, score, aliases } = read.label;
   const existing = labels.get(run);
   if (existing) {
     invalid(at, line.offset, `line ${at} labels run ${run} again (first labelled at line ${existing.line ?? '?'}): the first label is kept`);
@@ -112,10 +98,51 @@ function readLabelLine(
   }
   const label: RunLabel = { outcome, ...(score !== undefined && { score }), line: at };
   labels.set(run, label);
-  for (const field of ALIAS_FIELDS) {
-    const alias = idOf(record[field]);
-    if (alias !== undefined && alias !== run && !labels.has(alias)) labels.set(alias, { ...label, aliasOf: run });
+  for (const alias of aliases) {
+    if (!labels.has(alias)) labels.set(alias, { ...label, aliasOf: run });
   }
+}
+
+function lineProblem(at: number, problem: LabelRecordProblem): string {
+  switch (problem.field) {
+    case 'label':
+      return `line ${at} is not a label object ({"run": …, "outcome": "success" | "failure"})`;
+    case 'run':
+      return `line ${at} names no run ("run" must be a run id, trace id or conversation id)`;
+    case 'outcome':
+      return `line ${at}: outcome must be "success" or "failure", found ${problem.found === undefined ? 'nothing' : JSON.stringify(problem.found)}`;
+    case 'score':
+      return `line ${at}: score must be a number between 0 and 1, found ${JSON.stringify(problem.found)}`;
+  }
+}
+
+/** One label as a labels-file line or the labels API holds it, judged by one set of rules. */
+export interface LabelRecord {
+  readonly run: string;
+  readonly outcome: 'success' | 'failure';
+  readonly score?: number;
+  /** The run's other names (`traceId`, `conversationId`, snake_case too), without `run` itself or repeats. */
+  readonly aliases: readonly string[];
+}
+
+/** What made a value not a label: the field at fault and what it held; each caller words it for its place. */
+export interface LabelRecordProblem {
+  readonly ok: false;
+  readonly field: 'label' | 'run' | 'outcome' | 'score';
+  readonly found?: unknown;
+}
+
+export function readLabelRecord(value: unknown): { readonly ok: true; readonly label: LabelRecord } | LabelRecordProblem {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, field: 'label' };
+  const record = value as Record<string, unknown>;
+  const run = idOf(record.run);
+  if (run === undefined) return { ok: false, field: 'run', found: record.run };
+  const outcome = typeof record.outcome === 'string' ? record.outcome.toLowerCase() : undefined;
+  if (outcome !== 'success' && outcome !== 'failure') return { ok: false, field: 'outcome', found: record.outcome };
+  const score = record.score;
+  if (score !== undefined && (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1)) return { ok: false, field: 'score', found: score };
+  const aliases = ALIAS_FIELDS.map((field) => idOf(record[field])).filter((alias): alias is string => alias !== undefined && alias !== run);
+  return { ok: true, label: { run, outcome, ...(score !== undefined && { score }), aliases: [...new Set(aliases)] } };
 }
 
 function idOf(value: unknown): string | undefined {

@@ -97,8 +97,8 @@ export async function* readTraceFile(
   for await (const run of TRACE_READERS[format].read(path, options, sink, onProgress)) yield withRecording(run);
 }
 
-/** Every reader's runs get the same reading of how they were recorded (see detectRecording). */
-function withRecording(run: Run): Run {
+/** Every reader's runs, and mimir serve's, get the same reading of how they were recorded (see detectRecording). */
+export function withRecording(run: Run): Run {
   const detected = detectRecording(inRunOrder(run.steps));
   if (detected === undefined) return run;
   // What the trace declared about itself (mimir.timing) wins over what the times look like.

@@ -1,3 +1,4 @@
+import { readLabelRecord, type LabelRecordProblem } from '../../evidence/trace/labels.js';
 import type { StoredLabel } from '../store/types.js';
 
 /**
@@ -12,7 +13,6 @@ export type ParsedLabels = { readonly labels: readonly StoredLabel[] } | { reado
 
 /** Labels taken in one request at most. */
 const MAX_LABELS = 1000;
-const ALIAS_FIELDS = ['traceId', 'trace_id', 'conversationId', 'conversation_id'] as const;
 const LABEL_SHAPE = '{"run": "<run id, trace id or conversation id>", "outcome": "success" | "failure", "score": 0..1 (optional)}';
 
 export function parseLabels(body: unknown, receivedAtMs: number): ParsedLabels {
@@ -22,26 +22,23 @@ export function parseLabels(body: unknown, receivedAtMs: number): ParsedLabels {
   const labels: StoredLabel[] = [];
   for (const [index, item] of list.entries()) {
     const at = Array.isArray(body) ? `label [${index}]` : 'the label';
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return { error: `${at} is not an object`, expected: LABEL_SHAPE };
-    const record = item as Record<string, unknown>;
-    const run = idOf(record.run);
-    if (run === undefined) return { error: `${at} names no run`, expected: '"run": a run id, trace id or conversation id' };
-    const outcome = typeof record.outcome === 'string' ? record.outcome.toLowerCase() : undefined;
-    if (outcome !== 'success' && outcome !== 'failure') {
-      return { error: `${at}: outcome is ${record.outcome === undefined ? 'missing' : JSON.stringify(record.outcome)}`, expected: '"outcome": "success" or "failure"' };
-    }
-    const score = record.score;
-    if (score !== undefined && (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1)) {
-      return { error: `${at}: score is ${JSON.stringify(score)}`, expected: '"score": a number between 0 and 1' };
-    }
-    const aliases = ALIAS_FIELDS.map((field) => idOf(record[field])).filter((alias): alias is string => alias !== undefined && alias !== run);
-    labels.push({ key: run, aliases: [...new Set(aliases)], outcome, ...(score !== undefined && { score }), receivedAtMs });
+    const read = readLabelRecord(item);
+    if (!read.ok) return apiProblem(at, read);
+    const { run, outcome, score, aliases } = read.label;
+    labels.push({ key: run, aliases, outcome, ...(score !== undefined && { score }), receivedAtMs });
   }
   return { labels };
 }
 
-function idOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value === '' ? undefined : value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
+function apiProblem(at: string, problem: LabelRecordProblem): ParsedLabels {
+  switch (problem.field) {
+    case 'label':
+      return { error: `${at} is not an object`, expected: LABEL_SHAPE };
+    case 'run':
+      return { error: `${at} names no run`, expected: '"run": a run id, trace id or conversation id' };
+    case 'outcome':
+      return { error: `${at}: outcome is ${problem.found === undefined ? 'missing' : JSON.stringify(problem.found)}`, expected: '"outcome": "success" or "failure"' };
+    case 'score':
+      return { error: `${at}: score is ${JSON.stringify(problem.found)}`, expected: '"score": a number between 0 and 1' };
+  }
 }

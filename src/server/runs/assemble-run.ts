@@ -1,9 +1,8 @@
-import { detectRecording } from '../../analysis/recording.js';
-import { inRunOrder } from '../../analysis/run-order.js';
 import { TraceAssembler, DEFAULT_ASSEMBLY_LIMITS } from '../../evidence/trace/assemble.js';
 import { CompiledReadOptions } from '../../evidence/trace/conventions/compiled-options.js';
 import { SpanNormalizer } from '../../evidence/trace/conventions/normalize-span.js';
 import { FileProblems } from '../../evidence/trace/problems.js';
+import { withRecording } from '../../evidence/trace/read-trace-file.js';
 import type { RawSpan } from '../../evidence/trace/span.js';
 import type { TraceReadOptions } from '../../evidence/trace/types.js';
 import type { Run, RunOutcome } from '../../model/index.js';
@@ -48,16 +47,6 @@ export function createRunAssembler(readOptions: TraceReadOptions): RunAssembler 
       return { runs, problems };
     },
   };
-}
-
-/**
- * How the run was recorded, read as every file reader's runs are (read-trace-file.ts `withRecording`,
- * not exported: the seam to ask for, so the two cannot drift apart).
- */
-function withRecording(run: Run): Run {
-  const detected = detectRecording(inRunOrder(run.steps));
-  if (detected === undefined) return run;
-  return { ...run, recording: { ...detected, ...run.recording } };
 }
 
 /** The spans with their log events attached, the root taking those that name no (known) span. */
