@@ -147,3 +147,18 @@ describe('cascades: a failure that is information is no cascade', () => {
     expect(result.reachingStreak[3]).toBeUndefined();
   });
 });
+
+describe('cascades read the run in time order', () => {
+  it('counts a streak as the steps happened, not as the file listed them, and agrees with the run view', () => {
+    const at = (step: Step, second: number): Step => ({ ...step, startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString() });
+    // In time: ok, fail, fail, fail, then one more tool call. Listed with the last success between the
+    // failures, the file's order would show a streak of 2, not 3.
+    const inTime = [at(ok(), 0), at(fail(), 1), at(fail(), 2), at(fail(), 3), at(ok(), 4)];
+    const listed = [inTime[0], inTime[1], inTime[4], inTime[2], inTime[3]].filter((step): step is Step => step !== undefined);
+    const fromListed = analyze([run('r', listed)]);
+    const fromTimeOrder = analyze([run('r', inTime)]);
+    expect(fromListed.byLongestStreak).toEqual({ 3: 1 });
+    expect(fromListed.reachingStreak).toEqual(fromTimeOrder.reachingStreak);
+    expect(fromListed.examples[0]?.after).toEqual(['continued', 'continued', 'halted']);
+  });
+});

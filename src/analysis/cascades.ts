@@ -59,24 +59,25 @@ export function createCascadeAnalyzer(): RunAnalyzer<CascadeAnalysis> {
 
   return {
     add(run: Run, given?: RunView) {
+      // In run order, as every other analysis and the view's own longest streak read it: a streak is
+      // consecutive in time, and "what followed" is what came later, whatever order the file listed.
+      const view = given ?? viewRun(run);
+      const steps = view.ordered;
       // Tool calls after each step index, so "what followed" is one lookup.
-      const toolCallsAfter = new Array<number>(run.steps.length).fill(0);
-      for (let i = run.steps.length - 2, after = 0; i >= 0; i--) {
-        if (run.steps[i + 1]?.kind === 'tool') after++;
+      const toolCallsAfter = new Array<number>(steps.length).fill(0);
+      for (let i = steps.length - 2, after = 0; i >= 0; i--) {
+        if (steps[i + 1]?.kind === 'tool') after++;
         toolCallsAfter[i] = after;
       }
       const ending = (index: number): CascadeEnding =>
         (toolCallsAfter[index] ?? 0) <= 1 ? 'halted' : run.claimedStatus === 'escalated' ? 'escalated' : 'continued';
 
-      // This analysis reads the run as recorded: the view's failure kinds serve when that is its run
-      // order (the usual case), else the run is classified in recorded order.
-      const view = given?.ordered === run.steps ? given : viewRun(run, run.steps);
       let streak = 0;
       let streakStart: { id: string; reason: string } | undefined;
       const endings: CascadeEnding[] = [];
       let longest: { length: number; start: { id: string; reason: string } | undefined } | undefined;
       let informative = 0;
-      run.steps.forEach((step, index) => {
+      steps.forEach((step, index) => {
         if (step.kind !== 'tool' && step.kind !== 'llm') return;
         // As failure-kinds.ts counts a streak: a blocking failure extends it, a tool call that answered ends it.
         const kind = view.failureKind(step);
