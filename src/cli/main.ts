@@ -1,10 +1,10 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { AREAS } from '../model/index.js';
 import { REPORT_FORMATS, type ReportFormat, type TraceReportFormat } from '../report/types.js';
 import { MIMIR_VERSION } from '../shared/version.js';
 import { EXIT_USER_ERROR, handleError } from './handle-error.js';
 import { processIo, type CliIo } from './io.js';
-import { collectFormats, collectProbeFormats, collectTraceFormats, parsePort, parseScore, type ProbeCommandFormat } from './options.js';
+import { collectFormats, collectProbeFormats, collectTraceFormats, parsePort, parseQuietMs, parseScore, type ProbeCommandFormat } from './options.js';
 import { inquirerPrompter, isPromptAbort, type Prompter } from './prompter.js';
 
 // Each command's module is imported inside its action, not here: together they pull in the whole
@@ -269,8 +269,3 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
   return program;
 }
 
-function parseQuietMs(value: string): number {
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 3_600_000) throw new InvalidArgumentError(`expected milliseconds from 0 to 3600000, got "${value}"`);
-  return ms;
-}

@@ -32,8 +32,14 @@ export function parseScore(value: string): number {
   return score;
 }
 
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got "${value}"`);
-  return port;
+/** An option that takes a whole number in a range; the message names what the number is. */
+function integerInRange(what: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < min || number > max) throw new InvalidArgumentError(`expected ${what} from ${min} to ${max}, got "${value}"`);
+    return number;
+  };
 }
+
+export const parsePort = integerInRange('a port', 0, 65535);
+export const parseQuietMs = integerInRange('milliseconds', 0, 3_600_000);
