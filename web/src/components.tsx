@@ -64,3 +64,8 @@ export function time(iso: string | number | undefined): string {
 export function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : `${(Math.round(value * 1000) / 10).toFixed(1)}%`;
 }
+
+/** Scores as mimir's reports show them (src/scoring/score.ts formatScore): one decimal. */
+export function score(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : value.toFixed(1);
+}

@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { auditSystem, runAuditWithEvidence } from '../../audit/run-audit.js';
 import { CHECKS } from '../../checks/registry.js';
@@ -108,7 +110,19 @@ async function checklistOf(location: AnswersLocation, now: Date): Promise<Checkl
 
 /** `mimir audit` for this mimir.yaml; without one, the answers alone under the default policy. */
 async function scoreOf(location: AnswersLocation, now: Date): Promise<Audit> {
-  if (location.config) return (await runAuditWithEvidence({ config: location.configPath, answers: location.answersPath, now })).audit;
+  if (location.config) {
+    if (await fileExists(location.answersPath)) return (await runAuditWithEvidence({ config: location.configPath, answers: location.answersPath, now })).audit;
+    // Before the first answer the file does not exist yet (`mimir walk` creates it too); `mimir audit`
+    // would stop at the missing file, so the score is the audit with an empty answers file.
+    const scratch = await mkdtemp(join(tmpdir(), 'mimir-checklist-'));
+    try {
+      const empty = join(scratch, 'answers.yaml');
+      await writeFile(empty, 'version: 1\nanswers: {}\n');
+      return (await runAuditWithEvidence({ config: location.configPath, answers: empty, now })).audit;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
   const checkIds = CHECKS.map((c) => c.id);
   const answers = (await fileExists(location.answersPath)) ? await readAnswersFile(location.answersPath, checkIds) : undefined;
   return auditSystem({

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { AuditDiffReply, AuditList } from '../api.js';
 import { Chart } from '../chart.js';
-import { Show, VerdictBadge, time, useApi } from '../components.js';
+import { Show, VerdictBadge, score, time, useApi } from '../components.js';
 import { AREA_NAMES } from '../labels.js';
 
 /** Audit history (pushed by `mimir audit --server` and the server's own), and the diff of any two. */
@@ -43,7 +43,7 @@ export function Audits() {
                       <tr key={a.id}>
                         <td>{time(a.auditedAt)}</td>
                         <td>{a.system}</td>
-                        <td class="num">{a.score}</td>
+                        <td class="num">{score(a.score)}</td>
                         <td>
                           <VerdictBadge verdict={a.verdict} />
                         </td>
@@ -87,8 +87,8 @@ function Diff({ reply }: { reply: AuditDiffReply }) {
         {time(reply.from.auditedAt)} → {time(reply.to.auditedAt)}
       </h2>
       <p>
-        Score {diff.overall.before} → {diff.overall.after} ({diff.overall.delta >= 0 ? '+' : ''}
-        {diff.overall.delta}); verdict {diff.verdict.before} → {diff.verdict.after}. {diff.unchanged} check(s) unchanged.
+        Score {score(diff.overall.before)} → {score(diff.overall.after)} ({diff.overall.delta >= 0 ? '+' : ''}
+        {score(diff.overall.delta)}); verdict {diff.verdict.before} → {diff.verdict.after}. {diff.unchanged} check(s) unchanged.
       </p>
       {diff.notes.length > 0 && (
         <ul class="notice">
@@ -100,7 +100,7 @@ function Diff({ reply }: { reply: AuditDiffReply }) {
       <ul class="plain">
         {diff.areas.map((a) => (
           <li key={a.area}>
-            {AREA_NAMES[a.area]}: {a.before} → {a.after}
+            {AREA_NAMES[a.area]}: {score(a.before)} → {score(a.after)}
           </li>
         ))}
       </ul>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, putJson, type Checklist, type ChecklistQuestion, type Loaded } from '../api.js';
-import { Show, VerdictBadge } from '../components.js';
+import { Show, VerdictBadge, score } from '../components.js';
 import { ANSWER_NAMES } from '../labels.js';
 
 const BY_KEY = 'mimir.checklist.by';
@@ -13,6 +13,8 @@ const BY_KEY = 'mimir.checklist.by';
 export function ChecklistPage() {
   const [loaded, setLoaded] = useState<Loaded<Checklist> | undefined>(undefined);
   const [by, setBy] = useState<string>(() => window.localStorage.getItem(BY_KEY) ?? '');
+  /** The score before the last saved answer, to show what the answer moved. */
+  const [previous, setPrevious] = useState<number | undefined>(undefined);
   useEffect(() => {
     void getJson<Checklist>('/api/checklist').then(setLoaded);
   }, []);
@@ -30,8 +32,13 @@ export function ChecklistPage() {
               <VerdictBadge verdict={checklist.verdict} />
               <div>
                 <div class="headline">
-                  <span class="score">{checklist.score}</span>
+                  <span class="score">{score(checklist.score)}</span>
                   <span class="of">/ 100, as `mimir audit` scores these answers</span>
+                  {previous !== undefined && previous !== checklist.score && (
+                    <span class="muted small" data-testid="score-change">
+                      (was {score(previous)} before the last answer)
+                    </span>
+                  )}
                 </div>
                 <p class="muted small">
                   Answers file: <code>{checklist.answersFile}</code> (the one `mimir walk` writes)
@@ -46,7 +53,10 @@ export function ChecklistPage() {
               <section key={area.area} aria-labelledby={`area-${area.area}`}>
                 <h2 id={`area-${area.area}`}>{area.title}</h2>
                 {area.questions.map((q) => (
-                  <Question key={q.checkId} question={q} by={by} onSaved={(next) => { setLoaded({ kind: 'ok', data: next }); }} />
+                  <Question key={q.checkId} question={q} by={by} onSaved={(next) => {
+                      setPrevious(checklist.score);
+                      setLoaded({ kind: 'ok', data: next });
+                    }} />
                 ))}
               </section>
             ))}

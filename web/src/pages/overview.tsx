@@ -1,6 +1,6 @@
 import type { AlertsNow, Health, ReadinessHistory, ToolRates } from '../api.js';
 import { Chart } from '../chart.js';
-import { Show, StatusPill, VerdictBadge, time, useApi } from '../components.js';
+import { Show, StatusPill, VerdictBadge, score, time, useApi } from '../components.js';
 import { AREA_NAMES, BAND_COLORS } from '../labels.js';
 
 /** The verdict now and its trend, the areas, firing alerts, and what the server has received. */
@@ -77,7 +77,7 @@ function Readiness({ history }: { history: ReadinessHistory }) {
       <div class={`card verdict verdict-${latest.verdict}`}>
         <VerdictBadge verdict={latest.verdict} />
         <div class="headline">
-          <span class="score">{latest.score}</span>
+          <span class="score">{score(latest.score)}</span>
           <span class="of">/ 100 at {time(latest.at)}, {latest.runs} run(s)</span>
         </div>
       </div>
@@ -91,7 +91,7 @@ function Readiness({ history }: { history: ReadinessHistory }) {
         {latest.areas.map((a) => (
           <div class="card area" key={a.area}>
             <h3>{AREA_NAMES[a.area]}</h3>
-            <span class="area-score">{a.score === null ? '—' : a.score}</span>
+            <span class="area-score">{score(a.score)}</span>
           </div>
         ))}
       </div>
