@@ -11,6 +11,7 @@ import { CHECKS } from '../../../src/checks/registry.js';
 import { parseAnswersFile } from '../../../src/evidence/attestation/answers-file.js';
 import type { RunFacts } from '../../../src/server/store/types.js';
 import { emitRuns, eventually, getJson, startTestServer } from '../support.js';
+import { ALERTS, AUDIT_DIFF, AUDITS, CHECKS_NOW, PROBES, READINESS } from './contract-answers.js';
 
 /**
  * The web UI end to end: the app built by Vite from web/, served by a real `startServe` on loopback,
@@ -148,5 +149,60 @@ describe('mimir serve web UI in Chromium', () => {
     await page.locator(`form[data-check="${checkToAnswer.id}"]`).getByText('Answered Yes by ana@example.com').waitFor();
     expect(Number(await score.textContent())).toBeGreaterThan(before);
     expect(unexpectedErrors()).toEqual([]);
+  });
+
+  it('renders readiness, checks, audits with their diff, probes and alerts from answers in the API contract’s types', async () => {
+    // These endpoints come from other parts of the server; here the browser gets contract-typed answers for them.
+    const contractPage = await context.newPage();
+    contractPage.setDefaultTimeout(5000);
+    const answers: Readonly<Record<string, unknown>> = {
+      '/api/readiness': READINESS,
+      '/api/checks': CHECKS_NOW,
+      '/api/audits': AUDITS,
+      '/api/audits/diff': AUDIT_DIFF,
+      '/api/probes': PROBES,
+      '/api/alerts': ALERTS,
+    };
+    await contractPage.route(/\/api\/(readiness|checks|audits|probes|alerts)/, async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answers[path]) });
+    });
+    const shootPage = (name: string) => contractPage.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    try {
+      await contractPage.goto(`${served.server.url}/`);
+      const verdict = contractPage.locator('section[aria-labelledby="readiness-title"] .verdict');
+      await verdict.locator('.badge-red').waitFor();
+      expect(await verdict.locator('.score').textContent()).toBe('48.2');
+      expect(await contractPage.locator('.area .area-score').allTextContents()).toEqual(['80.0', '61.5', '35.2', '—']);
+      await contractPage.getByRole('link', { name: 'run-7-6' }).waitFor();
+      await contractPage.locator('.chart .u-title', { hasText: 'Score over time' }).waitFor();
+      expect(await contractPage.locator('section[aria-labelledby="alerts-title"]').textContent()).toMatch(/firing\s*silent-failures/);
+      await shootPage('overview-with-readiness');
+
+      await contractPage.getByRole('link', { name: 'Checks' }).click();
+      const row = contractPage.locator('tr', { hasText: 'Silent failures are rare' });
+      await row.waitFor();
+      expect(await row.locator('.tick').count()).toBe(4);
+      expect(await row.locator('a.run-link').allTextContents()).toEqual(['run-7-6', 'run-7-3']);
+      await shootPage('checks');
+
+      await contractPage.getByRole('link', { name: 'Audits' }).click();
+      await contractPage.getByRole('radio', { name: /diff from the audit/ }).nth(1).check();
+      await contractPage.getByRole('radio', { name: /diff to the audit/ }).nth(0).check();
+      await contractPage.getByText('Score 72.5 → 48.2 (-24.3)', { exact: false }).waitFor();
+      expect(await contractPage.locator('#diff-title ~ div').first().textContent()).toContain('Silent failures are rare');
+      await shootPage('audits-diff');
+
+      await contractPage.getByRole('link', { name: 'Probes' }).click();
+      await contractPage.getByRole('cell', { name: '75.0%' }).waitFor();
+
+      await contractPage.getByRole('link', { name: 'Alerts' }).click();
+      await contractPage.getByRole('heading', { name: 'History' }).waitFor();
+      expect(await contractPage.locator('table').nth(0).locator('tbody tr').count()).toBe(2);
+      expect(await contractPage.locator('table').nth(1).locator('tbody tr').count()).toBe(2);
+      await shootPage('alerts');
+    } finally {
+      await contractPage.close();
+    }
   });
 });

@@ -40,6 +40,7 @@ export function Checks() {
                         <OutcomePill outcome={check.outcome} />
                       </td>
                       <td>
+                        {check.history.length === 0 && '—'}
                         <span class="history" aria-label={check.history.map((h) => `${h.outcome} at ${time(h.at)}`).join('; ')}>
                           {check.history.map((h) => (
                             <span key={h.at} class={`tick outcome-${h.outcome}`} title={`${h.outcome} at ${time(h.at)}`} />
