@@ -59,7 +59,7 @@ beforeAll(async () => {
   });
   page = context.pages()[0] ?? (await context.newPage());
   // A step that cannot happen fails in seconds, naming the step, rather than at the test's timeout.
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(10_000);
   page.on('console', (message) => {
     if (message.type() === 'error') browserErrors.push(message.text());
   });
@@ -77,7 +77,7 @@ const shoot = (name: string) => page.screenshot({ path: join(shots, `${name}.png
 /** Errors other than the API's 404s for endpoints this server does not provide yet (the page says so itself). */
 const unexpectedErrors = () => browserErrors.filter((text) => !/status of 404/.test(text));
 
-describe('mimir serve web UI in Chromium', () => {
+describe('mimir serve web UI in Chromium', { timeout: 45_000 }, () => {
   it('loads the overview: what the server holds, a uPlot chart of tool calls, readiness and alerts (or plainly that they are not provided)', async () => {
     await page.goto(`${served.server.url}/`);
     await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
@@ -154,7 +154,7 @@ describe('mimir serve web UI in Chromium', () => {
   it('renders readiness, checks, audits with their diff, probes and alerts from answers in the API contract’s types', async () => {
     // These endpoints come from other parts of the server; here the browser gets contract-typed answers for them.
     const contractPage = await context.newPage();
-    contractPage.setDefaultTimeout(5000);
+    contractPage.setDefaultTimeout(10_000);
     const answers: Readonly<Record<string, unknown>> = {
       '/api/readiness': READINESS,
       '/api/checks': CHECKS_NOW,
