@@ -91,6 +91,11 @@ describe('mimir serve web UI in Chromium', { timeout: 45_000 }, () => {
       expect(text, section).toMatch(/does not provide .* yet|\/ 100|No readiness point|alert/i);
     }
     await shoot('overview');
+    // On a phone's width the page still reads: nothing wider than the screen.
+    await page.setViewportSize({ width: 420, height: 900 });
+    await shoot('overview-narrow');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(420);
+    await page.setViewportSize({ width: 1200, height: 900 });
     expect(unexpectedErrors()).toEqual([]);
   });
 
