@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { TraceReadOptions } from '../evidence/trace/types.js';
 import type { SecretPattern } from '../shared/redact.js';
 import { handleApi, type ApiContext } from './http/api-routes.js';
+import { createChecklistService, type ChecklistSource } from './checklist/checklist.js';
+import { handleChecklist } from './http/checklist-routes.js';
 import { createGuard } from './http/guard.js';
+import { defaultWebRoot, handleStatic, isWebPath } from './http/static-routes.js';
 import { handleExport } from './http/otlp-routes.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { openSegmentLog } from './ingest/segment-log.js';
@@ -35,6 +38,10 @@ export interface ServeOptions {
   readonly onStoreError?: (error: unknown) => void;
   /** The store behind the interface (default: DuckDB in `<dataDir>/mimir.duckdb`); another backend plugs in here. */
   readonly openStore?: (dataDir: string) => Promise<ServeStore>;
+  /** mimir.yaml and its answers file, for the checklist walk-through in the web UI (`/api/checklist`). */
+  readonly checklist?: ChecklistSource;
+  /** The built web UI (default: dist/web). */
+  readonly webRoot?: string;
 }
 
 export const DEFAULT_SERVE_LIMITS = {
@@ -78,6 +85,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
 
   const guard = createGuard({ host: options.host, token: options.token });
   const api: ApiContext = { store, pipeline, liveRuns, startedAtMs: Date.now() };
+  const checklist = options.checklist && createChecklistService(options.checklist);
+  const webRoot = options.webRoot ?? defaultWebRoot();
   const otlp = { pipeline, maxBodyBytes: options.maxBodyBytes, maxAttributeBytes: options.readOptions.maxAttributeBytes, redaction: options.redaction, retryAfterSeconds: 1 };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -91,9 +100,11 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/v1/traces') return handleExport('traces', request, response, otlp);
     if (path === '/v1/logs') return handleExport('logs', request, response, otlp);
+    if (path === '/api/checklist' || path.startsWith('/api/checklist/')) return handleChecklist(path, request, response, checklist);
     if (path.startsWith('/api/')) return handleApi(path, url.searchParams, request, response, api);
+    if (isWebPath(url.pathname)) return handleStatic(url.pathname, request, response, webRoot);
     request.resume();
-    response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `nothing at ${path}: OTLP goes to /v1/traces and /v1/logs, the API is under /api/` }));
+    response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `nothing at ${path}: the web UI is at /, OTLP goes to /v1/traces and /v1/logs, the API is under /api/` }));
   };
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {

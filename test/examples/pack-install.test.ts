@@ -57,6 +57,10 @@ describe('the npm package', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toContain('bin/mimir.js');
     expect(files).toContain('dist/cli/main.js');
+    // mimir serve's web UI, built by Vite into dist/web (its sources in web/ are not shipped).
+    expect(files).toContain('dist/web/index.html');
+    expect(files.some((path) => /^dist\/web\/assets\/index-[\w-]+\.js$/.test(path))).toBe(true);
+    expect(files.filter((path) => path.startsWith('web/'))).toEqual([]);
     expect(files).toContain('package.json');
     expect(files.filter((path) => /^(src|test|examples|node_modules)\//.test(path))).toEqual([]);
 

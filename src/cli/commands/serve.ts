@@ -51,6 +51,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
       readOptions,
       redaction: options.redact ? (config?.redaction ?? []) : undefined,
       quietMs: options.quietMs,
+      checklist: { configPath: options.config },
       onStoreError: (error) => io.stderr.write(`mimir serve: ${error instanceof Error ? error.message : String(error)}\n`),
     });
   } catch (error) {
@@ -58,7 +59,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
   }
   io.stdout.write(`mimir serve listening on ${server.url}\n`);
   io.stderr.write(
-    `OTLP/HTTP: ${server.url}/v1/traces and /v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT=${server.url}); API: ${server.url}/api/health\n` +
+    `web UI: ${server.url}/\nOTLP/HTTP: ${server.url}/v1/traces and /v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT=${server.url}); API: ${server.url}/api/health\n` +
       `store: ${join(dataDir, 'mimir.duckdb')} (owned by this process while it runs)${server.replayed > 0 ? `; ${server.replayed} acknowledged batches replayed from the ingest log` : ''}\n` +
       `${options.redact ? 'secrets are redacted before storage' : 'UNREDACTED: spans are stored with any secrets they carry'}; stop with Ctrl-C\n`,
   );

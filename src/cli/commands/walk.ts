@@ -1,15 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Document } from 'yaml';
 import { AREA_TITLES, AREAS, MEASURED_EVIDENCE_KINDS, type Answer, type Area, type Attestation, type SystemDescription } from '../../model/index.js';
-import { readAnswersFile, upsertAnswer } from '../../evidence/attestation/answers-file.js';
-import { attestationExpiry } from '../../checks/evaluate-check.js';
 import { CHECKS } from '../../checks/registry.js';
 import type { AnyCheck } from '../../checks/define-check.js';
-import { loadConfig } from '../../audit/load-config.js';
-import { DEFAULT_POLICY } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
-import { fileExists } from '../../shared/read-user-file.js';
+import { answerOptions, isAnswerValid, openAnswers, resolveAnswersLocation } from '../../server/checklist/answers.js';
 import { wrap } from '../../report/text/wrap.js';
 import { auditClock, terminalWidth, type CliIo } from '../io.js';
 import type { Prompter } from '../prompter.js';
@@ -36,19 +29,17 @@ export async function walkCommand(options: WalkOptions, io: CliIo, prompter: Pro
       hint: 'Run it in a terminal, or edit the answers file directly (schema: schemas/answers.schema.json; `mimir explain <id>` shows each question).',
     });
   }
-  const { answersPath, validityDays, system } = await resolveAnswersPath(options);
+  const { answersPath, validityDays, system } = await resolveAnswersLocation(options.config, options.answers);
   const width = terminalWidth(io);
-  const checkIds = CHECKS.map((c) => c.id);
-  const existing = (await fileExists(answersPath)) ? await readAnswersFile(answersPath, checkIds) : undefined;
-  const document = existing?.source.document ?? new Document({ version: 1, answers: {} });
-  const attestations = new Map(existing?.attestations ?? []);
+  const answers = await openAnswers(answersPath);
+  const attestations = answers.attestations;
   const now = auditClock(io);
   const by = options.by ?? (await prompter.input('Who is answering? (name or email, recorded with every answer)', { default: io.env.USER ?? '', required: true }));
 
   const areas = options.area ? [options.area] : AREAS;
   let answered = 0;
   for (const [areaIndex, area] of areas.entries()) {
-    const pending = CHECKS.filter((c) => c.area === area && (options.revisit || !isValid(attestations.get(c.id), validityDays, now)));
+    const pending = CHECKS.filter((c) => c.area === area && (options.revisit || !isAnswerValid(attestations.get(c.id), validityDays, now)));
     prompter.say(`\n━━ ${AREA_TITLES[area]} (${areaIndex + 1}/${areas.length}) — ${pending.length} question(s) to answer`);
     for (const [index, check] of pending.entries()) {
       prompter.say(describe(check, index, pending.length, attestations.get(check.id), width));
@@ -62,39 +53,12 @@ export async function walkCommand(options: WalkOptions, io: CliIo, prompter: Pro
         choice === 'not-applicable' ? 'Why does it not apply? (required)' : 'Note — what does this answer rest on? (optional)',
         { required: choice === 'not-applicable' },
       );
-      const attestation: Omit<Attestation, 'file' | 'line'> = {
-        checkId: check.id,
-        answer: choice,
-        by,
-        at: now.toISOString().slice(0, 10),
-        ...(note.trim() !== '' && { note: note.trim() }),
-      };
-      await writeFile(answersPath, upsertAnswer(document, attestation));
-      attestations.set(check.id, { ...attestation, file: answersPath });
+      await answers.record({ checkId: check.id, answer: choice, by, note }, now);
       answered++;
     }
   }
   prompter.say(['', ...wrap(`Done: ${answered} answer(s) saved in ${answersPath}. Next: \`mimir audit\`.`, width)].join('\n'));
   return 0;
-}
-
-async function resolveAnswersPath(options: WalkOptions): Promise<{ answersPath: string; validityDays: number; system: SystemDescription | undefined }> {
-  if (await fileExists(options.config)) {
-    const loaded = await loadConfig(options.config);
-    return {
-      answersPath: options.answers ?? loaded.answersPath ?? join(dirname(options.config), 'mimir-answers.yaml'),
-      validityDays: loaded.policy.attestationValidityDays,
-      system: loaded.system,
-    };
-  }
-  if (options.answers !== undefined) return { answersPath: options.answers, validityDays: DEFAULT_POLICY.attestationValidityDays, system: undefined };
-  throw new UserError('file-not-found', `config file not found: ${options.config}`, {
-    hint: 'Create one with `mimir init`, point at it with --config, or name the answers file with --answers.',
-  });
-}
-
-function isValid(attestation: Attestation | undefined, validityDays: number, now: Date): boolean {
-  return attestation !== undefined && attestationExpiry(attestation, validityDays).getTime() > now.getTime();
 }
 
 function describe(check: AnyCheck, index: number, total: number, previous: Attestation | undefined, width: number): string {
@@ -111,17 +75,15 @@ function describe(check: AnyCheck, index: number, total: number, previous: Attes
   ].join('\n');
 }
 
-/** Not-applicable is offered only where the check allows it and mimir.yaml does not contradict it. */
+const ANSWER_NAMES: Readonly<Record<Answer, string>> = { yes: 'yes', partial: 'partially', no: 'no', 'not-applicable': 'not applicable' };
+
+/** The answers the check offers (shared with the web form), then skipping and quitting. */
 function choicesFor(check: AnyCheck, system: SystemDescription | undefined): { value: Choice; name: string; description?: string }[] {
-  const choices: { value: Choice; name: string; description?: string }[] = [
-    { value: 'yes', name: 'yes' },
-    { value: 'partial', name: 'partially' },
-    { value: 'no', name: 'no' },
-  ];
-  const applicability = check.notApplicableWhen;
-  if (applicability !== undefined && (system === undefined || applicability.contradictedBy?.(system) === undefined)) {
-    choices.push({ value: 'not-applicable', name: 'not applicable', description: `Only when ${applicability.description}` });
-  }
+  const choices: { value: Choice; name: string; description?: string }[] = answerOptions(check, system).map((answer) =>
+    answer === 'not-applicable' && check.notApplicableWhen
+      ? { value: answer, name: ANSWER_NAMES[answer], description: `Only when ${check.notApplicableWhen.description}` }
+      : { value: answer, name: ANSWER_NAMES[answer] },
+  );
   choices.push({ value: 'skip', name: 'skip for now' }, { value: 'quit', name: 'save and quit' });
   return choices;
 }

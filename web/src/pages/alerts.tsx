@@ -1,0 +1,99 @@
+import type { AlertsNow } from '../api.js';
+import { Show, StatusPill, time, useApi } from '../components.js';
+
+const labelsText = (labels: Readonly<Record<string, string>>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(' ');
+
+/** Alert rules from mimir.yaml, each series' state, and the history of state changes. */
+export function Alerts() {
+  const alerts = useApi<AlertsNow>('/api/alerts?limit=100', 10_000);
+  return (
+    <>
+      <h1>Alerts</h1>
+      <Show loaded={alerts} what="alerts">
+        {(now) => (
+          <>
+            <p class="muted">Delivery: {now.delivery}</p>
+            <h2>Rules</h2>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Rule</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Condition</th>
+                    <th scope="col">Window</th>
+                    <th scope="col">For</th>
+                    <th scope="col" class="num">Min samples</th>
+                    <th scope="col">No data</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {now.rules.map((r) => (
+                    <tr key={r.name}>
+                      <td>{r.name}</td>
+                      <td>{r.kind}</td>
+                      <td>{r.kind === 'instant' ? r.event : `${r.figure ?? ''} ${r.threshold ?? ''}`}</td>
+                      <td>{r.window ?? '—'}</td>
+                      <td>{r.for ?? '—'}</td>
+                      <td class="num">{r.minSamples ?? '—'}</td>
+                      <td>{r.noData ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <h2>State</h2>
+            {now.series.length === 0 ? (
+              <p class="muted">No series evaluated yet.</p>
+            ) : (
+              <ul class="plain">
+                {now.series.map((s) => (
+                  <li key={`${s.rule} ${labelsText(s.labels)}`}>
+                    <StatusPill status={s.status} /> <strong>{s.rule}</strong> {labelsText(s.labels)} since {time(s.since)}
+                    {s.lastValue !== undefined && s.lastValue !== null && ` · last value ${s.lastValue}`}
+                    {s.lastSampleSize !== undefined && ` over ${s.lastSampleSize} sample(s)`}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <h2>History</h2>
+            {now.history.length === 0 ? (
+              <p class="muted">No state change yet.</p>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">At</th>
+                      <th scope="col">Rule</th>
+                      <th scope="col">Change</th>
+                      <th scope="col" class="num">Value</th>
+                      <th scope="col" class="num">Samples</th>
+                      <th scope="col">Notification</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {now.history.map((h, i) => (
+                      <tr key={i}>
+                        <td>{time(h.at)}</td>
+                        <td>
+                          {h.rule} <span class="muted small">{labelsText(h.labels)}</span>
+                        </td>
+                        <td>
+                          {h.from} → <StatusPill status={h.to} />
+                        </td>
+                        <td class="num">{h.value ?? '—'}</td>
+                        <td class="num">{h.sampleSize}</td>
+                        <td class="id">{h.notificationId ?? '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        )}
+      </Show>
+    </>
+  );
+}
