@@ -73,7 +73,9 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('-p, --probe', 'run the probes in mimir.yaml now (otherwise the last `mimir probe` results are used)', false)
     .option('--brief', 'terminal report: only the verdict, the areas and the top findings (files stay complete)', false)
     .option('--no-redact', NO_REDACT)
-    .action(async (opts: { config: string; answers?: string; traces?: string[]; labels?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean; redact: boolean }) => {
+    .option('--server <url>', 'also push the JSON report to a mimir serve at this URL (its audit history)')
+    .option('--token <secret>', 'the token of that server (or MIMIR_SERVE_TOKEN)')
+    .action(async (opts: { config: string; answers?: string; traces?: string[]; labels?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean; redact: boolean; server?: string; token?: string }) => {
       const { auditCommand } = await import('./commands/audit.js');
       setExitCode(
         await auditCommand(
@@ -89,6 +91,8 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
             ...(opts.labels !== undefined && { labels: opts.labels }),
             ...(opts.out !== undefined && { out: opts.out }),
             ...(opts.minScore !== undefined && { minScore: opts.minScore }),
+            ...(opts.server !== undefined && { server: opts.server }),
+            ...(opts.token !== undefined && { token: opts.token }),
           },
           io,
         ),

@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import type { TraceReadOptions } from '../evidence/trace/types.js';
 import type { SecretPattern } from '../shared/redact.js';
+import { handleAudits } from './audits/audit-routes.js';
 import { handleApi, type ApiContext } from './http/api-routes.js';
 import { createGuard } from './http/guard.js';
 import { handleExport } from './http/otlp-routes.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { openSegmentLog } from './ingest/segment-log.js';
+import { handleProbes, type ProbeResultsSource } from './probes/probes-now.js';
 import { createRunAssembler } from './runs/assemble-run.js';
 import { LiveRuns, type RunClosedHook } from './runs/live-runs.js';
 import { openDuckDbStore } from './store/duckdb-store.js';
@@ -35,6 +37,8 @@ export interface ServeOptions {
   readonly onStoreError?: (error: unknown) => void;
   /** The store behind the interface (default: DuckDB in `<dataDir>/mimir.duckdb`); another backend plugs in here. */
   readonly openStore?: (dataDir: string) => Promise<ServeStore>;
+  /** mimir.yaml's probes section: `GET /api/probes` reads its results file. */
+  readonly probeResults?: ProbeResultsSource;
 }
 
 export const DEFAULT_SERVE_LIMITS = {
@@ -78,6 +82,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
 
   const guard = createGuard({ host: options.host, token: options.token });
   const api: ApiContext = { store, pipeline, liveRuns, startedAtMs: Date.now() };
+  const audits = { store, redaction: options.redaction, maxBodyBytes: options.maxBodyBytes };
   const otlp = { pipeline, maxBodyBytes: options.maxBodyBytes, maxAttributeBytes: options.readOptions.maxAttributeBytes, redaction: options.redaction, retryAfterSeconds: 1 };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -91,6 +96,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/v1/traces') return handleExport('traces', request, response, otlp);
     if (path === '/v1/logs') return handleExport('logs', request, response, otlp);
+    if (path === '/api/audits' || path.startsWith('/api/audits/')) return handleAudits(path, url.searchParams, request, response, audits);
+    if (path === '/api/probes') return handleProbes(request, response, options.probeResults);
     if (path.startsWith('/api/')) return handleApi(path, url.searchParams, request, response, api);
     request.resume();
     response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `nothing at ${path}: OTLP goes to /v1/traces and /v1/logs, the API is under /api/` }));

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { loadConfig } from '../../audit/load-config.js';
 import { defaultTraceReadOptions } from '../../config/load-config.js';
+import { probeConfigDigest } from '../../evidence/probe/results-file.js';
 import { DEFAULT_SERVE_LIMITS, startServe, type RunningServer } from '../../server/serve.js';
 import { isLoopback } from '../../server/http/guard.js';
 import { UserError } from '../../shared/errors.js';
@@ -51,6 +52,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
       readOptions,
       redaction: options.redact ? (config?.redaction ?? []) : undefined,
       quietMs: options.quietMs,
+      ...(config?.probes && { probeResults: { probes: config.probes, configDigest: probeConfigDigest(config.config) } }),
       onStoreError: (error) => io.stderr.write(`mimir serve: ${error instanceof Error ? error.message : String(error)}\n`),
     });
   } catch (error) {
