@@ -189,7 +189,9 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--token <secret>', 'require Authorization: Bearer <secret> on every request (or MIMIR_SERVE_TOKEN)')
     .option('--quiet-ms <ms>', 'a run closes this long after its root span ends with nothing more arriving', parseQuietMs, 5000)
     .option('--no-redact', 'store spans with the secrets they carry (local debugging only)')
-    .action(async (opts: { config: string; host: string; port: number; data: string; token?: string; quietMs: number; redact: boolean }, command: Command) => {
+    .option('--demo', "replay the example agent's recorded runs to this server, a fault starting part-way (data in a temporary directory)", false)
+    .option('--demo-seconds <n>', 'how long the demo replay takes', parseDemoSeconds, 60)
+    .action(async (opts: { config: string; host: string; port: number; data: string; token?: string; quietMs: number; redact: boolean; demo: boolean; demoSeconds: number }, command: Command) => {
       // Loaded only for this command: the store's native module has no business in the others' start-up.
       const { serveCommand } = await import('./commands/serve.js');
       setExitCode(await serveCommand({ ...opts, configExplicit: command.getOptionValueSource('config') === 'cli' }, io));
@@ -271,6 +273,12 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     });
 
   return program;
+}
+
+function parseDemoSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new InvalidArgumentError(`expected whole seconds from 1 to 3600, got "${value}"`);
+  return seconds;
 }
 
 function parseQuietMs(value: string): number {
