@@ -34,7 +34,7 @@ export async function handleAudits(path: string, query: URLSearchParams, request
     if (method !== 'GET') reply = [405, { error: `${method} ${path} is not supported: audits are listed and read with GET, pushed with POST /api/audits` }];
     else if (path === '/api/audits') reply = await listAudits(query, context.store);
     else if (path === '/api/audits/diff') reply = await diffReply(query, context.store);
-    else reply = await reportOf(decodeURIComponent(path.slice('/api/audits/'.length)), context.store);
+    else reply = await reportOf(path.slice('/api/audits/'.length), context.store);
   }
   const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (typeof reply === 'string') response.writeHead(200, headers).end(reply);
@@ -50,7 +50,13 @@ async function listAudits(query: URLSearchParams, store: ServeStore): Promise<Re
 }
 
 /** The kept report itself, byte for byte: the web UI and `curl > before.json` get what `mimir diff` reads. */
-async function reportOf(id: string, store: ServeStore): Promise<Reply | string> {
+async function reportOf(encodedId: string, store: ServeStore): Promise<Reply | string> {
+  let id: string;
+  try {
+    id = decodeURIComponent(encodedId);
+  } catch {
+    return [400, { error: `${encodedId} is not a URL-encoded audit id`, expected: 'an id from GET /api/audits' }];
+  }
   const stored = await store.getAudit(id);
   return stored === undefined ? [404, { error: `no audit ${id} is kept here (GET /api/audits lists them)` }] : stored.reportJson;
 }

@@ -86,6 +86,7 @@ describe('mimir audit --server, against mimir serve on loopback', () => {
 
   it('answers unknown ids and incomplete diffs with what it expected', async () => {
     expect((await getJson(`${base}/api/audits/0123456789abcdef`)).status).toBe(404);
+    expect((await getJson(`${base}/api/audits/%E0%A4%A`)).status).toBe(400);
     const half = await getJson(`${base}/api/audits/diff?from=0123456789abcdef`);
     expect(half.status).toBe(400);
     expect(half.body).toMatchObject({ expected: expect.stringContaining('from=<audit id>&to=<audit id>') as string });
