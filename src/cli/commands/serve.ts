@@ -45,7 +45,10 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
   }
   const demo = options.demo === true ? await prepareDemo(options.configExplicit) : undefined;
   const configPath = demo?.configPath ?? options.config;
-  const config = demo !== undefined || options.configExplicit || (await fileExists(options.config)) ? await loadConfig(configPath) : undefined;
+  const config = await (demo !== undefined || options.configExplicit || (await fileExists(options.config)) ? loadConfig(configPath) : Promise.resolve(undefined)).catch(async (error: unknown) => {
+    await demo?.dispose();
+    throw error;
+  });
   const readOptions = config?.traces?.readOptions ?? defaultTraceReadOptions(config?.system);
   const dataDir = demo?.dataDir ?? (isAbsolute(options.data) ? options.data : join(io.cwd, options.data));
   let server: RunningServer;
