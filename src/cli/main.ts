@@ -4,7 +4,7 @@ import { REPORT_FORMATS, type ReportFormat, type TraceReportFormat } from '../re
 import { MIMIR_VERSION } from '../shared/version.js';
 import { EXIT_USER_ERROR, handleError } from './handle-error.js';
 import { processIo, type CliIo } from './io.js';
-import { collectFormats, collectProbeFormats, collectTraceFormats, parsePort, parseQuietMs, parseScore, type ProbeCommandFormat } from './options.js';
+import { collectFormats, collectProbeFormats, collectTraceFormats, parseDemoSeconds, parsePort, parseQuietMs, parseScore, type ProbeCommandFormat } from './options.js';
 import { inquirerPrompter, isPromptAbort, type Prompter } from './prompter.js';
 
 // Each command's module is imported inside its action, not here: together they pull in the whole
@@ -73,7 +73,9 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('-p, --probe', 'run the probes in mimir.yaml now (otherwise the last `mimir probe` results are used)', false)
     .option('--brief', 'terminal report: only the verdict, the areas and the top findings (files stay complete)', false)
     .option('--no-redact', NO_REDACT)
-    .action(async (opts: { config: string; answers?: string; traces?: string[]; labels?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean; redact: boolean }) => {
+    .option('--server <url>', 'also push the JSON report to a mimir serve at this URL (its audit history)')
+    .option('--token <secret>', 'the token of that server (or MIMIR_SERVE_TOKEN)')
+    .action(async (opts: { config: string; answers?: string; traces?: string[]; labels?: string; format?: ReportFormat[]; out?: string; failOn: 'red' | 'yellow' | 'none'; minScore?: number; probe: boolean; brief: boolean; redact: boolean; server?: string; token?: string }) => {
       const { auditCommand } = await import('./commands/audit.js');
       setExitCode(
         await auditCommand(
@@ -89,6 +91,8 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
             ...(opts.labels !== undefined && { labels: opts.labels }),
             ...(opts.out !== undefined && { out: opts.out }),
             ...(opts.minScore !== undefined && { minScore: opts.minScore }),
+            ...(opts.server !== undefined && { server: opts.server }),
+            ...(opts.token !== undefined && { token: opts.token }),
           },
           io,
         ),
@@ -185,7 +189,9 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
     .option('--token <secret>', 'require Authorization: Bearer <secret> on every request (or MIMIR_SERVE_TOKEN)')
     .option('--quiet-ms <ms>', 'a run closes this long after its root span ends with nothing more arriving', parseQuietMs, 5000)
     .option('--no-redact', 'store spans with the secrets they carry (local debugging only)')
-    .action(async (opts: { config: string; host: string; port: number; data: string; token?: string; quietMs: number; redact: boolean }, command: Command) => {
+    .option('--demo', "replay the example agent's recorded runs to this server, a fault starting part-way (data in a temporary directory)", false)
+    .option('--demo-seconds <n>', 'how long the demo replay takes', parseDemoSeconds, 60)
+    .action(async (opts: { config: string; host: string; port: number; data: string; token?: string; quietMs: number; redact: boolean; demo: boolean; demoSeconds: number }, command: Command) => {
       // Loaded only for this command: the store's native module has no business in the others' start-up.
       const { serveCommand } = await import('./commands/serve.js');
       setExitCode(await serveCommand({ ...opts, configExplicit: command.getOptionValueSource('config') === 'cli' }, io));

@@ -43,3 +43,4 @@ function integerInRange(what: string, min: number, max: number): (value: string)
 
 export const parsePort = integerInRange('a port', 0, 65535);
 export const parseQuietMs = integerInRange('milliseconds', 0, 3_600_000);
+export const parseDemoSeconds = integerInRange('whole seconds', 1, 3600);

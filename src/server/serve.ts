@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import type { TraceReadOptions } from '../evidence/trace/types.js';
 import type { SecretPattern } from '../shared/redact.js';
+import { handleAudits } from './audits/audit-routes.js';
 import { handleApi, type ApiContext } from './http/api-routes.js';
 import { createChecklistService, type ChecklistSource } from './checklist/checklist.js';
 import { handleChecklist } from './http/checklist-routes.js';
@@ -10,6 +11,7 @@ import { defaultWebRoot, handleStatic, isWebPath } from './http/static-routes.js
 import { handleExport } from './http/otlp-routes.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { openSegmentLog } from './ingest/segment-log.js';
+import { handleProbes, type ProbeResultsSource } from './probes/probes-now.js';
 import { createRunAssembler } from './runs/assemble-run.js';
 import { LiveRuns, type RunClosedHook } from './runs/live-runs.js';
 import { openDuckDbStore } from './store/duckdb-store.js';
@@ -42,6 +44,8 @@ export interface ServeOptions {
   readonly checklist?: ChecklistSource;
   /** The built web UI (default: dist/web). */
   readonly webRoot?: string;
+  /** mimir.yaml's probes section: `GET /api/probes` reads its results file. */
+  readonly probeResults?: ProbeResultsSource;
 }
 
 export const DEFAULT_SERVE_LIMITS = {
@@ -87,6 +91,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   const api: ApiContext = { store, pipeline, liveRuns, startedAtMs: Date.now() };
   const checklist = options.checklist && createChecklistService(options.checklist);
   const webRoot = options.webRoot ?? defaultWebRoot();
+  const audits = { store, redaction: options.redaction, maxBodyBytes: options.maxBodyBytes };
   const otlp = { pipeline, maxBodyBytes: options.maxBodyBytes, maxAttributeBytes: options.readOptions.maxAttributeBytes, redaction: options.redaction, retryAfterSeconds: 1 };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -101,6 +106,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     if (path === '/v1/traces') return handleExport('traces', request, response, otlp);
     if (path === '/v1/logs') return handleExport('logs', request, response, otlp);
     if (path === '/api/checklist' || path.startsWith('/api/checklist/')) return handleChecklist(path, request, response, checklist);
+    if (path === '/api/audits' || path.startsWith('/api/audits/')) return handleAudits(path, url.searchParams, request, response, audits);
+    if (path === '/api/probes') return handleProbes(request, response, options.probeResults);
     if (path.startsWith('/api/')) return handleApi(path, url.searchParams, request, response, api);
     if (isWebPath(url.pathname)) return handleStatic(url.pathname, request, response, webRoot);
     request.resume();

@@ -28,7 +28,9 @@ export type UserErrorCode =
   | 'unknown-check'
   | 'not-interactive'
   | 'file-exists'
-  | 'mcp-server-unreachable';
+  | 'mcp-server-unreachable'
+  | 'serve-unreachable'
+  | 'serve-refused';
 
 export interface UserProblem {
   readonly message: string;

@@ -1,4 +1,5 @@
 import { runAuditWithEvidence } from '../../audit/run-audit.js';
+import { pushAudit, PUSH_TOKEN_ENV, serverBase } from './audit-push.js';
 import { probeProgressBar, traceProgressBar } from '../progress.js';
 import { applyGate, type FailOn } from '../../audit/gate.js';
 import { AUDIT_REPORTS } from '../../report/index.js';
@@ -23,9 +24,13 @@ export interface AuditCommandOptions {
   readonly brief?: boolean;
   /** False for `--no-redact`: reports keep secrets and say so. */
   readonly redact?: boolean;
+  /** A `mimir serve` to push the JSON report to (its audit history), with its token if it needs one. */
+  readonly server?: string;
+  readonly token?: string;
 }
 
 export async function auditCommand(options: AuditCommandOptions, io: CliIo): Promise<number> {
+  const pushTo = options.server === undefined ? undefined : serverBase(options.server);
   const progress = traceProgressBar(io);
   const probeProgress = probeProgressBar(io);
   const { audit, traceEvidence, probeEvidence, warnings, redaction: patterns } = await runAuditWithEvidence({
@@ -50,6 +55,11 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
     ...measured,
     ...(onStdout && { brief: options.brief === true }),
   }));
+  if (pushTo !== undefined) {
+    // After the local reports: a server that is down costs the history a copy, never the reports.
+    const token = options.token ?? (io.env[PUSH_TOKEN_ENV] === '' ? undefined : io.env[PUSH_TOKEN_ENV]);
+    io.stderr.write(`pushed the audit to ${await pushAudit(audit, pushTo, token, redaction)}\n`);
+  }
   const gate = applyGate(audit, { failOn: options.failOn, ...(options.minScore !== undefined && { minScore: options.minScore }) });
   if (!gate.passed) {
     io.stderr.write(`mimir: gate failed: ${gate.reasons.join('; ')}\n`);

@@ -1,11 +1,13 @@
 import { isAbsolute, join } from 'node:path';
 import { loadConfig } from '../../audit/load-config.js';
 import { defaultTraceReadOptions } from '../../config/load-config.js';
+import { probeConfigDigest } from '../../evidence/probe/results-file.js';
 import { DEFAULT_SERVE_LIMITS, startServe, type RunningServer } from '../../server/serve.js';
 import { isLoopback } from '../../server/http/guard.js';
 import { UserError } from '../../shared/errors.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import { EXIT_OK } from '../handle-error.js';
+import { DEMO_DEFAULTS, prepareDemo, startDemoReplay } from './serve-demo.js';
 import { untilSignalled, type CliIo } from '../io.js';
 
 export interface ServeCommandOptions {
@@ -19,6 +21,10 @@ export interface ServeCommandOptions {
   readonly quietMs: number;
   /** False for `--no-redact`: spans are stored with their secrets. */
   readonly redact: boolean;
+  /** `--demo`: replay the example agent's recorded runs to this server, data in a temporary directory. */
+  readonly demo?: boolean;
+  /** How long the demo's replay takes (default 60 s). */
+  readonly demoSeconds?: number;
 }
 
 /** Where the token comes from when --token is not given (a flag would show in `ps`). */
@@ -37,9 +43,14 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
       hint: `Pass --token <secret> or set ${TOKEN_ENV}; every request must then send Authorization: Bearer <secret>. Or keep the default --host 127.0.0.1.`,
     });
   }
-  const config = options.configExplicit || (await fileExists(options.config)) ? await loadConfig(options.config) : undefined;
+  const demo = options.demo === true ? await prepareDemo(options.configExplicit) : undefined;
+  const configPath = demo?.configPath ?? options.config;
+  const config = await (demo !== undefined || options.configExplicit || (await fileExists(options.config)) ? loadConfig(configPath) : Promise.resolve(undefined)).catch(async (error: unknown) => {
+    await demo?.dispose();
+    throw error;
+  });
   const readOptions = config?.traces?.readOptions ?? defaultTraceReadOptions(config?.system);
-  const dataDir = isAbsolute(options.data) ? options.data : join(io.cwd, options.data);
+  const dataDir = demo?.dataDir ?? (isAbsolute(options.data) ? options.data : join(io.cwd, options.data));
   let server: RunningServer;
   try {
     server = await startServe({
@@ -51,10 +62,12 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
       readOptions,
       redaction: options.redact ? (config?.redaction ?? []) : undefined,
       quietMs: options.quietMs,
-      checklist: { configPath: options.config },
+      checklist: { configPath },
+      ...(config?.probes && { probeResults: { probes: config.probes, configDigest: probeConfigDigest(config.config) } }),
       onStoreError: (error) => io.stderr.write(`mimir serve: ${error instanceof Error ? error.message : String(error)}\n`),
     });
   } catch (error) {
+    await demo?.dispose();
     throw startError(error, options, dataDir);
   }
   io.stdout.write(`mimir serve listening on ${server.url}\n`);
@@ -63,9 +76,12 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
       `store: ${join(dataDir, 'mimir.duckdb')} (owned by this process while it runs)${server.replayed > 0 ? `; ${server.replayed} acknowledged batches replayed from the ingest log` : ''}\n` +
       `${options.redact ? 'secrets are redacted before storage' : 'UNREDACTED: spans are stored with any secrets they carry'}; stop with Ctrl-C\n`,
   );
+  const replay = demo && startDemoReplay(server, token, options.demoSeconds ?? DEMO_DEFAULTS.seconds, io);
   await stopped;
+  await replay?.stop();
   await server.close();
-  io.stderr.write('mimir serve stopped; everything acknowledged is stored\n');
+  if (demo) await demo.dispose();
+  io.stderr.write(demo ? `mimir serve stopped; the demo's data in ${dataDir} is removed\n` : 'mimir serve stopped; everything acknowledged is stored\n');
   return EXIT_OK;
 }
 

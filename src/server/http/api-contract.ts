@@ -104,8 +104,10 @@ export interface AuditDiffReply {
 export interface ProbesNow {
   readonly source: string | undefined;
   readonly ranAt: string | undefined;
-  /** Stale: older than the policy allows, so the audit does not count it. */
+  /** Stale: made with another probes section, tools list or scenarios file, so the audit does not count them. */
   readonly stale: boolean;
+  /** Why the results are stale (what changed since they were made, and what to run). */
+  readonly staleReason?: string;
   readonly probes: readonly {
     readonly id: string;
     readonly family: string;

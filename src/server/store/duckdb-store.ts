@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { ClaimedStatus, Run, RunOutcome } from '../../model/index.js';
+import type { ClaimedStatus, Run, RunOutcome, Verdict } from '../../model/index.js';
 import { eventFromText, eventJson, spanFromJson, spanToJson, type DurableBatch, type StoredEvent, type StoredSpan } from '../ingest/batch.js';
 import { CREATE_TABLES, SCHEMA_VERSION, TOOL_ERROR_RATES_SQL, TRACES_TO_ASSEMBLE_SQL } from './schema.js';
-import type { OpenTrace, RunFacts, ServeStore, StoredLabel, TimeWindow, ToolErrorRate, TraceContents } from './types.js';
+import type { AuditRecord, OpenTrace, RunFacts, ServeStore, StoredLabel, TimeWindow, ToolErrorRate, TraceContents } from './types.js';
 
 /**
  * The store on DuckDB (see the README's "mimir serve" for why DuckDB): one file, owned by this
@@ -202,6 +202,32 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
       return { spans: Number(row?.spans ?? 0), runs: Number(row?.runs ?? 0) };
     },
 
+    putAudit(audit) {
+      return transaction(async () => {
+        await writer.run('DELETE FROM audits WHERE id = ?', [audit.id]);
+        await writer.run('INSERT INTO audits VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+          audit.id,
+          audit.receivedAtMs,
+          audit.auditedAt,
+          audit.system,
+          audit.score,
+          audit.verdict,
+          audit.source,
+          audit.reportJson,
+        ]);
+      });
+    },
+
+    async listAudits(limit) {
+      const found = await rows(reader, `SELECT * EXCLUDE (report_json) FROM audits ORDER BY received_ms DESC, id LIMIT ${Math.max(0, Math.floor(limit))}`);
+      return found.map(auditRecordOf);
+    },
+
+    async getAudit(id) {
+      const [row] = await rows(reader, 'SELECT * FROM audits WHERE id = ?', [id]);
+      return row === undefined ? undefined : { ...auditRecordOf(row), reportJson: String(row.report_json) };
+    },
+
     async close() {
       await writes;
       await writer.run('CHECKPOINT').catch(() => undefined);
@@ -279,6 +305,18 @@ async function appendSpans(connection: DuckDBConnection, batches: readonly Durab
 }
 
 const stringAttribute = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function auditRecordOf(row: Record<string, unknown>): AuditRecord {
+  return {
+    id: String(row.id),
+    receivedAtMs: Number(row.received_ms),
+    auditedAt: String(row.audited_at),
+    system: String(row.system),
+    score: Number(row.score),
+    verdict: String(row.verdict) as Verdict,
+    source: row.source === 'window' ? 'window' : 'pushed',
+  };
+}
 
 function factsOf(row: Record<string, unknown>): RunFacts {
   const optionalNumber = (value: unknown): number | undefined => (value === null || value === undefined ? undefined : Number(value));

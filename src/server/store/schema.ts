@@ -61,6 +61,18 @@ export const CREATE_TABLES = [
     score DOUBLE,
     received_ms BIGINT NOT NULL
   )`,
+  // ClickHouse: ENGINE = ReplacingMergeTree(received_ms) ORDER BY (system, id). Audit reports as pushed by
+  // `mimir audit --server`, the report JSON beside the columns the audit list shows.
+  `CREATE TABLE IF NOT EXISTS audits (
+    id VARCHAR NOT NULL,
+    received_ms BIGINT NOT NULL,
+    audited_at VARCHAR NOT NULL,
+    system VARCHAR NOT NULL,
+    score DOUBLE NOT NULL,
+    verdict VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    report_json VARCHAR NOT NULL
+  )`,
   `CREATE TABLE IF NOT EXISTS ingest_state (applied_seq BIGINT NOT NULL, schema_version INTEGER NOT NULL)`,
 ];
 

@@ -1,4 +1,4 @@
-import type { ClaimedStatus, Run, RunOutcome } from '../../model/index.js';
+import type { ClaimedStatus, Run, RunOutcome, Verdict } from '../../model/index.js';
 import type { DurableBatch, StoredEvent, StoredSpan } from '../ingest/batch.js';
 
 /**
@@ -37,7 +37,30 @@ export interface ServeStore {
   /** Trace ids of runs that any of these keys names (to re-assess them when a label arrives). */
   tracesNamedBy(keys: readonly string[]): Promise<readonly string[]>;
   counts(): Promise<{ readonly spans: number; readonly runs: number }>;
+  /** Keeps an audit report (`mimir audit --server`); one with the same id is replaced. */
+  putAudit(audit: StoredAudit): Promise<void>;
+  /** The audits kept, newest received first, without their reports. */
+  listAudits(limit: number): Promise<readonly AuditRecord[]>;
+  /** One audit with its report JSON as kept. */
+  getAudit(id: string): Promise<StoredAudit | undefined>;
   close(): Promise<void>;
+}
+
+/** What the audit list shows of a kept audit report. */
+export interface AuditRecord {
+  readonly id: string;
+  readonly receivedAtMs: number;
+  /** The audit's own time, its stamp's `generatedAt`, as written. */
+  readonly auditedAt: string;
+  readonly system: string;
+  readonly score: number;
+  readonly verdict: Verdict;
+  readonly source: 'pushed' | 'window';
+}
+
+export interface StoredAudit extends AuditRecord {
+  /** The report JSON, as `mimir audit --format json` writes it (redacted by the server unless `--no-redact`). */
+  readonly reportJson: string;
 }
 
 export interface TraceContents {

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { serveCommand } from '../../../src/cli/commands/serve.js';
+import type { CliIo } from '../../../src/cli/io.js';
+import { tempProject } from '../../support/run-cli.js';
+import { eventually, getJson } from '../support.js';
+
+/** `mimir serve --demo` as the CLI runs it: its own config and temporary data, narrated, cleaned up on stop. */
+describe('mimir serve --demo', () => {
+  it("replays to itself from a temporary directory, leaves the user's .mimir alone, and removes its data on stop", async () => {
+    const project = tempProject({});
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, stdinIsTTY: false, env: {}, cwd: project };
+    let stop = (): void => undefined;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const exit = serveCommand({ config: 'mimir.yaml', configExplicit: false, host: '127.0.0.1', port: 0, data: '.mimir', quietMs: 100, redact: true, demo: true, demoSeconds: 2 }, io, stopped);
+    const base = await eventually(async () => Promise.resolve(/listening on (\S+)/.exec(stdout)?.[1]), 15_000, 'the server to listen');
+    const dataDir = /store: (\S+)\/mimir\.duckdb/.exec(stderr)?.[1];
+    expect(dataDir).toContain('mimir-demo-');
+    await eventually(() => Promise.resolve(stderr.includes('demo: replayed') ? true : undefined), 20_000, 'the replay to finish');
+    expect(stderr).toMatch(/FAULT: the naive build is deployed/);
+    const replayed = /replayed (\d+) hardened and (\d+) naive runs \((\d+) graded\)/.exec(stderr);
+    expect(Number(replayed?.[1])).toBeGreaterThan(0);
+    expect(Number(replayed?.[2])).toBeGreaterThan(Number(replayed?.[1]));
+    const total = Number(replayed?.[1]) + Number(replayed?.[2]);
+    const health = await eventually(async () => {
+      const { body } = await getJson(`${base}/api/health`);
+      const counts = body as { stored: { runs: number }; openRuns: number };
+      return counts.stored.runs === total && counts.openRuns === 0 ? counts : undefined;
+    }, 20_000, 'the replayed runs to close');
+    expect(health.stored.runs).toBe(total);
+    stop();
+    expect(await exit).toBe(0);
+    expect(existsSync(dataDir!)).toBe(false);
+    expect(existsSync(`${project}/.mimir`)).toBe(false);
+  }, 60_000);
+});
