@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
-import { describe, expect, it } from 'vitest';
-import { asciiPieceCount, asciiPieces, countO200kTokens, mergesPiecesItself } from './token-count.js';
+import { describe, expect, it, vi } from 'vitest';
+import { asciiPieceCount, asciiPieces, countO200kTokens } from './token-count.js';
+import { asciiRankTable } from './token-table.js';
 
 /** The reference: gpt-tokenizer itself, special-token text counted as text. */
 const reference = (text: string): number => countTokens(text, { disallowedSpecial: new Set() });
@@ -93,13 +94,14 @@ describe('countO200kTokens', () => {
   });
 
   it('merges an ASCII piece on its characters exactly as gpt-tokenizer merges its bytes', () => {
-    // The fast merge is in use (else every piece goes to countTokens, and this test guards nothing).
-    expect(mergesPiecesItself).toBe(true);
     const asciiPiece = fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: 40 });
     fc.assert(
       fc.property(fc.oneof(asciiPiece, trickyText.filter((text) => text.length > 0 && isAscii(text))), (text) => {
         // Pieces as the pattern cuts them (the merge runs on one piece: a text is cut first).
         for (const piece of asciiPieces(text) ?? []) expect(asciiPieceCount(piece)).toBe(reference(piece));
+        // The same piece where it lies in a longer text: the merge reads text[start, end) in place.
+        const padded = `<<${text}>>`;
+        expect(asciiPieceCount(padded, 2, 2 + text.length)).toBe(asciiPieceCount(text));
       }),
       { numRuns: 3000 },
     );
@@ -107,5 +109,53 @@ describe('countO200kTokens', () => {
     for (const piece of ['_separability_matrix', '/usr/lib/python3.11', ' 0x7f3a9c', 'deadbeefcafebabe', ' CompoundModel', '__init__', ' HTTPConnectionPool']) {
       for (const part of asciiPieces(piece) ?? []) expect(asciiPieceCount(part)).toBe(reference(part));
     }
+  });
+
+  it('counts mixed text piece by piece like gpt-tokenizer: ASCII runs beside accents, CJK, emoji and non-breaking spaces', () => {
+    const mixedUnit = fc.oneof(
+      fc.constantFrom(...TRICKY),
+      fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((code) => String.fromCharCode(code)), maxLength: 12 }),
+      fc.string({ unit: 'grapheme', maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(mixedUnit, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        expect(countO200kTokens(text)).toBe(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const text of ['café', 'Café au lait, s’il vous plaît', 'naïve—résumé', "l'été's", 'Größe 12\u00a0kg', 'Tokyo 東京 2024', 'ok 😀😀 ok', 'x\u0301y']) {
+      expect(countO200kTokens(text), JSON.stringify(text)).toBe(reference(text));
+    }
+  });
+});
+
+describe('the generated o200k_base ASCII rank table', () => {
+  it('is found beside the module and holds every ASCII token of gpt-tokenizer\'s o200k_base with its rank', async () => {
+    const table = asciiRankTable();
+    expect(table.path.replaceAll('\\', '/')).toMatch(/\/src\/analysis\/o200k-ascii-ranks\.bin$/);
+    const { default: ranks } = await import('gpt-tokenizer/bpeRanks/o200k_base');
+    let asciiTokens = 0;
+    for (const [rank, token] of ranks.entries()) {
+      if (typeof token !== 'string' || !isAscii(token)) continue;
+      asciiTokens++;
+      if (table.rankOf(token, 0, token.length) !== rank) expect.fail(`token ${rank} ${JSON.stringify(token)}: table gives ${table.rankOf(token, 0, token.length)}`);
+    }
+    expect(table.size).toBe(asciiTokens);
+    expect(table.description).toContain(`${asciiTokens}`);
+    // Text that is no token, found nowhere.
+    expect(table.rankOf('zzqqxxjj-not-a-token', 0, 20)).toBe(Infinity);
+    expect(table.rankOf('<hello>', 1, 6)).toBe(table.rankOf('hello', 0, 5));
+  });
+
+  it('counts ASCII text without loading gpt-tokenizer, and loads it at the first non-ASCII text', async () => {
+    // A fresh copy of the module: earlier tests' non-ASCII texts have loaded gpt-tokenizer in this one.
+    vi.resetModules();
+    const fresh = await import('./token-count.js');
+    const ascii = 'Refund order 4411 for Dana Smith, please: {"total": 89.90}';
+    expect(fresh.countO200kTokens(ascii)).toBe(reference(ascii));
+    expect(fresh.gptTokenizerLoaded()).toBe(false);
+    expect(fresh.countO200kTokens('café au lait')).toBe(reference('café au lait'));
+    expect(fresh.gptTokenizerLoaded()).toBe(true);
   });
 });

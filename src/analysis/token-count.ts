@@ -1,16 +1,21 @@
-import o200k, { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+import type * as GptTokenizerO200k from 'gpt-tokenizer/encoding/o200k_base';
+import type * as GptTokenizerConstants from 'gpt-tokenizer/encodingParams/constants';
+import { asciiRankTable } from './token-table.js';
 
 /**
  * Exact o200k_base token counts, as gpt-tokenizer's `countTokens` gives them with special-token
- * text (`<|endoftext|>`) counted as plain text, about twice as fast for ASCII text.
+ * text (`<|endoftext|>`) counted as plain text, faster, and without loading gpt-tokenizer for ASCII.
  *
  * The tokenizer splits a text into pieces with its pre-tokenization pattern and byte-pair encodes
- * each piece on its own, so a text's count is the sum of its pieces' counts. gpt-tokenizer matches
- * a Unicode-aware pattern, allocates a match object per piece and looks each piece up in its
- * 200k-entry rank table. For ASCII text (almost all trace content) the same pattern with its
- * Unicode classes narrowed to ASCII finds the same pieces, faster; each distinct piece is counted
- * once by gpt-tokenizer itself and remembered. Text with any non-ASCII character is counted by
- * gpt-tokenizer whole.
+ * each piece on its own, so a text's count is the sum of its pieces' counts. For ASCII text (almost
+ * all trace content) the same pattern with its Unicode classes narrowed to ASCII finds the same
+ * pieces, faster; each distinct piece is merged once, on mimir's own table of o200k_base's ASCII
+ * tokens (token-table.ts, generated from gpt-tokenizer's ranks at build time), and remembered.
+ * gpt-tokenizer's module costs ≈200 ms to load (it builds a 200k-entry Map from a 2.4 MB literal),
+ * so it is loaded only at the first text with a non-ASCII character: such a text is split with
+ * gpt-tokenizer's own Unicode pattern, its ASCII pieces merged here and the others counted by
+ * gpt-tokenizer, each distinct one once.
  *
  * Why a piece counted alone gives its count within the text: matched alone, the pattern finds the
  * same single piece (its alternatives are tried in the same order on the same characters; the
@@ -20,35 +25,46 @@ import o200k, { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
  */
 
 /** Counting must not throw on special-token text inside a message: it is content. */
-const PLAIN_TEXT: Parameters<typeof countTokens>[1] = { disallowedSpecial: new Set() };
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+interface GptTokenizer {
+  readonly countTokens: typeof GptTokenizerO200k.countTokens;
+  /** gpt-tokenizer's own pre-tokenization pattern for o200k_base, sticky. */
+  readonly piecePattern: RegExp;
+}
+let gptTokenizer: GptTokenizer | undefined;
+
+/** gpt-tokenizer, loaded at the first non-ASCII text (synchronously: counting is synchronous; the package ships CommonJS too). */
+function loadGptTokenizer(): GptTokenizer {
+  if (gptTokenizer === undefined) {
+    const requireHere = createRequire(import.meta.url);
+    const { countTokens } = requireHere('gpt-tokenizer/encoding/o200k_base') as typeof GptTokenizerO200k;
+    const { O200K_TOKEN_SPLIT_REGEX } = requireHere('gpt-tokenizer/encodingParams/constants') as typeof GptTokenizerConstants;
+    gptTokenizer = { countTokens, piecePattern: new RegExp(O200K_TOKEN_SPLIT_REGEX.source, 'uy') };
+  }
+  return gptTokenizer;
+}
+
+/** Whether gpt-tokenizer has been loaded (only non-ASCII text loads it). For tests. */
+export function gptTokenizerLoaded(): boolean {
+  return gptTokenizer !== undefined;
+}
 
 /**
- * A piece gpt-tokenizer has not counted before costs about 25 µs through countTokens, which scans
- * it for special tokens, splits it again with the Unicode pattern, encodes it to bytes and decodes
- * every candidate pair back to a string to look its rank up. On code and logs (a SWE-bench corpus
- * has some 50,000 distinct pieces) that was most of the counting. An ASCII piece is its own bytes,
- * so its byte-pair merge can run on the string: the same merge, rank by rank, looked up in the same
- * string → rank table (gpt-tokenizer's own, reached through its encoder's processor; when a later
- * version hides it, every piece goes to countTokens as before). token-count.test.ts checks the
- * counts against countTokens on arbitrary ASCII text.
+ * The token count of the ASCII piece text[start, end): gpt-tokenizer's bytePairMerge on characters
+ * (one byte each), rank by rank, looked up in the same ranks. Exported for tests.
  */
-const rankTable = (o200k as unknown as { bytePairEncodingCoreProcessor?: { bytePairStringRankEncoder?: unknown } }).bytePairEncodingCoreProcessor?.bytePairStringRankEncoder;
-const RANKS: ReadonlyMap<string, number> | undefined = rankTable instanceof Map && rankTable.size > 100_000 ? (rankTable as Map<string, number>) : undefined;
-
-/** Whether pieces are merged here (true) or all handed to countTokens (gpt-tokenizer hid its table). For tests. */
-export const mergesPiecesItself = RANKS !== undefined;
-
-/** The token count of one ASCII piece: gpt-tokenizer's bytePairMerge, on characters (one byte each). Exported for tests. */
-export function asciiPieceCount(piece: string): number {
-  if (RANKS === undefined) return countTokens(piece, PLAIN_TEXT);
-  if (RANKS.has(piece)) return 1;
-  const rankOf = (from: number, to: number | undefined): number => (to === undefined ? Infinity : (RANKS.get(piece.slice(from, to)) ?? Infinity));
+export function asciiPieceCount(text: string, start = 0, end = text.length): number {
+  const table = asciiRankTable();
+  if (end - start <= 1) return end - start;
+  if (table.rankOf(text, start, end) !== Infinity) return 1;
+  const rankOf = (from: number, to: number | undefined): number => (to === undefined ? Infinity : table.rankOf(text, from, to));
   // starts: where each part begins (and the end); ranks[i]: the rank of parts i and i+1 merged.
   const starts: number[] = [];
   const ranks: number[] = [];
-  for (let i = 0; i <= piece.length; i++) {
+  for (let i = start; i <= end; i++) {
     starts.push(i);
-    ranks.push(i < piece.length - 1 ? rankOf(i, i + 2) : Infinity);
+    ranks.push(i < end - 1 ? rankOf(i, i + 2) : Infinity);
   }
   while (starts.length > 1) {
     let lowest = Infinity;
@@ -68,7 +84,6 @@ export function asciiPieceCount(piece: string): number {
   }
   return starts.length - 1;
 }
-
 
 /**
  * gpt-tokenizer's O200K_TOKEN_SPLIT_PATTERN with every class narrowed to ASCII: \p{L} is [A-Za-z]
@@ -151,7 +166,7 @@ function pieceCount(text: string, start: number, end: number): number {
     if (slotLength === length && packedFirst[slot] === first && packedSecond[slot] === second && packedThird[slot] === third) return packedCount[slot] as number;
     slot = (slot + 1) & TABLE_MASK;
   }
-  const count = asciiPieceCount(text.slice(start, end));
+  const count = asciiPieceCount(text, start, end);
   if (packedPieces >= MAX_PACKED_PIECES) {
     packedLength.fill(0);
     packedPieces = 0;
@@ -203,8 +218,9 @@ function countText(text: string): number {
   pattern.lastIndex = 0;
   while (start < length) {
     // The pattern matches at every position of ASCII text (letters, digits, punctuation and
-    // whitespace each have an alternative), and at none where a non-ASCII character is.
-    if (!pattern.test(text)) return countTokens(text, PLAIN_TEXT);
+    // whitespace each have an alternative), and at none where a non-ASCII character is. The ASCII
+    // pieces before it may end differently in the Unicode split ("caf" of "café"): start again.
+    if (!pattern.test(text)) return countMixedText(text);
     const end = pattern.lastIndex;
     total += pieceCount(text, start, end);
     start = end;
@@ -212,7 +228,44 @@ function countText(text: string): number {
   return total;
 }
 
-/** The pieces countO200kTokens counts `text` in; undefined when it hands the text to gpt-tokenizer whole. For tests. */
+/** Non-ASCII pieces counted by gpt-tokenizer, remembered (bounded like the long ASCII pieces). */
+const MAX_OTHER_PIECES = 20_000;
+const otherPieces = new Map<string, number>();
+
+/** A text with a non-ASCII character: split by gpt-tokenizer's own pattern, its ASCII pieces merged here. */
+function countMixedText(text: string): number {
+  const { countTokens, piecePattern } = loadGptTokenizer();
+  const length = text.length;
+  let total = 0;
+  let start = 0;
+  piecePattern.lastIndex = 0;
+  while (start < length) {
+    // The pattern has an alternative for every character; should a later version not, the text is counted whole.
+    if (!piecePattern.test(text)) return countTokens(text, PLAIN_TEXT);
+    const end = piecePattern.lastIndex;
+    if (isAscii(text, start, end)) {
+      total += pieceCount(text, start, end);
+    } else {
+      const piece = text.slice(start, end);
+      let count = otherPieces.get(piece);
+      if (count === undefined) {
+        count = countTokens(piece, PLAIN_TEXT);
+        if (otherPieces.size >= MAX_OTHER_PIECES) otherPieces.clear();
+        otherPieces.set(piece, count);
+      }
+      total += count;
+    }
+    start = end;
+  }
+  return total;
+}
+
+function isAscii(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** The pieces countO200kTokens counts ASCII `text` in; undefined for text with a non-ASCII character (split by gpt-tokenizer's pattern instead). For tests. */
 export function asciiPieces(text: string): string[] | undefined {
   const pieces: string[] = [];
   ASCII_PIECE.lastIndex = 0;

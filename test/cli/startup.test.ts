@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -67,5 +68,27 @@ describe('CLI start-up loads only what the command needs', () => {
     expect(loaded.own.filter((path) => path.startsWith('dist/cli/commands/'))).toEqual(['dist/cli/commands/traces.js']);
     expect(loaded.own.filter((path) => /^dist\/(checks|probe|audit|scoring)\//.test(path))).toEqual([]);
     expect([...loaded.packages].filter((name) => name.startsWith('@modelcontextprotocol/') || name.startsWith('@inquirer/'))).toEqual([]);
+  });
+
+  it('mimir traces without a mimir.yaml loads neither zod, yaml nor gpt-tokenizer (its text is ASCII: counted on mimir\'s own table)', () => {
+    const loaded = modulesLoadedBy(['traces', TRACE_FILE, '--format', 'json']);
+    expect(loaded.status).toBe(0);
+    // zod and yaml parse mimir.yaml, and there is none; gpt-tokenizer is loaded at the first non-ASCII text, and this file has none.
+    expect([...loaded.packages].filter((name) => ['zod', 'yaml', 'gpt-tokenizer'].includes(name))).toEqual([]);
+    expect(loaded.own).toContain('dist/analysis/token-table.js');
+  });
+
+  it('the built token counter reads the table generated into dist/ and counts like gpt-tokenizer', () => {
+    const text = 'Refund order 4411 for Dana Smith: {"total": 89.90, "status": "delivered"}\n\tdone.';
+    const script = `import { countO200kTokens, gptTokenizerLoaded } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'analysis', 'token-count.js')).href)};
+      import { asciiRankTable } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'analysis', 'token-table.js')).href)};
+      const count = countO200kTokens(${JSON.stringify(text)});
+      console.log(JSON.stringify({ count, table: asciiRankTable().path, gptTokenizerLoaded: gptTokenizerLoaded() }));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: emptyDir, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    const built = JSON.parse(result.stdout) as { count: number; table: string; gptTokenizerLoaded: boolean };
+    expect(relative(ROOT, built.table).split(sep).join('/')).toBe('dist/analysis/o200k-ascii-ranks.bin');
+    expect(built.count).toBe(countTokens(text));
+    expect(built.gptTokenizerLoaded).toBe(false);
   });
 });
