@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
-import { describe, expect, it, vi } from 'vitest';
-import { asciiPieceCount, asciiPieces, countO200kTokens } from './token-count.js';
-import { asciiRankTable } from './token-table.js';
+import { describe, expect, it } from 'vitest';
+import { asciiPieceCount, asciiPieces, countO200kTokens, utf8PieceCount } from './token-count.js';
+import { o200kRankTable } from './token-table.js';
 
 /** The reference: gpt-tokenizer itself, special-token text counted as text. */
 const reference = (text: string): number => countTokens(text, { disallowedSpecial: new Set() });
@@ -130,32 +130,68 @@ describe('countO200kTokens', () => {
   });
 });
 
-describe('the generated o200k_base ASCII rank table', () => {
-  it('is found beside the module and holds every ASCII token of gpt-tokenizer\'s o200k_base with its rank', async () => {
-    const table = asciiRankTable();
-    expect(table.path.replaceAll('\\', '/')).toMatch(/\/src\/analysis\/o200k-ascii-ranks\.bin$/);
+describe('the generated o200k_base rank table', () => {
+  it('is found beside the module and holds every token of gpt-tokenizer\'s o200k_base with its rank', async () => {
+    const table = o200kRankTable();
+    expect(table.path.replaceAll('\\', '/')).toMatch(/\/src\/analysis\/o200k-ranks\.bin$/);
     const { default: ranks } = await import('gpt-tokenizer/bpeRanks/o200k_base');
-    let asciiTokens = 0;
+    const encoder = new TextEncoder();
+    const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+    let unreachable = 0;
     for (const [rank, token] of ranks.entries()) {
-      if (typeof token !== 'string' || !isAscii(token)) continue;
-      asciiTokens++;
-      if (table.rankOf(token, 0, token.length) !== rank) expect.fail(`token ${rank} ${JSON.stringify(token)}: table gives ${table.rankOf(token, 0, token.length)}`);
+      const bytes = typeof token === 'string' ? encoder.encode(token) : Uint8Array.from(token);
+      const found = table.rankOfBytes(bytes, 0, bytes.length);
+      // Byte tokens that are valid UTF-8 gpt-tokenizer never finds (it looks valid UTF-8 up among its strings): left out.
+      const isValidUtf8 = ((): boolean => {
+        try {
+          strictUtf8.decode(bytes);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      if (typeof token !== 'string' && isValidUtf8) {
+        unreachable++;
+        expect(found).toBe(Infinity);
+        continue;
+      }
+      if (found !== rank) expect.fail(`token ${rank} ${JSON.stringify(token)}: the table gives ${found}`);
+      // ASCII tokens are looked up on a string's characters too.
+      if (typeof token === 'string' && isAscii(token) && table.rankOf(token, 0, token.length) !== rank) expect.fail(`ASCII token ${rank} ${JSON.stringify(token)}: rankOf gives ${table.rankOf(token, 0, token.length)}`);
     }
-    expect(table.size).toBe(asciiTokens);
-    expect(table.description).toContain(`${asciiTokens}`);
-    // Text that is no token, found nowhere.
+    expect(unreachable).toBe(9);
+    expect(table.size).toBe(ranks.length - unreachable);
+    expect(table.description).toContain(`${table.size}`);
+    // Text that is no token, found nowhere; a token found where it lies inside a longer text.
     expect(table.rankOf('zzqqxxjj-not-a-token', 0, 20)).toBe(Infinity);
     expect(table.rankOf('<hello>', 1, 6)).toBe(table.rankOf('hello', 0, 5));
+    expect(table.rankOfBytes(encoder.encode('<hello>'), 1, 6)).toBe(table.rankOf('hello', 0, 5));
   });
 
-  it('counts ASCII text without loading gpt-tokenizer, and loads it at the first non-ASCII text', async () => {
-    // A fresh copy of the module: earlier tests' non-ASCII texts have loaded gpt-tokenizer in this one.
-    vi.resetModules();
-    const fresh = await import('./token-count.js');
-    const ascii = 'Refund order 4411 for Dana Smith, please: {"total": 89.90}';
-    expect(fresh.countO200kTokens(ascii)).toBe(reference(ascii));
-    expect(fresh.gptTokenizerLoaded()).toBe(false);
-    expect(fresh.countO200kTokens('café au lait')).toBe(reference('café au lait'));
-    expect(fresh.gptTokenizerLoaded()).toBe(true);
+  it('merges any piece on its UTF-8 bytes as gpt-tokenizer does', () => {
+    const pieces = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }).map((text) => referencePieces(text)[0] ?? 'a');
+    fc.assert(
+      fc.property(fc.oneof(pieces, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }).map((text) => referencePieces(text)[0] ?? 'a')), (piece) => {
+        expect(utf8PieceCount(piece)).toBe(reference(piece));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const piece of ['é', ' naïve', '日本語', '😀', '\ud800', ' \u00a0', 'Größe']) expect(utf8PieceCount(piece), JSON.stringify(piece)).toBe(reference(piece));
+  });
+
+  it('counts byte order marks, U+FFFD and lone surrogates as gpt-tokenizer does (its decoder drops a leading byte order mark)', () => {
+    // gpt-tokenizer has byte tokens that start with a byte order mark ("\ufeff//", "\ufeff#") that it can never produce.
+    const odd = fc.constantFrom('\ufeff', '\ufeff\ufeff', '\ufffd', '\ud800', '\udc00', '\ud83d', '😀', 'é', '日本', '//', '#', ' ', 'a', 'A', '1', '\n', "'s");
+    fc.assert(
+      fc.property(fc.array(odd, { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        expect(countO200kTokens(text)).toBe(reference(text));
+        for (const piece of referencePieces(text)) expect(utf8PieceCount(piece), JSON.stringify(piece)).toBe(reference(piece));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of ['\ufeff', '\ufeff//', '\ufeff#', ' \ufeff\ufeff', '\ufeffabc', 'x\ufeff//y', '\ud800abc', '\ufffd\ufffd']) {
+      expect(countO200kTokens(text), JSON.stringify(text)).toBe(reference(text));
+    }
   });
 });

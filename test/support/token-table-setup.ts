@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * Vitest global setup: the token counter reads o200k-ascii-ranks.bin beside its module, a file
+ * Vitest global setup: the token counter reads o200k-ranks.bin beside its module, a file
  * `npm run build` generates from gpt-tokenizer's ranks (it is not committed). A fresh checkout has
  * none until it is built, so the suite generates it first when it is missing.
  */
