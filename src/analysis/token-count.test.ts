@@ -24,7 +24,7 @@ const referencePieces = (text: string): string[] => [...text.matchAll(new RegExp
 const isAscii = (text: string): boolean => Array.from(text).every((ch) => ch.charCodeAt(0) < 128);
 
 describe('countO200kTokens', () => {
-  it('splits ASCII text into gpt-tokenizer\'s pieces, and hands any other text to it whole', () => {
+  it('splits ASCII text into gpt-tokenizer\'s pieces, and leaves other text to gpt-tokenizer\'s own pattern', () => {
     const ascii = fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((code) => String.fromCharCode(code)), maxLength: 120 });
     fc.assert(
       fc.property(fc.oneof(trickyText, ascii), (text) => {
