@@ -12,7 +12,7 @@ export default defineConfig({
     // End-to-end CLI tests spawn the built CLI; keep them from starving the 2-core CI machine.
     maxWorkers: 2,
     // Each run gets its own TMPDIR and fails if a test leaves a mimir-* temp entry in it.
-    globalSetup: ['test/support/temp-dir-guard.ts'],
+    globalSetup: ['test/support/temp-dir-guard.ts', 'test/support/token-table-setup.ts'],
     testTimeout: 20_000,
   },
 });

@@ -1,54 +1,41 @@
-import o200k, { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+import type * as GptTokenizerConstants from 'gpt-tokenizer/encodingParams/constants';
+import { o200kRankTable, type RankTable } from './token-table.js';
 
 /**
  * Exact o200k_base token counts, as gpt-tokenizer's `countTokens` gives them with special-token
- * text (`<|endoftext|>`) counted as plain text, about twice as fast for ASCII text.
+ * text (`<|endoftext|>`) counted as plain text, faster, and without loading gpt-tokenizer's encoder.
  *
  * The tokenizer splits a text into pieces with its pre-tokenization pattern and byte-pair encodes
- * each piece on its own, so a text's count is the sum of its pieces' counts. gpt-tokenizer matches
- * a Unicode-aware pattern, allocates a match object per piece and looks each piece up in its
- * 200k-entry rank table. For ASCII text (almost all trace content) the same pattern with its
- * Unicode classes narrowed to ASCII finds the same pieces, faster; each distinct piece is counted
- * once by gpt-tokenizer itself and remembered. Text with any non-ASCII character is counted by
- * gpt-tokenizer whole.
+ * each piece's UTF-8 bytes on its own, so a text's count is the sum of its pieces' counts. Each
+ * distinct piece is merged once, on mimir's own o200k_base rank table (token-table.ts, generated
+ * from gpt-tokenizer's ranks at build time: gpt-tokenizer's module costs ≈200 ms to load, the
+ * table a few), and remembered. For ASCII text (almost all trace content) the pattern with its
+ * Unicode classes narrowed to ASCII finds the same pieces, faster, and a piece's characters are its
+ * bytes. A text with a non-ASCII character is split with gpt-tokenizer's own Unicode pattern (its
+ * constants module, ≈6 ms, loaded then), and its non-ASCII pieces are merged on their UTF-8 bytes.
  *
  * Why a piece counted alone gives its count within the text: matched alone, the pattern finds the
  * same single piece (its alternatives are tried in the same order on the same characters; the
  * only lookahead, `\s+(?!\S)`, sees the end of the string there, and a whitespace-only piece is
  * matched whole by one of the whitespace alternatives either way). token-count.test.ts checks the
- * counts against gpt-tokenizer on the pattern's edge cases and on arbitrary text.
+ * counts against gpt-tokenizer's countTokens on the pattern's edge cases and on arbitrary text.
  */
-
-/** Counting must not throw on special-token text inside a message: it is content. */
-const PLAIN_TEXT: Parameters<typeof countTokens>[1] = { disallowedSpecial: new Set() };
 
 /**
- * A piece gpt-tokenizer has not counted before costs about 25 µs through countTokens, which scans
- * it for special tokens, splits it again with the Unicode pattern, encodes it to bytes and decodes
- * every candidate pair back to a string to look its rank up. On code and logs (a SWE-bench corpus
- * has some 50,000 distinct pieces) that was most of the counting. An ASCII piece is its own bytes,
- * so its byte-pair merge can run on the string: the same merge, rank by rank, looked up in the same
- * string → rank table (gpt-tokenizer's own, reached through its encoder's processor; when a later
- * version hides it, every piece goes to countTokens as before). token-count.test.ts checks the
- * counts against countTokens on arbitrary ASCII text.
+ * gpt-tokenizer's byte-pair merge of one piece of `length` bytes, rank by rank: `rankOf(from, to)`
+ * is the rank of the token made of the piece's bytes [from, to), Infinity when there is none. (The
+ * caller looks the whole piece up first, as gpt-tokenizer does.)
  */
-const rankTable = (o200k as unknown as { bytePairEncodingCoreProcessor?: { bytePairStringRankEncoder?: unknown } }).bytePairEncodingCoreProcessor?.bytePairStringRankEncoder;
-const RANKS: ReadonlyMap<string, number> | undefined = rankTable instanceof Map && rankTable.size > 100_000 ? (rankTable as Map<string, number>) : undefined;
-
-/** Whether pieces are merged here (true) or all handed to countTokens (gpt-tokenizer hid its table). For tests. */
-export const mergesPiecesItself = RANKS !== undefined;
-
-/** The token count of one ASCII piece: gpt-tokenizer's bytePairMerge, on characters (one byte each). Exported for tests. */
-export function asciiPieceCount(piece: string): number {
-  if (RANKS === undefined) return countTokens(piece, PLAIN_TEXT);
-  if (RANKS.has(piece)) return 1;
-  const rankOf = (from: number, to: number | undefined): number => (to === undefined ? Infinity : (RANKS.get(piece.slice(from, to)) ?? Infinity));
+function mergedCount(length: number, rankOf: (from: number, to: number) => number): number {
+  if (length <= 1) return length;
+  const rankAfter = (from: number, to: number | undefined): number => (to === undefined ? Infinity : rankOf(from, to));
   // starts: where each part begins (and the end); ranks[i]: the rank of parts i and i+1 merged.
   const starts: number[] = [];
   const ranks: number[] = [];
-  for (let i = 0; i <= piece.length; i++) {
+  for (let i = 0; i <= length; i++) {
     starts.push(i);
-    ranks.push(i < piece.length - 1 ? rankOf(i, i + 2) : Infinity);
+    ranks.push(i < length - 1 ? rankOf(i, i + 2) : Infinity);
   }
   while (starts.length > 1) {
     let lowest = Infinity;
@@ -63,20 +50,82 @@ export function asciiPieceCount(piece: string): number {
     if (lowest === Infinity) break;
     starts.splice(at + 1, 1);
     ranks.splice(at, 1);
-    ranks[at] = rankOf(starts[at] as number, starts[at + 2]);
-    if (at > 0) ranks[at - 1] = rankOf(starts[at - 1] as number, starts[at + 1]);
+    ranks[at] = rankAfter(starts[at] as number, starts[at + 2]);
+    if (at > 0) ranks[at - 1] = rankAfter(starts[at - 1] as number, starts[at + 1]);
   }
   return starts.length - 1;
 }
 
+/** The token count of the ASCII piece text[start, end), merged on its characters (one byte each). Exported for tests. */
+export function asciiPieceCount(text: string, start = 0, end = text.length): number {
+  const table = o200kRankTable();
+  if (end - start > 1 && table.rankOf(text, start, end) !== Infinity) return 1;
+  return mergedCount(end - start, (from, to) => table.rankOf(text, start + from, start + to));
+}
+
+const utf8 = new TextEncoder();
+let pieceBytes = new Uint8Array(256);
+
+/**
+ * The token count of any piece, as gpt-tokenizer counts it: the whole piece looked up as a string
+ * (so never found when it holds a lone surrogate), then merged on its UTF-8 bytes (a lone surrogate
+ * is U+FFFD's, as TextEncoder makes it) with gpt-tokenizer's lookup of a byte run (gptRankOfBytes).
+ * Exported for tests.
+ */
+export function utf8PieceCount(piece: string): number {
+  if (pieceBytes.length < piece.length * 3) pieceBytes = new Uint8Array(piece.length * 3);
+  const bytes = pieceBytes;
+  const length = utf8.encodeInto(piece, bytes).written;
+  const table = o200kRankTable();
+  if (length > 1 && isWellFormed(piece) && table.rankOfBytes(bytes, 0, length) !== Infinity) return 1;
+  return mergedCount(length, (from, to) => gptRankOfBytes(table, bytes, length, from, to));
+}
+
+/**
+ * The rank gpt-tokenizer gives the byte run bytes[from, to) of a piece's `length` UTF-8 bytes. A run
+ * that is valid UTF-8 (it starts and ends on character boundaries: the piece's bytes are valid) is
+ * decoded with TextDecoder, which drops a leading byte order mark, and looked up as that string; any
+ * other run is looked up as bytes. The table holds exactly the tokens either lookup can find.
+ */
+function gptRankOfBytes(table: RankTable, bytes: Uint8Array, length: number, from: number, to: number): number {
+  const startsWithByteOrderMark = to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf;
+  if (startsWithByteOrderMark && (to === length || ((bytes[to] as number) & 0xc0) !== 0x80)) {
+    return to - from === 3 ? Infinity : table.rankOfBytes(bytes, from + 3, to);
+  }
+  return table.rankOfBytes(bytes, from, to);
+}
+
+/** No lone surrogate (String.prototype.isWellFormed, which ES2023's typings do not declare). */
+function isWellFormed(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xd800 || code > 0xdfff) continue;
+    if (code > 0xdbff) return false;
+    const next = text.charCodeAt(i + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
+let unicodePiecePattern: RegExp | undefined;
+
+/** gpt-tokenizer's own o200k_base pre-tokenization pattern, sticky; loaded at the first non-ASCII text. */
+function unicodePieces(): RegExp {
+  if (unicodePiecePattern === undefined) {
+    const { O200K_TOKEN_SPLIT_REGEX } = createRequire(import.meta.url)('gpt-tokenizer/encodingParams/constants') as typeof GptTokenizerConstants;
+    unicodePiecePattern = new RegExp(O200K_TOKEN_SPLIT_REGEX.source, 'uy');
+  }
+  return unicodePiecePattern;
+}
 
 /**
  * gpt-tokenizer's O200K_TOKEN_SPLIT_PATTERN with every class narrowed to ASCII: \p{L} is [A-Za-z]
  * (\p{Lu} [A-Z], \p{Ll} [a-z]; no ASCII character is Lt, Lm, Lo or M), \p{N} is [0-9], \s is
  * [\t\n\v\f\r ], and the negated classes list their ASCII members. On ASCII text it finds exactly
  * the original's pieces. It never matches a non-ASCII character, so on other text the scan stops
- * at the first one (no alternative matches there) and the whole text goes to gpt-tokenizer: no
- * separate check for non-ASCII text is needed.
+ * at the first one (no alternative matches there) and the whole text is split again with the
+ * Unicode pattern: no separate check for non-ASCII text is needed.
  */
 const SPACE = String.raw`[\t\n\v\f\r ]`;
 /** [^\r\n\p{L}\p{N}]: the optional character before a word. */
@@ -151,7 +200,7 @@ function pieceCount(text: string, start: number, end: number): number {
     if (slotLength === length && packedFirst[slot] === first && packedSecond[slot] === second && packedThird[slot] === third) return packedCount[slot] as number;
     slot = (slot + 1) & TABLE_MASK;
   }
-  const count = asciiPieceCount(text.slice(start, end));
+  const count = asciiPieceCount(text, start, end);
   if (packedPieces >= MAX_PACKED_PIECES) {
     packedLength.fill(0);
     packedPieces = 0;
@@ -203,8 +252,9 @@ function countText(text: string): number {
   pattern.lastIndex = 0;
   while (start < length) {
     // The pattern matches at every position of ASCII text (letters, digits, punctuation and
-    // whitespace each have an alternative), and at none where a non-ASCII character is.
-    if (!pattern.test(text)) return countTokens(text, PLAIN_TEXT);
+    // whitespace each have an alternative), and at none where a non-ASCII character is. The ASCII
+    // pieces before it may end differently in the Unicode split ("caf" of "café"): start again.
+    if (!pattern.test(text)) return countMixedText(text);
     const end = pattern.lastIndex;
     total += pieceCount(text, start, end);
     start = end;
@@ -212,7 +262,44 @@ function countText(text: string): number {
   return total;
 }
 
-/** The pieces countO200kTokens counts `text` in; undefined when it hands the text to gpt-tokenizer whole. For tests. */
+/** Non-ASCII pieces and their counts, remembered (bounded like the long ASCII pieces). */
+const MAX_OTHER_PIECES = 20_000;
+const otherPieces = new Map<string, number>();
+
+/** A text with a non-ASCII character: split by gpt-tokenizer's own pattern; ASCII pieces are counted as in ASCII text. */
+function countMixedText(text: string): number {
+  const pattern = unicodePieces();
+  const length = text.length;
+  let total = 0;
+  let start = 0;
+  pattern.lastIndex = 0;
+  while (start < length) {
+    // Every code point is a letter, a number, whitespace or none of these, and each has an alternative.
+    if (!pattern.test(text)) throw new Error(`o200k_base's pattern matched nothing at character ${start} of a ${length}-character text`);
+    const end = pattern.lastIndex;
+    if (isAscii(text, start, end)) {
+      total += pieceCount(text, start, end);
+    } else {
+      const piece = text.slice(start, end);
+      let count = otherPieces.get(piece);
+      if (count === undefined) {
+        count = utf8PieceCount(piece);
+        if (otherPieces.size >= MAX_OTHER_PIECES) otherPieces.clear();
+        otherPieces.set(piece, count);
+      }
+      total += count;
+    }
+    start = end;
+  }
+  return total;
+}
+
+function isAscii(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** The pieces countO200kTokens counts ASCII `text` in; undefined for text with a non-ASCII character (split by gpt-tokenizer's pattern instead). For tests. */
 export function asciiPieces(text: string): string[] | undefined {
   const pieces: string[] = [];
   ASCII_PIECE.lastIndex = 0;

@@ -114,11 +114,8 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
   };
 }
 
-/** Reading options for trace files named without a mimir.yaml (`mimir traces file.jsonl`): the documented defaults. */
-export function defaultTraceReadOptions(system: SystemDescription = { name: 'unnamed system', tools: [] }): TraceReadingConfig {
-  const defaults = configSchema.shape.evidence.unwrap().shape.traces.unwrap().parse({ sources: ['-'] });
-  return traceSourcesConfig(defaults, system, '.').readOptions;
-}
+/** Re-exported where it always was; it lives apart so that `mimir traces` without a mimir.yaml loads neither zod nor yaml. */
+export { defaultTraceReadOptions } from './default-trace-read-options.js';
 
 function traceSourcesConfig(traces: TracesSection, system: SystemDescription, dir: string): TraceSourcesConfig {
   return {

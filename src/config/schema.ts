@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_POLICY, DEFAULT_THRESHOLDS, PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
 import { compileUserRegExp } from '../shared/user-regexp.js';
 import { alertsSchema } from './alerts.js';
+import { DEFAULT_ERROR_RESULT_PATTERNS, DEFAULT_MAX_ATTRIBUTE_BYTES } from './trace-defaults.js';
 
 /**
  * `mimir.yaml`, the single source of truth for its own JSON Schema (schemas/mimir.schema.json,
@@ -81,7 +82,7 @@ const tracesSchema = z
           if ('error' in compiled) context.addIssue({ code: 'custom', message: compiled.error });
         }),
       )
-      .default(['^\\s*(Error|ERROR|Exception)\\b', '^\\s*\\{\\s*"error"\\s*:'])
+      .default([...DEFAULT_ERROR_RESULT_PATTERNS])
       .describe('Regular expressions: a tool result that matches one counts as a failed step where no exit code or span status recorded the outcome.'),
     contextWindows: z
       .record(z.string().min(1), z.number().int().positive())
@@ -91,7 +92,7 @@ const tracesSchema = z
       .number()
       .int()
       .min(1024)
-      .default(1_048_576)
+      .default(DEFAULT_MAX_ATTRIBUTE_BYTES)
       .describe('Attribute values larger than this are truncated (and reported), so one huge value cannot exhaust memory.'),
   })
   .describe('Trace evidence: the agent\'s own recorded runs.');

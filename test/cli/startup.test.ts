@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -67,5 +68,30 @@ describe('CLI start-up loads only what the command needs', () => {
     expect(loaded.own.filter((path) => path.startsWith('dist/cli/commands/'))).toEqual(['dist/cli/commands/traces.js']);
     expect(loaded.own.filter((path) => /^dist\/(checks|probe|audit|scoring)\//.test(path))).toEqual([]);
     expect([...loaded.packages].filter((name) => name.startsWith('@modelcontextprotocol/') || name.startsWith('@inquirer/'))).toEqual([]);
+  });
+
+  it('mimir traces without a mimir.yaml loads neither zod, yaml nor gpt-tokenizer (tokens are counted on mimir\'s own table)', () => {
+    const loaded = modulesLoadedBy(['traces', TRACE_FILE, '--format', 'json']);
+    expect(loaded.status).toBe(0);
+    // zod and yaml parse mimir.yaml, and there is none; of gpt-tokenizer only its split pattern is loaded, at the first non-ASCII text (this file has none).
+    expect([...loaded.packages].filter((name) => ['zod', 'yaml', 'gpt-tokenizer'].includes(name))).toEqual([]);
+    expect(loaded.own).toContain('dist/analysis/token-table.js');
+  });
+
+  it('the built token counter reads the table generated into dist/ and counts like gpt-tokenizer, without loading its encoder', () => {
+    const texts = ['Refund order 4411 for Dana Smith: {"total": 89.90, "status": "delivered"}\n\tdone.', 'Café au lait — 東京, 😀 and “quotes”'];
+    const script = `import { createRequire } from 'node:module';
+      import { countO200kTokens } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'analysis', 'token-count.js')).href)};
+      import { o200kRankTable } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'analysis', 'token-table.js')).href)};
+      const counts = ${JSON.stringify(texts)}.map((text) => countO200kTokens(text));
+      const gptTokenizerModules = Object.keys(createRequire(import.meta.url).cache).filter((path) => path.includes('gpt-tokenizer'));
+      console.log(JSON.stringify({ counts, table: o200kRankTable().path, gptTokenizerModules }));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: emptyDir, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    const built = JSON.parse(result.stdout) as { counts: number[]; table: string; gptTokenizerModules: string[] };
+    expect(relative(ROOT, built.table).split(sep).join('/')).toBe('dist/analysis/o200k-ranks.bin');
+    expect(built.counts).toEqual(texts.map((text) => countTokens(text)));
+    // Non-ASCII text needs gpt-tokenizer's split pattern (its small constants module), not its encoder and 200k-entry table.
+    expect(built.gptTokenizerModules.map((path) => relative(ROOT, path).split(sep).join('/').replace(/^.*node_modules\//, ''))).toEqual(['gpt-tokenizer/cjs/encodingParams/constants.js']);
   });
 });

@@ -1,5 +1,5 @@
 import { loadTraces } from '../../evidence/load-traces.js';
-import { defaultTraceReadOptions } from '../../config/load-config.js';
+import { defaultTraceReadOptions } from '../../config/default-trace-read-options.js';
 import { TRACE_REPORTS, type TraceReportFormat } from '../../report/traces/index.js';
 import { fileExists } from '../../shared/read-user-file.js';
 import { UserError } from '../../shared/errors.js';
