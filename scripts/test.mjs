@@ -29,6 +29,12 @@ const STAGES = [
 ];
 
 const only = process.env.MIMIR_TEST_ONLY?.split(',').map((name) => name.trim());
+const names = STAGES.flat().map(([name]) => name);
+const unknown = only?.filter((name) => !names.includes(name)) ?? [];
+if (unknown.length > 0) {
+  process.stderr.write(`MIMIR_TEST_ONLY names ${unknown.join(', ')}: expected some of ${names.join(', ')}, comma-separated\n`);
+  process.exitCode = 2;
+}
 const started = performance.now();
 const seconds = (from) => ((performance.now() - from) / 1000).toFixed(0);
 
@@ -65,4 +71,4 @@ async function runStages() {
   return 0;
 }
 
-process.exitCode = await runStages();
+if (process.exitCode === undefined) process.exitCode = await runStages();
