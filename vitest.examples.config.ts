@@ -6,8 +6,9 @@ import { defineConfig } from 'vitest/config';
  * every core on purpose), and the npm package packed, installed into an empty folder and run.
  *
  * `npm run test:examples` runs it in two steps: the audits beside the pack-and-install test (which
- * mostly waits on npm and the registry), then the load test on its own, so that its busy loops
- * never land on the audits' trials.
+ * mostly waits on npm and the registry), then the load test (`npm test` puts the real-data suite
+ * beside it), so that its busy loops never land on the audits' trials. The audits run the agents and
+ * servers bundled (test/examples/support/bundled-examples.ts): a third less CPU per trial.
  */
 export default defineConfig({
   test: {

@@ -1,7 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAuditWithEvidence, type AuditWithEvidence } from '../../src/audit/run-audit.js';
+import { bundledExamples, copyForAudit } from './support/bundled-examples.js';
 
 /**
  * The story `npm start` tells, asserted end to end: the three example systems in examples/agents,
@@ -12,27 +13,21 @@ import { runAuditWithEvidence, type AuditWithEvidence } from '../../src/audit/ru
  * the agent's own traces of the probe run). Nothing here is forced: each verdict comes out of the
  * evidence.
  *
- * Each variant is copied to a scratch directory first, so probe output never mixes with `npm start`'s.
+ * The agents and servers run bundled, one file each (support/bundled-examples.ts says why), and each
+ * audit works in a scratch copy of its own, so probe output never mixes with `npm start`'s.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
-const EXAMPLES = join(ROOT, 'examples');
+let bundled = '';
 
-/** A help-desk build, copied with its server and shared code (each build keeps its world file under its own .mimir/). */
+/** A help-desk build, with its server and shared code (each build keeps its world file under its own .mimir/). */
 async function auditHelpDesk(build: string): Promise<AuditWithEvidence> {
-  mkdirSync(join(ROOT, '.mimir'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, '.mimir', `e2e-helpdesk-${build}-`));
+  const dir = copyForAudit(bundled, ['openai-agents']);
   scratch.push(dir);
-  cpSync(join(EXAMPLES, 'openai-agents'), join(dir, 'openai-agents'), { recursive: true, filter: (path) => !path.includes('.mimir') });
   return runAuditWithEvidence({ config: join(dir, 'openai-agents', build, 'mimir.yaml'), probe: true, now: new Date('2026-12-07T12:00:00Z') });
 }
 
 async function auditVariant(variant: string): Promise<AuditWithEvidence> {
-  // Inside the repository (under the ignored .mimir/), so the copies resolve the repo's node_modules.
-  mkdirSync(join(ROOT, '.mimir'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, '.mimir', `e2e-${variant}-`));
+  const dir = copyForAudit(bundled, ['agents', 'back-office']);
   scratch.push(dir);
-  cpSync(join(EXAMPLES, 'agents'), join(dir, 'agents'), { recursive: true, filter: (path) => !path.includes('.mimir') });
-  cpSync(join(EXAMPLES, 'back-office'), join(dir, 'back-office'), { recursive: true });
   return runAuditWithEvidence({ config: join(dir, 'agents', variant, 'mimir.yaml'), probe: true, now: new Date('2026-11-24T12:00:00Z') });
 }
 
@@ -43,6 +38,8 @@ afterAll(() => {
 });
 
 beforeAll(async () => {
+  bundled = await bundledExamples();
+  scratch.push(bundled);
   // Three lanes: the back-office variants one after the other, beside the two help-desk builds (each
   // trial in a world of its own, two at a time). Every audit works in its own copy and every trial in
   // a world of its own, so the lanes are about the machine, not about state: all five at once (20
