@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APPROVAL_TOOL_NAME, isHighRisk, type ProbeTraceLife, type RiskClass, type SystemDescription, type ToolDefinition } from '../model/index.js';
 import { sha256 } from '../shared/hash.js';
@@ -270,7 +270,8 @@ export class ProbeSession {
    * restart, the follow-up task) do. Removed when the trial is over.
    */
   private async trialState(runId: string): Promise<{ servers: ProbesConfig['servers']; remove: () => Promise<void> }> {
-    const dir = join(this.options.probes.out, TRIAL_STATE_DIR, runId.replace(/[^\w.-]/g, '_'));
+    // Absolute: each server runs in its own working directory, where a path relative to mimir's would name another place.
+    const dir = resolve(this.options.probes.out, TRIAL_STATE_DIR, runId.replace(/[^\w.-]/g, '_'));
     await mkdir(dir, { recursive: true });
     const servers = this.options.probes.servers.map((server) => ({ ...server, env: { ...server.env, [TRIAL_STATE_ENV]: dir } }));
     return { servers, remove: () => rm(dir, { recursive: true, force: true }) };

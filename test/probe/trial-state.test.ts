@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProbeResultsFile } from '../../src/evidence/probe/results-file.js';
 import { runCli } from '../support/run-cli.js';
@@ -24,8 +24,13 @@ describe('each trial’s own state directory', () => {
       timeoutMs: 20_000,
       probes: '',
     });
-    // `:?`: without the variable the shell refuses to start the server, and every trial errors.
-    const server = ['sh', '-c', `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(SERVER)} --state "\${MIMIR_TRIAL_STATE_DIR:?}/back-office.json"`];
+    // `:?`: without the variable the shell refuses to start the server, and every trial errors; so it
+    // does when the directory is not absolute (the server runs in its own working directory).
+    const server = [
+      'sh',
+      '-c',
+      `case "\${MIMIR_TRIAL_STATE_DIR:?}" in /*) ;; *) echo "relative MIMIR_TRIAL_STATE_DIR" >&2; exit 3 ;; esac; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(SERVER)} --state "\${MIMIR_TRIAL_STATE_DIR}/back-office.json"`,
+    ];
     writeFileSync(
       project.config,
       `version: 1
@@ -39,7 +44,8 @@ ${BACK_OFFICE_TOOLS}probes:
   concurrency: 2
 `,
     );
-    const run = await runCli(['probe', '--config', project.config]);
+    // The config named relative to the working directory, as users type it.
+    const run = await runCli(['probe', '--config', relative(process.cwd(), project.config)]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const results = JSON.parse(readFileSync(project.results, 'utf8')) as ProbeResultsFile;
     const trials = results.evidence.scenarios.reduce((n, s) => n + s.passed, 0);
