@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_POLICY, DEFAULT_THRESHOLDS, PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
 import { compileUserRegExp } from '../shared/user-regexp.js';
 import { alertsSchema } from './alerts.js';
+import { serveSchema } from './serve.js';
 
 /**
  * `mimir.yaml`, the single source of truth for its own JSON Schema (schemas/mimir.schema.json,
@@ -260,6 +261,7 @@ function configSchemaWith(checkOptions: z.ZodType<Record<string, unknown>, Recor
       .default({})
       .describe('Where evidence comes from.'),
     alerts: alertsSchema.optional(),
+    serve: serveSchema.optional(),
     policy: z
       .strictObject({
         attestationDiscount: z

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import type { TraceReadOptions } from '../evidence/trace/types.js';
 import type { SecretPattern } from '../shared/redact.js';
+import type { LoadedConfig } from '../audit/load-config.js';
 import { handleApi, type ApiContext } from './http/api-routes.js';
+import { handleReadinessApi } from './http/readiness-routes.js';
 import { createGuard } from './http/guard.js';
 import { handleExport } from './http/otlp-routes.js';
 import { IngestPipeline } from './ingest/pipeline.js';
@@ -11,6 +13,7 @@ import { createRunAssembler } from './runs/assemble-run.js';
 import { LiveRuns, type RunClosedHook } from './runs/live-runs.js';
 import { openDuckDbStore } from './store/duckdb-store.js';
 import type { ServeStore } from './store/types.js';
+import { createMonitoring, type Monitoring } from './windows/monitoring.js';
 
 /**
  * `mimir serve`: one process that receives OTLP, keeps it durably, assembles runs live and answers
@@ -35,6 +38,12 @@ export interface ServeOptions {
   readonly onStoreError?: (error: unknown) => void;
   /** The store behind the interface (default: DuckDB in `<dataDir>/mimir.duckdb`); another backend plugs in here. */
   readonly openStore?: (dataDir: string) => Promise<ServeStore>;
+  /** mimir.yaml (`-c`): the window audits' system, policy, answers and probes, the alert rules, `serve.windows` and the verifiers. */
+  readonly config?: LoadedConfig;
+  /** The server's log: where notifications go, readiness warnings, delivery failures. */
+  readonly log?: (line: string) => void;
+  /** Overrides `serve.evaluateEvery` (tests use a short one). */
+  readonly evaluateEveryMs?: number;
 }
 
 export const DEFAULT_SERVE_LIMITS = {
@@ -55,6 +64,8 @@ export interface RunningServer {
   readonly replayed: number;
   readonly store: ServeStore;
   readonly liveRuns: LiveRuns;
+  /** Readiness windows, alert rules and verifiers, fed by closed runs. */
+  readonly monitoring: Monitoring;
   /** Later features (verifiers, alert rules, readiness windows) hook closed runs here. */
   onRunClosed(hook: RunClosedHook): void;
   close(): Promise<void>;
@@ -74,6 +85,17 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   });
   const replayed = await pipeline.replay();
   await liveRuns.restore();
+  let baseUrl = '';
+  const monitoring = createMonitoring({
+    store,
+    liveRuns,
+    config: options.config,
+    log: options.log ?? (() => undefined),
+    onError: options.onStoreError ?? (() => undefined),
+    ...(options.evaluateEveryMs !== undefined && { evaluateEveryMs: options.evaluateEveryMs }),
+    runUrl: (runId) => `${baseUrl}/api/runs/${encodeURIComponent(runId)}`,
+    redaction: options.redaction ?? false,
+  });
   liveRuns.start();
 
   const guard = createGuard({ host: options.host, token: options.token });
@@ -91,7 +113,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/v1/traces') return handleExport('traces', request, response, otlp);
     if (path === '/v1/logs') return handleExport('logs', request, response, otlp);
-    if (path.startsWith('/api/')) return handleApi(path, url.searchParams, request, response, api);
+    if (path.startsWith('/api/')) {
+      if (await handleReadinessApi(path, url.searchParams, request.method ?? 'GET', response, monitoring.api)) {
+        request.resume();
+        return;
+      }
+      return handleApi(path, url.searchParams, request, response, api);
+    }
     request.resume();
     response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `nothing at ${path}: OTLP goes to /v1/traces and /v1/logs, the API is under /api/` }));
   };
@@ -113,6 +141,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     });
   } catch (error) {
     await liveRuns.stop();
+    await monitoring.close();
     await pipeline.stop();
     await log.close();
     await store.close();
@@ -121,12 +150,15 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  baseUrl = `http://${hostInUrl}:${port}`;
+  monitoring.start();
   return {
-    url: `http://${hostInUrl}:${port}`,
+    url: baseUrl,
     port,
     replayed,
     store,
     liveRuns,
+    monitoring,
     onRunClosed: (hook) => {
       liveRuns.onRunClosed(hook);
     },
@@ -144,6 +176,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
       // Everything acknowledged reaches the store; open runs stay open and are found again on start.
       await pipeline.drain();
       await liveRuns.stop();
+      await monitoring.close();
       await pipeline.stop();
       await log.close();
       await store.close();

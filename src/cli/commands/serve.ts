@@ -51,6 +51,8 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
       readOptions,
       redaction: options.redact ? (config?.redaction ?? []) : undefined,
       quietMs: options.quietMs,
+      ...(config !== undefined && { config }),
+      log: (line) => io.stderr.write(`${line}\n`),
       onStoreError: (error) => io.stderr.write(`mimir serve: ${error instanceof Error ? error.message : String(error)}\n`),
     });
   } catch (error) {
@@ -60,7 +62,11 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
   io.stderr.write(
     `OTLP/HTTP: ${server.url}/v1/traces and /v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT=${server.url}); API: ${server.url}/api/health\n` +
       `store: ${join(dataDir, 'mimir.duckdb')} (owned by this process while it runs)${server.replayed > 0 ? `; ${server.replayed} acknowledged batches replayed from the ingest log` : ''}\n` +
-      `${options.redact ? 'secrets are redacted before storage' : 'UNREDACTED: spans are stored with any secrets they carry'}; stop with Ctrl-C\n`,
+      `${options.redact ? 'secrets are redacted before storage' : 'UNREDACTED: spans are stored with any secrets they carry'}; stop with Ctrl-C\n` +
+      server.monitoring
+        .describe()
+        .map((line) => `${line}\n`)
+        .join(''),
   );
   await stopped;
   await server.close();
