@@ -52,7 +52,7 @@ alerts:
       expect(served.server.monitoring.describe().join('\n')).toContain(`alerts: notifications go to webhook ${webhook.url}/…`);
       const silent = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ runId: `silent-${from + i}`, claimed: 'success' as const, verified: 'failure' as const }));
       await sendRuns(served.server.url, silent(0, 3));
-      await eventually(async () => held, 15_000, 'the firing notification to reach the webhook');
+      await eventually(() => Promise.resolve(held), 15_000, 'the firing notification to reach the webhook');
 
       // The webhook holds the notification; runs are still taken, closed, stored and evaluated.
       await sendRuns(served.server.url, silent(3, 1));
@@ -63,7 +63,7 @@ alerts:
       expect(delivered).toEqual([]);
 
       held?.writeHead(500).end('try again');
-      await eventually(async () => (delivered.length === 1 ? true : undefined), 10_000, 'the retried firing notification');
+      await eventually(() => Promise.resolve(delivered.length === 1 ? true : undefined), 10_000, 'the retried firing notification');
       // Made when the first runs closed (at least minSamples of the 3 silent ones), sent as it was made.
       expect(delivered[0]).toMatchObject({ rule: 'silent', state: 'firing', value: 1, window: '1h' });
       expect(delivered[0]?.sampleSize).toBeGreaterThanOrEqual(2);
@@ -76,7 +76,7 @@ alerts:
       served = await startTestServer(options);
       // Several evaluations after the restart: the firing state was kept, and nothing was sent again.
       const ticks = served.server.monitoring.scheduler.recomputed;
-      await eventually(async () => (served.server.monitoring.scheduler.recomputed > ticks ? true : undefined), 10_000, 'the first evaluation after the restart');
+      await eventually(() => Promise.resolve(served.server.monitoring.scheduler.recomputed > ticks ? true : undefined), 10_000, 'the first evaluation after the restart');
       await served.server.monitoring.scheduler.tick();
       const afterRestart = (await getJson(`${served.server.url}/api/alerts`)).body as AlertsNow;
       expect(afterRestart.series).toMatchObject([{ rule: 'silent', status: 'firing' }]);
@@ -84,7 +84,7 @@ alerts:
 
       const good = Array.from({ length: 6 }, (_, i) => ({ runId: `good-${i}`, claimed: 'success' as const, verified: 'success' as const }));
       await sendRuns(served.server.url, good);
-      await eventually(async () => (delivered.length === 2 ? true : undefined), 15_000, 'the resolved notification');
+      await eventually(() => Promise.resolve(delivered.length === 2 ? true : undefined), 15_000, 'the resolved notification');
       // A few more evaluations with nothing changed send nothing more.
       for (let i = 0; i < 3; i++) await served.server.monitoring.scheduler.tick();
       await served.server.monitoring.alerts?.idle();

@@ -72,7 +72,9 @@ export async function startReceiver(answer: (request: IncomingMessage, body: str
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }
