@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,16 @@ describe('the serve section of mimir.yaml', () => {
     ['  every: 1m\n', 'every'],
   ])('refuses %j, saying why', (serve, expected) => {
     expect(problemOf(serve)).toContain(expected);
+  });
+});
+
+describe("the README's serve section", () => {
+  it('is valid mimir.yaml', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const block = /```yaml\n(serve:\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the README shows a serve: section').toBeDefined();
+    const serve = parseConfig(`version: 1\nsystem: { name: bot }\n${block ?? ''}`, join(dir, 'mimir.yaml')).config.serve;
+    expect(serve?.verifiers.map((verifier) => verifier.name)).toEqual(['ledger', 'crm']);
   });
 });
 
