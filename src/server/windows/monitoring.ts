@@ -76,7 +76,7 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
 
   liveRuns.onRunClosed((stored) => {
     verifiers.runClosed(stored);
-    if (alerts !== undefined) {
+    if (alerts?.hasInstantRules() === true) {
       // Queued in the engine, not awaited: closing runs never waits for alert evaluation or delivery.
       alerts.runClosed({ runId: stored.run.id, traces: analyzeRuns([stored.run]) }, new Date()).catch(onError);
     }

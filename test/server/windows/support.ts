@@ -8,6 +8,8 @@ export interface RunToSend {
   readonly verified?: 'success' | 'failure';
   /** When it started; default: now. */
   readonly startMs?: number;
+  /** The tool it calls once; default lookup_order. */
+  readonly tool?: string;
 }
 
 const text = (key: string, value: string) => ({ key, value: { stringValue: value } });
@@ -39,10 +41,10 @@ export function runsRequest(runs: readonly RunToSend[]): string {
         traceId,
         spanId: randomBytes(8).toString('hex'),
         parentSpanId: rootId,
-        name: 'execute_tool lookup_order',
+        name: `execute_tool ${run.tool ?? 'lookup_order'}`,
         startTimeUnixNano: nanos(start + 10),
         endTimeUnixNano: nanos(start + 30),
-        attributes: [text('gen_ai.operation.name', 'execute_tool'), text('gen_ai.tool.name', 'lookup_order'), text('gen_ai.tool.call.id', `${run.runId}-call`)],
+        attributes: [text('gen_ai.operation.name', 'execute_tool'), text('gen_ai.tool.name', run.tool ?? 'lookup_order'), text('gen_ai.tool.call.id', `${run.runId}-call`)],
       },
     ];
   });
