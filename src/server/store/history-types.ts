@@ -1,7 +1,6 @@
 import type { RunRef } from '../../analysis/types.js';
 import type { Area, EvidenceKind, Outcome } from '../../model/index.js';
 import type { ReadinessPoint } from '../http/api-contract.js';
-import type { TimeWindow } from './types.js';
 
 /**
  * What the server keeps besides spans and runs: readiness over time (one point per window each time
@@ -13,7 +12,7 @@ export interface HistoryStore {
    * What a window's audit depends on in the store, as one comparable text: the runs that started in
    * it and when each was last closed (a late span, a label or a verifier's answer closes it again).
    */
-  windowFingerprint(window: TimeWindow): Promise<string>;
+  windowFingerprint(window: { readonly fromMs: number; readonly toMs: number }): Promise<string>;
   putReadinessPoint(point: StoredReadinessPoint): Promise<void>;
   /** The newest `limit` points of a window, oldest first. */
   readinessPoints(window: string, limit: number): Promise<readonly StoredReadinessPoint[]>;
