@@ -6,14 +6,14 @@ import type { SeriesState } from '../alerts/types.js';
 import type { VerifierPool } from '../verifiers/verifier-pool.js';
 import type { ReadinessScheduler } from '../windows/scheduler.js';
 import type { ServeStore } from '../store/types.js';
-import type { AlertRuleView, AlertsNow, CheckNow, ChecksNow, ReadinessHistory } from './api-contract.js';
+import type { AlertRuleView, AlertsNow, CheckNow, ChecksNow, ReadinessHistory, VerificationsNow } from './api-contract.js';
 
 /**
  * The readiness, alert and verifier part of the API, in the types of api-contract.ts:
  *   GET /api/readiness?window=1h&limit=N   ReadinessHistory (points oldest first; default 100, at most 1000)
  *   GET /api/checks?window=1h              ChecksNow (each check's outcome in the last 100 points)
  *   GET /api/alerts?limit=N                AlertsNow (history newest first; default 100)
- *   GET /api/verifications?limit=N         the verifiers' latest answers, newest first, and their counters
+ *   GET /api/verifications?limit=N         VerificationsNow (the verifiers' counters, their latest answers newest first)
  * Windows are those the server keeps: 1h, 24h, 7d, `serve.windows` and the alert rules' windows.
  */
 export interface ReadinessApiContext {
@@ -43,7 +43,11 @@ async function route(path: string, query: URLSearchParams, context: ReadinessApi
   if (typeof limit === 'string') return [400, { error: limit, expected: 'an integer from 1 to 1000' }];
   if (path === '/api/alerts') return [200, await alertsNow(context, limit)];
   if (path === '/api/verifications') {
-    return [200, { verifiers: context.verifiers?.stats() ?? [], verifications: (await context.store.verifications(limit)).map(({ atMs, ...rest }) => ({ at: new Date(atMs).toISOString(), ...rest })) }];
+    const reply: VerificationsNow = {
+      verifiers: context.verifiers?.stats() ?? [],
+      verifications: (await context.store.verifications(limit)).map(({ atMs, ...rest }) => ({ at: new Date(atMs).toISOString(), ...rest })),
+    };
+    return [200, reply];
   }
   const name = query.get('window') ?? '1h';
   if (!context.scheduler.windows.some((window) => window.name === name)) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { durationMs } from '../../config/alerts.js';
 import type { VerifierConfig } from '../../config/serve.js';
+import type { VerifierCounters } from '../http/api-contract.js';
 import type { StoredRun } from '../store/types.js';
 import type { ServeStore } from '../store/types.js';
 import { callCommand, callEndpoint, type VerifierCall } from './call-verifier.js';
@@ -25,18 +26,8 @@ export interface VerifierPoolOptions {
   readonly now?: () => number;
 }
 
-export interface VerifierStats {
-  readonly name: string;
-  readonly queued: number;
-  readonly running: number;
-  readonly answered: number;
-  /** Timed out, failed or answered in another shape. */
-  readonly unanswered: number;
-  /** Left out by the sample rate. */
-  readonly sampledOut: number;
-  /** Skipped because the queue was full. */
-  readonly dropped: number;
-}
+/** A verifier's counters, as `/api/verifications` answers them. */
+export type VerifierStats = VerifierCounters;
 
 /** Run versions a verifier remembers having taken, so a run closed again by its own answer is not verified again. */
 const REMEMBERED_RUNS = 50_000;
