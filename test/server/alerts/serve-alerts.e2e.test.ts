@@ -41,7 +41,7 @@ alerts:
   rules:
     - { name: silent, figure: silent-failure-rate, window: 1h, above: 0.5, minSamples: 2 }
   delivery:
-    - webhook: { url: "${webhook.url}/hook", timeoutMs: 5000 }
+    - webhook: { url: "${webhook.url}/hook", timeoutMs: 120000 }
   retry: { attempts: 5, initialDelay: 50ms, maxDelay: 200ms }
 `;
     const config = parseConfig(yaml, join(dataDir, 'mimir.yaml'));

@@ -57,7 +57,7 @@ process.stdin.on('data', (chunk) => { input += chunk; });
 process.stdin.on('end', () => {
   const { runId, run, claimedStatus } = JSON.parse(input);
   if (run.id !== runId || claimedStatus !== 'success') { process.stdout.write('{"outcome":"failure","reason":"unexpected input"}'); return; }
-  if (runId.startsWith('slow')) { setTimeout(() => process.stdout.write('{"outcome":"success","reason":"too late"}'), 10000); return; }
+  if (runId.startsWith('slow')) { setTimeout(() => process.stdout.write('{"outcome":"success","reason":"too late"}'), 60000); return; }
   if (runId.startsWith('garbage')) { process.stdout.write('looks fine to me'); return; }
   process.stdout.write(JSON.stringify(runId.startsWith('silent') ? { outcome: 'failure', reason: 'no refund in the ledger' } : { outcome: 'success', reason: 'refund found' }));
 });
@@ -83,8 +83,8 @@ process.stdin.on('end', () => {
 system: { name: refund-agent }
 serve:
   verifiers:
-    - { name: world, command: ${JSON.stringify([process.execPath, script])}, timeout: 1500ms, concurrency: 2 }
-    - { name: ledger, url: "${endpoint.url}/verify", headers: { x-team: refunds }, sampleRate: 0.5, timeout: 1500ms, concurrency: 2 }
+    - { name: world, command: ${JSON.stringify([process.execPath, script])}, timeout: 5s, concurrency: 2 }
+    - { name: ledger, url: "${endpoint.url}/verify", headers: { x-team: refunds }, sampleRate: 0.5, timeout: 3s, concurrency: 2 }
 `;
     const config = parseConfig(yaml, join(dir, 'mimir.yaml'));
     const served = await startTestServer({ dataDir: join(dir, 'data'), config, evaluateEveryMs: 3_600_000 });
