@@ -66,7 +66,7 @@ export interface RunningServer {
   readonly liveRuns: LiveRuns;
   /** Readiness windows, alert rules and verifiers, fed by closed runs. */
   readonly monitoring: Monitoring;
-  /** Later features (verifiers, alert rules, readiness windows) hook closed runs here. */
+  /** More work on closed runs hooks in here (the verifiers, alert rules and readiness windows of `monitoring` do). */
   onRunClosed(hook: RunClosedHook): void;
   close(): Promise<void>;
 }
