@@ -182,7 +182,7 @@ function buildProgram(io: CliIo, prompter: Prompter | undefined, setExitCode: (c
   program
     .command('serve')
     .description('receive OTLP (traces and logs) on 127.0.0.1:4318, store it durably, assemble runs live and answer the JSON API')
-    .option('-c, --config <path>', 'mimir.yaml for tool risk classes, attribute mapping and redaction patterns (used when present)', 'mimir.yaml')
+    .option('-c, --config <path>', 'mimir.yaml (used when present): tool risk classes, attribute mapping, redaction; the policy, answers and probe results the window audits use; alert rules; serve.windows and serve.verifiers', 'mimir.yaml')
     .option('--host <address>', 'address to bind (anything but loopback needs --token)', '127.0.0.1')
     .option('--port <n>', 'port (0: any free port)', parsePort, 4318)
     .option('--data <dir>', 'where the ingest log and the store live', '.mimir')

@@ -44,7 +44,8 @@ export function durationMs(text: string): number | undefined {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-const duration = z
+/** A duration as mimir.yaml writes it (`30s`, `10m`, `24h`, `7d`); the serve section uses it too. */
+export const durationSchema = z
   .string()
   .refine((text) => durationMs(text) !== undefined, { message: 'a duration such as 30s, 10m, 1h, 24h or 7d' })
   .describe('A duration: a whole number and a unit (ms, s, m, h, d), e.g. 10m, 24h, 7d.');
@@ -68,7 +69,7 @@ const ruleSchema = z
       .enum(ALERT_EVENTS)
       .optional()
       .describe('An instant rule, one notification per closed run in which the event happened. unapproved-high-risk-call: a high-risk tool ran without an approval before it. denial-ignored: a denied call ran anyway.'),
-    window: duration.optional().describe('Window rules: the time window the figure is computed over, e.g. 1h, 24h, 7d.'),
+    window: durationSchema.optional().describe('Window rules: the time window the figure is computed over, e.g. 1h, 24h, 7d.'),
     above: threshold.optional().describe('Window rules: alert while the figure is above this value (strictly). Give `above` or `below`.'),
     below: threshold
       .optional()
@@ -79,7 +80,7 @@ const ruleSchema = z
       .min(1)
       .optional()
       .describe("Window rules, default 10: fewer samples than this (runs, steps, tasks or calls, as the figure counts them) are no data: the rule follows `noData`, never the figure's value."),
-    for: duration.optional().describe('Window rules, default 0s: the condition must hold this long (pending) before the alert fires.'),
+    for: durationSchema.optional().describe('Window rules, default 0s: the condition must hold this long (pending) before the alert fires.'),
     noData: z
       .enum(NO_DATA_POLICIES)
       .optional()
@@ -178,8 +179,8 @@ export const alertsSchema = z
     retry: z
       .strictObject({
         attempts: z.number().int().min(1).max(20).default(6).describe('Tries per notification and target, the first included.'),
-        initialDelay: duration.default('1s').describe('Wait before the first retry; doubled each time, with jitter.'),
-        maxDelay: duration.default('5m').describe('The longest wait between tries.'),
+        initialDelay: durationSchema.default('1s').describe('Wait before the first retry; doubled each time, with jitter.'),
+        maxDelay: durationSchema.default('5m').describe('The longest wait between tries.'),
       })
       .default({ attempts: 6, initialDelay: '1s', maxDelay: '5m' }),
     queueCapacity: z

@@ -3,6 +3,7 @@ import { DEFAULT_POLICY, DEFAULT_THRESHOLDS, PROBE_FAMILIES, RISK_CLASSES } from
 import { compileUserRegExp } from '../shared/user-regexp.js';
 import { alertsSchema } from './alerts.js';
 import { DEFAULT_ERROR_RESULT_PATTERNS, DEFAULT_MAX_ATTRIBUTE_BYTES } from './trace-defaults.js';
+import { serveSchema } from './serve.js';
 
 /**
  * `mimir.yaml`, the single source of truth for its own JSON Schema (schemas/mimir.schema.json,
@@ -261,6 +262,7 @@ function configSchemaWith(checkOptions: z.ZodType<Record<string, unknown>, Recor
       .default({})
       .describe('Where evidence comes from.'),
     alerts: alertsSchema.optional(),
+    serve: serveSchema.optional(),
     policy: z
       .strictObject({
         attestationDiscount: z

@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import type { TraceReadOptions } from '../evidence/trace/types.js';
 import type { SecretPattern } from '../shared/redact.js';
+import type { LoadedConfig } from '../audit/load-config.js';
 import { handleAudits } from './audits/audit-routes.js';
 import { handleApi, type ApiContext } from './http/api-routes.js';
 import { createChecklistService, type ChecklistSource } from './checklist/checklist.js';
 import { handleChecklist } from './http/checklist-routes.js';
+import { handleReadinessApi } from './http/readiness-routes.js';
 import { createGuard } from './http/guard.js';
 import { defaultWebRoot, handleStatic, isWebPath } from './http/static-routes.js';
 import { handleExport } from './http/otlp-routes.js';
@@ -16,6 +18,7 @@ import { createRunAssembler } from './runs/assemble-run.js';
 import { LiveRuns, type RunClosedHook } from './runs/live-runs.js';
 import { openDuckDbStore } from './store/duckdb-store.js';
 import type { ServeStore } from './store/types.js';
+import { createMonitoring, type Monitoring } from './windows/monitoring.js';
 
 /**
  * `mimir serve`: one process that receives OTLP, keeps it durably, assembles runs live and answers
@@ -46,6 +49,12 @@ export interface ServeOptions {
   readonly webRoot?: string;
   /** mimir.yaml's probes section: `GET /api/probes` reads its results file. */
   readonly probeResults?: ProbeResultsSource;
+  /** mimir.yaml (`-c`): the window audits' system, policy, answers and probes, the alert rules, `serve.windows` and the verifiers. */
+  readonly config?: LoadedConfig;
+  /** The server's log: where notifications go, readiness warnings, delivery failures. */
+  readonly log?: (line: string) => void;
+  /** Overrides `serve.evaluateEvery` (tests use a short one). */
+  readonly evaluateEveryMs?: number;
 }
 
 export const DEFAULT_SERVE_LIMITS = {
@@ -66,7 +75,9 @@ export interface RunningServer {
   readonly replayed: number;
   readonly store: ServeStore;
   readonly liveRuns: LiveRuns;
-  /** Later features (verifiers, alert rules, readiness windows) hook closed runs here. */
+  /** Readiness windows, alert rules and verifiers, fed by closed runs. */
+  readonly monitoring: Monitoring;
+  /** More work on closed runs hooks in here (the verifiers, alert rules and readiness windows of `monitoring` do). */
   onRunClosed(hook: RunClosedHook): void;
   close(): Promise<void>;
 }
@@ -85,6 +96,17 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   });
   const replayed = await pipeline.replay();
   await liveRuns.restore();
+  let baseUrl = '';
+  const monitoring = createMonitoring({
+    store,
+    liveRuns,
+    config: options.config,
+    log: options.log ?? (() => undefined),
+    onError: options.onStoreError ?? (() => undefined),
+    ...(options.evaluateEveryMs !== undefined && { evaluateEveryMs: options.evaluateEveryMs }),
+    runUrl: (runId) => `${baseUrl}/api/runs/${encodeURIComponent(runId)}`,
+    redaction: options.redaction ?? false,
+  });
   liveRuns.start();
 
   const guard = createGuard({ host: options.host, token: options.token });
@@ -108,7 +130,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     if (path === '/api/checklist' || path.startsWith('/api/checklist/')) return handleChecklist(path, request, response, checklist);
     if (path === '/api/audits' || path.startsWith('/api/audits/')) return handleAudits(path, url.searchParams, request, response, audits);
     if (path === '/api/probes') return handleProbes(request, response, options.probeResults);
-    if (path.startsWith('/api/')) return handleApi(path, url.searchParams, request, response, api);
+    if (path.startsWith('/api/')) {
+      if (await handleReadinessApi(path, url.searchParams, request.method ?? 'GET', response, monitoring.api)) {
+        request.resume();
+        return;
+      }
+      return handleApi(path, url.searchParams, request, response, api);
+    }
     if (isWebPath(url.pathname)) return handleStatic(url.pathname, request, response, webRoot);
     request.resume();
     response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `nothing at ${path}: the web UI is at /, OTLP goes to /v1/traces and /v1/logs, the API is under /api/` }));
@@ -131,6 +159,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     });
   } catch (error) {
     await liveRuns.stop();
+    await monitoring.close();
     await pipeline.stop();
     await log.close();
     await store.close();
@@ -139,12 +168,15 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  baseUrl = `http://${hostInUrl}:${port}`;
+  monitoring.start();
   return {
-    url: `http://${hostInUrl}:${port}`,
+    url: baseUrl,
     port,
     replayed,
     store,
     liveRuns,
+    monitoring,
     onRunClosed: (hook) => {
       liveRuns.onRunClosed(hook);
     },
@@ -162,6 +194,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
       // Everything acknowledged reaches the store; open runs stay open and are found again on start.
       await pipeline.drain();
       await liveRuns.stop();
+      await monitoring.close();
       await pipeline.stop();
       await log.close();
       await store.close();

@@ -64,6 +64,8 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
       quietMs: options.quietMs,
       checklist: { configPath },
       ...(config?.probes && { probeResults: { probes: config.probes, configDigest: probeConfigDigest(config.config) } }),
+      ...(config !== undefined && { config }),
+      log: (line) => io.stderr.write(`${line}\n`),
       onStoreError: (error) => io.stderr.write(`mimir serve: ${error instanceof Error ? error.message : String(error)}\n`),
     });
   } catch (error) {
@@ -74,7 +76,11 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
   io.stderr.write(
     `web UI: ${server.url}/\nOTLP/HTTP: ${server.url}/v1/traces and /v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT=${server.url}); API: ${server.url}/api/health\n` +
       `store: ${join(dataDir, 'mimir.duckdb')} (owned by this process while it runs)${server.replayed > 0 ? `; ${server.replayed} acknowledged batches replayed from the ingest log` : ''}\n` +
-      `${options.redact ? 'secrets are redacted before storage' : 'UNREDACTED: spans are stored with any secrets they carry'}; stop with Ctrl-C\n`,
+      `${options.redact ? 'secrets are redacted before storage' : 'UNREDACTED: spans are stored with any secrets they carry'}; stop with Ctrl-C\n` +
+      server.monitoring
+        .describe()
+        .map((line) => `${line}\n`)
+        .join(''),
   );
   const replay = demo && startDemoReplay(server, token, options.demoSeconds ?? DEMO_DEFAULTS.seconds, io);
   await stopped;

@@ -76,6 +76,11 @@ export class AlertEngine {
     return [...new Set(this.windowRules.map((rule) => durationMs(rule.window) ?? 0))].sort((a, b) => a - b);
   }
 
+  /** Whether any rule reads closed runs one by one (the server skips analysing each run alone when none does). */
+  hasInstantRules(): boolean {
+    return this.instantRules.length > 0;
+  }
+
   /** Where notifications go, in words, for the server to say when it starts. */
   describeDelivery(): string {
     if (this.options.config.delivery.length === 0) return 'alerts: no delivery configured (alerts.delivery in mimir.yaml); notifications are written to this log';

@@ -18,6 +18,7 @@ import type { AlertHistoryEntry, SeriesState } from '../alerts/types.js';
  *   GET  /api/audits/diff?from=<id>&to=<id>          AuditDiffReply
  *   GET  /api/probes                                 ProbesNow
  *   GET  /api/alerts?limit=N                         AlertsNow
+ *   GET  /api/verifications?limit=N                  VerificationsNow
  *   GET  /api/checklist                              Checklist
  *   PUT  /api/checklist/<check id>  (body: ChecklistAnswerBody)  Checklist (after the write)
  * Times are ISO 8601 strings.
@@ -138,6 +139,37 @@ export interface AlertsNow {
   /** Newest first. */
   readonly history: readonly AlertHistoryEntry[];
   readonly delivery: string;
+}
+
+/** The verifiers of `serve.verifiers`: their counters, and their latest verifications (newest first). */
+export interface VerificationsNow {
+  readonly verifiers: readonly VerifierCounters[];
+  readonly verifications: readonly VerificationView[];
+}
+
+export interface VerifierCounters {
+  readonly name: string;
+  readonly queued: number;
+  readonly running: number;
+  readonly answered: number;
+  /** Timed out, failed or answered in another shape: recorded, grading nothing. */
+  readonly unanswered: number;
+  /** Left out by the sample rate. */
+  readonly sampledOut: number;
+  /** Skipped because the verifier's queue was full. */
+  readonly dropped: number;
+}
+
+export interface VerificationView {
+  readonly at: string;
+  readonly verifier: string;
+  readonly runId: string;
+  readonly traceId: string;
+  readonly status: 'answered' | 'timeout' | 'bad-answer' | 'failed';
+  /** Only when answered. */
+  readonly outcome?: 'success' | 'failure';
+  readonly reason: string;
+  readonly durationMs: number;
 }
 
 /** The seed checklist as `mimir walk` asks it, with the answers file's answers and the score they give. */

@@ -71,7 +71,7 @@ function withEvents(contents: TraceContents): RawSpan[] {
 /** A label from the labels API overrides the run's own outcome, as a labels file does for `mimir traces`. */
 export function labelled(run: Run, label: StoredLabel | undefined): Run {
   if (label === undefined) return run;
-  const outcome: RunOutcome = { status: label.outcome, ...(label.score !== undefined && { score: label.score }), source: 'labels API' };
+  const outcome: RunOutcome = { status: label.outcome, ...(label.score !== undefined && { score: label.score }), source: label.source ?? 'labels API' };
   return { ...run, outcome };
 }
 

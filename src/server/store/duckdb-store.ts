@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { ClaimedStatus, Run, RunOutcome, Verdict } from '../../model/index.js';
 import { eventFromText, eventJson, spanFromJson, spanToJson, type DurableBatch, type StoredEvent, type StoredSpan } from '../ingest/batch.js';
+import { duckDbHistory, HISTORY_TABLES } from './duckdb-history.js';
 import { CREATE_TABLES, SCHEMA_VERSION, TOOL_ERROR_RATES_SQL, TRACES_TO_ASSEMBLE_SQL } from './schema.js';
 import type { AuditRecord, OpenTrace, RunFacts, ServeStore, StoredLabel, TimeWindow, ToolErrorRate, TraceContents } from './types.js';
 
@@ -21,7 +22,7 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
   const instance = await DuckDBInstance.create(path, { memory_limit: STORE_MEMORY_LIMIT });
   const writer = await instance.connect();
   const reader = await instance.connect();
-  for (const statement of CREATE_TABLES) await writer.run(statement);
+  for (const statement of [...CREATE_TABLES, ...HISTORY_TABLES]) await writer.run(statement);
   const state = await rows(writer, 'SELECT applied_seq FROM ingest_state');
   if (state.length === 0) await writer.run('INSERT INTO ingest_state VALUES (0, ?)', [SCHEMA_VERSION]);
 
@@ -44,7 +45,16 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
       }
     });
 
+  const history = duckDbHistory(
+    (sql, values) => rows(reader, sql, values),
+    (statements) =>
+      transaction(async () => {
+        for (const statement of statements) await writer.run(statement.sql, statement.values);
+      }),
+  );
+
   return {
+    ...history,
     async appliedSequence() {
       const [row] = await rows(reader, 'SELECT applied_seq FROM ingest_state');
       return Number(row?.applied_seq ?? 0);
@@ -163,7 +173,14 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
 
     putLabel(label) {
       return serialized(async () => {
-        await writer.run('INSERT INTO labels VALUES (?, ?::JSON::VARCHAR[], ?, ?, ?)', [label.key, JSON.stringify(label.aliases), label.outcome, label.score ?? null, label.receivedAtMs]);
+        await writer.run('INSERT INTO labels (key, aliases, outcome, score, received_ms, source) VALUES (?, ?::JSON::VARCHAR[], ?, ?, ?, ?)', [
+          label.key,
+          JSON.stringify(label.aliases),
+          label.outcome,
+          label.score ?? null,
+          label.receivedAtMs,
+          label.source ?? null,
+        ]);
       });
     },
 
@@ -172,7 +189,7 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
       const keyList = JSON.stringify(keys);
       const found = await rows(
         reader,
-        'SELECT key, aliases, outcome, score, received_ms FROM labels WHERE key IN (SELECT unnest(?::JSON::VARCHAR[])) OR len(list_intersect(aliases, ?::JSON::VARCHAR[])) > 0',
+        'SELECT key, aliases, outcome, score, received_ms, source FROM labels WHERE key IN (SELECT unnest(?::JSON::VARCHAR[])) OR len(list_intersect(aliases, ?::JSON::VARCHAR[])) > 0',
         [keyList, keyList],
       );
       return found.map(
@@ -182,6 +199,7 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
           outcome: row.outcome === 'failure' ? 'failure' : 'success',
           ...(row.score !== null && { score: Number(row.score) }),
           receivedAtMs: Number(row.received_ms),
+          ...(typeof row.source === 'string' && { source: row.source }),
         }),
       );
     },

@@ -1,5 +1,6 @@
 import type { ClaimedStatus, Run, RunOutcome, Verdict } from '../../model/index.js';
 import type { DurableBatch, StoredEvent, StoredSpan } from '../ingest/batch.js';
+import type { HistoryStore } from './history-types.js';
 
 /**
  * The one interface between `mimir serve` and its database. Everything the server keeps goes
@@ -11,7 +12,7 @@ import type { DurableBatch, StoredEvent, StoredSpan } from '../ingest/batch.js';
  * log sequence it came from, in one transaction, so after a crash the server replays exactly the
  * batches the store has not applied.
  */
-export interface ServeStore {
+export interface ServeStore extends HistoryStore {
   /** The sequence of the last batch applied (0 for a new store): replay starts after it. */
   appliedSequence(): Promise<number>;
   /** Applies batches (spans, log events, damage marks) and records the last one's sequence, atomically. */
@@ -134,4 +135,6 @@ export interface StoredLabel {
   readonly outcome: 'success' | 'failure';
   readonly score?: number;
   readonly receivedAtMs: number;
+  /** Who graded the run: absent for the labels API, `verifier:<name>` for a verifier's answer. */
+  readonly source?: string;
 }
