@@ -36,7 +36,7 @@ export function startDemoReplay(server: RunningServer, token: string | undefined
   io.stderr.write(
     `demo: replaying the example back-office agent's recorded runs to ${server.url} over ${seconds} s: first its hardened build,\n` +
       `      then at ${Math.round(seconds * DEMO_DEFAULTS.faultAtShare)} s its naive build takes over (no approvals, tool errors swallowed behind "Done").\n` +
-      `      Watch ${server.url}/api/figures?window=1h and ${server.url}/api/runs?failure=silent move.\n`,
+      `      Watch the web UI at ${server.url}/ (overview, runs, alerts) move; the alerts fire in this log too.\n`,
   );
   const done = replayDemo({
     url: server.url,

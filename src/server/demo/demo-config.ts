@@ -8,7 +8,7 @@ type AlertRules = NonNullable<AlertsConfigInput['rules']>;
  * with their risk classes (as examples/agents/*\/mimir.yaml declares them, so the replayed refunds,
  * emails and deletions are high-risk), and the alert rules `mimir init` writes, with windows a
  * one-minute demo can fill: a five-minute window, pending for ten seconds instead of ten or fifteen
- * minutes, and at most five samples before a figure counts.
+ * minutes, and at most five samples before a figure counts; windows are evaluated every five seconds.
  */
 export function demoConfigYaml(defaultRules: AlertRules): string {
   const config = {
@@ -27,6 +27,8 @@ export function demoConfigYaml(defaultRules: AlertRules): string {
       { name: 'delete_record', risk: 'deletion' },
     ],
     alerts: { rules: demoAlertRules(defaultRules) },
+    // Readiness and window rules looked at every 5 s instead of every minute, so the minute shows them move.
+    serve: { evaluateEvery: '5s' },
   };
   return `# Written by mimir serve --demo into its temporary directory; removed when the demo stops.\n${stringify(config)}`;
 }

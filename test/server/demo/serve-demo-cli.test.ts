@@ -16,7 +16,7 @@ describe('mimir serve --demo', () => {
     const stopped = new Promise<void>((resolve) => {
       stop = resolve;
     });
-    const exit = serveCommand({ config: 'mimir.yaml', configExplicit: false, host: '127.0.0.1', port: 0, data: '.mimir', quietMs: 100, redact: true, demo: true, demoSeconds: 2 }, io, stopped);
+    const exit = serveCommand({ config: 'mimir.yaml', configExplicit: false, host: '127.0.0.1', port: 0, data: '.mimir', quietMs: 100, redact: true, demo: true, demoSeconds: 10 }, io, stopped);
     const base = await eventually(async () => Promise.resolve(/listening on (\S+)/.exec(stdout)?.[1]), 15_000, 'the server to listen');
     const dataDir = /store: (\S+)\/mimir\.duckdb/.exec(stderr)?.[1];
     expect(dataDir).toContain('mimir-demo-');
@@ -32,9 +32,19 @@ describe('mimir serve --demo', () => {
       return counts.stored.runs === total && counts.openRuns === 0 ? counts : undefined;
     }, 20_000, 'the replayed runs to close');
     expect(health.stored.runs).toBe(total);
+    // The naive build's silent failures fire the window rule the demo's config carries (init's, with
+    // short windows), as a newcomer watching the demo would see it: evaluated every 5 s, pending for 10 s.
+    const firing = await eventually(async () => {
+      const { body } = await getJson(`${base}/api/alerts`);
+      const series = (body as { series: { rule: string; status: string }[] }).series;
+      const found = series.find((entry) => entry.rule === 'silent-failures' && entry.status === 'firing');
+      return found;
+    }, 45_000, 'the silent-failures alert to fire');
+    expect(firing).toBeDefined();
+    expect(stderr).toMatch(/alert silent-failures firing/);
     stop();
     expect(await exit).toBe(0);
     expect(existsSync(dataDir!)).toBe(false);
     expect(existsSync(`${project}/.mimir`)).toBe(false);
-  }, 60_000);
+  }, 110_000);
 });
