@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VERDICTS, type Verdict } from '../model/index.js';
+import { requireUniqueNames } from './unique-names.js';
 
 /**
  * The `alerts:` section of mimir.yaml, for `mimir serve`: window rules over the figures `mimir traces`
@@ -192,11 +193,7 @@ export const alertsSchema = z
       .describe('Notifications waiting per target; when full the oldest is dropped, counted and logged, so alerting never blocks ingestion.'),
   })
   .superRefine((alerts, context) => {
-    const seen = new Set<string>();
-    alerts.rules.forEach((rule, index) => {
-      if (seen.has(rule.name)) context.addIssue({ code: 'custom', path: ['rules', index, 'name'], message: `two rules are named ${rule.name}; names must be unique` });
-      seen.add(rule.name);
-    });
+    requireUniqueNames(alerts.rules, 'rules', 'rules', context);
   })
   .describe('Alert rules for `mimir serve`, and where their notifications go.');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs, durationSchema } from './alerts.js';
+import { requireUniqueNames } from './unique-names.js';
 
 /**
  * The `serve:` section of mimir.yaml, for `mimir serve`: the readiness windows it keeps a history
@@ -57,11 +58,7 @@ export const serveSchema = z
     verifiers: z.array(verifierSchema).default([]).describe('World verifiers: each closed run (sampled) is checked, and the answer grades the run like a label.'),
   })
   .superRefine((serve, context) => {
-    const seen = new Set<string>();
-    serve.verifiers.forEach((verifier, index) => {
-      if (seen.has(verifier.name)) context.addIssue({ code: 'custom', path: ['verifiers', index, 'name'], message: `two verifiers are named ${verifier.name}; names must be unique` });
-      seen.add(verifier.name);
-    });
+    requireUniqueNames(serve.verifiers, 'verifiers', 'verifiers', context);
   })
   .describe('How `mimir serve` keeps readiness over time and verifies closed runs.');
 
