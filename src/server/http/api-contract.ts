@@ -53,18 +53,22 @@ export interface ReadinessHistory {
   readonly nextAt: string | undefined;
 }
 
-/** One check now, and its outcome in the earlier points of the window's history. */
-export interface CheckNow {
+/** One check as a window's audit found it (stored with each readiness point). */
+export interface CheckAtPoint {
   readonly id: string;
   readonly area: Area;
   readonly title: string;
   readonly outcome: Outcome;
   readonly evidence: EvidenceKind | undefined;
   readonly summary: string;
+  /** The runs behind the outcome (the finding's references that name runs). */
+  readonly runs: readonly RunRef[];
+}
+
+/** One check now, and its outcome in the earlier points of the window's history. */
+export interface CheckNow extends CheckAtPoint {
   /** Oldest first. */
   readonly history: readonly { readonly at: string; readonly outcome: Outcome }[];
-  /** The runs behind the latest outcome (the finding's references that name runs). */
-  readonly runs: readonly RunRef[];
 }
 
 export interface ChecksNow {

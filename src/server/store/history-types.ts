@@ -1,6 +1,7 @@
-import type { RunRef } from '../../analysis/types.js';
-import type { Area, EvidenceKind, Outcome } from '../../model/index.js';
-import type { ReadinessPoint } from '../http/api-contract.js';
+import type { Outcome } from '../../model/index.js';
+import type { CheckAtPoint, ReadinessPoint } from '../http/api-contract.js';
+
+export type { CheckAtPoint };
 
 /**
  * What the server keeps besides spans and runs: readiness over time (one point per window each time
@@ -27,18 +28,6 @@ export interface HistoryStore {
   putVerification(verification: StoredVerification): Promise<void>;
   /** The newest `limit` verifications, newest first. */
   verifications(limit: number): Promise<readonly StoredVerification[]>;
-}
-
-/** One check as a window's audit found it. */
-export interface CheckAtPoint {
-  readonly id: string;
-  readonly area: Area;
-  readonly title: string;
-  readonly outcome: Outcome;
-  readonly evidence: EvidenceKind | undefined;
-  readonly summary: string;
-  /** The finding's references that name runs. */
-  readonly runs: readonly RunRef[];
 }
 
 export interface StoredReadinessPoint {
