@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../../shared/errors.js';
+import type * as PrecomputeModule from '../../analysis/precompute.js';
 import type { ReadEvent } from './read-events.js';
 import { readTraceFile } from './read-trace-file.js';
 import type { ProblemSink, TraceReadOptions } from './types.js';
@@ -29,9 +30,19 @@ export interface SerializedError {
   readonly user?: Pick<UserError, 'code' | 'problems' | 'hint'>;
 }
 
-/** Runs per batch: large enough that posting costs little per run, small enough to keep memory flat. */
-const RUNS_PER_BATCH = 32;
-const MAX_BATCHES_IN_FLIGHT = 4;
+/**
+ * Runs per batch: large enough that posting costs little per run, small enough to keep memory flat
+ * and to let the main thread's backlog be read often (it decides who analyses, below).
+ */
+const RUNS_PER_BATCH = 8;
+const MAX_BATCHES_IN_FLIGHT = 8;
+/**
+ * With this many batches posted and not yet acknowledged, the main thread is the slower half: this
+ * thread then works out the costly per-run figures itself (analysis/precompute.ts) before posting
+ * the run, instead of reading further ahead. Both halves slow down or speed up until they take
+ * about as long, on any corpus; which thread computed a run's figures never changes them.
+ */
+const PRECOMPUTE_FROM_BATCHES_QUEUED = 2;
 /**
  * Problems and progress reports come from inside a reader, where waiting is not possible: past
  * this many events a batch is posted at once, so a file of a million bad lines and no runs cannot
@@ -84,12 +95,17 @@ if (port) {
     },
   };
 
+  // Loaded the first time the main thread falls behind: a corpus it keeps up with never loads the analyses (nor the tokenizer) here.
+  let precompute: typeof PrecomputeModule.precomputeRun | undefined;
+  const behind = (): boolean => MAX_BATCHES_IN_FLIGHT - credits >= PRECOMPUTE_FROM_BATCHES_QUEUED;
+
   const read = async (): Promise<void> => {
     for (const [fileIndex, file] of input.files.entries()) {
       for await (const run of readTraceFile(file, input.options, sink, (progress) => {
         push({ kind: 'progress', progress, fileIndex });
       })) {
-        push({ kind: 'run', run, fileIndex });
+        if (behind()) precompute ??= (await import('../../analysis/precompute.js')).precomputeRun;
+        push(precompute !== undefined && behind() ? { kind: 'run', run, fileIndex, precomputed: precompute(run) } : { kind: 'run', run, fileIndex });
         if (++runsInBatch >= RUNS_PER_BATCH) await flush();
       }
     }
