@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 // Runs `mimir traces <file> [--labels <labels>] --format json` in this process (output discarded) and
 // reports its time, its time to first output and its peak RSS. Seconds count from the process's
 // start, so loading mimir's modules is counted, as a user waits for it.
@@ -27,7 +28,9 @@ const sampleThreads = () => {
 };
 const sampler = setInterval(sampleThreads, 50);
 sampler.unref();
-const { main } = await import('../dist/cli/main.js');
+// MIMIR_BENCH_DIST: another build's dist/ (a checkout of the commit before), timed by the same script.
+const dist = process.env.MIMIR_BENCH_DIST === undefined ? new URL('../dist/', import.meta.url) : pathToFileURL(`${process.env.MIMIR_BENCH_DIST.replace(/\/$/, '')}/`);
+const { main } = await import(new URL('cli/main.js', dist).href);
 
 let firstOutput;
 const sink = {
