@@ -45,6 +45,15 @@ export interface LoadTracesOptions {
  */
 export const PARALLEL_READ_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Corpora at least this large let the reading worker take on the costly per-run figures while this
+ * thread is behind (analysis/precompute.ts). Below it, the worker's loading the analyses and the
+ * tokenizer (≈0.3 s of CPU) costs more than it takes off this thread: on tau-bench (38 MB) it
+ * moved a quarter of the runs, ≈0.1 s, and added ≈0.3 s of CPU; on SWE-bench (103 MB) it took
+ * ≈0.3–0.7 s off the busiest thread.
+ */
+export const PRECOMPUTE_ON_WORKER_BYTES = 64 * 1024 * 1024;
+
 export interface LoadedTraces {
   readonly evidence: TraceEvidence;
   /** Digests of every file read (sources and labels), for the audit's stamp; absent when `digest` was false. */
@@ -130,7 +139,7 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
   };
   // With one core the two halves cannot overlap, and copying runs across would only add work.
   const worthAWorker = corpusBytes >= (options.readOnWorkerFromBytes ?? PARALLEL_READ_BYTES) && availableParallelism() > 1;
-  const onWorker = worthAWorker && (await readFilesOnWorker(files, options.readOptions, handlers));
+  const onWorker = worthAWorker && (await readFilesOnWorker(files, options.readOptions, handlers, undefined, { precompute: corpusBytes >= PRECOMPUTE_ON_WORKER_BYTES }));
   if (!onWorker) await readFilesHere(files, options.readOptions, handlers);
   if (labels) {
     for (const [key, label] of labels) {

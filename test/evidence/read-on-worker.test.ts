@@ -128,6 +128,26 @@ describe('reading trace files on a worker thread', () => {
     expect(analyzer.finish()).toEqual(analyzeRuns(received.map((entry) => entry.run)));
   });
 
+  it('leaves every figure to the main thread when told to, however far behind it is', async () => {
+    const lines = Array.from({ length: 120 }, (_, index) => span({ trace: `t${index}`, id: `s${index}`, attrs: { 'mimir.run.id': `run-${index}` } }));
+    const file = tempFile('not-precomputed.jsonl', jsonLines(lines));
+    let runs = 0;
+    let precomputed = 0;
+    const { handlers } = collector();
+    const slow: ReadHandlers = {
+      ...handlers,
+      onRun: (_run, _fileIndex, figures) => {
+        runs++;
+        if (figures) precomputed++;
+        const until = performance.now() + 3;
+        while (performance.now() < until);
+      },
+    };
+    expect(await readFilesOnWorker([file], OPTIONS, slow, WORKER, { precompute: false })).toBe(true);
+    expect(runs).toBe(120);
+    expect(precomputed).toBe(0);
+  });
+
   it('reports a configuration mistake found on the worker as the same UserError', async () => {
     const file = tempFile('one.jsonl', jsonLines([span({ id: 'a' })]));
     const { handlers } = collector();

@@ -14,6 +14,14 @@ import type { ProblemSink, TraceReadOptions } from './types.js';
 export interface ReadWorkerInput {
   readonly files: readonly string[];
   readonly options: TraceReadOptions;
+  /** Whether this thread may take on the costly per-run figures while the main thread is behind (see PRECOMPUTE_FROM_BATCHES_QUEUED). */
+  readonly precompute: boolean;
+  /**
+   * One counter, shared: batches the main thread has handled. Read with Atomics while reading,
+   * because its acknowledgements arrive as messages, which this thread only takes between reads
+   * of the file: counted from them, the backlog would look long while the main thread sits idle.
+   */
+  readonly handled: Int32Array;
 }
 
 /** What the worker posts: a batch of events (acknowledged with 'ack'), the end, or what stopped it. */
@@ -68,6 +76,7 @@ if (port) {
   let runsInBatch = 0;
   const post = (): void => {
     credits--;
+    posted++;
     const message: ReadWorkerMessage = { events };
     port.postMessage(message);
     events = [];
@@ -97,14 +106,15 @@ if (port) {
 
   // Loaded the first time the main thread falls behind: a corpus it keeps up with never loads the analyses (nor the tokenizer) here.
   let precompute: typeof PrecomputeModule.precomputeRun | undefined;
-  const behind = (): boolean => MAX_BATCHES_IN_FLIGHT - credits >= PRECOMPUTE_FROM_BATCHES_QUEUED;
+  let posted = 0;
+  const behind = (): boolean => posted - Atomics.load(input.handled, 0) >= PRECOMPUTE_FROM_BATCHES_QUEUED;
 
   const read = async (): Promise<void> => {
     for (const [fileIndex, file] of input.files.entries()) {
       for await (const run of readTraceFile(file, input.options, sink, (progress) => {
         push({ kind: 'progress', progress, fileIndex });
       })) {
-        if (behind()) precompute ??= (await import('../../analysis/precompute.js')).precomputeRun;
+        if (input.precompute && behind()) precompute ??= (await import('../../analysis/precompute.js')).precomputeRun;
         push(precompute !== undefined && behind() ? { kind: 'run', run, fileIndex, precomputed: precompute(run) } : { kind: 'run', run, fileIndex });
         if (++runsInBatch >= RUNS_PER_BATCH) await flush();
       }
