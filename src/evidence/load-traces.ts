@@ -10,7 +10,7 @@ import { fileSha256 } from '../shared/hash.js';
 import { refuseIrregularFile } from '../shared/read-user-file.js';
 import { readLabelsFile, type RunLabel } from './trace/labels.js';
 import { readFilesHere, type ReadHandlers } from './trace/read-events.js';
-import { readFilesOnWorker } from './trace/read-on-worker.js';
+import { PRECOMPUTE_ON_WORKER_BYTES, readFilesOnWorker } from './trace/read-on-worker.js';
 import type { ProblemSink, ReadProgress, TraceReadOptions } from './trace/types.js';
 import type { TraceEvidence, TraceProblem, TraceProblemCode } from './types.js';
 
@@ -45,14 +45,6 @@ export interface LoadTracesOptions {
  */
 export const PARALLEL_READ_BYTES = 32 * 1024 * 1024;
 
-/**
- * Corpora at least this large let the reading worker take on the costly per-run figures while this
- * thread is behind (analysis/precompute.ts). Below it, the worker's loading the analyses and the
- * tokenizer (≈0.3 s of CPU) costs more than it takes off this thread: on tau-bench (38 MB) it
- * moved a quarter of the runs, ≈0.1 s, and added ≈0.3 s of CPU; on SWE-bench (103 MB) it took
- * ≈0.3–0.7 s off the busiest thread.
- */
-export const PRECOMPUTE_ON_WORKER_BYTES = 64 * 1024 * 1024;
 
 export interface LoadedTraces {
   readonly evidence: TraceEvidence;

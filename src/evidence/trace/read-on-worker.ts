@@ -13,6 +13,15 @@ import type { TraceReadOptions } from './types.js';
  * produced it, through the same handlers as reading here (`readFilesHere`).
  */
 
+/**
+ * Corpora at least this large let the reading worker take on the costly per-run figures while the
+ * main thread is behind (analysis/precompute.ts). Below it, the worker's loading the analyses and
+ * the tokenizer (≈0.3 s of CPU) costs more than it takes off the main thread: on tau-bench (38 MB)
+ * it moved a quarter of the runs, ≈0.1 s, and added ≈0.3 s of CPU; on SWE-bench (103 MB) it took
+ * ≈0.3–0.7 s off the busiest thread.
+ */
+export const PRECOMPUTE_ON_WORKER_BYTES = 64 * 1024 * 1024;
+
 /** The compiled worker beside this module (absent when mimir runs from its TypeScript sources). */
 export const READ_WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
