@@ -14,10 +14,16 @@ import { viewRun } from './run-view.js';
  * Plain data, so it crosses a `postMessage` as it is.
  */
 export interface RunPrecomputed {
-  readonly context: RunFigures;
+  /** Absent when left to the folding thread (see precomputeRun). */
+  readonly context?: RunFigures;
   readonly isolation: RunValues;
 }
 
-export function precomputeRun(run: Run, view: RunView = viewRun(run)): RunPrecomputed {
-  return { context: contextFiguresOf(run, view), isolation: followRunValues(run, view) };
+/**
+ * `context: false` leaves the context figures out: they need the tokenizer, whose tables cost a
+ * thread ≈60 MB and ≈0.3 s of CPU to load, so the reading worker leaves them to the main thread.
+ */
+export function precomputeRun(run: Run, view: RunView = viewRun(run), { context = true }: { readonly context?: boolean } = {}): RunPrecomputed {
+  const isolation = followRunValues(run, view);
+  return context ? { context: contextFiguresOf(run, view), isolation } : { isolation };
 }

@@ -10,7 +10,7 @@ import { fileSha256 } from '../shared/hash.js';
 import { refuseIrregularFile } from '../shared/read-user-file.js';
 import { readLabelsFile, type RunLabel } from './trace/labels.js';
 import { readFilesHere, type ReadHandlers } from './trace/read-events.js';
-import { PRECOMPUTE_ON_WORKER_BYTES, readFilesOnWorker } from './trace/read-on-worker.js';
+import { readFilesOnWorker } from './trace/read-on-worker.js';
 import type { ProblemSink, ReadProgress, TraceReadOptions } from './trace/types.js';
 import type { TraceEvidence, TraceProblem, TraceProblemCode } from './types.js';
 
@@ -131,7 +131,7 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
   };
   // With one core the two halves cannot overlap, and copying runs across would only add work.
   const worthAWorker = corpusBytes >= (options.readOnWorkerFromBytes ?? PARALLEL_READ_BYTES) && availableParallelism() > 1;
-  const onWorker = worthAWorker && (await readFilesOnWorker(files, options.readOptions, handlers, undefined, { precompute: corpusBytes >= PRECOMPUTE_ON_WORKER_BYTES }));
+  const onWorker = worthAWorker && (await readFilesOnWorker(files, options.readOptions, handlers));
   if (!onWorker) await readFilesHere(files, options.readOptions, handlers);
   if (labels) {
     for (const [key, label] of labels) {

@@ -13,21 +13,12 @@ import type { TraceReadOptions } from './types.js';
  * produced it, through the same handlers as reading here (`readFilesHere`).
  */
 
-/**
- * Corpora at least this large let the reading worker take on the costly per-run figures while the
- * main thread is behind (analysis/precompute.ts). Below it, the worker's loading the analyses and
- * the tokenizer (≈0.3 s of CPU) costs more than it takes off the main thread: on tau-bench (38 MB)
- * it moved a quarter of the runs, ≈0.1 s, and added ≈0.3 s of CPU; on SWE-bench (103 MB) it took
- * ≈0.3–0.7 s off the busiest thread.
- */
-export const PRECOMPUTE_ON_WORKER_BYTES = 64 * 1024 * 1024;
-
 /** The compiled worker beside this module (absent when mimir runs from its TypeScript sources). */
 export const READ_WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
 /**
- * Reads the files on a worker. `precompute`: whether the worker may also work out the costly
- * per-run figures of the runs it hands over while this thread is behind (read-worker.ts). Resolves false when no worker could be started before anything
+ * Reads the files on a worker (which also follows the isolation analysis's values of the runs it
+ * hands over while this thread is behind: read-worker.ts). Resolves false when no worker could be started before anything
  * was handed over (the caller then reads on this thread); once runs have been handed over, a
  * failure rejects, as the same failure on this thread would.
  */
@@ -36,13 +27,12 @@ export function readFilesOnWorker(
   options: TraceReadOptions,
   handlers: ReadHandlers,
   workerUrl: URL = READ_WORKER_URL,
-  { precompute = true }: { readonly precompute?: boolean } = {},
 ): Promise<boolean> {
   if (workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(workerUrl))) return Promise.resolve(false);
   const handled = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   let worker: Worker;
   try {
-    worker = new Worker(workerUrl, { workerData: { files, options, precompute, handled } satisfies ReadWorkerInput });
+    worker = new Worker(workerUrl, { workerData: { files, options, handled } satisfies ReadWorkerInput });
   } catch {
     return Promise.resolve(false);
   }

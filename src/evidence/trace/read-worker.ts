@@ -14,8 +14,6 @@ import type { ProblemSink, TraceReadOptions } from './types.js';
 export interface ReadWorkerInput {
   readonly files: readonly string[];
   readonly options: TraceReadOptions;
-  /** Whether this thread may take on the costly per-run figures while the main thread is behind (see PRECOMPUTE_FROM_BATCHES_QUEUED). */
-  readonly precompute: boolean;
   /**
    * One counter, shared: batches the main thread has handled. Read with Atomics while reading,
    * because its acknowledgements arrive as messages, which this thread only takes between reads
@@ -45,10 +43,11 @@ export interface SerializedError {
 const RUNS_PER_BATCH = 8;
 const MAX_BATCHES_IN_FLIGHT = 8;
 /**
- * With this many batches posted and not yet acknowledged, the main thread is the slower half: this
- * thread then works out the costly per-run figures itself (analysis/precompute.ts) before posting
- * the run, instead of reading further ahead. Both halves slow down or speed up until they take
- * about as long, on any corpus; which thread computed a run's figures never changes them.
+ * With this many batches posted and not yet handled, the main thread is the slower half: this
+ * thread then follows the run's values for the isolation analysis itself (analysis/precompute.ts)
+ * before posting the run, instead of reading further ahead; which thread did it never changes the
+ * result. Not the context figures: they need the tokenizer, a second copy of whose tables would
+ * cost ≈60 MB here (measured: +80–110 MB peak RSS on the generated corpora, and more CPU in all).
  */
 const PRECOMPUTE_FROM_BATCHES_QUEUED = 2;
 /**
@@ -104,7 +103,7 @@ if (port) {
     },
   };
 
-  // Loaded the first time the main thread falls behind: a corpus it keeps up with never loads the analyses (nor the tokenizer) here.
+  // Loaded the first time the main thread falls behind: a corpus it keeps up with never loads the analyses here.
   let precompute: typeof PrecomputeModule.precomputeRun | undefined;
   let posted = 0;
   const behind = (): boolean => posted - Atomics.load(input.handled, 0) >= PRECOMPUTE_FROM_BATCHES_QUEUED;
@@ -114,8 +113,8 @@ if (port) {
       for await (const run of readTraceFile(file, input.options, sink, (progress) => {
         push({ kind: 'progress', progress, fileIndex });
       })) {
-        if (input.precompute && behind()) precompute ??= (await import('../../analysis/precompute.js')).precomputeRun;
-        push(precompute !== undefined && behind() ? { kind: 'run', run, fileIndex, precomputed: precompute(run) } : { kind: 'run', run, fileIndex });
+        if (behind()) precompute ??= (await import('../../analysis/precompute.js')).precomputeRun;
+        push(precompute !== undefined && behind() ? { kind: 'run', run, fileIndex, precomputed: precompute(run, undefined, { context: false }) } : { kind: 'run', run, fileIndex });
         if (++runsInBatch >= RUNS_PER_BATCH) await flush();
       }
     }
