@@ -21,7 +21,7 @@ import type { RunAnalyzer, RunView, TraceAnalyses } from './types.js';
 
 export * from './types.js';
 export * from './side-effects.js';
-export { precomputeRun, type RunPrecomputed } from './precompute.js';
+export { precomputeValues, type RunPrecomputed } from './precompute.js';
 
 /** The analyses, each by its factory: one list, in report order. */
 type AnalysisId = Exclude<keyof TraceAnalyses, 'runs' | 'steps'>;
@@ -89,6 +89,11 @@ export function createTraceAnalyzer(): TraceAnalyzer {
       return { runs, steps, ...results };
     },
   };
+}
+
+/** Both costly per-run parts, the context figures and the isolation values (precompute.ts), worked out ahead of the fold. */
+export function precomputeRun(run: Run, view: RunView = viewRun(run)): RunPrecomputed {
+  return { context: contextFiguresOf(run, view), isolation: followRunValues(run, view) };
 }
 
 /** Convenience for tests and small corpora already in memory. */

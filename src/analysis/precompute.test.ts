@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticRuns, llmStep, makeRun, toolStep } from '../../test/support/synthetic-runs.js';
 import type { Run } from '../model/index.js';
-import { analyzeRuns, createTraceAnalyzer } from './index.js';
-import { precomputeRun, type RunPrecomputed } from './precompute.js';
+import { analyzeRuns, createTraceAnalyzer, precomputeRun } from './index.js';
+import { precomputeValues, type RunPrecomputed } from './precompute.js';
 
 /** Runs with message histories, tool results and values that travel between tasks. */
 function withContent(): Run[] {
@@ -38,7 +38,7 @@ describe('precomputed per-run figures', () => {
     expect(direct.context.callsWithContent).toBeGreaterThan(0);
     expect(direct.isolation.leakedValues).toBeGreaterThan(0);
     expect(foldPrecomputed(runs, (run) => precomputeRun(run))).toEqual(direct);
-    expect(foldPrecomputed(runs, (run) => precomputeRun(run, undefined, { context: false }))).toEqual(direct);
+    expect(foldPrecomputed(runs, (run) => precomputeValues(run))).toEqual(direct);
   });
 
   it('are used instead of being worked out again', () => {

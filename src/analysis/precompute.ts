@@ -1,6 +1,5 @@
 import type { Run } from '../model/index.js';
 import type { RunView } from './basics.js';
-import { contextFiguresOf } from './context.js';
 import type { RunFigures } from './context-run.js';
 import { followRunValues, type RunValues } from './isolation.js';
 import { viewRun } from './run-view.js';
@@ -20,10 +19,10 @@ export interface RunPrecomputed {
 }
 
 /**
- * `context: false` leaves the context figures out: they need the tokenizer, whose tables cost a
- * thread ≈60 MB and ≈0.3 s of CPU to load, so the reading worker leaves them to the main thread.
+ * The isolation values alone. This module loads no tokenizer (context.ts does, statically), so the
+ * reading worker imports it to take on this part: a second copy of the tokenizer's tables would
+ * cost it ≈60 MB and ≈0.3 s of CPU. precomputeRun (index.ts) works out both parts.
  */
-export function precomputeRun(run: Run, view: RunView = viewRun(run), { context = true }: { readonly context?: boolean } = {}): RunPrecomputed {
-  const isolation = followRunValues(run, view);
-  return context ? { context: contextFiguresOf(run, view), isolation } : { isolation };
+export function precomputeValues(run: Run, view: RunView = viewRun(run)): RunPrecomputed {
+  return { isolation: followRunValues(run, view) };
 }

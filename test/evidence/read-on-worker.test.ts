@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as LoadTracesModule from '../../src/evidence/load-traces.js';
 import type { Run } from '../../src/model/index.js';
-import { analyzeRuns, createTraceAnalyzer, precomputeRun, type RunPrecomputed } from '../../src/analysis/index.js';
+import { analyzeRuns, createTraceAnalyzer, precomputeValues, type RunPrecomputed } from '../../src/analysis/index.js';
 import type { TraceProblem } from '../../src/evidence/types.js';
 import { readFilesHere, type ReadHandlers } from '../../src/evidence/trace/read-events.js';
 import { readFilesOnWorker } from '../../src/evidence/trace/read-on-worker.js';
@@ -122,7 +122,7 @@ describe('reading trace files on a worker thread', () => {
     expect(withFigures.length).toBeGreaterThan(0);
     expect(withFigures.some((entry) => (entry.precomputed?.isolation.obtained.size ?? 0) > 0)).toBe(true);
     // The context figures stay with the main thread (the worker would need a second tokenizer).
-    for (const entry of withFigures) expect(entry.precomputed).toEqual(precomputeRun(entry.run, undefined, { context: false }));
+    for (const entry of withFigures) expect(entry.precomputed).toEqual(precomputeValues(entry.run));
     // Folded in run order, figures from the worker give the analyses that working them out here gives.
     const analyzer = createTraceAnalyzer();
     for (const entry of received) analyzer.add(entry.run, undefined, entry.precomputed);

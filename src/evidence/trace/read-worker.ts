@@ -104,7 +104,7 @@ if (port) {
   };
 
   // Loaded the first time the main thread falls behind: a corpus it keeps up with never loads the analyses here.
-  let precompute: typeof PrecomputeModule.precomputeRun | undefined;
+  let precompute: typeof PrecomputeModule.precomputeValues | undefined;
   let posted = 0;
   const behind = (): boolean => posted - Atomics.load(input.handled, 0) >= PRECOMPUTE_FROM_BATCHES_QUEUED;
 
@@ -113,8 +113,8 @@ if (port) {
       for await (const run of readTraceFile(file, input.options, sink, (progress) => {
         push({ kind: 'progress', progress, fileIndex });
       })) {
-        if (behind()) precompute ??= (await import('../../analysis/precompute.js')).precomputeRun;
-        push(precompute !== undefined && behind() ? { kind: 'run', run, fileIndex, precomputed: precompute(run, undefined, { context: false }) } : { kind: 'run', run, fileIndex });
+        if (behind()) precompute ??= (await import('../../analysis/precompute.js')).precomputeValues;
+        push(precompute !== undefined && behind() ? { kind: 'run', run, fileIndex, precomputed: precompute(run) } : { kind: 'run', run, fileIndex });
         if (++runsInBatch >= RUNS_PER_BATCH) await flush();
       }
     }
