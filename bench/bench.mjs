@@ -24,11 +24,14 @@ const syntheticSpans = Number(process.env.MIMIR_BENCH_SYNTHETIC_SPANS ?? 250000)
 const realDir = process.env.MIMIR_REAL_DIR ?? join('test', 'fixtures', 'real', '.full');
 const runs = Math.max(1, Number(process.env.MIMIR_BENCH_RUNS ?? 1));
 
-const node = (args) => JSON.parse(execFileSync('node', args, { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop());
-const fastest = (args) => {
+// MIMIR_BENCH_BEFORE: the dist/ of another build (say, of the commit before a change), timed on the
+// same files in the same run, so a before/after comparison sees the same machine load.
+const before = process.env.MIMIR_BENCH_BEFORE;
+const node = (args, env = process.env) => JSON.parse(execFileSync('node', args, { encoding: 'utf8', maxBuffer: 1 << 20, env }).trim().split('\n').pop());
+const fastest = (args, env) => {
   let best;
   for (let run = 0; run < runs; run++) {
-    const result = node(args);
+    const result = node(args, env);
     if (best === undefined || result.seconds < best.seconds) best = { ...result, maxRssMb: Math.max(result.maxRssMb, best?.maxRssMb ?? 0) };
     else best.maxRssMb = Math.max(best.maxRssMb, result.maxRssMb);
   }
@@ -81,15 +84,28 @@ function countSpans(file) {
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${load()} (1/5/15 min), best of ${runs}`);
 console.log('');
-console.log('| corpus | spans | file MB | baseline s | mimir s | ratio | mimir first output s | baseline peak RSS MB | mimir peak RSS MB |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+// CPU columns: on a shared machine wall time mostly measures the other processes. "critical CPU" is
+// the busiest thread's CPU time (bench/run-mimir.mjs); on two free cores mimir's wall time is at
+// least that and at least half its CPU time (V8's collector threads count too): "2-core CPU bound".
+// "CPU ratio" is the baseline's CPU time (all of it, though a little is its collector's) over that
+// bound: the ratio an idle 2-core machine would show at best.
+const bound = (result) => Math.max(result.criticalCpuSeconds, result.cpuSeconds / 2);
+const beforeColumns = before === undefined ? '' : ' before s | before 2-core CPU bound s | before peak RSS MB |';
+console.log(`| corpus | spans | file MB | baseline s | mimir s | ratio | mimir first output s | baseline peak RSS MB | mimir peak RSS MB | baseline CPU s | mimir CPU s | mimir critical CPU s | mimir 2-core CPU bound s | CPU ratio |${beforeColumns}`);
+console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${before === undefined ? '' : '---:|---:|---:|'}`);
 const row = (name, corpus) => {
   const megabytes = statSync(corpus.file).size / 1e6;
+  const mimirArgs = ['bench/run-mimir.mjs', corpus.file, ...(corpus.labels ? [corpus.labels] : [])];
   const baseline = fastest(['bench/baseline.mjs', corpus.file]);
-  const mimir = fastest(['bench/run-mimir.mjs', corpus.file, ...(corpus.labels ? [corpus.labels] : [])]);
+  const mimir = fastest(mimirArgs);
   if (mimir.code !== 0) throw new Error(`mimir traces ${corpus.file} exited ${mimir.code}`);
+  let beforeCells = '';
+  if (before !== undefined) {
+    const old = fastest(mimirArgs, { ...process.env, MIMIR_BENCH_DIST: before });
+    beforeCells = ` ${old.seconds.toFixed(2)} | ${bound(old).toFixed(2)} | ${old.maxRssMb.toFixed(0)} |`;
+  }
   console.log(
-    `| ${name} | ${corpus.spans.toLocaleString('en')} | ${megabytes.toFixed(0)} | ${baseline.seconds.toFixed(2)} | ${mimir.seconds.toFixed(2)} | ${(baseline.seconds / mimir.seconds).toFixed(2)} | ${mimir.firstOutputSeconds.toFixed(2)} | ${baseline.maxRssMb.toFixed(0)} | ${mimir.maxRssMb.toFixed(0)} |`,
+    `| ${name} | ${corpus.spans.toLocaleString('en')} | ${megabytes.toFixed(0)} | ${baseline.seconds.toFixed(2)} | ${mimir.seconds.toFixed(2)} | ${(baseline.seconds / mimir.seconds).toFixed(2)} | ${mimir.firstOutputSeconds.toFixed(2)} | ${baseline.maxRssMb.toFixed(0)} | ${mimir.maxRssMb.toFixed(0)} | ${baseline.cpuSeconds.toFixed(2)} | ${mimir.cpuSeconds.toFixed(2)} | ${mimir.criticalCpuSeconds.toFixed(2)} | ${bound(mimir).toFixed(2)} | ${(baseline.cpuSeconds / bound(mimir)).toFixed(2)} |${beforeCells}`,
   );
 };
 const real = await realCorpora();

@@ -2,10 +2,11 @@ import { wilsonRate } from './rate.js';
 import { formatPercent } from '../shared/percent.js';
 import { viewRun } from './run-view.js';
 import { LONG_RUN_CALLS, MAX_STEP_INDEX } from './context-limits.js';
-import { analyzeRun, onlyWhatDeltasShow, sizesRecorded } from './context-run.js';
+import { analyzeRun, onlyWhatDeltasShow, sizesRecorded, type RunFigures } from './context-run.js';
 import { percentile, percentUp } from './context-text.js';
 import { addExample, addTopExample, clip, increment, runRef, toHistogram, wouldKeepTop } from './support.js';
-import type { Histogram, Rate, RunAnalyzer, RunRef } from './basics.js';
+import type { Histogram, Rate, RunAnalyzer, RunRef, RunView } from './basics.js';
+import type { Run } from '../model/index.js';
 
 /**
  * What fills the model's context over a run: how much of each input is the agent's own history,
@@ -111,7 +112,16 @@ interface StepStats {
   readonly percent: number[];
 }
 
-export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
+/**
+ * One run's figures, all of them (a delta-recorded run's are cut down to what deltas show when
+ * folded in). The trace analyzer hands in the figures a reading worker already worked out
+ * (precompute.ts) through `figuresOf`: the same function, run elsewhere.
+ */
+export function contextFiguresOf(run: Run, view: RunView): RunFigures {
+  return analyzeRun(view, run.recording?.messages === 'delta');
+}
+
+export function createContextAnalyzer(figuresOf: (run: Run, view: RunView) => RunFigures = contextFiguresOf): RunAnalyzer<ContextAnalysis> {
   let llmCalls = 0;
   let callsWithContent = 0;
   let runsWithContent = 0;
@@ -150,7 +160,7 @@ export function createContextAnalyzer(): RunAnalyzer<ContextAnalysis> {
       // Inputs recorded as per-call deltas hold only what is new: the goal, the agent's own share and
       // replayed errors cannot be read from them, nor sizes computed from their text.
       const delta = run.recording?.messages === 'delta';
-      const all = analyzeRun(view, delta);
+      const all = figuresOf(run, view);
       llmCalls += all.llmCalls;
       callsWithContent += all.callsWithContent;
       if (all.callsWithContent > 0) runsWithContent++;

@@ -4,9 +4,9 @@ import { createBudgetAnalyzer } from './budgets.js';
 import { createCascadeAnalyzer } from './cascades.js';
 import { createCheckpointAnalyzer } from './checkpoints.js';
 import { createCompoundingAnalyzer } from './compounding.js';
-import { createContextAnalyzer } from './context.js';
+import { contextFiguresOf, createContextAnalyzer } from './context.js';
 import { createContractAnalyzer } from './contracts.js';
-import { createIsolationAnalyzer } from './isolation.js';
+import { createIsolationAnalyzer, followRunValues } from './isolation.js';
 import { createLoopAnalyzer } from './loops.js';
 import { createMemoryAnalyzer } from './memory.js';
 import { createOutcomeAnalyzer } from './outcomes.js';
@@ -16,14 +16,20 @@ import { createReliabilityAnalyzer } from './reliability.js';
 import { viewRun } from './run-view.js';
 import { createRetryAnalyzer } from './retries.js';
 import { createStateWriteAnalyzer } from './state-writes.js';
-import type { RunAnalyzer, TraceAnalyses } from './types.js';
+import type { RunPrecomputed } from './precompute.js';
+import type { RunAnalyzer, RunView, TraceAnalyses } from './types.js';
 
 export * from './types.js';
 export * from './side-effects.js';
+export { precomputeValues, type RunPrecomputed } from './precompute.js';
 
 /** The analyses, each by its factory: one list, in report order. */
 type AnalysisId = Exclude<keyof TraceAnalyses, 'runs' | 'steps'>;
-const ANALYZERS: { readonly [K in AnalysisId]: () => RunAnalyzer<TraceAnalyses[K]> } = {
+/** What a run brought precomputed (precompute.ts), while it is being added; the two costly analyses read it. */
+interface Precomputed {
+  current: RunPrecomputed | undefined;
+}
+const ANALYZERS: { readonly [K in AnalysisId]: (precomputed: Precomputed) => RunAnalyzer<TraceAnalyses[K]> } = {
   reliability: createReliabilityAnalyzer,
   outcomes: createOutcomeAnalyzer,
   passK: createPassKAnalyzer,
@@ -32,14 +38,14 @@ const ANALYZERS: { readonly [K in AnalysisId]: () => RunAnalyzer<TraceAnalyses[K
   loops: createLoopAnalyzer,
   cascades: createCascadeAnalyzer,
   budgets: createBudgetAnalyzer,
-  context: createContextAnalyzer,
+  context: (precomputed) => createContextAnalyzer((run, view) => precomputed.current?.context ?? contextFiguresOf(run, view)),
   oversight: createOversightAnalyzer,
   checkpoints: createCheckpointAnalyzer,
   contracts: createContractAnalyzer,
   stateWrites: createStateWriteAnalyzer,
   assembly: createAssemblyAnalyzer,
   memory: createMemoryAnalyzer,
-  isolation: createIsolationAnalyzer,
+  isolation: (precomputed) => createIsolationAnalyzer((run, view) => precomputed.current?.isolation ?? followRunValues(run, view)),
 };
 
 /**
@@ -48,19 +54,34 @@ const ANALYZERS: { readonly [K in AnalysisId]: () => RunAnalyzer<TraceAnalyses[K
  */
 const NORMAL_OPERATION_ONLY: ReadonlySet<AnalysisId> = new Set<AnalysisId>(['reliability', 'passK', 'compounding']);
 
+/**
+ * Every analysis at once. `add` may bring the run's precomputed figures (precomputeRun, worked out
+ * on the thread that read the run): the costly per-run half is then not done again here, and the
+ * result is the same.
+ */
+export interface TraceAnalyzer extends RunAnalyzer<TraceAnalyses> {
+  add(run: Run, view?: RunView, precomputed?: RunPrecomputed): void;
+}
+
 /** Every analysis at once: one pass over the runs, each run seen once and then let go. */
-export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {
-  const analyzers = (Object.keys(ANALYZERS) as AnalysisId[]).map((id) => [id, ANALYZERS[id]()] as const);
+export function createTraceAnalyzer(): TraceAnalyzer {
+  const precomputed: Precomputed = { current: undefined };
+  const analyzers = (Object.keys(ANALYZERS) as AnalysisId[]).map((id) => [id, ANALYZERS[id](precomputed)] as const);
   let runs = 0;
   let steps = 0;
   return {
-    add(run) {
+    add(run, given, precomputedFigures) {
       runs++;
       steps += run.steps.length;
       // Ordered, keyed and classified once here for every analysis (run-view.ts).
-      const view = viewRun(run);
+      const view = given ?? viewRun(run);
       const interfered = run.probe?.interfered === true;
-      for (const [id, analyzer] of analyzers) if (!(interfered && NORMAL_OPERATION_ONLY.has(id))) analyzer.add(run, view);
+      precomputed.current = precomputedFigures;
+      try {
+        for (const [id, analyzer] of analyzers) if (!(interfered && NORMAL_OPERATION_ONLY.has(id))) analyzer.add(run, view);
+      } finally {
+        precomputed.current = undefined;
+      }
     },
     finish() {
       // Each entry's result has its own analysis type; the record is put together from the same list.
@@ -68,6 +89,11 @@ export function createTraceAnalyzer(): RunAnalyzer<TraceAnalyses> {
       return { runs, steps, ...results };
     },
   };
+}
+
+/** Both costly per-run parts, the context figures and the isolation values (precompute.ts), worked out ahead of the fold. */
+export function precomputeRun(run: Run, view: RunView = viewRun(run)): RunPrecomputed {
+  return { context: contextFiguresOf(run, view), isolation: followRunValues(run, view) };
 }
 
 /** Convenience for tests and small corpora already in memory. */

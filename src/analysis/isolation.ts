@@ -3,7 +3,7 @@ import type { Message, Run, Step } from '../model/index.js';
 import { viewRun } from './run-view.js';
 import { memoryAccessOf } from './memory.js';
 import { runRef } from './support.js';
-import { MAX_EXAMPLES, type RunAnalyzer, type RunRef } from './basics.js';
+import { MAX_EXAMPLES, type RunAnalyzer, type RunRef, type RunView } from './basics.js';
 
 /**
  * Whether one task's data shows up in another task's context: a canary test run over the corpus.
@@ -91,7 +91,11 @@ interface Sightings {
   readonly tasks: Set<string>;
 }
 
-export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
+/**
+ * `valuesOf`: where one run's values come from. By default they are followed here; the trace
+ * analyzer hands in the ones a reading worker already followed (precompute.ts), the same result.
+ */
+export function createIsolationAnalyzer(valuesOf: (run: Run, view: RunView) => RunValues = followRunValues): RunAnalyzer<IsolationAnalysis> {
   let runs = 0;
   let runsWithoutTaskId = 0;
   let untrackedValues = 0;
@@ -102,7 +106,7 @@ export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
   return {
     add(run: Run, view = viewRun(run)) {
       const task = run.taskId === undefined ? `\u0000run:${run.id}` : run.taskId;
-      const follow = followRun(run, view.ordered);
+      const follow = valuesOf(run, view);
       if (!follow.scanned) return;
       runs++;
       if (run.taskId === undefined) runsWithoutTaskId++;
@@ -186,7 +190,8 @@ export function createIsolationAnalyzer(): RunAnalyzer<IsolationAnalysis> {
   };
 }
 
-interface RunValues {
+/** What one run contributes to the isolation figures: computed per run, anywhere, then folded in run order. */
+export interface RunValues {
   readonly scanned: boolean;
   /** Values the run obtained itself, in order, with where. */
   readonly obtained: ReadonlyMap<string, { readonly stepId: string; readonly source: string }>;
@@ -194,8 +199,13 @@ interface RunValues {
   readonly unexplained: ReadonlyMap<string, { readonly stepId: string; readonly where: Where }>;
 }
 
+/** One run's values, followed in run order. */
+export function followRunValues(_run: Run, view: RunView): RunValues {
+  return followRun(view.ordered);
+}
+
 /** One run, in order: what it obtained itself, and what showed up before it did. */
-function followRun(run: Run, steps: readonly Step[]): RunValues {
+function followRun(steps: readonly Step[]): RunValues {
   const obtained = new Map<string, { stepId: string; source: string }>();
   const unexplained = new Map<string, { stepId: string; where: Where }>();
   // Each distinct text is read once per run: the same history is replayed in every model call, and

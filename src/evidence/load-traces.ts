@@ -45,6 +45,7 @@ export interface LoadTracesOptions {
  */
 export const PARALLEL_READ_BYTES = 32 * 1024 * 1024;
 
+
 export interface LoadedTraces {
   readonly evidence: TraceEvidence;
   /** Digests of every file read (sources and labels), for the audit's stamp; absent when `digest` was false. */
@@ -105,7 +106,7 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
   const spansBeforeFile: number[] = [];
   const handlers: ReadHandlers = {
     sink: problems.sink,
-    onRun(read) {
+    onRun(read, _fileIndex, precomputed) {
       const life = read.source === undefined ? undefined : options.probeTraces?.lifeOf(read.source.file);
       if (life !== undefined && life.endedBy !== 'itself') {
         // mimir stopped this agent process: its trace ends where mimir cut it, not where the run would have.
@@ -119,7 +120,8 @@ async function readAll(options: LoadTracesOptions, files: readonly string[], cor
         problems.sink.damagedRun(run.id);
         problems.keepRun(run.id);
       }
-      analyzer.add(labels ? applyLabel(run, labels, usedLabels) : run);
+      // Figures precomputed on the reading thread stand: neither probedRun nor a label changes what they read (steps and recording).
+      analyzer.add(labels ? applyLabel(run, labels, usedLabels) : run, undefined, precomputed);
     },
     onProgress(progress, fileIndex) {
       spansBeforeFile[fileIndex] ??= spanCount;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as LoadTracesModule from '../../src/evidence/load-traces.js';
 import type { Run } from '../../src/model/index.js';
+import { analyzeRuns, createTraceAnalyzer, precomputeValues, type RunPrecomputed } from '../../src/analysis/index.js';
 import type { TraceProblem } from '../../src/evidence/types.js';
 import { readFilesHere, type ReadHandlers } from '../../src/evidence/trace/read-events.js';
 import { readFilesOnWorker } from '../../src/evidence/trace/read-on-worker.js';
@@ -97,6 +99,34 @@ describe('reading trace files on a worker thread', () => {
     expect(here.problems.length).toBeGreaterThanOrEqual(3001);
     expect(here.skipped).toBeGreaterThanOrEqual(3001);
     expect(onWorker).toEqual(here);
+  });
+
+  it('follows the runs\' values on the worker while the main thread is behind, exactly as here', async () => {
+    // Runs with message histories, tool results and values to follow: the bench's agent corpus, small.
+    const file = tempFile('agent.jsonl', '');
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../bench/generate-agent-corpus.mjs', import.meta.url)), file, '1500']);
+    const received: { run: Run; precomputed?: RunPrecomputed }[] = [];
+    const { handlers } = collector();
+    const slow: ReadHandlers = {
+      ...handlers,
+      onRun: (run, _fileIndex, precomputed) => {
+        received.push({ run, ...(precomputed && { precomputed }) });
+        // A main thread slower than the reader, as a costly analysis makes it.
+        const until = performance.now() + 3;
+        while (performance.now() < until);
+      },
+    };
+    expect(await readFilesOnWorker([file], OPTIONS, slow, WORKER)).toBe(true);
+    const withFigures = received.filter((entry) => entry.precomputed !== undefined);
+    expect(received.length).toBeGreaterThan(80);
+    expect(withFigures.length).toBeGreaterThan(0);
+    expect(withFigures.some((entry) => (entry.precomputed?.isolation.obtained.size ?? 0) > 0)).toBe(true);
+    // The context figures stay with the main thread (the worker would need a second tokenizer).
+    for (const entry of withFigures) expect(entry.precomputed).toEqual(precomputeValues(entry.run));
+    // Folded in run order, figures from the worker give the analyses that working them out here gives.
+    const analyzer = createTraceAnalyzer();
+    for (const entry of received) analyzer.add(entry.run, undefined, entry.precomputed);
+    expect(analyzer.finish()).toEqual(analyzeRuns(received.map((entry) => entry.run)));
   });
 
   it('reports a configuration mistake found on the worker as the same UserError', async () => {

@@ -1,4 +1,5 @@
 import type { Run } from '../../model/index.js';
+import type { RunPrecomputed } from '../../analysis/index.js';
 import type { TraceProblem } from '../types.js';
 import { readTraceFile } from './read-trace-file.js';
 import type { ProblemSink, ReadProgress, TraceReadOptions } from './types.js';
@@ -10,13 +11,14 @@ import type { ProblemSink, ReadProgress, TraceReadOptions } from './types.js';
  */
 export interface ReadHandlers {
   readonly sink: ProblemSink;
-  readonly onRun: (run: Run, fileIndex: number) => void;
+  /** `precomputed`: the run's costly per-run figures, when the reading thread had time to work them out (analysis/precompute.ts). */
+  readonly onRun: (run: Run, fileIndex: number, precomputed?: RunPrecomputed) => void;
   readonly onProgress: (progress: ReadProgress, fileIndex: number) => void;
 }
 
 /** One item of the ordered stream a worker posts, batched. */
 export type ReadEvent =
-  | { readonly kind: 'run'; readonly run: Run; readonly fileIndex: number }
+  | { readonly kind: 'run'; readonly run: Run; readonly fileIndex: number; readonly precomputed?: RunPrecomputed }
   | { readonly kind: 'problem'; readonly problem: TraceProblem }
   | { readonly kind: 'damaged'; readonly runId: string }
   | { readonly kind: 'skipped' }
@@ -38,7 +40,7 @@ export function dispatchReadEvents(events: readonly ReadEvent[], handlers: ReadH
   for (const event of events) {
     switch (event.kind) {
       case 'run':
-        handlers.onRun(event.run, event.fileIndex);
+        handlers.onRun(event.run, event.fileIndex, event.precomputed);
         break;
       case 'problem':
         handlers.sink.report(event.problem);

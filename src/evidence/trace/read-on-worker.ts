@@ -17,7 +17,8 @@ import type { TraceReadOptions } from './types.js';
 export const READ_WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
 /**
- * Reads the files on a worker. Resolves false when no worker could be started before anything
+ * Reads the files on a worker (which also follows the isolation analysis's values of the runs it
+ * hands over while this thread is behind: read-worker.ts). Resolves false when no worker could be started before anything
  * was handed over (the caller then reads on this thread); once runs have been handed over, a
  * failure rejects, as the same failure on this thread would.
  */
@@ -28,9 +29,10 @@ export function readFilesOnWorker(
   workerUrl: URL = READ_WORKER_URL,
 ): Promise<boolean> {
   if (workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(workerUrl))) return Promise.resolve(false);
+  const handled = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   let worker: Worker;
   try {
-    worker = new Worker(workerUrl, { workerData: { files, options } satisfies ReadWorkerInput });
+    worker = new Worker(workerUrl, { workerData: { files, options, handled } satisfies ReadWorkerInput });
   } catch {
     return Promise.resolve(false);
   }
@@ -54,6 +56,7 @@ export function readFilesOnWorker(
           settle({ error });
           return;
         }
+        Atomics.add(handled, 0, 1);
         worker.postMessage('ack');
       } else if ('done' in message) {
         settle({ ok: true });
