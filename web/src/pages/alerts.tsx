@@ -1,6 +1,9 @@
 import type { AlertsNow } from '../api.js';
 import { Show, StatusPill, time, useApi } from '../components.js';
 
+/** A figure as a reader takes it in: three significant digits (a rate of 0.38235294 is 0.382). */
+const figure = (value: number): string => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(3))));
+
 const labelsText = (labels: Readonly<Record<string, string>>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(' ');
 
 /** Alert rules from mimir.yaml, each series' state, and the history of state changes. */
@@ -15,7 +18,7 @@ export function Alerts() {
             <p class="muted">Delivery: {now.delivery}</p>
             <h2>Rules</h2>
             <div class="table-wrap">
-              <table>
+              <table class="rules">
                 <thead>
                   <tr>
                     <th scope="col">Rule</th>
@@ -42,26 +45,28 @@ export function Alerts() {
                 </tbody>
               </table>
             </div>
-            <h2>State</h2>
-            {now.series.length === 0 ? (
-              <p class="muted">No series evaluated yet.</p>
-            ) : (
-              <ul class="plain">
-                {now.series.map((s) => (
-                  <li key={`${s.rule} ${labelsText(s.labels)}`}>
-                    <StatusPill status={s.status} /> <strong>{s.rule}</strong> {labelsText(s.labels)} since {time(s.since)}
-                    {s.lastValue !== undefined && s.lastValue !== null && ` · last value ${s.lastValue}`}
-                    {s.lastSampleSize !== undefined && ` over ${s.lastSampleSize} sample(s)`}
-                  </li>
-                ))}
-              </ul>
-            )}
+            <section aria-labelledby="alert-state-title">
+              <h2 id="alert-state-title">State</h2>
+              {now.series.length === 0 ? (
+                <p class="muted">No series evaluated yet.</p>
+              ) : (
+                <ul class="plain">
+                  {now.series.map((s) => (
+                    <li key={`${s.rule} ${labelsText(s.labels)}`}>
+                      <StatusPill status={s.status} /> <strong>{s.rule}</strong> {labelsText(s.labels)} since {time(s.since)}
+                      {s.lastValue !== undefined && s.lastValue !== null && ` · last value ${figure(s.lastValue)}`}
+                      {s.lastSampleSize !== undefined && ` over ${s.lastSampleSize} sample(s)`}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
             <h2>History</h2>
             {now.history.length === 0 ? (
               <p class="muted">No state change yet.</p>
             ) : (
               <div class="table-wrap">
-                <table>
+                <table class="alert-history">
                   <thead>
                     <tr>
                       <th scope="col">At</th>
@@ -82,7 +87,7 @@ export function Alerts() {
                         <td>
                           {h.from} → <StatusPill status={h.to} />
                         </td>
-                        <td class="num">{h.value ?? '—'}</td>
+                        <td class="num">{h.value === null ? '—' : figure(h.value)}</td>
                         <td class="num">{h.sampleSize}</td>
                         <td class="id">{h.notificationId ?? '—'}</td>
                       </tr>

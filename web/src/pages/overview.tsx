@@ -78,15 +78,25 @@ function Readiness({ history }: { history: ReadinessHistory }) {
         <VerdictBadge verdict={latest.verdict} />
         <div class="headline">
           <span class="score">{score(latest.score)}</span>
-          <span class="of">/ 100 at {time(latest.at)}, {latest.runs} run(s)</span>
+          <span class="of">
+            / 100 at {time(latest.at)}, {latest.runs} run{latest.runs === 1 ? '' : 's'}
+          </span>
         </div>
       </div>
+      {latest.runs === 0 && (
+        <p class="notice" data-testid="no-runs">
+          No run arrived in the last 24 h, so nothing here was measured from traces: this score rests on the attested answers and probe results alone, and every check only traces can answer counts as
+          insufficient evidence. Send the agent&apos;s spans to this server (OTLP/HTTP) to measure it.
+        </p>
+      )}
       <Chart
         title="Score over time"
         x={history.points.map((p) => Date.parse(p.at) / 1000)}
         yRange={[0, 100]}
-        series={[{ label: 'score', values: history.points.map((p) => p.score), color: BAND_COLORS[latest.verdict] }]}
+        // A point computed over no runs is not a measurement of the agent: it is left as a gap, not drawn as a drop.
+        series={[{ label: 'score', values: history.points.map((p) => (p.runs === 0 ? null : p.score)), color: BAND_COLORS[latest.verdict] }]}
       />
+      {history.points.some((p) => p.runs === 0) && <p class="muted small">Points computed over a window with no runs are left out of the line.</p>}
       <div class="areas">
         {latest.areas.map((a) => (
           <div class="card area" key={a.area}>
