@@ -83,6 +83,9 @@ describe('mimir serve web UI in Chromium', { timeout: 45_000 }, () => {
     await shoot('overview-narrow');
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(420);
     await page.setViewportSize({ width: 1200, height: 900 });
+    // This mimir.yaml has no probes section: the Probes page says what probes are and how to get them.
+    await page.getByRole('link', { name: 'Probes' }).click();
+    await page.getByText('No probes are configured: mimir.yaml has no `probes` section.', { exact: false }).waitFor();
     expect(unexpectedErrors()).toEqual([]);
   });
 
@@ -119,6 +122,8 @@ describe('mimir serve web UI in Chromium', { timeout: 45_000 }, () => {
     const score = page.getByTestId('live-score').locator('.score');
     await score.waitFor();
     const before = Number(await score.textContent());
+    // Before the first answer the page says so, rather than leaving a bare red score to explain itself.
+    await page.getByTestId('nothing-answered').waitFor();
     await page.getByLabel('Who is answering?').fill('ana@example.com');
     const form = page.locator(`form[data-check="${checkToAnswer.id}"]`);
     await form.getByLabel('Yes', { exact: true }).check();
@@ -127,6 +132,7 @@ describe('mimir serve web UI in Chromium', { timeout: 45_000 }, () => {
     await form.getByText('Saved.').waitFor();
     await expect.poll(async () => Number(await score.textContent())).toBeGreaterThan(before);
     expect(await page.getByTestId('score-change').textContent()).toBe(`(was ${before.toFixed(1)} before the last answer)`);
+    expect(await page.getByTestId('nothing-answered').count()).toBe(0);
 
     const saved = parseAnswersFile(readFileSync(join(project, 'answers.yaml'), 'utf8'), 'answers.yaml', CHECKS.map((c) => c.id));
     expect(saved.attestations.get(checkToAnswer.id)).toMatchObject({ answer: 'yes', by: 'ana@example.com', note: 'covered by the design review', at: new Date().toISOString().slice(0, 10) });

@@ -49,7 +49,10 @@ export function Overview() {
         <Show loaded={tools} what="tool calls">
           {(rates) =>
             rates.tools.length === 0 ? (
-              <p class="muted">No tool call in the last hour.</p>
+              <p class="muted">
+                No tool-call span with a <code>gen_ai.tool.name</code> attribute in the last hour: this chart counts spans in the OpenTelemetry GenAI conventions. Runs whose framework names its tools
+                otherwise (the demo&apos;s Vercel AI SDK spans) list their tools on the Runs page.
+              </p>
             ) : (
               <Chart
                 title="Tool calls and errors, last hour"
