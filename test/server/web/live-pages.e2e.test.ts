@@ -172,6 +172,14 @@ afterAll(async () => {
 const shoot = (name: string) => page.screenshot({ path: join(shots, `live-${name}.png`), fullPage: true });
 
 describe('the web UI on a real mimir serve, nothing faked', { timeout: 45_000 }, () => {
+  it('says so when the readiness point was computed over no runs, rather than showing a bare red score', async () => {
+    await eventually(async () => (((await getJson(`${served.server.url}/api/readiness?window=24h`)).body as ReadinessHistory).points.length > 0 ? true : undefined), 10_000, 'the first readiness point');
+    await page.goto(`${served.server.url}/`);
+    await page.getByTestId('no-runs').waitFor();
+    expect(await page.locator('section[aria-labelledby="readiness-title"] .verdict .of').textContent()).toContain('0 runs');
+    await shoot('overview-no-runs');
+  });
+
   it('fires the silent-failure alert after silent failures arrive: the Alerts page and the overview show it, with the readiness point', async () => {
     await sendRuns('silent', 4, 'silent');
     await runsStored(4, 'the silent runs to close');
@@ -189,7 +197,6 @@ describe('the web UI on a real mimir serve, nothing faked', { timeout: 45_000 },
     await readiness.locator('.verdict .score').waitFor();
     const latest = ((await getJson(`${served.server.url}/api/readiness?window=24h`)).body as ReadinessHistory).points.at(-1)!;
     expect(await readiness.locator('.verdict .of').textContent()).toContain(`${latest.runs} run`);
-    await readiness.locator('.chart .u-title', { hasText: 'Score over time' }).waitFor();
     await shoot('overview-firing');
   });
 
@@ -205,9 +212,12 @@ describe('the web UI on a real mimir serve, nothing faked', { timeout: 45_000 },
     expect(await history.locator('tr').count()).toBe(3);
     expect(await page.locator('section[aria-labelledby="alert-state-title"] li', { hasText: 'silent-failures' }).locator('.status-ok').count()).toBe(1);
     await shoot('alerts-resolved');
-    // The readiness history has a point per recomputation: a trend, not a single dot.
+    // A readiness point per recomputation over runs (the silent ones, then the good ones): the overview draws the trend.
     const points = ((await getJson(`${served.server.url}/api/readiness?window=24h`)).body as ReadinessHistory).points;
-    expect(points.length).toBeGreaterThan(1);
+    expect(points.filter((point) => point.runs > 0).length).toBeGreaterThan(1);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.locator('section[aria-labelledby="readiness-title"] .chart .u-title', { hasText: 'Score over time' }).waitFor();
+    await shoot('overview-trend');
   });
 
   it('shows each check’s history, and links the runs behind the honest-failure check to their timelines', async () => {

@@ -75,6 +75,7 @@ export function Overview() {
 function Readiness({ history }: { history: ReadinessHistory }) {
   const latest = history.points.at(-1);
   if (!latest) return <p class="muted">No readiness point computed yet{history.nextAt ? `; the next is due ${time(history.nextAt)}` : ''}.</p>;
+  const measured = history.points.filter((p) => p.runs > 0);
   return (
     <>
       <div class={`card verdict verdict-${latest.verdict}`}>
@@ -92,14 +93,18 @@ function Readiness({ history }: { history: ReadinessHistory }) {
           insufficient evidence. Send the agent&apos;s spans to this server (OTLP/HTTP) to measure it.
         </p>
       )}
-      <Chart
-        title="Score over time"
-        x={history.points.map((p) => Date.parse(p.at) / 1000)}
-        yRange={[0, 100]}
-        // A point computed over no runs is not a measurement of the agent: it is left as a gap, not drawn as a drop.
-        series={[{ label: 'score', values: history.points.map((p) => (p.runs === 0 ? null : p.score)), color: BAND_COLORS[latest.verdict] }]}
-      />
-      {history.points.some((p) => p.runs === 0) && <p class="muted small">Points computed over a window with no runs are left out of the line.</p>}
+      {measured.length < 2 ? (
+        <p class="muted small">The score&apos;s trend is drawn once two readiness points have runs behind them ({measured.length} so far).</p>
+      ) : (
+        <Chart
+          title="Score over time"
+          x={history.points.map((p) => Date.parse(p.at) / 1000)}
+          yRange={[0, 100]}
+          // A point computed over no runs is not a measurement of the agent: it is left as a gap, not drawn as a drop.
+          series={[{ label: 'score', values: history.points.map((p) => (p.runs === 0 ? null : p.score)), color: BAND_COLORS[latest.verdict] }]}
+        />
+      )}
+      {measured.length >= 2 && measured.length < history.points.length && <p class="muted small">Points computed over a window with no runs are left out of the line.</p>}
       <div class="areas">
         {latest.areas.map((a) => (
           <div class="card area" key={a.area}>
