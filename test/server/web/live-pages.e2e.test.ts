@@ -239,7 +239,7 @@ describe('the web UI on a real mimir serve, nothing faked', { timeout: 45_000 },
     await model.locator('summary', { hasText: 'Input: 1 message' }).click();
     await model.getByText(`Refund order o-1 (${links[0]!})`).waitFor();
     const refund = page.locator('li.step-error', { hasText: 'issue_refund' });
-    expect(await refund.locator('.fail-text').textContent()).toContain('payments 503');
+    expect(await refund.locator('.fail-text').textContent()).toBe('error: payments 503');
     expect(await refund.locator('.approval-missing').textContent()).toBe('no approval asked');
     expect(await refund.locator('.message', { hasText: 'arguments' }).locator('pre').textContent()).toContain('"order_id": "o-1"');
     const result = refund.locator('details.message', { hasText: 'result' });

@@ -44,7 +44,8 @@ function StepItem({ step, startMs, approval }: { step: Step; startMs: number | u
       </div>
       {step.error && (
         <p class="fail-text">
-          {step.error.type}
+          {/* `_OTHER` is OpenTelemetry's placeholder for "no error type given": it tells a reader nothing. */}
+          {step.error.type === '_OTHER' ? 'error' : step.error.type}
           {step.error.message !== undefined && `: ${step.error.message}`}
         </p>
       )}
