@@ -101,6 +101,10 @@ function emitRun(runId: string, kind: 'silent' | 'good'): void {
     inRoot,
   );
   chat.end(start + 50);
+  // The good runs ask a person first; the silent ones refund unasked.
+  if (kind === 'good') {
+    tracer.startSpan('approval issue_refund', { startTime: start + 52, attributes: { 'mimir.approval.decision': 'approved', 'mimir.approval.tool_call.id': `${runId}-refund`, 'mimir.approval.actor': 'ops-lead@example.com' } }, inRoot).end(start + 58);
+  }
   // A long result (the order's history), which the timeline shows collapsed.
   const history = Array.from({ length: 30 }, (_, i) => ({ at: `2026-12-0${1 + (i % 7)}`, event: `status change ${i}` }));
   const call = tracer.startSpan(
@@ -248,6 +252,13 @@ describe('the web UI on a real mimir serve, nothing faked', { timeout: 45_000 },
     await result.locator('summary').click();
     await result.getByText('status change 29').waitFor();
     await shoot('run-timeline');
+
+    // A good run: the approval asked, its decision and who made it, and the refund marked as approved first.
+    await page.goto(`${served.server.url}/#/runs/good-0`);
+    const approval = page.locator('li.step[data-kind="approval"]');
+    expect(await approval.locator('.pill').textContent()).toBe('granted');
+    expect(await approval.textContent()).toContain('Approval requested for call good-0-refund; decided by ops-lead@example.com.');
+    expect(await page.locator('li.step[data-kind="tool"] .pill').textContent()).toBe('approval granted first');
   });
 
   it('lists two audits pushed by mimir audit --server and shows their diff', async () => {
