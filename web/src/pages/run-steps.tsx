@@ -1,3 +1,4 @@
+import { namesTool } from '../../../src/analysis/oversight.js';
 import { HIGH_RISK_CLASSES } from '../../../src/model/system.js';
 import type { StoredRun } from '../api.js';
 
@@ -18,19 +19,53 @@ const DECISION_NAMES: Readonly<Record<ApprovalStep['decision'], string>> = { app
  */
 export function Timeline({ steps, startedAt }: { steps: readonly Step[]; startedAt: string | undefined }) {
   const startMs = startedAt === undefined ? undefined : Date.parse(startedAt);
-  const approvalsBefore = new Map<string, ApprovalStep>();
+  const approvals = approvalsOfCalls(steps);
   return (
     <ol class="timeline" aria-label="Steps in order">
-      {steps.map((step) => {
-        if (step.kind === 'approval' && step.toolCallId !== undefined) approvalsBefore.set(step.toolCallId, step);
-        const approval = step.kind === 'tool' && step.callId !== undefined ? approvalsBefore.get(step.callId) : undefined;
-        return <StepItem key={step.id} step={step} startMs={startMs} approval={approval} />;
-      })}
+      {steps.map((step) => (
+        <StepItem key={step.id} step={step} startMs={startMs} approval={step.kind === 'tool' ? approvals.get(step) : undefined} />
+      ))}
     </ol>
   );
 }
 
-function StepItem({ step, startMs, approval }: { step: Step; startMs: number | undefined; approval: ApprovalStep | undefined }) {
+interface BoundApproval {
+  readonly step: ApprovalStep;
+  /** `name`: the approval had no tool call id and named the tool; it covers the next call of that tool only. */
+  readonly by: 'id' | 'name';
+}
+
+/**
+ * The approval before each tool call, bound as the oversight analysis binds it (src/analysis/oversight.ts):
+ * by the call's id, else an approval with no id whose name names exactly one of the run's tools covers
+ * the next call of that tool. Steps are in the run's order.
+ */
+function approvalsOfCalls(steps: readonly Step[]): Map<Step, BoundApproval> {
+  const toolNames = [...new Set(steps.flatMap((step) => (step.kind === 'tool' ? [step.toolName] : [])))];
+  const byId = new Map<string, ApprovalStep>();
+  const byName = new Map<string, ApprovalStep>();
+  const bound = new Map<Step, BoundApproval>();
+  for (const step of steps) {
+    if (step.kind === 'approval') {
+      if (step.toolCallId !== undefined) byId.set(step.toolCallId, step);
+      else {
+        const [only, ...others] = toolNames.filter((name) => namesTool(step.name, name));
+        if (only !== undefined && others.length === 0) byName.set(only, step);
+      }
+    } else if (step.kind === 'tool') {
+      const withId = step.callId === undefined ? undefined : byId.get(step.callId);
+      const withName = byName.get(step.toolName);
+      if (withId !== undefined) bound.set(step, { step: withId, by: 'id' });
+      else if (withName !== undefined) {
+        bound.set(step, { step: withName, by: 'name' });
+        byName.delete(step.toolName);
+      }
+    }
+  }
+  return bound;
+}
+
+function StepItem({ step, startMs, approval }: { step: Step; startMs: number | undefined; approval: BoundApproval | undefined }) {
   const offset = startMs !== undefined && step.startedAt !== undefined ? `+${((Date.parse(step.startedAt) - startMs) / 1000).toFixed(2)} s` : '';
   return (
     <li class={`step step-${step.kind} ${step.status === 'error' ? 'step-error' : ''}`} data-kind={step.kind}>
@@ -54,15 +89,14 @@ function StepItem({ step, startMs, approval }: { step: Step; startMs: number | u
   );
 }
 
-/**
- * Whether a high-risk call had its approval first, matched by call id as the oversight checks match
- * it. A call without an id says nothing: it cannot be matched, and a guess would accuse it wrongly.
- */
-function ApprovalOfCall({ step, approval }: { step: Extract<Step, { kind: 'tool' }>; approval: ApprovalStep | undefined }) {
-  if (step.risk === undefined || !HIGH_RISK_CLASSES.includes(step.risk) || step.callId === undefined) return null;
+/** Whether a high-risk call (by mimir.yaml's risk classes) had its approval first, and what was decided. */
+function ApprovalOfCall({ step, approval }: { step: Extract<Step, { kind: 'tool' }>; approval: BoundApproval | undefined }) {
+  if (step.risk === undefined || !HIGH_RISK_CLASSES.includes(step.risk)) return null;
   if (approval === undefined) return <span class="pill outcome-fail approval-missing">no approval asked</span>;
-  if (approval.decision === 'denied' || approval.decision === 'timeout') return <span class="pill outcome-fail">called after the approval was {DECISION_NAMES[approval.decision]}</span>;
-  return <span class="pill outcome-pass">approval {DECISION_NAMES[approval.decision]} first</span>;
+  const how = approval.by === 'name' ? ' (matched by its name: it gave no call id)' : '';
+  const { decision } = approval.step;
+  if (decision === 'denied' || decision === 'timeout') return <span class="pill outcome-fail">called after the approval was {DECISION_NAMES[decision]}{how}</span>;
+  return <span class="pill outcome-pass">approval {DECISION_NAMES[decision]} first{how}</span>;
 }
 
 function StepDetails({ step }: { step: Step }) {
