@@ -26,7 +26,7 @@ export function Audits() {
                 series={[{ label: 'score', values: [...list].reverse().map((a) => a.score), color: '#0969da' }]}
               />
               <div class="table-wrap">
-                <table>
+                <table class="audits">
                   <thead>
                     <tr>
                       <th scope="col">Audited</th>

@@ -41,8 +41,14 @@ export function ChecklistPage() {
                   )}
                 </div>
                 <p class="muted small">
-                  Answers file: <code>{checklist.answersFile}</code> (the one `mimir walk` writes)
+                  Answers file: <code>{checklist.answersFile}</code> (the one `mimir walk` writes). The score counts these answers with the evidence mimir.yaml names (trace files, probe results), as
+                  `mimir audit` would; the live runs this server receives score on the Overview.
                 </p>
+                {unanswered(checklist) === questionCount(checklist) && (
+                  <p class="notice" data-testid="nothing-answered">
+                    No question is answered yet: each of the {questionCount(checklist)} checks below that no measured evidence answers earns nothing until someone answers it.
+                  </p>
+                )}
               </div>
             </div>
             <label class="by card">
@@ -66,6 +72,9 @@ export function ChecklistPage() {
     </>
   );
 }
+
+const questionCount = (checklist: Checklist): number => checklist.areas.reduce((sum, area) => sum + area.questions.length, 0);
+const unanswered = (checklist: Checklist): number => checklist.areas.reduce((sum, area) => sum + area.questions.filter((q) => q.answer === undefined).length, 0);
 
 function Question({ question, by, onSaved }: { question: ChecklistQuestion; by: string; onSaved: (checklist: Checklist) => void }) {
   const [answer, setAnswer] = useState<string>(question.answer?.value ?? '');

@@ -49,7 +49,10 @@ export function Overview() {
         <Show loaded={tools} what="tool calls">
           {(rates) =>
             rates.tools.length === 0 ? (
-              <p class="muted">No tool call in the last hour.</p>
+              <p class="muted">
+                No tool-call span with a <code>gen_ai.tool.name</code> attribute in the last hour: this chart counts spans in the OpenTelemetry GenAI conventions. Runs whose framework names its tools
+                otherwise (the demo&apos;s Vercel AI SDK spans) list their tools on the Runs page.
+              </p>
             ) : (
               <Chart
                 title="Tool calls and errors, last hour"
@@ -72,21 +75,36 @@ export function Overview() {
 function Readiness({ history }: { history: ReadinessHistory }) {
   const latest = history.points.at(-1);
   if (!latest) return <p class="muted">No readiness point computed yet{history.nextAt ? `; the next is due ${time(history.nextAt)}` : ''}.</p>;
+  const measured = history.points.filter((p) => p.runs > 0);
   return (
     <>
       <div class={`card verdict verdict-${latest.verdict}`}>
         <VerdictBadge verdict={latest.verdict} />
         <div class="headline">
           <span class="score">{score(latest.score)}</span>
-          <span class="of">/ 100 at {time(latest.at)}, {latest.runs} run(s)</span>
+          <span class="of">
+            / 100 at {time(latest.at)}, {latest.runs} run{latest.runs === 1 ? '' : 's'}
+          </span>
         </div>
       </div>
-      <Chart
-        title="Score over time"
-        x={history.points.map((p) => Date.parse(p.at) / 1000)}
-        yRange={[0, 100]}
-        series={[{ label: 'score', values: history.points.map((p) => p.score), color: BAND_COLORS[latest.verdict] }]}
-      />
+      {latest.runs === 0 && (
+        <p class="notice" data-testid="no-runs">
+          No run arrived in the last 24 h, so nothing here was measured from traces: this score rests on the attested answers and probe results alone, and every check only traces can answer counts as
+          insufficient evidence. Send the agent&apos;s spans to this server (OTLP/HTTP) to measure it.
+        </p>
+      )}
+      {measured.length < 2 ? (
+        <p class="muted small">The score&apos;s trend is drawn once two readiness points have runs behind them ({measured.length} so far).</p>
+      ) : (
+        <Chart
+          title="Score over time"
+          x={history.points.map((p) => Date.parse(p.at) / 1000)}
+          yRange={[0, 100]}
+          // A point computed over no runs is not a measurement of the agent: it is left as a gap, not drawn as a drop.
+          series={[{ label: 'score', values: history.points.map((p) => (p.runs === 0 ? null : p.score)), color: BAND_COLORS[latest.verdict] }]}
+        />
+      )}
+      {measured.length >= 2 && measured.length < history.points.length && <p class="muted small">Points computed over a window with no runs are left out of the line.</p>}
       <div class="areas">
         {latest.areas.map((a) => (
           <div class="card area" key={a.area}>

@@ -11,8 +11,12 @@ export function Probes() {
         {(now) => (
           <>
             <p class={now.stale ? 'notice' : 'muted'}>
-              {now.source === undefined ? 'No probe results file.' : `From ${now.source}, run ${time(now.ranAt)}.`}
-              {now.stale && ' These results are stale: the audit does not count them. Run `mimir probe` again.'}
+              {now.source === undefined
+                ? 'No probes are configured: mimir.yaml has no `probes` section. Probes run the real agent under injected faults (a tool that fails, times out or answers wrongly) and check the world afterwards; add the section and run `mimir probe` to see their results here.'
+                : now.ranAt === undefined
+                  ? `No probe results yet: run \`mimir probe\` (or \`mimir audit --probe\`) and they appear here, read from ${now.source}.`
+                  : `From ${now.source}, run ${time(now.ranAt)}.`}
+              {now.stale && ` These results are stale: the audit does not count them. ${now.staleReason ?? 'Run `mimir probe` again.'}`}
             </p>
             {now.probes.length > 0 && (
               <div class="table-wrap">

@@ -1,7 +1,6 @@
 import type { StoredRun } from '../api.js';
 import { Show, time, useApi } from '../components.js';
-
-type Step = StoredRun['run']['steps'][number];
+import { Timeline } from './run-steps.js';
 
 /** One run: its facts and its timeline of model and tool steps, as stored (secrets already redacted on the way in). */
 export function RunPage({ id }: { id: string }) {
@@ -40,86 +39,10 @@ export function RunPage({ id }: { id: string }) {
               </dd>
             </dl>
             <h2>Timeline</h2>
-            <ol class="timeline" aria-label="Steps in order">
-              {run.steps.map((step) => (
-                <StepItem key={step.id} step={step} startMs={run.startedAt === undefined ? undefined : Date.parse(run.startedAt)} />
-              ))}
-            </ol>
+            <Timeline steps={run.steps} startedAt={run.startedAt} />
           </>
         )}
       </Show>
     </>
   );
-}
-
-function StepItem({ step, startMs }: { step: Step; startMs: number | undefined }) {
-  const offset = startMs !== undefined && step.startedAt !== undefined ? `+${((Date.parse(step.startedAt) - startMs) / 1000).toFixed(2)} s` : '';
-  return (
-    <li class={`step step-${step.kind} ${step.status === 'error' ? 'step-error' : ''}`} data-kind={step.kind}>
-      <div class="step-head">
-        <span class="step-kind">{step.kind === 'llm' ? 'model' : step.kind}</span> <strong>{step.kind === 'tool' ? step.toolName : step.name}</strong>{' '}
-        <span class="muted small">{offset}</span>
-        {step.status === 'error' && <span class="pill outcome-fail">error</span>}
-        {step.kind === 'tool' && step.risk !== undefined && <span class="muted small"> risk: {step.risk}</span>}
-        {step.kind === 'approval' && <span class={`pill decision-${step.decision}`}>{step.decision}</span>}
-      </div>
-      {step.error && (
-        <p class="fail-text">
-          {step.error.type}
-          {step.error.message !== undefined && `: ${step.error.message}`}
-        </p>
-      )}
-      <StepDetails step={step} />
-    </li>
-  );
-}
-
-function StepDetails({ step }: { step: Step }) {
-  switch (step.kind) {
-    case 'llm':
-      return (
-        <>
-          {step.model !== undefined && (
-            <p class="muted small">
-              {step.model}
-              {step.inputTokens !== undefined && ` · ${step.inputTokens} tokens in`}
-              {step.outputTokens !== undefined && ` · ${step.outputTokens} out`}
-            </p>
-          )}
-          {[...(step.inputMessages ?? []), ...(step.outputMessages ?? [])].length > 0 && (
-            <details>
-              <summary>Messages</summary>
-              {[...(step.inputMessages ?? []), ...(step.outputMessages ?? [])].map((m, i) => (
-                <div key={i} class="message">
-                  <span class="muted small">{m.role}</span>
-                  <pre>{m.content}</pre>
-                </div>
-              ))}
-            </details>
-          )}
-        </>
-      );
-    case 'tool':
-      return step.arguments === undefined && step.result === undefined ? null : (
-        <details>
-          <summary>Arguments and result</summary>
-          {step.arguments !== undefined && <pre>{JSON.stringify(step.arguments, null, 2)}</pre>}
-          {step.result !== undefined && <pre>{JSON.stringify(step.result, null, 2)}</pre>}
-        </details>
-      );
-    case 'approval':
-      return (
-        <p class="muted small">
-          {step.actor !== undefined && `by ${step.actor}`}
-          {step.toolCallId !== undefined && ` for call ${step.toolCallId}`}
-        </p>
-      );
-    case 'checkpoint':
-    case 'review':
-    case 'handoff':
-    case 'guardrail':
-    case 'memory':
-    case 'other':
-      return null;
-  }
 }
