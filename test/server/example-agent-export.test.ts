@@ -101,7 +101,10 @@ describe("the example agents' own OTLP exporter, sending to mimir serve", () => 
   it('gives the figures mimir traces gives on the exported requests', async () => {
     const cli = await runCli(['traces', recorded, '-c', CONFIG, '--format', 'json']);
     expect(cli.code, cli.stderr).toBe(0);
-    const fromFile = JSON.parse(cli.stdout) as { runs: number; analyses: { oversight: { highRiskCalls: number; unapproved: { count: number } } } };
+    const fromFile = JSON.parse(cli.stdout) as {
+      runs: number;
+      analyses: { oversight: { highRiskCalls: number; unapproved: { count: number } }; reliability: { byTool: Record<string, { successes: number; trials: number }> } };
+    };
     expect(fromFile.runs).toBe(RUNS.length);
     const { status, body } = await getJson(`${served.server.url}/api/figures?window=1h`);
     expect(status).toBe(200);
@@ -111,5 +114,12 @@ describe("the example agents' own OTLP exporter, sending to mimir serve", () => 
     // Not two empty analyses: the naive runs' refund, email and deletion went unapproved.
     expect(fromFile.analyses.oversight.highRiskCalls).toBeGreaterThan(0);
     expect(fromFile.analyses.oversight.unapproved.count).toBeGreaterThan(0);
+    // The span table counts the Vercel AI SDK's tool-call spans as the readers do: per-tool calls and
+    // errors from one SQL scan equal the analyses' per-tool tallies.
+    const tools = (await getJson(`${served.server.url}/api/tools?window=1h`)).body as { tools: { tool: string; calls: number; errors: number }[] };
+    const fromSpans = Object.fromEntries(tools.tools.map((tool) => [tool.tool, { trials: tool.calls, successes: tool.calls - tool.errors }]));
+    const fromRuns = Object.fromEntries(Object.entries(fromFile.analyses.reliability.byTool).map(([tool, rate]) => [tool, { trials: rate.trials, successes: rate.successes }]));
+    expect(Object.keys(fromSpans).length).toBeGreaterThan(0);
+    expect(fromSpans).toEqual(fromRuns);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { GENAI, OPENINFERENCE, VERCEL } from '../../evidence/trace/conventions/names.js';
 import type { ClaimedStatus, Run, RunOutcome, Verdict } from '../../model/index.js';
 import { eventFromText, eventJson, spanFromJson, spanToJson, type DurableBatch, type StoredEvent, type StoredSpan } from '../ingest/batch.js';
 import { duckDbHistory, HISTORY_TABLES } from './duckdb-history.js';
@@ -311,7 +312,7 @@ async function appendSpans(connection: DuckDBConnection, batches: readonly Durab
       text(span.parentSpanId);
       text(span.name);
       text(stringAttribute(span.attributes.get('gen_ai.operation.name')));
-      text(stringAttribute(span.attributes.get('gen_ai.tool.name')));
+      text(toolNameOf(span.attributes));
       text(span.statusCode);
       appender.appendBigInt(BigInt(batch.sequence));
       appender.appendBigInt(BigInt(batch.receivedAtMs));
@@ -323,6 +324,19 @@ async function appendSpans(connection: DuckDBConnection, batches: readonly Durab
 }
 
 const stringAttribute = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The tool a span calls, for the span table's `tool` column (per-tool calls and errors): named as the
+ * trace readers name it, in each convention they read (GenAI, Vercel AI SDK tool-call spans,
+ * OpenInference TOOL spans). The GenAI name alone left the Vercel AI SDK's tool calls uncounted.
+ */
+export function toolNameOf(attributes: ReadonlyMap<string, unknown>): string | undefined {
+  return (
+    stringAttribute(attributes.get(GENAI.toolName)) ??
+    stringAttribute(attributes.get(VERCEL.toolCallName)) ??
+    (attributes.get(OPENINFERENCE.spanKind) === 'TOOL' ? stringAttribute(attributes.get(OPENINFERENCE.toolName)) : undefined)
+  );
+}
 
 function auditRecordOf(row: Record<string, unknown>): AuditRecord {
   return {
