@@ -81,10 +81,10 @@ export class AlertEngine {
     return this.instantRules.length > 0;
   }
 
-  /** Where notifications go, in words, for the server to say when it starts. */
-  describeDelivery(): string {
-    if (this.options.config.delivery.length === 0) return 'alerts: no delivery configured (alerts.delivery in mimir.yaml); notifications are written to this log';
-    return `alerts: notifications go to ${this.targets.map((target) => target.name).join(', ')}`;
+  /** Where notifications go, in words: the server says it when it starts (`this log`) and the API names its log. */
+  describeDelivery(log = 'this log'): string {
+    if (this.options.config.delivery.length === 0) return `no delivery configured (alerts.delivery in mimir.yaml); notifications are written to ${log}`;
+    return `notifications go to ${this.targets.map((target) => target.name).join(', ')}`;
   }
 
   evaluateWindows(snapshots: WindowSnapshots, now: Date): Promise<readonly AlertNotification[]> {

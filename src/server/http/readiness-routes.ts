@@ -85,7 +85,7 @@ async function alertsNow(context: ReadinessApiContext, limit: number): Promise<A
   const state = await context.alertState.load();
   const series = Object.values(state.series).sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.rule.localeCompare(b.rule));
   const history = [...(await context.alertState.history(limit))].reverse();
-  return { rules: context.alertsConfig.rules.map(ruleView), series, history, delivery: context.alerts.describeDelivery() };
+  return { rules: context.alertsConfig.rules.map(ruleView), series, history, delivery: context.alerts.describeDelivery("mimir serve's log (its standard error)") };
 }
 
 function ruleView(rule: AlertsConfig['rules'][number]): AlertRuleView {

@@ -89,7 +89,7 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
     verifiers,
     describe: () => [
       `readiness: windows ${scheduler.windows.map((window) => window.name).join(', ')}, evaluated every ${everyMs} ms (recomputed only when their runs or evidence changed); ${config === undefined ? 'no mimir.yaml: default policy, no answers or probes' : `audited with ${config.path}`}`,
-      alerts?.describeDelivery() ?? 'alerts: no rules (alerts in mimir.yaml)',
+      `alerts: ${alerts?.describeDelivery() ?? 'no rules (alerts in mimir.yaml)'}`,
       verifiers.describe(),
     ],
     start: () => {

@@ -37,7 +37,7 @@ export function Alerts() {
       <Show loaded={alerts} what="alerts">
         {(now) => (
           <>
-            <p class="muted">Delivery: {now.delivery.replace(/^alerts: /, '').replace('this log', 'the log of mimir serve (its standard error)')}</p>
+            <p class="muted">Delivery: {now.delivery}</p>
             <h2>Rules</h2>
             <div class="table-wrap">
               <table class="rules">

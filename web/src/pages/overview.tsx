@@ -50,8 +50,7 @@ export function Overview() {
           {(rates) =>
             rates.tools.length === 0 ? (
               <p class="muted">
-                No tool-call span with a <code>gen_ai.tool.name</code> attribute in the last hour: this chart counts spans in the OpenTelemetry GenAI conventions. Runs whose framework names its tools
-                otherwise (the demo&apos;s Vercel AI SDK spans) list their tools on the Runs page.
+                No tool call in the last hour (tool spans as the OpenTelemetry GenAI conventions, the Vercel AI SDK and OpenInference name them).
               </p>
             ) : (
               <Chart
