@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     exporters: { type: 'string', default: '8' },
     json: { type: 'boolean', default: false },
     'evaluate-every': { type: 'string', default: '2s' },
+    'skip-kill': { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '40' },
     'soak-rate': { type: 'string', default: '4000' },
     bare: { type: 'boolean', default: false },
@@ -130,7 +131,9 @@ function writeConfig(dir) {
 function startServe(dataDir, config) {
   return new Promise((resolve, reject) => {
     const configArgs = config === undefined ? [] : ['--config', config];
-    const child = spawn(process.execPath, ['bin/mimir.js', 'serve', '--port', '0', '--data', dataDir, '--quiet-ms', '1000', ...configArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // MIMIR_SERVE_NODE_ARGS: flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir /tmp/prof".
+    const nodeArgs = (process.env.MIMIR_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, 'bin/mimir.js', 'serve', '--port', '0', '--data', dataDir, '--quiet-ms', '1000', ...configArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr.on('data', (chunk) => (err += chunk));
@@ -154,7 +157,7 @@ function rssMb(pid, field = 'VmHWM') {
 }
 const peakRssMb = (pid) => rssMb(pid, 'VmHWM');
 
-async function stop(child, signal = 'SIGTERM') {
+async function stop(child, signal = 'SIGINT') {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
@@ -196,17 +199,23 @@ try {
   const soakMs = Number(args['soak-seconds']) * 1000;
   if (soakMs > 0) {
     const samples = [];
-    const sampler = setInterval(() => samples.push(rssMb(serve.child.pid, 'VmRSS')), 1000);
+    const sampler = setInterval(() => {
+      void getJson(`${serve.url}/api/health`).then(
+        ({ body }) => samples.push({ rss: rssMb(serve.child.pid, 'VmRSS'), heapUsed: body.memory?.heapUsed ?? null, openRuns: body.openRuns }),
+        () => undefined,
+      );
+    }, 1000);
     const soak = await load(serve.url, Number(args['soak-rate']), soakMs);
     clearInterval(sampler);
     const fifth = Math.max(1, Math.floor(samples.length / 5));
-    const rssByFifth = Array.from({ length: Math.ceil(samples.length / fifth) }, (_, index) => Math.max(...samples.slice(index * fifth, (index + 1) * fifth)));
+    const byFifth = (field) => Array.from({ length: Math.ceil(samples.length / fifth) }, (_, index) => Math.max(...samples.slice(index * fifth, (index + 1) * fifth).map((sample) => sample[field] ?? 0)));
     const health = (await getJson(`${serve.url}/api/health`)).body;
-    results.soak = { ...soak, seconds: soakMs / 1000, rssMbByFifth: rssByFifth, peakRssMb: peakRssMb(serve.child.pid), health };
+    results.soak = { ...soak, seconds: soakMs / 1000, rssMbByFifth: byFifth('rss'), heapUsedMbByFifth: byFifth('heapUsed'), openRunsByFifth: byFifth('openRuns'), peakRssMb: peakRssMb(serve.child.pid), health };
   }
   await stop(serve.child);
 
   // 3. SIGKILL mid-load, restart, count what was acknowledged and what is stored.
+  if (!args['skip-kill']) {
   const killDir = join(dataDir, 'kill');
   const first = await startServe(killDir, config);
   const acknowledged = [];
@@ -231,6 +240,7 @@ try {
   const health = (await getJson(`${restarted.url}/api/health`)).body;
   results.kill = { acknowledgedSpans: acknowledged.length, acknowledgedAndStored: found, storedSpans: health.stored.spans, lost: acknowledged.length - found };
   await stop(restarted.child);
+  }
 } finally {
   agent.destroy();
   rmSync(dataDir, { recursive: true, force: true });
@@ -249,9 +259,9 @@ if (args.json) {
   }
   if (results.soak) {
     const soak = results.soak;
-    console.log(`soak at ${round(soak.target)} spans/s for ${soak.seconds} s: accepted ${round(soak.acceptedPerSecond)} spans/s, p50 ${soak.p50Ms?.toFixed(1) ?? '–'} ms, p99 ${soak.p99Ms?.toFixed(1) ?? '–'} ms, 429/503 ${soak.refused}; RSS MB by fifth of the soak: ${soak.rssMbByFifth.map(round).join(' → ')} (peak ${round(soak.peakRssMb)})`);
+    console.log(`soak at ${round(soak.target)} spans/s for ${soak.seconds} s: accepted ${round(soak.acceptedPerSecond)} spans/s, p50 ${soak.p50Ms?.toFixed(1) ?? '–'} ms, p99 ${soak.p99Ms?.toFixed(1) ?? '–'} ms, 429/503 ${soak.refused}; RSS MB by fifth of the soak: ${soak.rssMbByFifth.map(round).join(' → ')} (peak ${round(soak.peakRssMb)}); JS heap used MB: ${soak.heapUsedMbByFifth.map(round).join(' → ')}; open runs: ${soak.openRunsByFifth.map(round).join(' → ')}; ingest queue at most ${round((soak.health.ingest.maxHeldBytes ?? 0) / 1024)} KiB`);
   }
   const kill = results.kill;
-  console.log(`SIGKILL mid-load: ${kill.acknowledgedSpans} spans acknowledged, ${kill.acknowledgedAndStored} of them stored after the restart (${kill.lost} lost); ${kill.storedSpans} stored in all`);
+  if (kill) console.log(`SIGKILL mid-load: ${kill.acknowledgedSpans} spans acknowledged, ${kill.acknowledgedAndStored} of them stored after the restart (${kill.lost} lost); ${kill.storedSpans} stored in all`);
 }
-if (results.kill.lost !== 0) process.exitCode = 1;
+if (results.kill !== undefined && results.kill.lost !== 0) process.exitCode = 1;

@@ -84,7 +84,15 @@ async function health(context: ApiContext): Promise<unknown> {
     stored: counts,
     ingest: context.pipeline.stats(),
     openRuns: context.liveRuns.openCount,
+    memory: memoryMb(),
   };
+}
+
+/** The process's memory in MB: resident, the JS heap in use, and what lives outside it (DuckDB's buffers show in rss only). */
+function memoryMb(): { rss: number; heapUsed: number; external: number } {
+  const { rss, heapUsed, external } = process.memoryUsage();
+  const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+  return { rss: mb(rss), heapUsed: mb(heapUsed), external: mb(external) };
 }
 
 async function traceSpans(store: ServeStore, traceId: string): Promise<Reply> {
