@@ -157,6 +157,7 @@ function rssMb(pid, field = 'VmHWM') {
 }
 const peakRssMb = (pid) => rssMb(pid, 'VmHWM');
 
+// SIGINT, as Ctrl-C: the server closes cleanly, and a --cpu-prof given through MIMIR_SERVE_NODE_ARGS is written.
 async function stop(child, signal = 'SIGINT') {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
