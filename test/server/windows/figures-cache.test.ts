@@ -24,7 +24,7 @@ const NOW = Date.now();
 const HOUR = 3600_000;
 
 async function putRun(target: ServeStore, id: string, startedMs: number, failed: boolean, closedAtMs = NOW): Promise<void> {
-  const run = makeRun(id, [toolStep(`${id}-t`, 'lookup_order', { order: 1 }, { callId: `${id}-c`, ...(failed && { error: 'upstream 503' }) })], {
+  const run = makeRun(id, [toolStep(`${id}-t`, 'lookup_order', { order: 1 }, { callId: `${id}-c`, ...(failed && { status: 'error' as const, error: { type: 'upstream_503' } }) })], {
     startedAt: new Date(startedMs).toISOString(),
   });
   await target.putRuns([{ facts: runFacts(run, `trace-${id}`, 'agent', 1, closedAtMs), run }]);
@@ -62,6 +62,8 @@ describe('the figures cache', () => {
     const reclosed = await cache.figures('last:1h', lastHour);
     expect(reclosed).not.toBe(withNew);
     expect(reclosed.runs).toBe(3);
+    // Its tool call failed this time: the figures say so.
+    expect(reclosed.analyses).not.toEqual(withNew.analyses);
     expect(cache.computed).toBe(3);
 
     // Another window has figures of its own.
