@@ -6,13 +6,19 @@
 // (no decoding, no disk): the ceiling of the HTTP path here. Then the durability check: the server is
 // SIGKILLed mid-load, started again on the same data, and every acknowledged span must be stored.
 //
-//   npm run build && node bench/serve-load.mjs [--stage-seconds 5] [--rates 2000,5000,10000,20000] [--exporters 8] [--json]
-import { spawn } from 'node:child_process';
+// The server runs as users run it: with the mimir.yaml `mimir init --yes` writes (its default alert
+// rules), plus `serve.evaluateEvery` (default here 2s), so readiness windows (1h/24h/7d) and alerts
+// are evaluated during the load. `--bare` leaves the config out (the server before readiness existed).
+// After the stages, a soak at a fixed rate samples the server's RSS every second: does it level off?
+//
+//   npm run build && node bench/serve-load.mjs [--stage-seconds 5] [--rates 2000,5000,10000,20000] [--exporters 8]
+//     [--evaluate-every 2s] [--soak-seconds 40] [--soak-rate 4000] [--bare] [--json]
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
@@ -22,6 +28,11 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '2000,5000,10000,20000,40000' },
     exporters: { type: 'string', default: '8' },
     json: { type: 'boolean', default: false },
+    'evaluate-every': { type: 'string', default: '2s' },
+    'skip-kill': { type: 'boolean', default: false },
+    'soak-seconds': { type: 'string', default: '40' },
+    'soak-rate': { type: 'string', default: '4000' },
+    bare: { type: 'boolean', default: false },
   },
 });
 const STAGE_MS = Number(args['stage-seconds']) * 1000;
@@ -109,9 +120,20 @@ async function load(url, rate, ms, acknowledged, shouldStop = () => false) {
   return { target: rate, acceptedPerSecond: accepted / seconds, p50Ms: quantile(0.5), p99Ms: quantile(0.99), refused, failed };
 }
 
-function startServe(dataDir) {
+/** The mimir.yaml a user starts from: `mimir init --yes` (its alert rules), evaluated every `--evaluate-every`. */
+function writeConfig(dir) {
+  const config = join(dir, 'mimir.yaml');
+  execFileSync(process.execPath, [resolve('bin/mimir.js'), 'init', '--yes', '--name', 'load-agent', '--config', config], { cwd: dir, stdio: 'ignore' });
+  appendFileSync(config, `\nserve:\n  evaluateEvery: ${args['evaluate-every']}\n`);
+  return config;
+}
+
+function startServe(dataDir, config) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/mimir.js', 'serve', '--port', '0', '--data', dataDir, '--quiet-ms', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const configArgs = config === undefined ? [] : ['--config', config];
+    // MIMIR_SERVE_NODE_ARGS: flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir /tmp/prof".
+    const nodeArgs = (process.env.MIMIR_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, 'bin/mimir.js', 'serve', '--port', '0', '--data', dataDir, '--quiet-ms', '1000', ...configArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr.on('data', (chunk) => (err += chunk));
@@ -124,17 +146,19 @@ function startServe(dataDir) {
   });
 }
 
-/** Peak resident set of a process so far, in MB (Linux). */
-function peakRssMb(pid) {
+/** A process's resident set in MB (Linux): `VmHWM` the peak so far, `VmRSS` now. */
+function rssMb(pid, field = 'VmHWM') {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : null;
   } catch {
     return null;
   }
 }
+const peakRssMb = (pid) => rssMb(pid, 'VmHWM');
 
-async function stop(child, signal = 'SIGTERM') {
+// SIGINT, as Ctrl-C: the server closes cleanly, and a --cpu-prof given through MIMIR_SERVE_NODE_ARGS is written.
+async function stop(child, signal = 'SIGINT') {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
@@ -155,25 +179,46 @@ async function getJson(url) {
   return { status: response.status, body: await response.json() };
 }
 
-const results = { machine: { cpus: (await import('node:os')).availableParallelism(), loadAverage: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)) }, exporters: EXPORTERS, spansPerRequest: SPANS_PER_REQUEST, stages: [] };
+const os = await import('node:os');
+const results = { machine: { cpus: os.availableParallelism(), loadAverage: os.loadavg().map((x) => +x.toFixed(2)) }, exporters: EXPORTERS, spansPerRequest: SPANS_PER_REQUEST, stages: [], config: args.bare ? 'none' : `mimir init --yes, evaluateEvery ${args['evaluate-every']}` };
 const dataDir = mkdtempSync(join(tmpdir(), 'mimir-serve-load-'));
 try {
+  const config = args.bare ? undefined : writeConfig(dataDir);
   // 1. The baseline: the bare HTTP path, as fast as it answers.
   const baseline = await baselineServer();
   results.baseline = await load(baseline.url, Infinity, STAGE_MS);
   await new Promise((resolve) => baseline.server.close(resolve));
 
   // 2. mimir serve at increasing rates, then as fast as it answers.
-  const serve = await startServe(join(dataDir, 'stages'));
+  const serve = await startServe(join(dataDir, 'stages'), config);
   for (const rate of [...RATES, Infinity]) {
     const stage = await load(serve.url, rate, STAGE_MS);
     results.stages.push({ ...stage, target: Number.isFinite(rate) ? rate : 'max', ratioToBaseline: stage.acceptedPerSecond / results.baseline.acceptedPerSecond, peakRssMb: peakRssMb(serve.child.pid) });
   }
+
+  // 2b. The soak: a steady rate on the same server; RSS sampled every second, summarised per fifth.
+  const soakMs = Number(args['soak-seconds']) * 1000;
+  if (soakMs > 0) {
+    const samples = [];
+    const sampler = setInterval(() => {
+      void getJson(`${serve.url}/api/health`).then(
+        ({ body }) => samples.push({ rss: rssMb(serve.child.pid, 'VmRSS'), heapUsed: body.memory?.heapUsed ?? null, openRuns: body.openRuns }),
+        () => undefined,
+      );
+    }, 1000);
+    const soak = await load(serve.url, Number(args['soak-rate']), soakMs);
+    clearInterval(sampler);
+    const fifth = Math.max(1, Math.floor(samples.length / 5));
+    const byFifth = (field) => Array.from({ length: Math.ceil(samples.length / fifth) }, (_, index) => Math.max(...samples.slice(index * fifth, (index + 1) * fifth).map((sample) => sample[field] ?? 0)));
+    const health = (await getJson(`${serve.url}/api/health`)).body;
+    results.soak = { ...soak, seconds: soakMs / 1000, rssMbByFifth: byFifth('rss'), heapUsedMbByFifth: byFifth('heapUsed'), openRunsByFifth: byFifth('openRuns'), peakRssMb: peakRssMb(serve.child.pid), health };
+  }
   await stop(serve.child);
 
   // 3. SIGKILL mid-load, restart, count what was acknowledged and what is stored.
+  if (!args['skip-kill']) {
   const killDir = join(dataDir, 'kill');
-  const first = await startServe(killDir);
+  const first = await startServe(killDir, config);
   const acknowledged = [];
   let killed = false;
   const loading = load(first.url, Infinity, 60_000, acknowledged, () => killed);
@@ -183,7 +228,7 @@ try {
   killed = true;
   await loading;
   await firstExited;
-  const restarted = await startServe(killDir);
+  const restarted = await startServe(killDir, config);
   const traces = new Map();
   for (const [traceId, spanId] of acknowledged) traces.set(traceId, [...(traces.get(traceId) ?? []), spanId]);
   let found = 0;
@@ -196,6 +241,7 @@ try {
   const health = (await getJson(`${restarted.url}/api/health`)).body;
   results.kill = { acknowledgedSpans: acknowledged.length, acknowledgedAndStored: found, storedSpans: health.stored.spans, lost: acknowledged.length - found };
   await stop(restarted.child);
+  }
 } finally {
   agent.destroy();
   rmSync(dataDir, { recursive: true, force: true });
@@ -205,14 +251,18 @@ const round = (value) => (value === null ? '–' : Math.round(value).toLocaleStr
 if (args.json) {
   console.log(JSON.stringify(results, null, 2));
 } else {
-  console.log(`mimir serve load: ${EXPORTERS} exporters, ${SPANS_PER_REQUEST} spans per request, ${STAGE_MS / 1000} s per stage; ${results.machine.cpus} CPUs, load average ${results.machine.loadAverage.join(' ')}`);
+  console.log(`mimir serve load: ${EXPORTERS} exporters, ${SPANS_PER_REQUEST} spans per request, ${STAGE_MS / 1000} s per stage; config: ${results.config}; ${results.machine.cpus} CPUs, load average ${results.machine.loadAverage.join(' ')}`);
   console.log(`baseline (bare Node HTTP server, reads the body, answers 200): ${round(results.baseline.acceptedPerSecond)} spans/s, p99 ${results.baseline.p99Ms.toFixed(1)} ms`);
   console.log('| target spans/s | accepted spans/s | ratio to baseline | p50 ms | p99 ms | 429/503 | peak RSS MB |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const stage of results.stages) {
     console.log(`| ${typeof stage.target === 'number' ? round(stage.target) : stage.target} | ${round(stage.acceptedPerSecond)} | ${stage.ratioToBaseline.toFixed(2)} | ${stage.p50Ms?.toFixed(1) ?? '–'} | ${stage.p99Ms?.toFixed(1) ?? '–'} | ${stage.refused} | ${round(stage.peakRssMb)} |`);
   }
+  if (results.soak) {
+    const soak = results.soak;
+    console.log(`soak at ${round(soak.target)} spans/s for ${soak.seconds} s: accepted ${round(soak.acceptedPerSecond)} spans/s, p50 ${soak.p50Ms?.toFixed(1) ?? '–'} ms, p99 ${soak.p99Ms?.toFixed(1) ?? '–'} ms, 429/503 ${soak.refused}; RSS MB by fifth of the soak: ${soak.rssMbByFifth.map(round).join(' → ')} (peak ${round(soak.peakRssMb)}); JS heap used MB: ${soak.heapUsedMbByFifth.map(round).join(' → ')}; open runs: ${soak.openRunsByFifth.map(round).join(' → ')}; ingest queue at most ${round((soak.health.ingest.maxHeldBytes ?? 0) / 1024)} KiB`);
+  }
   const kill = results.kill;
-  console.log(`SIGKILL mid-load: ${kill.acknowledgedSpans} spans acknowledged, ${kill.acknowledgedAndStored} of them stored after the restart (${kill.lost} lost); ${kill.storedSpans} stored in all`);
+  if (kill) console.log(`SIGKILL mid-load: ${kill.acknowledgedSpans} spans acknowledged, ${kill.acknowledgedAndStored} of them stored after the restart (${kill.lost} lost); ${kill.storedSpans} stored in all`);
 }
-if (results.kill.lost !== 0) process.exitCode = 1;
+if (results.kill !== undefined && results.kill.lost !== 0) process.exitCode = 1;

@@ -5,6 +5,7 @@ import type { SecretPattern } from '../shared/redact.js';
 import type { LoadedConfig } from '../audit/load-config.js';
 import { handleAudits } from './audits/audit-routes.js';
 import { handleApi, type ApiContext } from './http/api-routes.js';
+import { FiguresCache } from './windows/figures-cache.js';
 import { createChecklistService, type ChecklistSource } from './checklist/checklist.js';
 import { handleChecklist } from './http/checklist-routes.js';
 import { handleReadinessApi } from './http/readiness-routes.js';
@@ -110,7 +111,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   liveRuns.start();
 
   const guard = createGuard({ host: options.host, token: options.token });
-  const api: ApiContext = { store, pipeline, liveRuns, startedAtMs: Date.now() };
+  const api: ApiContext = { store, pipeline, liveRuns, startedAtMs: Date.now(), figures: new FiguresCache(store) };
   const checklist = options.checklist && createChecklistService(options.checklist);
   const webRoot = options.webRoot ?? defaultWebRoot();
   const audits = { store, redaction: options.redaction, maxBodyBytes: options.maxBodyBytes };

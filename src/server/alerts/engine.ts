@@ -5,7 +5,7 @@ import type { DeliveryTarget } from './delivery/attempt.js';
 import { AlertDispatcher, type DispatcherOptions, type TargetStats } from './delivery/dispatcher.js';
 import { webhookTarget } from './delivery/webhook.js';
 import { evaluateWindowRules, type EvaluationResult } from './evaluate.js';
-import { evaluateInstantRules } from './instant.js';
+import { anyInstantRuleOffended, evaluateInstantRulesForRuns } from './instant.js';
 import type { LinkOptions } from './notification.js';
 import type { AlertStateStore } from './state-store.js';
 import type { AlertNotification, AlertState, ClosedRun, WindowSnapshots } from './types.js';
@@ -56,6 +56,9 @@ export class AlertEngine {
   private readonly dispatcher: AlertDispatcher;
   private readonly targets: readonly DeliveryTarget[];
   private queue: Promise<unknown> = Promise.resolve();
+  /** Closed runs waiting for the next instant evaluation, and that evaluation (queued, not started). */
+  private pendingRuns: { run: ClosedRun; now: Date }[] = [];
+  private pendingStep: Promise<readonly AlertNotification[]> | undefined;
 
   constructor(private readonly options: AlertEngineOptions) {
     const { config } = options;
@@ -91,8 +94,22 @@ export class AlertEngine {
     return this.step((state) => evaluateWindowRules(this.windowRules, snapshots, state, now, this.options));
   }
 
+  /**
+   * A closed run for the instant rules. A run no rule finds an offence in is not queued (under load
+   * that was a load and a save of the state per run, and a queue that grew without bound); runs that
+   * arrive while an evaluation waits join it, so the queue holds one evaluation at most. Resolves
+   * with the notifications of the evaluation the run was part of.
+   */
   runClosed(run: ClosedRun, now: Date): Promise<readonly AlertNotification[]> {
-    return this.step((state) => evaluateInstantRules(this.instantRules, run, state, now, this.options));
+    if (!anyInstantRuleOffended(this.instantRules, run)) return Promise.resolve([]);
+    this.pendingRuns.push({ run, now });
+    this.pendingStep ??= this.step((state) => {
+      const runs = this.pendingRuns;
+      this.pendingRuns = [];
+      this.pendingStep = undefined;
+      return evaluateInstantRulesForRuns(this.instantRules, runs, state, this.options);
+    });
+    return this.pendingStep;
   }
 
   stats(): TargetStats[] {

@@ -47,6 +47,25 @@ const EVENTS: Readonly<Record<AlertEvent, (traces: TraceAnalyses, tool: string |
   },
 };
 
+/** Whether any of these rules finds an offence in the run: a run with none changes no state and is not queued. */
+export function anyInstantRuleOffended(rules: readonly InstantRuleConfig[], run: ClosedRun): boolean {
+  return rules.some((rule) => EVENTS[rule.event](run.traces, rule.tool).count > 0);
+}
+
+/** Several closed runs in one evaluation, in order: one load and one save of the state for all of them. */
+export function evaluateInstantRulesForRuns(rules: readonly InstantRuleConfig[], runs: readonly { readonly run: ClosedRun; readonly now: Date }[], state: AlertState, options: LinkOptions = {}): EvaluationResult {
+  let current = state;
+  const notifications: AlertNotification[] = [];
+  const history: AlertHistoryEntry[] = [];
+  for (const { run, now } of runs) {
+    const result = evaluateInstantRules(rules, run, current, now, options);
+    current = result.state;
+    notifications.push(...result.notifications);
+    history.push(...result.history);
+  }
+  return { state: current, notifications, history };
+}
+
 export function evaluateInstantRules(rules: readonly InstantRuleConfig[], run: ClosedRun, state: AlertState, now: Date, options: LinkOptions = {}): EvaluationResult {
   const at = now.toISOString();
   const notifiedRuns: Record<string, readonly string[]> = { ...state.notifiedRuns };

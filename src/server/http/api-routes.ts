@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createTraceAnalyzer } from '../../analysis/index.js';
 import { CLAIMED_STATUSES, type ClaimedStatus, type RunOutcome } from '../../model/index.js';
 import { MIMIR_VERSION } from '../../shared/version.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import type { LiveRuns } from '../runs/live-runs.js';
 import type { RunFilter, ServeStore, StoredLabel, TimeWindow } from '../store/types.js';
+import type { FiguresCache } from '../windows/figures-cache.js';
 import { parseLabels } from './labels-body.js';
 
 /**
@@ -23,6 +23,8 @@ export interface ApiContext {
   readonly pipeline: IngestPipeline;
   readonly liveRuns: LiveRuns;
   readonly startedAtMs: number;
+  /** `/api/figures` per window, computed again only when the window's runs changed. */
+  readonly figures: FiguresCache;
 }
 
 /** Labels taken in one request at most. */
@@ -64,7 +66,7 @@ async function route(path: string, query: URLSearchParams, request: IncomingMess
       return stored === undefined ? [404, { error: 'no such run (give a run id or a trace id)' }] : [200, stored];
     }
     if (path.startsWith('/api/traces/')) return traceSpans(context.store, decodeURIComponent(path.slice('/api/traces/'.length)));
-    if (path === '/api/figures') return [200, await figures(context.store, windowOf(query, '24h'))];
+    if (path === '/api/figures') return [200, await figures(context.figures, query)];
     if (path === '/api/tools') {
       const window = windowOf(query, '1h');
       return [200, { window: windowJson(window), tools: await context.store.toolErrorRates(window) }];
@@ -84,7 +86,15 @@ async function health(context: ApiContext): Promise<unknown> {
     stored: counts,
     ingest: context.pipeline.stats(),
     openRuns: context.liveRuns.openCount,
+    memory: memoryMb(),
   };
+}
+
+/** The process's memory in MB: resident, the JS heap in use, and what lives outside it (DuckDB's buffers show in rss only). */
+function memoryMb(): { rss: number; heapUsed: number; external: number } {
+  const { rss, heapUsed, external } = process.memoryUsage();
+  const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+  return { rss: mb(rss), heapUsed: mb(heapUsed), external: mb(external) };
 }
 
 async function traceSpans(store: ServeStore, traceId: string): Promise<Reply> {
@@ -102,12 +112,12 @@ async function traceSpans(store: ServeStore, traceId: string): Promise<Reply> {
   return [200, { traceId, spans, events: contents.events.length, damaged: contents.damaged }];
 }
 
-/** The analyses of `mimir traces`, over the runs that started in the window. */
-async function figures(store: ServeStore, window: TimeWindow): Promise<unknown> {
-  const analyzer = createTraceAnalyzer();
-  for await (const run of store.runsInWindow(window)) analyzer.add(run);
-  const analyses = analyzer.finish();
-  return { window: windowJson(window), runs: analyses.runs, analyses };
+/** The analyses of `mimir traces`, over the runs that started in the window (cached while they are unchanged). */
+async function figures(cache: FiguresCache, query: URLSearchParams): Promise<unknown> {
+  const window = windowOf(query, '24h');
+  const key = query.has('from') ? `range:${window.fromMs}:${window.toMs}` : `last:${window.toMs - window.fromMs}`;
+  const { runs, analyses } = await cache.figures(key, window);
+  return { window: windowJson(window), runs, analyses };
 }
 
 async function postLabels(request: IncomingMessage, context: ApiContext): Promise<unknown> {

@@ -47,41 +47,56 @@ export async function handleExport(signal: ExportSignal, request: IncomingMessag
     fail(response, encoding, 413, `the body is ${declared} bytes; at most ${options.maxBodyBytes} are taken: export smaller batches`);
     return;
   }
-  const pressure = options.pipeline.pressure(declared);
-  if (pressure !== 'ok') {
-    options.pipeline.refused();
-    request.resume();
-    fail(response, encoding, pressure === 'busy' ? 429 : 503, pressure === 'busy' ? 'ingest queue is full: retry later' : 'the store is failing: retry later', options.retryAfterSeconds);
+  const admission = options.pipeline.admit(declared);
+  if (admission === 'busy' || admission === 'unavailable') {
+    refuse(request, response, encoding, admission, options);
     return;
   }
-  const body = await readBody(request, options.maxBodyBytes, contentEncoding === 'gzip');
-  if (body === 'too-large') {
-    fail(response, encoding, 413, `the body is over ${options.maxBodyBytes} bytes (after gunzip): export smaller batches`);
-    return;
-  }
-  if (body === 'bad-gzip') {
-    fail(response, encoding, 400, 'the body is not valid gzip');
-    return;
-  }
-  let decoded;
+  // Whatever happens below, the room held for this request is given back or handed to the queue.
   try {
-    decoded = decodeExport(signal, encoding, body, options.maxAttributeBytes, Date.now());
-  } catch (error) {
-    if (!(error instanceof BadExportRequest)) throw error;
-    fail(response, encoding, 400, error.message);
-    return;
-  }
-  const batch = options.redaction === undefined ? decoded.batch : redactBatch(decoded.batch, options.redaction);
-  if (batch.spans.length > 0 || batch.events.length > 0 || batch.damagedTraces.length > 0) {
-    try {
-      await options.pipeline.accept(batch, body.length);
-    } catch {
-      // Not on disk, so not acknowledged: the exporter keeps the batch and retries.
-      fail(response, encoding, 503, 'the ingest log could not be written: retry later', options.retryAfterSeconds);
+    const body = await readBody(request, options.maxBodyBytes, contentEncoding === 'gzip');
+    if (body === 'too-large') {
+      fail(response, encoding, 413, `the body is over ${options.maxBodyBytes} bytes (after gunzip): export smaller batches`);
       return;
     }
+    if (body === 'bad-gzip') {
+      fail(response, encoding, 400, 'the body is not valid gzip');
+      return;
+    }
+    // A chunked or gzipped body may be larger than declared: the queue must have room for what was read.
+    if (!admission.resize(body.length)) {
+      refuse(request, response, encoding, 'busy', options);
+      return;
+    }
+    let decoded;
+    try {
+      decoded = decodeExport(signal, encoding, body, options.maxAttributeBytes, Date.now());
+    } catch (error) {
+      if (!(error instanceof BadExportRequest)) throw error;
+      fail(response, encoding, 400, error.message);
+      return;
+    }
+    const batch = options.redaction === undefined ? decoded.batch : redactBatch(decoded.batch, options.redaction);
+    if (batch.spans.length > 0 || batch.events.length > 0 || batch.damagedTraces.length > 0) {
+      try {
+        await options.pipeline.accept(batch, body.length, admission);
+      } catch {
+        // Not on disk, so not acknowledged: the exporter keeps the batch and retries.
+        fail(response, encoding, 503, 'the ingest log could not be written: retry later', options.retryAfterSeconds);
+        return;
+      }
+    }
+    respond(response, encoding, signal, decoded.rejected, decoded.problems.join('; '));
+  } finally {
+    admission.release();
   }
-  respond(response, encoding, signal, decoded.rejected, decoded.problems.join('; '));
+}
+
+/** 429 (queue full) or 503 (store failing), with Retry-After; the body is drained, not buffered. */
+function refuse(request: IncomingMessage, response: ServerResponse, encoding: ExportEncoding, why: 'busy' | 'unavailable', options: OtlpRouteOptions): void {
+  options.pipeline.refused();
+  request.resume();
+  fail(response, encoding, why === 'busy' ? 429 : 503, why === 'busy' ? 'ingest queue is full: retry later' : 'the store is failing: retry later', options.retryAfterSeconds);
 }
 
 async function readBody(request: IncomingMessage, maxBytes: number, gzipped: boolean): Promise<Buffer | 'too-large' | 'bad-gzip'> {

@@ -5,9 +5,11 @@ import type { SegmentLog } from './segment-log.js';
 /**
  * From an accepted request to the store: the batch is appended to the durable log (the reply waits
  * for that, and only that), queued, and applied to the store in groups by one loop. Memory is
- * bounded by `maxQueuedBytes` of batches acknowledged but not yet applied: past it new requests are
- * refused with 429 (the exporter retries later) instead of buffered. A store that fails keeps its
- * batches in the log; the loop retries, and requests are refused with 503 meanwhile.
+ * bounded by `maxQueuedBytes`: a request reserves its declared size when it is admitted, before its
+ * body is read, so requests read side by side cannot all pass the check and overshoot the bound
+ * together; the reservation becomes the batch's queued bytes once it is on disk. Past the bound new
+ * requests are refused with 429 (the exporter retries later) instead of buffered. A store that fails
+ * keeps its batches in the log; the loop retries, and requests are refused with 503 meanwhile.
  */
 export interface IngestPipelineOptions {
   readonly maxQueuedBytes: number;
@@ -26,7 +28,19 @@ export interface IngestStats {
   readonly appliedBatches: number;
   readonly queuedBatches: number;
   readonly queuedBytes: number;
+  /** Held by requests admitted and not yet queued. */
+  readonly reservedBytes: number;
+  /** The most ever held at once (queued + reserved): never over `maxQueuedBytes`, unless one request alone was larger. */
+  readonly maxHeldBytes: number;
   readonly refusedRequests: number;
+}
+
+/** Room held for one admitted request until its batch is queued or it is given up. */
+export interface Admission {
+  /** Holds `bytes` now (the body as read, gunzipped); false (and nothing more held) when the queue has no room for it. */
+  resize(bytes: number): boolean;
+  /** Frees what is held: the request ended without a batch to queue. */
+  release(): void;
 }
 
 interface Queued {
@@ -40,6 +54,9 @@ const STORE_RETRY_MS = 1000;
 export class IngestPipeline {
   private queue: Queued[] = [];
   private queuedBytes = 0;
+  /** Bytes held by admitted requests still being read, decoded or written to the log. */
+  private reservedBytes = 0;
+  private maxHeld = 0;
   private applying: Promise<void> | undefined;
   private storeFailing = false;
   private stopped = false;
@@ -54,16 +71,59 @@ export class IngestPipeline {
   /** Whether a request of this size would be taken now. */
   pressure(bytes = 0): IngestPressure {
     if (this.storeFailing) return 'unavailable';
-    return this.queuedBytes + bytes > this.options.maxQueuedBytes && this.queue.length > 0 ? 'busy' : 'ok';
+    return this.fits(bytes) ? 'ok' : 'busy';
+  }
+
+  /**
+   * Admits a request of `bytes` (its declared size) and holds that room for it, or says why not.
+   * The check and the hold are one step, so the bound holds however many requests are in flight.
+   */
+  admit(bytes: number): Admission | Exclude<IngestPressure, 'ok'> {
+    if (this.storeFailing) return 'unavailable';
+    if (!this.fits(bytes)) return 'busy';
+    this.reservedBytes += bytes;
+    this.noteHeld();
+    let held = bytes;
+    return {
+      resize: (actual) => {
+        this.reservedBytes -= held;
+        held = 0;
+        if (!this.fits(actual)) return false;
+        this.reservedBytes += actual;
+        held = actual;
+        this.noteHeld();
+        return true;
+      },
+      release: () => {
+        this.reservedBytes -= held;
+        held = 0;
+      },
+    };
+  }
+
+  private noteHeld(): void {
+    this.maxHeld = Math.max(this.maxHeld, this.queuedBytes + this.reservedBytes);
+  }
+
+  /** Room for `bytes` more; an idle queue takes one request of any size (the body limit bounds it), so a large batch is never refused forever. */
+  private fits(bytes: number): boolean {
+    const held = this.queuedBytes + this.reservedBytes;
+    return held === 0 || held + bytes <= this.options.maxQueuedBytes;
   }
 
   refused(): void {
     this.counts.refusedRequests++;
   }
 
-  /** Makes the batch durable and queues it for the store; resolves once it is on disk. */
-  async accept(pending: PendingBatch, bytes: number): Promise<DurableBatch> {
+  /**
+   * Makes the batch durable and queues it for the store; resolves once it is on disk. `admission`
+   * (from `admit`, already resized to `bytes`) hands its room over to the queue; without one the
+   * bytes are counted as they come (replay and tests).
+   */
+  async accept(pending: PendingBatch, bytes: number, admission?: Admission): Promise<DurableBatch> {
+    admission?.release();
     this.queuedBytes += bytes;
+    this.noteHeld();
     let batch: DurableBatch;
     try {
       batch = await this.log.append(pending);
@@ -96,7 +156,7 @@ export class IngestPipeline {
   }
 
   stats(): IngestStats {
-    return { ...this.counts, queuedBatches: this.queue.length, queuedBytes: this.queuedBytes };
+    return { ...this.counts, queuedBatches: this.queue.length, queuedBytes: this.queuedBytes, reservedBytes: this.reservedBytes, maxHeldBytes: this.maxHeld };
   }
 
   /** Waits until every acknowledged batch is in the store. */

@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, VARCHAR, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { GENAI, OPENINFERENCE, VERCEL } from '../../evidence/trace/conventions/names.js';
 import type { ClaimedStatus, Run, RunOutcome, Verdict } from '../../model/index.js';
 import { eventFromText, eventJson, spanFromJson, spanToJson, type DurableBatch, type StoredEvent, type StoredSpan } from '../ingest/batch.js';
 import { duckDbHistory, HISTORY_TABLES } from './duckdb-history.js';
 import { CREATE_TABLES, SCHEMA_VERSION, TOOL_ERROR_RATES_SQL, TRACES_TO_ASSEMBLE_SQL } from './schema.js';
-import type { AuditRecord, OpenTrace, RunFacts, ServeStore, StoredLabel, TimeWindow, ToolErrorRate, TraceContents } from './types.js';
+import type { AuditRecord, OpenTrace, RunFacts, ServeStore, StoredLabel, StoredRun, TimeWindow, ToolErrorRate, TraceContents } from './types.js';
 
 /**
  * The store on DuckDB (see the README's "mimir serve" for why DuckDB): one file, owned by this
@@ -93,28 +93,7 @@ export async function openDuckDbStore(path: string): Promise<ServeStore> {
       if (stored.length === 0) return Promise.resolve();
       return transaction(async () => {
         await writer.run('DELETE FROM runs WHERE trace_id IN (SELECT unnest(?::JSON::VARCHAR[]))', [JSON.stringify(stored.map((one) => one.facts.traceId))]);
-        for (const { facts, run } of stored) {
-          // Lists travel as JSON text: an empty list has no element type for the binding to infer.
-          await writer.run('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::JSON::VARCHAR[], ?::JSON::VARCHAR[], ?, ?, ?, ?)', [
-            facts.traceId,
-            facts.runId,
-            facts.service,
-            facts.startedAtMs ?? null,
-            facts.endedAtMs ?? null,
-            facts.taskId ?? null,
-            facts.claimedStatus,
-            facts.outcomeStatus,
-            facts.outcomeSource ?? null,
-            facts.steps,
-            facts.failedSteps,
-            JSON.stringify(facts.tools),
-            JSON.stringify(facts.failedTools),
-            facts.damaged,
-            facts.closedAtMs,
-            facts.lastSequence,
-            JSON.stringify(run),
-          ]);
-        }
+        await appendRuns(writer, stored);
       });
     },
 
@@ -291,6 +270,43 @@ async function rows(connection: DuckDBConnection, sql: string, values: DuckDBVal
 }
 
 /** Spans through DuckDB's appender: one call per value, no SQL parsed per row. */
+/**
+ * Runs through an appender, in the table's column order: one INSERT statement per run (parsed,
+ * bound and run each time) made closing 200 runs take 0.3–3.6 s under load, longer than they took to arrive.
+ */
+async function appendRuns(connection: DuckDBConnection, stored: readonly StoredRun[]): Promise<void> {
+  const appender = await connection.createAppender('runs');
+  const text = (value: string | undefined): void => {
+    if (value === undefined) appender.appendNull();
+    else appender.appendVarchar(value);
+  };
+  const time = (value: number | undefined): void => {
+    if (value === undefined) appender.appendNull();
+    else appender.appendBigInt(BigInt(Math.floor(value)));
+  };
+  for (const { facts, run } of stored) {
+    text(facts.traceId);
+    text(facts.runId);
+    text(facts.service);
+    time(facts.startedAtMs);
+    time(facts.endedAtMs);
+    text(facts.taskId);
+    text(facts.claimedStatus);
+    text(facts.outcomeStatus);
+    text(facts.outcomeSource);
+    appender.appendInteger(facts.steps);
+    appender.appendInteger(facts.failedSteps);
+    appender.appendList(facts.tools, LIST(VARCHAR));
+    appender.appendList(facts.failedTools, LIST(VARCHAR));
+    appender.appendBoolean(facts.damaged);
+    time(facts.closedAtMs);
+    time(facts.lastSequence);
+    text(JSON.stringify(run));
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
 async function appendSpans(connection: DuckDBConnection, batches: readonly DurableBatch[]): Promise<void> {
   if (!batches.some((batch) => batch.spans.length > 0)) return;
   const appender = await connection.createAppender('spans');
