@@ -110,7 +110,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   });
   liveRuns.start();
 
-  const guard = createGuard({ host: options.host, token: options.token });
+  const guard = createGuard({ host: options.host, token: options.token, public: (method, path) => (method === 'GET' || method === 'HEAD') && isWebPath(path) });
   const api: ApiContext = { store, pipeline, liveRuns, startedAtMs: Date.now(), figures: new FiguresCache(store) };
   const checklist = options.checklist && createChecklistService(options.checklist);
   const webRoot = options.webRoot ?? defaultWebRoot();

@@ -74,7 +74,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CliIo, stop
   }
   io.stdout.write(`mimir serve listening on ${server.url}\n`);
   io.stderr.write(
-    `web UI: ${server.url}/\nOTLP/HTTP: ${server.url}/v1/traces and /v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT=${server.url}); API: ${server.url}/api/health\n` +
+    `web UI: ${server.url}/${token === undefined ? '' : ' (open it once as /?token=<your token>: the browser keeps it for the tab)'}\nOTLP/HTTP: ${server.url}/v1/traces and /v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT=${server.url}); API: ${server.url}/api/health\n` +
       `store: ${join(dataDir, 'mimir.duckdb')} (owned by this process while it runs)${server.replayed > 0 ? `; ${server.replayed} acknowledged batches replayed from the ingest log` : ''}\n` +
       `${options.redact ? 'secrets are redacted before storage' : 'UNREDACTED: spans are stored with any secrets they carry'}; stop with Ctrl-C\n` +
       server.monitoring

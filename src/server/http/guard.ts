@@ -14,6 +14,12 @@ export interface GuardOptions {
   /** The address bound, as given (127.0.0.1, ::1, localhost, 0.0.0.0, a host name…). */
   readonly host: string;
   readonly token: string | undefined;
+  /**
+   * Reads that need no token: the web UI's own files, which hold no data (every figure comes from
+   * /api, which does need it), so a browser can load the page that then asks for the token.
+   * Host and Origin are checked for them as for everything else.
+   */
+  readonly public?: (method: string, path: string) => boolean;
 }
 
 export interface Refusal {
@@ -55,7 +61,8 @@ export function createGuard(options: GuardOptions): (request: IncomingMessage) =
     } else if (origin === 'null') {
       return { status: 403, message: 'an opaque Origin (null) is refused' };
     }
-    if (token !== undefined && !bearerMatches(request.headers.authorization, token)) {
+    const isPublic = options.public?.(request.method ?? 'GET', new URL(request.url ?? '/', 'http://mimir.invalid').pathname) === true;
+    if (token !== undefined && !isPublic && !bearerMatches(request.headers.authorization, token)) {
       return { status: 401, message: 'this server needs its token: send Authorization: Bearer <token> (for exporters, OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>)' };
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

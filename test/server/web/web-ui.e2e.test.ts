@@ -149,3 +149,24 @@ describe('mimir serve web UI in Chromium', { timeout: 45_000 }, () => {
     expect(unexpectedErrors()).toEqual([]);
   });
 });
+
+describe('the web UI on a server that needs its token', { timeout: 45_000 }, () => {
+  it('loads its page without the token, asks for it, and reads the API once opened as /?token=…, which leaves the address', async () => {
+    const token = 'web-e2e-secret';
+    const guarded = await startTestServer({ webRoot: join(project, 'web'), token });
+    try {
+      // The page itself holds no data; without the token every API read is refused and the page says what to do.
+      await page.goto(`${guarded.server.url}/#/runs`);
+      await page.getByText('this server needs its token', { exact: false }).first().waitFor();
+      expect((await getJson(`${guarded.server.url}/api/runs`)).status).toBe(401);
+
+      await page.goto(`${guarded.server.url}/?token=${token}#/runs`);
+      await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
+      await page.getByText('No stored run matches.').waitFor();
+      expect(await page.getByText('this server needs its token', { exact: false }).count()).toBe(0);
+      expect(page.url()).toBe(`${guarded.server.url}/#/runs`);
+    } finally {
+      await guarded.dispose();
+    }
+  });
+});
