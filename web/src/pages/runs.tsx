@@ -2,14 +2,18 @@ import { useState } from 'preact/hooks';
 import type { RunList } from '../api.js';
 import { Show, time, useApi } from '../components.js';
 
-const CLAIMED = ['', 'success', 'failure', 'escalated', 'unknown'];
-const OUTCOMES = ['', 'success', 'failure', 'unknown'];
-const FAILURES: readonly (readonly [string, string])[] = [
+type Choices = readonly (readonly [value: string, name: string])[];
+
+/** A filter's choices: '' is no filter, shown as "any". */
+const anyOr = (values: readonly string[]): Choices => [['', 'any'], ...values.map((value) => [value, value] as const)];
+const CLAIMED = anyOr(['success', 'failure', 'escalated', 'unknown']);
+const OUTCOMES = anyOr(['success', 'failure', 'unknown']);
+const FAILURES: Choices = [
   ['', 'any'],
   ['step', 'a step failed'],
   ['silent', 'silent failure (claimed success, verified failure)'],
 ];
-const WINDOWS: readonly (readonly [string, string])[] = [
+const WINDOWS: Choices = [
   ['', 'all time'],
   ['1h', 'last hour'],
   ['24h', 'last 24 h'],
@@ -22,6 +26,21 @@ interface RunQuery {
   tool: string;
   failure: string;
   window: string;
+}
+
+function FilterSelect(props: { label: string; value: string; choices: Choices; onChange: (event: Event) => void }) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={props.onChange}>
+        {props.choices.map(([value, name]) => (
+          <option key={value} value={value}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
 
 /** The stored runs, filtered as GET /api/runs filters them. */
@@ -37,50 +56,14 @@ export function Runs() {
     <>
       <h1>Runs</h1>
       <form class="filters card" onSubmit={(e) => { e.preventDefault(); }} aria-label="Filter runs">
-        <label>
-          Claimed outcome
-          <select value={query.claimed} onChange={set('claimed')}>
-            {CLAIMED.map((c) => (
-              <option key={c} value={c}>
-                {c === '' ? 'any' : c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Verified outcome
-          <select value={query.outcome} onChange={set('outcome')}>
-            {OUTCOMES.map((c) => (
-              <option key={c} value={c}>
-                {c === '' ? 'any' : c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Claimed outcome" value={query.claimed} choices={CLAIMED} onChange={set('claimed')} />
+        <FilterSelect label="Verified outcome" value={query.outcome} choices={OUTCOMES} onChange={set('outcome')} />
         <label>
           Tool
           <input type="text" value={query.tool} onChange={set('tool')} placeholder="e.g. issue_refund" />
         </label>
-        <label>
-          Failure
-          <select value={query.failure} onChange={set('failure')}>
-            {FAILURES.map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Started
-          <select value={query.window} onChange={set('window')}>
-            {WINDOWS.map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Failure" value={query.failure} choices={FAILURES} onChange={set('failure')} />
+        <FilterSelect label="Started" value={query.window} choices={WINDOWS} onChange={set('window')} />
       </form>
       <Show loaded={runs} what="runs">
         {(list) =>
