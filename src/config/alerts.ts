@@ -51,6 +51,9 @@ export const durationSchema = z
   .refine((text) => durationMs(text) !== undefined, { message: 'a duration such as 30s, 10m, 1h, 24h or 7d' })
   .describe('A duration: a whole number and a unit (ms, s, m, h, d), e.g. 10m, 24h, 7d.');
 
+/** A queue's bound in entries, the same range wherever `mimir serve` queues work beside ingestion; the description says what overflows. */
+export const queueCapacitySchema = (description: string) => z.number().int().min(1).max(100_000).default(1000).describe(description);
+
 const ruleName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens')
@@ -184,13 +187,7 @@ export const alertsSchema = z
         maxDelay: durationSchema.default('5m').describe('The longest wait between tries.'),
       })
       .default({ attempts: 6, initialDelay: '1s', maxDelay: '5m' }),
-    queueCapacity: z
-      .number()
-      .int()
-      .min(1)
-      .max(100_000)
-      .default(1000)
-      .describe('Notifications waiting per target; when full the oldest is dropped, counted and logged, so alerting never blocks ingestion.'),
+    queueCapacity: queueCapacitySchema('Notifications waiting per target; when full the oldest is dropped, counted and logged, so alerting never blocks ingestion.'),
   })
   .superRefine((alerts, context) => {
     requireUniqueNames(alerts.rules, 'rules', 'rules', context);

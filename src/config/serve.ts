@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs, durationSchema } from './alerts.js';
+import { durationMs, durationSchema, queueCapacitySchema } from './alerts.js';
 import { requireUniqueNames } from './unique-names.js';
 
 /**
@@ -33,13 +33,7 @@ const verifierSchema = z
       .describe('The share of closed runs sent to this verifier, 0..1. Chosen by a hash of the run id, so a run reopened by a late span gets the same decision.'),
     timeout: durationSchema.default('30s').describe('How long one verification may take; a later answer is recorded as timed out, never as a success.'),
     concurrency: z.number().int().min(1).max(64).default(2).describe('Verifications running at once.'),
-    queueCapacity: z
-      .number()
-      .int()
-      .min(1)
-      .max(100_000)
-      .default(1000)
-      .describe('Runs waiting for this verifier at most; when full, further runs are skipped and counted, so verifying never holds up ingestion.'),
+    queueCapacity: queueCapacitySchema('Runs waiting for this verifier at most; when full, further runs are skipped and counted, so verifying never holds up ingestion.'),
   })
   .refine((verifier) => (verifier.command === undefined) !== (verifier.url === undefined), { message: 'give exactly one of `command` or `url`' })
   .refine((verifier) => verifier.headers === undefined || verifier.url !== undefined, { message: '`headers` applies to URL verifiers only', path: ['headers'] })
