@@ -61,8 +61,8 @@ export function createGuard(options: GuardOptions): (request: IncomingMessage) =
     } else if (origin === 'null') {
       return { status: 403, message: 'an opaque Origin (null) is refused' };
     }
-    const isPublic = options.public?.(request.method ?? 'GET', new URL(request.url ?? '/', 'http://mimir.invalid').pathname) === true;
-    if (token !== undefined && !isPublic && !bearerMatches(request.headers.authorization, token)) {
+    // Public reads are asked about only when the token is missing or wrong: ingestion never parses its URL here.
+    if (token !== undefined && !bearerMatches(request.headers.authorization, token) && options.public?.(request.method ?? 'GET', pathOf(request.url)) !== true) {
       return { status: 401, message: 'this server needs its token: send Authorization: Bearer <token> (for exporters, OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>)' };
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -74,6 +74,10 @@ export function createGuard(options: GuardOptions): (request: IncomingMessage) =
 }
 
 /** The host name of a Host header, lower-cased, brackets kept for IPv6; the port dropped. */
+function pathOf(url: string | undefined): string {
+  return new URL(url ?? '/', 'http://mimir.invalid').pathname;
+}
+
 function hostNameOf(header: string): string | undefined {
   const value = header.trim().toLowerCase();
   if (value.startsWith('[')) {
