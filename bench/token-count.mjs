@@ -66,12 +66,22 @@ async function run() {
   }
 }
 
-/** The counter of an earlier commit, compiled on its own (it imports only gpt-tokenizer and its own siblings). */
+/**
+ * The counter of an earlier commit, compiled on its own: it imports only gpt-tokenizer and its own
+ * siblings (the rank table's reader, where the commit has one, with the table built here: both are
+ * generated from the same installed gpt-tokenizer).
+ */
 function baselineCounter(commit) {
   const dir = join(WORK, `baseline-${commit}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'token-count.ts'), execFileSync('git', ['show', `${commit}:src/analysis/token-count.ts`], { cwd: ROOT }));
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['token-count.ts', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--outDir', '.'], { cwd: dir, stdio: 'inherit' });
+  const sources = ['token-count.ts'];
+  const hasTable = spawnSync('git', ['cat-file', '-e', `${commit}:src/analysis/token-table.ts`], { cwd: ROOT }).status === 0;
+  if (hasTable) {
+    sources.push('token-table.ts');
+    cpSync(join(ROOT, 'dist', 'analysis', 'o200k-ranks.bin'), join(dir, 'o200k-ranks.bin'));
+  }
+  for (const source of sources) writeFileSync(join(dir, source), execFileSync('git', ['show', `${commit}:src/analysis/${source}`], { cwd: ROOT }));
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), [...sources, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node', '--outDir', '.'], { cwd: dir, stdio: 'inherit' });
   return join(dir, 'token-count.js');
 }
 
