@@ -3,16 +3,20 @@
 // analyses that either thread may do (analysis/precompute.ts: context figures, isolation's values),
 // and folding every analysis in run order. CPU seconds of this process (user + system), so a shared
 // machine's load barely moves them; compare with bench/baseline.mjs's cpuSeconds on the same file.
-// Usage: node bench/analysis-stages.mjs <file.jsonl>
+// Usage: [MIMIR_BENCH_DIST=<dist>] node bench/analysis-stages.mjs <file.jsonl>
+import { pathToFileURL } from 'node:url';
+
 const started = process.cpuUsage();
 const cpuSince = (from) => {
   const used = process.cpuUsage(from);
   return (used.user + used.system) / 1e6;
 };
-const { readTraceFile } = await import('../dist/evidence/trace/read-trace-file.js');
-const { precomputeRun, createTraceAnalyzer } = await import('../dist/analysis/index.js');
-const { defaultTraceReadOptions } = await import('../dist/config/load-config.js');
-const { countO200kTokens } = await import('../dist/analysis/token-count.js');
+// MIMIR_BENCH_DIST: another build's dist/ (say, of the commit before a change), as bench/run-mimir.mjs takes it.
+const dist = process.env.MIMIR_BENCH_DIST === undefined ? new URL('../dist/', import.meta.url) : pathToFileURL(`${process.env.MIMIR_BENCH_DIST.replace(/\/$/, '')}/`);
+const { readTraceFile } = await import(new URL('evidence/trace/read-trace-file.js', dist).href);
+const { precomputeRun, createTraceAnalyzer } = await import(new URL('analysis/index.js', dist).href);
+const { defaultTraceReadOptions } = await import(new URL('config/load-config.js', dist).href);
+const { countO200kTokens } = await import(new URL('analysis/token-count.js', dist).href);
 countO200kTokens('loads the rank table now, not inside the first run');
 const load = cpuSince(started);
 

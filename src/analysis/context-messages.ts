@@ -40,8 +40,8 @@ export interface Measure {
   readonly tokensOf: (text: string) => number;
   readonly normalizedOf: (text: string) => string;
   readonly facts: (text: string) => TextFacts;
-  /** Normalized results of the tool steps so far in the run (worked out on demand). */
-  readonly toolResults: () => readonly string[];
+  /** Results of the tool steps so far in the run (worked out on demand), as long as a relay must be. */
+  readonly toolResults: () => readonly ToolResultText[];
   /** Normalized results and error messages of the failed tool calls so far in the run. */
   readonly failedResults: ReadonlySet<string>;
 }
@@ -103,18 +103,52 @@ export function findFrom(messages: readonly Message[], start: number, matches: (
   return -1;
 }
 
+/** A tool result's text as recorded, and (once a check needed it) with its whitespace normalized. */
+export interface ToolResultText {
+  readonly raw: string;
+  normalized?: string;
+}
+
+/**
+ * Whether a message relays an earlier tool result: holds one of at least MIN_RELAY_CHARS, whitespace
+ * aside. A message that holds the result verbatim holds it normalized too (every whitespace run
+ * inside the result is one inside the message, and normalization trims the result's ends), so that
+ * case, the usual one (frameworks paste the result in), needs neither text normalized.
+ */
 export function isRelay(content: string, measure: Measure): boolean {
   const entry = measure.facts(content);
   if (entry.relay === undefined) {
     const results = measure.toolResults();
     // No tool result yet (a task's first message): nothing to relay, and no text need be normalized.
     if (results.length === 0) entry.relay = false;
+    else if (results.some((result) => content.includes(result.raw) && longEnoughToRelay(result))) entry.relay = true;
     else {
       const normalized = measure.normalizedOf(content);
-      entry.relay = results.some((result) => normalized.includes(result));
+      entry.relay = results.some((result) => {
+        const wanted = normalizedResult(result);
+        return wanted.length >= MIN_RELAY_CHARS && normalized.includes(wanted);
+      });
     }
   }
   return entry.relay;
+}
+
+/**
+ * Whether the result, normalized, is at least MIN_RELAY_CHARS long. Printable ASCII characters
+ * (never whitespace) all survive normalization, so a long result is settled without normalizing it.
+ */
+function longEnoughToRelay(result: ToolResultText): boolean {
+  let printable = 0;
+  for (let at = 0; at < result.raw.length && printable < MIN_RELAY_CHARS; at++) {
+    const code = result.raw.charCodeAt(at);
+    if (code > 32 && code < 127) printable++;
+  }
+  return printable >= MIN_RELAY_CHARS || normalizedResult(result).length >= MIN_RELAY_CHARS;
+}
+
+function normalizedResult(result: ToolResultText): string {
+  result.normalized ??= normalizeWhitespace(result.raw);
+  return result.normalized;
 }
 
 export function handledBefore(error: PendingError, position: number): boolean {

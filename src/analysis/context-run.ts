@@ -2,7 +2,7 @@ import type { Message, Run } from '../model/index.js';
 import { CONTEXT_EXCEEDED, GROWTH_FACTOR, LARGE_INPUT_TOKENS, MIN_RELAY_CHARS, PRESSURE_PERCENT, SHRINK_FACTOR, TOKENS_PER_MESSAGE } from './context-limits.js';
 import { containsAtWordBoundary, normalizeWhitespace, percentUpUnbounded } from './context-text.js';
 import { textOf } from './support.js';
-import { failedTokens, findFrom, handledBefore, isRelay, markSuccess, messageSource, recordError, type Measure, type PendingError, type TextFacts } from './context-messages.js';
+import { failedTokens, findFrom, handledBefore, isRelay, markSuccess, messageSource, recordError, type Measure, type PendingError, type TextFacts, type ToolResultText } from './context-messages.js';
 import type { RunView } from './basics.js';
 import { countO200kTokens } from './token-count.js';
 
@@ -95,15 +95,15 @@ export function analyzeRun(view: RunView, deltaRecorded = false): RunFigures {
 
   // Tool results only matter once a user message is checked for relaying one, which most runs do
   // before any tool ran (the first user message) or never again (memoized per text). So a result
-  // is kept as recorded and serialized + normalized only when such a check needs it, in order.
-  const toolResults: string[] = [];
+  // is kept as recorded and serialized only when such a check needs it, in order, and normalized
+  // only when the message does not hold it verbatim (context-messages.ts, isRelay).
+  const toolResults: ToolResultText[] = [];
   const pendingResults: unknown[] = [];
-  const settledToolResults = (): readonly string[] => {
+  const settledToolResults = (): readonly ToolResultText[] => {
     for (const value of pendingResults) {
       const result = textOf(value);
-      if (result === undefined) continue;
-      const normalized = normalizeWhitespace(result);
-      if (normalized.length >= MIN_RELAY_CHARS) toolResults.push(normalized);
+      // Normalizing never lengthens a text: one this short is too short normalized as well.
+      if (result !== undefined && result.length >= MIN_RELAY_CHARS) toolResults.push({ raw: result });
     }
     pendingResults.length = 0;
     return toolResults;

@@ -82,6 +82,27 @@ describe('context analyzer: self share', () => {
     expect(failedRelay.selfShareByStep[1]?.mean).toBeCloseTo(quoted / (tokens(SYSTEM) + tokens(GOAL) + tokens(relayed) + tokens(clarification)), 12);
   });
 
+  it('takes a user message for a relay exactly when, whitespace aside, it holds a tool result of 20 characters or more', () => {
+    // Results and messages built from the same words and whitespace runs, so a message may hold a
+    // result verbatim, only once whitespace is normalized, or not at all; results may be mostly whitespace.
+    const word = fc.constantFrom('order', '4411', 'Dana', 'refund', '{"ok":', 'true}', 'é', 'x');
+    const space = fc.constantFrom(' ', '  ', '\n', '\t \n', '\u00a0');
+    const text = fc.array(fc.tuple(word, space), { maxLength: 12 }).map((parts) => parts.map(([w, gap]) => w + gap).join(''));
+    const normalized = (value: string): string => value.replace(/\s+/g, ' ').trim();
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 3 }), text, text, fc.boolean(), (results, before, after, verbatim) => {
+        const held = results[0] as string;
+        const content = verbatim ? `${before}${held}${after}` : `${before}${normalized(held)}${after}`;
+        const steps = [llm([system(SYSTEM), user(GOAL)]), ...results.map((result) => tool('run', { result })), llm([system(SYSTEM), user(GOAL), user(content)], { inputTokens: 10 })];
+        const relay = results.some((result) => normalized(result).length >= 20 && normalized(content).includes(normalized(result)));
+        const result = analyze(run(steps, { recording: { messages: 'delta' } }));
+        // In a delta-recorded run only tool messages are counted: a user message only when it relays one.
+        expect(Object.values(result.toolResultTokens).reduce((sum, count) => sum + count, 0)).toBe(relay ? 1 : 0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('orders the worst runs first in the examples and keeps at most MAX_EXAMPLES', () => {
     const runs = Array.from({ length: MAX_EXAMPLES + 5 }, (_, i) =>
       run([llm([system(SYSTEM), user(GOAL), assistant('step '.repeat(i * 20 + 1))])]),
