@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { UserError } from '../../shared/errors.js';
 
 /**
@@ -41,17 +43,29 @@ export interface OtlpRequest {
 
 /** examples/agents of mimir's repository, from this module in src/ or in dist/. */
 export const EXAMPLE_AGENTS_DIR = fileURLToPath(new URL('../../../examples/agents', import.meta.url));
+/**
+ * The same corpora packed beside the compiled module at build time (scripts/package-demo.mjs,
+ * gzipped), so the demo runs from an installed package, which has no examples/.
+ */
+const PACKED_RECORDINGS_DIR = fileURLToPath(new URL('./recorded', import.meta.url));
 
-export async function readRecordedRuns(build: DemoBuild, agentsDir = EXAMPLE_AGENTS_DIR): Promise<RecordedRun[]> {
-  const traces = join(agentsDir, build, 'traces');
+/** One build's recorded corpus and labels: from `agentsDir` when given, else the packed copy, else the repository's examples/agents. */
+export async function readRecordedRuns(build: DemoBuild, agentsDir?: string): Promise<RecordedRun[]> {
+  const packed = agentsDir === undefined && existsSync(PACKED_RECORDINGS_DIR);
+  const traces = packed ? join(PACKED_RECORDINGS_DIR, build) : join(agentsDir ?? EXAMPLE_AGENTS_DIR, build, 'traces');
   let corpus: string;
   let labelsText: string;
   try {
-    [corpus, labelsText] = await Promise.all([readFile(join(traces, 'corpus.otlp.jsonl'), 'utf8'), readFile(join(traces, 'labels.jsonl'), 'utf8')]);
+    const corpusText = packed
+      ? readFile(join(traces, 'corpus.otlp.jsonl.gz')).then((zipped) => gunzipSync(zipped).toString('utf8'))
+      : readFile(join(traces, 'corpus.otlp.jsonl'), 'utf8');
+    [corpus, labelsText] = await Promise.all([corpusText, readFile(join(traces, 'labels.jsonl'), 'utf8')]);
   } catch (error) {
     throw new UserError('file-not-found', `the demo's recorded traces are not here: ${(error as Error).message}`, {
       location: { file: traces },
-      hint: "The demo replays the example agents' traces in mimir's repository (examples/agents); run it from a clone: `git clone … && npm install && npx mimir serve --demo`.",
+      hint: packed
+        ? 'The package is incomplete: install it again (`npm install mimir-audit`).'
+        : "The demo replays the example agents' traces (examples/agents in mimir's repository; `npm run build` packs them beside the compiled demo).",
     });
   }
   const labels = new Map<string, RecordedRun['label']>();
