@@ -546,6 +546,24 @@ describe('message histories', () => {
     expect(steps[4]!.inputMessages).toHaveLength(10);
   });
 
+  it('reads system instructions repeated across calls once, and each distinct text as written', async () => {
+    const instructions = (content: string) => JSON.stringify([{ type: 'text', content }]);
+    const texts = ['You are agent A.', 'You are agent A.', 'You are agent B.', 'You are agent A.', '', 'You are agent B.'];
+    const children: Omit<SpanSpec, 'parent'>[] = texts.map((content, call) => ({
+      id: `c${call}`,
+      attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.system_instructions': instructions(content), 'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: `ask ${call}` }]) },
+    }));
+    const { run, sink } = await readTrace(children);
+    expect(sink.problems).toEqual([]);
+    const steps = run.steps as LlmStep[];
+    // Empty instructions add no system message.
+    expect(steps.map((step) => step.inputMessages)).toEqual(
+      texts.map((content, call) => [...(content === '' ? [] : [{ role: 'system', content }]), { role: 'user', content: `ask ${call}` }]),
+    );
+    expect(steps[3]!.inputMessages![0]).toBe(steps[0]!.inputMessages![0]);
+    expect(steps[5]!.inputMessages![0]).toBe(steps[2]!.inputMessages![0]);
+  });
+
   it('formats times exactly as Date#toISOString', () => {
     for (const ms of [0, 1.5, 59_999.9, T0plus(0), T0plus(61_001), 253_402_300_799_999, 253_402_300_800_000, -1]) {
       expect(isoTime(ms)).toBe(new Date(ms).toISOString());

@@ -1,5 +1,6 @@
 import type { Message } from '../../../model/index.js';
-import { jsonValue, readMessages } from './messages.js';
+import type { AttrValue } from '../span.js';
+import { jsonValue, readMessage, readMessages } from './messages.js';
 import type { SpanView } from './span-view.js';
 
 /**
@@ -13,6 +14,8 @@ import type { SpanView } from './span-view.js';
 const HISTORY_CACHE_ENTRIES = 4096;
 const HISTORY_CACHE_CHARS = 32 * 1024 * 1024;
 const COMMA = 0x2c;
+/** Distinct system-instruction texts remembered: an agent sends the same instructions on every call. */
+const SYSTEM_INSTRUCTION_CACHE = 8;
 
 interface ParsedList {
   readonly raw: string;
@@ -27,6 +30,32 @@ interface History extends ParsedList {
 export class MessageHistoryCache {
   private readonly histories = new Map<string, History>();
   private historyChars = 0;
+  /** The latest distinct system-instruction texts and their messages, newest first. */
+  private readonly systemMessages: { readonly text: string; readonly message: Message | undefined }[] = [];
+
+  /**
+   * gen_ai.system_instructions as one system message (undefined when it has no text). The same
+   * text comes on every call of an agent, often across runs: it is parsed once, and the calls share
+   * the message. Looked up by string equality, not in a Map: hashing a long text costs as much as
+   * parsing it, while comparing two texts is a memory compare that stops at a length mismatch.
+   */
+  systemMessage(instructions: AttrValue): Message | undefined {
+    if (typeof instructions !== 'string') return systemMessageOf(instructions);
+    const recent = this.systemMessages;
+    for (let index = 0; index < recent.length; index++) {
+      const entry = recent[index] as (typeof recent)[number];
+      if (entry.text !== instructions) continue;
+      if (index > 0) {
+        recent.splice(index, 1);
+        recent.unshift(entry);
+      }
+      return entry.message;
+    }
+    const message = systemMessageOf(instructions);
+    if (recent.length >= SYSTEM_INSTRUCTION_CACHE) recent.pop();
+    recent.unshift({ text: instructions, message });
+    return message;
+  }
 
   /**
    * A JSON list of messages at `key` (a string attribute, or a structured one), or undefined when
@@ -109,6 +138,12 @@ function extendHistory(previous: History, raw: string): readonly Message[] | und
   if (raw.substring(0, open) !== before.substring(0, open)) return undefined;
   const tail = resentOutput(previous.output, raw, before.length) ?? readMessages(jsonValue(`[${raw.slice(before.length)}`));
   return tail && [...previous.messages, ...tail];
+}
+
+/** A system message of the instructions' text parts; undefined when they have no text. */
+function systemMessageOf(instructions: AttrValue): Message | undefined {
+  const system = readMessage({ role: 'system', parts: jsonValue(instructions) ?? instructions });
+  return system && system.content !== '' ? system : undefined;
 }
 
 /** Characters a history entry keeps alive. */
