@@ -153,20 +153,52 @@ function historyLength(entry: History): number {
 
 /**
  * When the new tail of a history (`raw` from `from`, just after the comma) starts with the elements of
- * the previous output list, exactly as they were written: those output messages (the same objects)
- * followed by the rest of the tail parsed. Otherwise undefined. Elements are read one by one, so
- * the result is what parsing the whole tail would give.
+ * the previous output list, exactly as they were written or without the last one's finish_reason:
+ * those output messages (the same objects) followed by the rest of the tail parsed. Otherwise
+ * undefined. Elements are read one by one, so the result is what parsing the whole tail would give.
  */
 function resentOutput(output: ParsedList | undefined, raw: string, from: number): Message[] | undefined {
   if (output === undefined) return undefined;
   const list = output.raw;
   if (list.length <= 2 || list.charCodeAt(0) !== 0x5b /* [ */ || list.charCodeAt(list.length - 1) !== 0x5d /* ] */) return undefined;
-  const elements = list.length - 2;
-  const after = from + elements;
+  const resent = resentElements(list.substring(1, list.length - 1), raw, from) ?? resentElements(withoutFinishReason(list), raw, from);
+  if (resent === undefined) return undefined;
+  if (resent === raw.length) return [...output.messages];
+  const rest = readMessages(jsonValue(`[${raw.slice(resent)}`));
+  return rest && [...output.messages, ...rest];
+}
+
+/**
+ * When `raw` has `elements` at `from`, followed by the end of the list (the index returned is then
+ * raw.length) or a comma (the index after it); otherwise undefined.
+ */
+function resentElements(elements: string | undefined, raw: string, from: number): number | undefined {
+  if (elements === undefined || elements === '') return undefined;
+  const after = from + elements.length;
   const next = raw.charCodeAt(after);
   if (next !== COMMA && next !== 0x5d /* ] */) return undefined;
-  if (raw.substring(from, after) !== list.substring(1, list.length - 1)) return undefined;
-  if (next === 0x5d) return after === raw.length - 1 ? [...output.messages] : undefined;
-  const rest = readMessages(jsonValue(`[${raw.slice(after + 1)}`));
-  return rest && [...output.messages, ...rest];
+  if (raw.substring(from, after) !== elements) return undefined;
+  if (next === 0x5d) return after === raw.length - 1 ? raw.length : undefined;
+  return after + 1;
+}
+
+const FINISH_REASON = ',"finish_reason":"';
+
+/**
+ * An output list's elements without the last one's trailing `"finish_reason"` (the GenAI output
+ * message has it, the input message it is resent as has not); undefined when it has none. Only a
+ * plain string value right before the element's closing brace counts: that is a key of the element
+ * itself, never text inside a string, and readMessage reads no finish_reason, so the messages are
+ * the same.
+ */
+function withoutFinishReason(list: string): string | undefined {
+  const close = list.length - 3; // the quote before `}]`
+  if (list.charCodeAt(close) !== 0x22 /* " */ || list.charCodeAt(close + 1) !== 0x7d /* } */) return undefined;
+  const key = list.lastIndexOf(FINISH_REASON, close);
+  if (key === -1) return undefined;
+  for (let index = key + FINISH_REASON.length; index < close; index++) {
+    const char = list.charCodeAt(index);
+    if (char === 0x22 /* " */ || char === 0x5c /* \ */) return undefined;
+  }
+  return `${list.substring(1, key)}}`;
 }
