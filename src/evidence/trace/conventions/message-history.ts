@@ -1,6 +1,7 @@
 import type { Message } from '../../../model/index.js';
 import type { AttrValue } from '../span.js';
 import { jsonValue, readMessage, readMessages } from './messages.js';
+import { RecentTexts } from './recent-texts.js';
 import type { SpanView } from './span-view.js';
 
 /**
@@ -30,31 +31,15 @@ interface History extends ParsedList {
 export class MessageHistoryCache {
   private readonly histories = new Map<string, History>();
   private historyChars = 0;
-  /** The latest distinct system-instruction texts and their messages, newest first. */
-  private readonly systemMessages: { readonly text: string; readonly message: Message | undefined }[] = [];
+  private readonly systemMessages = new RecentTexts<Message | undefined>(SYSTEM_INSTRUCTION_CACHE);
 
   /**
    * gen_ai.system_instructions as one system message (undefined when it has no text). The same
    * text comes on every call of an agent, often across runs: it is parsed once, and the calls share
-   * the message. Looked up by string equality, not in a Map: hashing a long text costs as much as
-   * parsing it, while comparing two texts is a memory compare that stops at a length mismatch.
+   * the message.
    */
   systemMessage(instructions: AttrValue): Message | undefined {
-    if (typeof instructions !== 'string') return systemMessageOf(instructions);
-    const recent = this.systemMessages;
-    for (let index = 0; index < recent.length; index++) {
-      const entry = recent[index] as (typeof recent)[number];
-      if (entry.text !== instructions) continue;
-      if (index > 0) {
-        recent.splice(index, 1);
-        recent.unshift(entry);
-      }
-      return entry.message;
-    }
-    const message = systemMessageOf(instructions);
-    if (recent.length >= SYSTEM_INSTRUCTION_CACHE) recent.pop();
-    recent.unshift({ text: instructions, message });
-    return message;
+    return typeof instructions === 'string' ? this.systemMessages.get(instructions, systemMessageOf) : systemMessageOf(instructions);
   }
 
   /**
