@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CompiledReadOptions } from '../../src/evidence/trace/conventions/compiled-options.js';
 import { parseConfigFile } from '../../src/config/load-config.js';
 import { UserError } from '../../src/shared/errors.js';
+import { DEFAULT_ERROR_RESULT_PATTERNS } from '../../src/config/trace-defaults.js';
 import { compileUserRegExp } from '../../src/shared/user-regexp.js';
 import { OPTIONS } from './support.js';
 
@@ -23,6 +25,23 @@ describe('user regular expressions run in linear time', () => {
     expect(options.looksLikeError('{"error": "x"}')).toBe(true);
     expect(options.looksLikeError('all fine')).toBe(false);
   });
+
+  it("mimir's own patterns (run on the backtracking engine) answer as the linear-time engine does, and end on hostile text", () => {
+    const own = new CompiledReadOptions({ ...OPTIONS, errorResultPatterns: [...DEFAULT_ERROR_RESULT_PATTERNS] });
+    const linear = DEFAULT_ERROR_RESULT_PATTERNS.map((source) => {
+      const compiled = compileUserRegExp(source);
+      if (!('regexp' in compiled)) throw new Error(compiled.error);
+      return compiled.regexp;
+    });
+    const pieces = fc.constantFrom(' ', '\t', '\n', '{', '}', '"', ':', 'error', 'Error', 'ERROR', 'Exception', 'Exceptional', 'x', '_', '\u00e9');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join('')), (text) => {
+        expect(own.looksLikeError(text)).toBe(linear.some((pattern) => pattern.test(text)));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(own.looksLikeError(`${' '.repeat(100_000)}{${' '.repeat(100_000)}!`)).toBe(false);
+  }, 60_000);
 
   it('a pattern that needs backtracking (backreference, lookaround) is refused with the reason', () => {
     expect(compileUserRegExp('(a)\\1')).toEqual({ error: expect.stringContaining('back-reference') as unknown });

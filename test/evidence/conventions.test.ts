@@ -546,6 +546,68 @@ describe('message histories', () => {
     expect(steps[4]!.inputMessages).toHaveLength(10);
   });
 
+  it('reuses a GenAI output resent without its finish_reason, and reads any other change from the text', async () => {
+    const output = (content: string, finish: string) => ({ role: 'assistant', parts: [{ type: 'text', content }], finish_reason: finish });
+    const input = (content: string) => ({ role: 'assistant', parts: [{ type: 'text', content }] });
+    const outputs = [
+      [output('looking it up', 'tool_call')],
+      // Two elements: only the last one's finish_reason can be dropped this way; the first keeps it here.
+      [output('refunding', 'stop'), output('and emailing', 'stop')],
+      // A finish_reason that is not a plain string is not taken for the key.
+      [output('done "really"', 'say "stop"')],
+      [output('bye', 'stop')],
+    ];
+    const resent = [
+      (list: ReturnType<typeof output>[]) => JSON.stringify(input(list[0]!.parts[0]!.content)),
+      (list: ReturnType<typeof output>[]) => `${JSON.stringify(list[0])},${JSON.stringify(input(list[1]!.parts[0]!.content))}`,
+      (list: ReturnType<typeof output>[]) => JSON.stringify(input(list[0]!.parts[0]!.content)),
+      // Changed on the way back: read from the text.
+      () => JSON.stringify(input('bye!')),
+    ];
+    let raw = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Goal: refund 12' }] }]);
+    const children: Omit<SpanSpec, 'parent'>[] = [];
+    const expected: string[][] = [];
+    for (const [call, list] of outputs.entries()) {
+      children.push({ id: `c${call}`, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw, 'gen_ai.output.messages': JSON.stringify(list) } });
+      expected.push((JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content));
+      raw = `${raw.slice(0, -1)},${resent[call]!(list)},${JSON.stringify({ role: 'tool', parts: [{ type: 'text', content: `tool ${call}` }] })}]`;
+    }
+    children.push({ id: 'last', attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw } });
+    expected.push((JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content));
+
+    const { run, sink } = await readTrace(children);
+    expect(sink.problems).toEqual([]);
+    const steps = run.steps as LlmStep[];
+    expect(steps.map((step) => step.inputMessages?.map((message) => message.content))).toEqual(expected);
+    expect(steps.map((step) => step.inputMessages?.map((message) => message.role))).toEqual(
+      expected.map((contents) => contents.map((content, index) => (index === 0 ? 'user' : content.startsWith('tool') ? 'tool' : 'assistant'))),
+    );
+    expect(steps[1]!.inputMessages![1]).toBe(steps[0]!.outputMessages![0]);
+    expect(steps[2]!.inputMessages!.slice(3, 5)).toEqual(steps[1]!.outputMessages);
+    expect(steps[2]!.inputMessages![3]).toBe(steps[1]!.outputMessages![0]);
+    expect(steps[3]!.inputMessages![6]).toEqual(steps[2]!.outputMessages![0]);
+    expect(steps[3]!.inputMessages![6]).not.toBe(steps[2]!.outputMessages![0]);
+    expect(steps[4]!.inputMessages![8]).toEqual({ role: 'assistant', content: 'bye!' });
+  });
+
+  it('reads system instructions repeated across calls once, and each distinct text as written', async () => {
+    const instructions = (content: string) => JSON.stringify([{ type: 'text', content }]);
+    const texts = ['You are agent A.', 'You are agent A.', 'You are agent B.', 'You are agent A.', '', 'You are agent B.'];
+    const children: Omit<SpanSpec, 'parent'>[] = texts.map((content, call) => ({
+      id: `c${call}`,
+      attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.system_instructions': instructions(content), 'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: `ask ${call}` }]) },
+    }));
+    const { run, sink } = await readTrace(children);
+    expect(sink.problems).toEqual([]);
+    const steps = run.steps as LlmStep[];
+    // Empty instructions add no system message.
+    expect(steps.map((step) => step.inputMessages)).toEqual(
+      texts.map((content, call) => [...(content === '' ? [] : [{ role: 'system', content }]), { role: 'user', content: `ask ${call}` }]),
+    );
+    expect(steps[3]!.inputMessages![0]).toBe(steps[0]!.inputMessages![0]);
+    expect(steps[5]!.inputMessages![0]).toBe(steps[2]!.inputMessages![0]);
+  });
+
   it('formats times exactly as Date#toISOString', () => {
     for (const ms of [0, 1.5, 59_999.9, T0plus(0), T0plus(61_001), 253_402_300_799_999, 253_402_300_800_000, -1]) {
       expect(isoTime(ms)).toBe(new Date(ms).toISOString());

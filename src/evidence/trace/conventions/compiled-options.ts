@@ -1,3 +1,4 @@
+import { DEFAULT_ERROR_RESULT_PATTERNS } from '../../../config/trace-defaults.js';
 import type { RiskClass } from '../../../model/index.js';
 import { compileUserRegExp } from '../../../shared/user-regexp.js';
 import { UserError } from '../../../shared/errors.js';
@@ -43,6 +44,14 @@ export interface MappedNames {
   readonly stateMerge: NameList;
 }
 
+/**
+ * mimir's own error patterns, which every reading without a mimir.yaml uses. They are anchored at
+ * the text's start and repeat nothing nested, so V8's backtracking engine tries them at the start
+ * only and is linear in the leading whitespace; the linear-time engine that a user's pattern needs
+ * reads the whole text instead (a tool result of kilobytes, for each tool call).
+ */
+const OWN_ERROR_PATTERNS: ReadonlySet<string> = new Set(DEFAULT_ERROR_RESULT_PATTERNS);
+
 /** Caches keyed by names seen in traces are bounded: a corpus with millions of distinct names cannot grow them. */
 const MAX_CACHED_NAMES = 4096;
 
@@ -62,6 +71,7 @@ export class CompiledReadOptions {
     this.names = mappedNames(options.mapping);
     // Compiled for the linear-time engine: a user's pattern must not hang on an agent's text.
     this.errorPatterns = options.errorResultPatterns.map((source) => {
+      if (OWN_ERROR_PATTERNS.has(source)) return new RegExp(source);
       const compiled = compileUserRegExp(source);
       if ('regexp' in compiled) return compiled.regexp;
       throw new UserError('invalid-config', `errorResultPatterns: ${JSON.stringify(source)} ${compiled.error}`, { hint: 'Fix the pattern in evidence.traces.errorResultPatterns in mimir.yaml.' });

@@ -1,6 +1,7 @@
 import type { Message, StepKind, VerifiedOutcome } from '../../../model/index.js';
 import type { RawEvent } from '../span.js';
 import type { ConventionReader } from './convention.js';
+import type { MessageHistoryCache } from './message-history.js';
 import { isObject, jsonValue, readMessage, readMessages } from './messages.js';
 import { GENAI, GENAI_EVENTS, GENAI_OPERATIONS, OUTCOME_EVALUATION_NAME } from './names.js';
 import type { OutcomeRecord } from './span-record.js';
@@ -75,11 +76,11 @@ export const GENAI_EVENT_MESSAGES: ConventionReader = {
 };
 
 /** gen_ai.system_instructions, put before the input messages as a system message. */
-export function withSystemInstructions(view: SpanView, messages: readonly Message[] | undefined): readonly Message[] | undefined {
+export function withSystemInstructions(view: SpanView, messages: readonly Message[] | undefined, histories: MessageHistoryCache): readonly Message[] | undefined {
   const instructions = view.attributes.get(GENAI.systemInstructions);
   if (instructions === undefined) return messages;
-  const system = readMessage({ role: 'system', parts: jsonValue(instructions) ?? instructions });
-  return system && system.content !== '' ? [system, ...(messages ?? [])] : messages;
+  const system = histories.systemMessage(instructions);
+  return system ? [system, ...(messages ?? [])] : messages;
 }
 
 /** A gen_ai.evaluation.result event named `outcome`: the run's verified outcome. */

@@ -1,5 +1,7 @@
 import type { Message } from '../../../model/index.js';
-import { jsonValue, readMessages } from './messages.js';
+import type { AttrValue } from '../span.js';
+import { jsonValue, readMessage, readMessages } from './messages.js';
+import { RecentTexts } from './recent-texts.js';
 import type { SpanView } from './span-view.js';
 
 /**
@@ -13,6 +15,8 @@ import type { SpanView } from './span-view.js';
 const HISTORY_CACHE_ENTRIES = 4096;
 const HISTORY_CACHE_CHARS = 32 * 1024 * 1024;
 const COMMA = 0x2c;
+/** Distinct system-instruction texts remembered: an agent sends the same instructions on every call. */
+const SYSTEM_INSTRUCTION_CACHE = 8;
 
 interface ParsedList {
   readonly raw: string;
@@ -27,6 +31,16 @@ interface History extends ParsedList {
 export class MessageHistoryCache {
   private readonly histories = new Map<string, History>();
   private historyChars = 0;
+  private readonly systemMessages = new RecentTexts<Message | undefined>(SYSTEM_INSTRUCTION_CACHE);
+
+  /**
+   * gen_ai.system_instructions as one system message (undefined when it has no text). The same
+   * text comes on every call of an agent, often across runs: it is parsed once, and the calls share
+   * the message.
+   */
+  systemMessage(instructions: AttrValue): Message | undefined {
+    return typeof instructions === 'string' ? this.systemMessages.get(instructions, systemMessageOf) : systemMessageOf(instructions);
+  }
 
   /**
    * A JSON list of messages at `key` (a string attribute, or a structured one), or undefined when
@@ -111,6 +125,12 @@ function extendHistory(previous: History, raw: string): readonly Message[] | und
   return tail && [...previous.messages, ...tail];
 }
 
+/** A system message of the instructions' text parts; undefined when they have no text. */
+function systemMessageOf(instructions: AttrValue): Message | undefined {
+  const system = readMessage({ role: 'system', parts: jsonValue(instructions) ?? instructions });
+  return system && system.content !== '' ? system : undefined;
+}
+
 /** Characters a history entry keeps alive. */
 function historyLength(entry: History): number {
   return entry.raw.length + (entry.output?.raw.length ?? 0);
@@ -118,20 +138,52 @@ function historyLength(entry: History): number {
 
 /**
  * When the new tail of a history (`raw` from `from`, just after the comma) starts with the elements of
- * the previous output list, exactly as they were written: those output messages (the same objects)
- * followed by the rest of the tail parsed. Otherwise undefined. Elements are read one by one, so
- * the result is what parsing the whole tail would give.
+ * the previous output list, exactly as they were written or without the last one's finish_reason:
+ * those output messages (the same objects) followed by the rest of the tail parsed. Otherwise
+ * undefined. Elements are read one by one, so the result is what parsing the whole tail would give.
  */
 function resentOutput(output: ParsedList | undefined, raw: string, from: number): Message[] | undefined {
   if (output === undefined) return undefined;
   const list = output.raw;
   if (list.length <= 2 || list.charCodeAt(0) !== 0x5b /* [ */ || list.charCodeAt(list.length - 1) !== 0x5d /* ] */) return undefined;
-  const elements = list.length - 2;
-  const after = from + elements;
+  const resent = resentElements(list.substring(1, list.length - 1), raw, from) ?? resentElements(withoutFinishReason(list), raw, from);
+  if (resent === undefined) return undefined;
+  if (resent === raw.length) return [...output.messages];
+  const rest = readMessages(jsonValue(`[${raw.slice(resent)}`));
+  return rest && [...output.messages, ...rest];
+}
+
+/**
+ * When `raw` has `elements` at `from`, followed by the end of the list (the index returned is then
+ * raw.length) or a comma (the index after it); otherwise undefined.
+ */
+function resentElements(elements: string | undefined, raw: string, from: number): number | undefined {
+  if (elements === undefined || elements === '') return undefined;
+  const after = from + elements.length;
   const next = raw.charCodeAt(after);
   if (next !== COMMA && next !== 0x5d /* ] */) return undefined;
-  if (raw.substring(from, after) !== list.substring(1, list.length - 1)) return undefined;
-  if (next === 0x5d) return after === raw.length - 1 ? [...output.messages] : undefined;
-  const rest = readMessages(jsonValue(`[${raw.slice(after + 1)}`));
-  return rest && [...output.messages, ...rest];
+  if (raw.substring(from, after) !== elements) return undefined;
+  if (next === 0x5d) return after === raw.length - 1 ? raw.length : undefined;
+  return after + 1;
+}
+
+const FINISH_REASON = ',"finish_reason":"';
+
+/**
+ * An output list's elements without the last one's trailing `"finish_reason"` (the GenAI output
+ * message has it, the input message it is resent as has not); undefined when it has none. Only a
+ * plain string value right before the element's closing brace counts: that is a key of the element
+ * itself, never text inside a string, and readMessage reads no finish_reason, so the messages are
+ * the same.
+ */
+function withoutFinishReason(list: string): string | undefined {
+  const close = list.length - 3; // the quote before `}]`
+  if (list.charCodeAt(close) !== 0x22 /* " */ || list.charCodeAt(close + 1) !== 0x7d /* } */) return undefined;
+  const key = list.lastIndexOf(FINISH_REASON, close);
+  if (key === -1) return undefined;
+  for (let index = key + FINISH_REASON.length; index < close; index++) {
+    const char = list.charCodeAt(index);
+    if (char === 0x22 /* " */ || char === 0x5c /* \ */) return undefined;
+  }
+  return `${list.substring(1, key)}}`;
 }

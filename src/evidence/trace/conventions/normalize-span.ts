@@ -155,7 +155,7 @@ export class SpanNormalizer {
       const contextWindow = this.options.contextWindow(model);
       if (contextWindow !== undefined) step.contextWindow = contextWindow;
     }
-    const inputMessages = withSystemInstructions(view, firstAnswer(chain, (reader) => reader.inputMessages?.(view, this.histories)));
+    const inputMessages = withSystemInstructions(view, firstAnswer(chain, (reader) => reader.inputMessages?.(view, this.histories)), this.histories);
     if (inputMessages !== undefined) step.inputMessages = inputMessages;
     const outputMessages = firstAnswer(chain, (reader) => reader.outputMessages?.(view, this.histories));
     if (outputMessages !== undefined) step.outputMessages = outputMessages;

@@ -1,21 +1,17 @@
 import type { ToolDefinition } from '../../../model/index.js';
 import type { AttrValue } from '../span.js';
 import { jsonValue, readToolDefinition, readToolDefinitions } from './messages.js';
+import { RecentTexts } from './recent-texts.js';
 
 /** Distinct tool-definition strings remembered: the same agent sends the same definitions on every call. */
 const TOOL_DEFINITION_CACHE = 32;
 
 /** Definitions parsed from JSON text, remembered: every call of an agent repeats the same list. */
 export class ToolDefinitionCache {
-  private readonly cache = new Map<string, ToolDefinition[] | null>();
+  private readonly cache = new RecentTexts<ToolDefinition[] | null>(TOOL_DEFINITION_CACHE);
 
   parse(text: string): ToolDefinition[] | null {
-    const cached = this.cache.get(text);
-    if (cached !== undefined) return cached;
-    const definitions = readToolDefinitions(jsonValue(text)) ?? null;
-    if (this.cache.size >= TOOL_DEFINITION_CACHE) this.cache.clear();
-    this.cache.set(text, definitions);
-    return definitions;
+    return this.cache.get(text, parseToolDefinitions);
   }
 
   /** A tool-definition attribute: JSON text, a list of JSON texts or objects, or one structured value. */
@@ -34,4 +30,8 @@ export class ToolDefinitionCache {
     }
     return readToolDefinitions(raw);
   }
+}
+
+function parseToolDefinitions(text: string): ToolDefinition[] | null {
+  return readToolDefinitions(jsonValue(text)) ?? null;
 }
