@@ -37,9 +37,26 @@ function messageRecording(ordered: readonly Step[]): RunRecording['messages'] {
   return deltas * 2 > compared ? 'delta' : 'full';
 }
 
+/**
+ * Whether a message of `after` has the content of one of `before`. Contents are bucketed by length
+ * first: a Set of strings hashes every content whole (tool outputs of kilobytes), while different
+ * lengths settle most pairs at once and equal lengths compare memory. A bucket of several contents
+ * becomes a Set, so many messages of one length stay linear.
+ */
 function overlaps(before: readonly Message[], after: readonly Message[]): boolean {
-  const seen = new Set(before.map((message) => message.content));
-  return after.some((message) => seen.has(message.content));
+  const byLength = new Map<number, string | Set<string>>();
+  for (const { content } of before) {
+    const bucket = byLength.get(content.length);
+    if (bucket === undefined) byLength.set(content.length, content);
+    else if (typeof bucket === 'string') {
+      if (bucket !== content) byLength.set(content.length, new Set([bucket, content]));
+    } else bucket.add(content);
+  }
+  for (const { content } of after) {
+    const bucket = byLength.get(content.length);
+    if (bucket !== undefined && (typeof bucket === 'string' ? bucket === content : bucket.has(content))) return true;
+  }
+  return false;
 }
 
 /**
