@@ -12,6 +12,7 @@ export default defineConfig({
     include: [...E2E_FILES],
     maxWorkers: 2,
     globalSetup: ['test/support/temp-dir-guard.ts', 'test/support/token-table-setup.ts'],
+    setupFiles: ['test/support/per-file-setup.ts'],
     testTimeout: 20_000,
   },
 });
