@@ -10,17 +10,15 @@ import { join } from 'node:path';
  * the run. Empty folders do not count: the example agents keep their checkpoints and journals in
  * shared folders (`mimir-probe-agent/`), which tests running in parallel empty but cannot remove.
  */
-const GUARDING = 'MIMIR_TEMP_DIR_GUARD';
-
 export function setup(): () => void {
   // Once per run: a config with several projects runs each project's global setup.
-  if (process.env[GUARDING] === '1') return () => undefined;
-  process.env[GUARDING] = '1';
+  if (process.env['MIMIR_TEMP_DIR_GUARD'] === '1') return () => undefined;
+  process.env['MIMIR_TEMP_DIR_GUARD'] = '1';
   const previous = process.env['TMPDIR'];
   const dir = mkdtempSync(join(tmpdir(), 'vitest-tmp-'));
   process.env['TMPDIR'] = dir;
   return () => {
-    delete process.env[GUARDING];
+    delete process.env['MIMIR_TEMP_DIR_GUARD'];
     if (previous === undefined) delete process.env['TMPDIR'];
     else process.env['TMPDIR'] = previous;
     const left = readdirSync(dir).filter((name) => name.startsWith('mimir-')).flatMap((name) => filesUnder(dir, name));
