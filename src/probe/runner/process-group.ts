@@ -85,13 +85,13 @@ export class AgentProcesses {
   }
 
   /**
-   * The running members now (Linux; elsewhere none are known but the group), from `running` when
+   * The running members now (Linux; elsewhere none are known but the group), from `processes` when
    * given (the tracker's one look at /proc for every agent), else from a look of its own.
    */
-  members(running: ReadonlyMap<number, ProcStat> | undefined = this.linux ? runningProcesses() : undefined): number[] {
-    if (running === undefined) return [];
+  members(processes: ReadonlyMap<number, ProcStat> | undefined = this.linux ? runningProcesses() : undefined): number[] {
+    if (processes === undefined) return [];
     const candidates = new Map<number, ProcStat>();
-    for (const [pid, stat] of running) {
+    for (const [pid, stat] of processes) {
       // Started before the agent: neither its descendant nor a reuse of a member's pid.
       if (stat.starttime >= this.startedAt) candidates.set(pid, stat);
     }
@@ -202,8 +202,8 @@ let tracker: NodeJS.Timeout | undefined;
 function startTracking(): void {
   if (tracker !== undefined) return;
   tracker = setInterval(() => {
-    const running = runningProcesses();
-    for (const agent of liveAgents) agent.members(running);
+    const processes = runningProcesses();
+    for (const agent of liveAgents) agent.members(processes);
   }, TRACK_MS);
   tracker.unref();
 }
