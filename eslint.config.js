@@ -29,7 +29,10 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // The two tsconfigs named (each file is in one; a file in neither is a parse error, as it was
+      // with the project service): one program each, built once. The project service did the same
+      // files with the same rules for ≈20% more CPU (65 vs 51 CPU-s for the tree).
+      parserOptions: { project: ['./tsconfig.json', './web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
     rules: {

@@ -52,7 +52,9 @@ describe('the npm package', () => {
 
     expect(PACKAGE.bin).toEqual({ mimir: 'bin/mimir.js', 'mimir-audit': 'bin/mimir.js' });
     // Built as `prepare` builds it on publish; packed without scripts, so stdout is the JSON alone.
-    await npm(['run', 'build'], ROOT);
+    // `npm test` has built it already in this run (MIMIR_TEST_BUILT), and runs the end-to-end tests
+    // beside this one: building again would rewrite dist/ under them.
+    if (process.env['MIMIR_TEST_BUILT'] !== '1') await npm(['run', 'build'], ROOT);
     const [packed] = JSON.parse(await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], ROOT)) as [{ filename: string; files: { path: string }[] }];
     const files = packed.files.map((f) => f.path);
     expect(files).toContain('bin/mimir.js');

@@ -63,6 +63,11 @@ function outcome(variant: string, checkId: string): string | undefined {
 }
 
 describe('the example agent systems', () => {
+  it('score as the README says, to one decimal: naive 26.6, hardened 83.4, subtle 79.4, careful 81.3, one-flaw 77.3', () => {
+    const scores = Object.fromEntries(['naive', 'hardened', 'subtle', 'careful', 'one-flaw'].map((variant) => [variant, audit(variant).score.overall.toFixed(1)]));
+    expect(scores).toEqual({ naive: '26.6', hardened: '83.4', subtle: '79.4', careful: '81.3', 'one-flaw': '77.3' });
+  });
+
   it('naive is red, for the reasons the article names', () => {
     const naive = audit('naive');
     expect(naive.score.verdict).toBe('red');

@@ -1,7 +1,3 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { Prompter } from '../../src/cli/prompter.js';
@@ -27,23 +23,7 @@ export async function runCli(argv: readonly string[], options: { env?: Record<st
   return { code, stdout, stderr };
 }
 
-const projects: string[] = [];
-// Registered once per test file (each file loads this module afresh): its projects go when it ends.
-afterAll(() => {
-  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh temporary directory with the given files (path → content), removed when the test file ends. */
-export function tempProject(files: Readonly<Record<string, string | Uint8Array>>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mimir-test-'));
-  projects.push(dir);
-  for (const [path, content] of Object.entries(files)) {
-    const full = join(dir, path);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, content);
-  }
-  return dir;
-}
+export { tempProject } from './temp-project.js';
 
 /** The smallest valid mimir.yaml, for tests that vary one thing. */
 export const MINIMAL_CONFIG = 'version: 1\nsystem:\n  name: test system\n';

@@ -11,10 +11,14 @@ import { join } from 'node:path';
  * shared folders (`mimir-probe-agent/`), which tests running in parallel empty but cannot remove.
  */
 export function setup(): () => void {
+  // Once per run: a config with several projects runs each project's global setup.
+  if (process.env['MIMIR_TEMP_DIR_GUARD'] === '1') return () => undefined;
+  process.env['MIMIR_TEMP_DIR_GUARD'] = '1';
   const previous = process.env['TMPDIR'];
   const dir = mkdtempSync(join(tmpdir(), 'vitest-tmp-'));
   process.env['TMPDIR'] = dir;
   return () => {
+    delete process.env['MIMIR_TEMP_DIR_GUARD'];
     if (previous === undefined) delete process.env['TMPDIR'];
     else process.env['TMPDIR'] = previous;
     const left = readdirSync(dir).filter((name) => name.startsWith('mimir-')).flatMap((name) => filesUnder(dir, name));

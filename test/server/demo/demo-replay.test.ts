@@ -54,6 +54,14 @@ describe('the demo replay', () => {
   it('replays the hardened build as new runs ending now, graded through the labels API', async () => {
     const summary = await replayDemo({ url: served.server.url, durationMs: 1500, faultAtMs: 10_000, runs: 12, onProgress: (event) => events.push(event) });
     expect(summary).toEqual({ sent: { hardened: 12, naive: 0 }, labelled: 12, refused: 0 });
+    // A label that arrives after its run closed (the quiet period here is 100 ms, and a loaded
+    // machine can take longer between a run's spans and its label) grades the run again at the
+    // server's next tick: wait for every run to be graded from its label before reading figures.
+    const allLabelled = async () => {
+      const listed = ((await getJson(`${served.server.url}/api/runs?limit=100`)).body as { runs: RunFacts[] }).runs;
+      return listed.length === 12 && listed.every((run) => run.outcomeSource?.includes('label') === true) ? listed : undefined;
+    };
+    await eventually(allLabelled, 20_000, 'every run graded from its label');
     healthy = await settled(12);
     expect(healthy.runs).toBe(12);
     const runs = ((await getJson(`${served.server.url}/api/runs?limit=100`)).body as { runs: RunFacts[] }).runs;
