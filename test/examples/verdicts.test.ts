@@ -63,9 +63,14 @@ function outcome(variant: string, checkId: string): string | undefined {
 }
 
 describe('the example agent systems', () => {
-  it('score as the README says, to one decimal: naive 26.6, hardened 83.4, subtle 79.4, careful 81.3, one-flaw 77.3', () => {
-    const scores = Object.fromEntries(['naive', 'hardened', 'subtle', 'careful', 'one-flaw'].map((variant) => [variant, audit(variant).score.overall.toFixed(1)]));
-    expect(scores).toEqual({ naive: '26.6', hardened: '83.4', subtle: '79.4', careful: '81.3', 'one-flaw': '77.3' });
+  it('score as the README says (naive 26.6, hardened 83.4, subtle 79.4, careful 81.3, one-flaw 77.3), within a few tenths', () => {
+    // Measured, not fixed: on a machine loaded by other work a kill or a timeout can land on the other
+    // side of a deadline, and naive once scored 26.7. A tenth or two is that; more is a change to explain.
+    const expected = { naive: 26.6, hardened: 83.4, subtle: 79.4, careful: 81.3, 'one-flaw': 77.3 };
+    for (const [variant, score] of Object.entries(expected)) {
+      const overall = audit(variant).score.overall;
+      expect(Math.abs(overall - score), `${variant} scored ${overall.toFixed(1)}, the README says ${score}`).toBeLessThanOrEqual(0.3);
+    }
   });
 
   it('naive is red, for the reasons the article names', () => {
