@@ -61,6 +61,9 @@ describe('the npm package', () => {
     expect(files).toContain('dist/cli/main.js');
     // mimir serve's web UI, built by Vite into dist/web (its sources in web/ are not shipped).
     expect(files).toContain('dist/web/index.html');
+    // `mimir serve --demo`'s recorded runs, packed by the build (examples/ is not shipped).
+    expect(files).toContain('dist/server/demo/recorded/naive/corpus.otlp.jsonl.gz');
+    expect(files).toContain('dist/server/demo/recorded/hardened/labels.jsonl');
     expect(files.some((path) => /^dist\/web\/assets\/index-[\w-]+\.js$/.test(path))).toBe(true);
     expect(files.filter((path) => path.startsWith('web/'))).toEqual([]);
     expect(files).toContain('package.json');
