@@ -521,16 +521,7 @@ describe('message histories', () => {
       (output: unknown[]) => output.map((m) => JSON.stringify(m, null, 1)).join(','),
       (output: unknown[]) => JSON.stringify(output[0]),
     ];
-    const children: Omit<SpanSpec, 'parent'>[] = [];
-    let raw = JSON.stringify(history);
-    const expected: string[][] = [];
-    for (const [call, output] of outputs.entries()) {
-      children.push({ id: `c${call}`, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw, 'gen_ai.output.messages': JSON.stringify(output) } });
-      expected.push((JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content));
-      raw = `${raw.slice(0, -1)},${resent[call]!(output)},${JSON.stringify(text(`tool ${call}`, 'tool'))}]`;
-    }
-    children.push({ id: 'last', attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw } });
-    expected.push((JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content));
+    const { children, expected } = growingHistory(JSON.stringify(history), outputs, (output, call) => `${resent[call]!(output)},${JSON.stringify(text(`tool ${call}`, 'tool'))}`);
 
     const { run, sink } = await readTrace(children);
     expect(sink.problems).toEqual([]);
@@ -564,16 +555,8 @@ describe('message histories', () => {
       // Changed on the way back: read from the text.
       () => JSON.stringify(input('bye!')),
     ];
-    let raw = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Goal: refund 12' }] }]);
-    const children: Omit<SpanSpec, 'parent'>[] = [];
-    const expected: string[][] = [];
-    for (const [call, list] of outputs.entries()) {
-      children.push({ id: `c${call}`, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw, 'gen_ai.output.messages': JSON.stringify(list) } });
-      expected.push((JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content));
-      raw = `${raw.slice(0, -1)},${resent[call]!(list)},${JSON.stringify({ role: 'tool', parts: [{ type: 'text', content: `tool ${call}` }] })}]`;
-    }
-    children.push({ id: 'last', attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw } });
-    expected.push((JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content));
+    const first = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Goal: refund 12' }] }]);
+    const { children, expected } = growingHistory(first, outputs, (list, call) => `${resent[call]!(list)},${JSON.stringify({ role: 'tool', parts: [{ type: 'text', content: `tool ${call}` }] })}`);
 
     const { run, sink } = await readTrace(children);
     expect(sink.problems).toEqual([]);
@@ -614,6 +597,26 @@ describe('message histories', () => {
     }
   });
 });
+
+/**
+ * Chat spans whose GenAI history grows call by call: each call's output comes back in the next
+ * call's history as `resend` writes it (with whatever follows it), then one last call; with the
+ * contents each span's history holds, in order.
+ */
+function growingHistory<Output>(first: string, outputs: readonly Output[], resend: (output: Output, call: number) => string) {
+  const contents = (raw: string): string[] => (JSON.parse(raw) as { parts: { content: string }[] }[]).map((m) => m.parts[0]!.content);
+  const children: Omit<SpanSpec, 'parent'>[] = [];
+  const expected: string[][] = [];
+  let raw = first;
+  for (const [call, output] of outputs.entries()) {
+    children.push({ id: `c${call}`, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw, 'gen_ai.output.messages': JSON.stringify(output) } });
+    expected.push(contents(raw));
+    raw = `${raw.slice(0, -1)},${resend(output, call)}]`;
+  }
+  children.push({ id: 'last', attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': raw } });
+  expected.push(contents(raw));
+  return { children, expected };
+}
 
 function T0plus(ms: number): number {
   return Date.UTC(2026, 0, 15, 9, 0, 0) + ms;
