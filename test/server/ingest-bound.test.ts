@@ -50,12 +50,14 @@ interface IngestHealth {
 }
 
 /**
- * A POST whose body is sent in two parts: the headers (with Content-Length) and the first half now,
- * the rest once `gate` opens, so the server has every request in flight, none of them read whole.
+ * A POST whose body is sent in two halves, with a Content-Length or (`chunked`) without one, so that
+ * its size is known only once it is read; the second half once `gate` opens (at once without one), so
+ * a test can hold every request in flight, none of them read whole.
  */
-function postInTwoParts(url: string, body: string, gate: Promise<void>): Promise<{ status: number; retryAfter: string | undefined }> {
+function postInTwoParts(url: string, body: string, { chunked = false, gate = Promise.resolve() }: { chunked?: boolean; gate?: Promise<void> } = {}): Promise<{ status: number; retryAfter: string | undefined }> {
+  const size = chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': Buffer.byteLength(body) };
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+    const request = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...size } }, (response) => {
       response.resume();
       response.on('end', () => {
         resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] });
@@ -65,22 +67,6 @@ function postInTwoParts(url: string, body: string, gate: Promise<void>): Promise
     const half = Math.floor(body.length / 2);
     request.write(body.slice(0, half));
     void gate.then(() => request.end(body.slice(half)));
-  });
-}
-
-/** A POST with a chunked body (no Content-Length): its size is known only once it is read. */
-function postChunked(url: string, body: string): Promise<{ status: number; retryAfter: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-      response.resume();
-      response.on('end', () => {
-        resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] });
-      });
-    });
-    request.on('error', reject);
-    const half = Math.floor(body.length / 2);
-    request.write(body.slice(0, half));
-    request.end(body.slice(half));
   });
 }
 
@@ -98,7 +84,7 @@ describe('the ingest queue bound', () => {
     const gate = new Promise<void>((resolve) => {
       open = resolve;
     });
-    const replying = Promise.all(bodies.map((body) => postInTwoParts(url, body, gate)));
+    const replying = Promise.all(bodies.map((body) => postInTwoParts(url, body, { gate })));
     // Let every request's headers and first half reach the server before any body is complete.
     await new Promise((resolve) => setTimeout(resolve, 300));
     open();
@@ -129,7 +115,7 @@ describe('the ingest queue bound', () => {
     expect((await postOtlp(url, first)).status).toBe(200);
 
     // Declares no size, so it is admitted; once read it does not fit beside the first batch.
-    const refused = await postChunked(url, otlpJsonRequest(2, 5).body);
+    const refused = await postInTwoParts(url, otlpJsonRequest(2, 5).body, { chunked: true });
     expect(refused).toEqual({ status: 429, retryAfter: '1' });
     const { ingest } = (await getJson(`${served.server.url}/api/health`)).body as IngestHealth;
     expect(ingest.acknowledgedBatches).toBe(1);
@@ -139,7 +125,7 @@ describe('the ingest queue bound', () => {
 
   it('takes a chunked body that fits', async () => {
     const { served } = await serverWithHeldStore(1024 * 1024);
-    const reply = await postChunked(`${served.server.url}/v1/traces`, otlpJsonRequest(1, 3).body);
+    const reply = await postInTwoParts(`${served.server.url}/v1/traces`, otlpJsonRequest(1, 3).body, { chunked: true });
     expect(reply.status).toBe(200);
   }, 20_000);
 });
