@@ -70,11 +70,13 @@ describe('CLI start-up loads only what the command needs', () => {
     expect([...loaded.packages].filter((name) => name.startsWith('@modelcontextprotocol/') || name.startsWith('@inquirer/'))).toEqual([]);
   });
 
-  it('mimir traces without a mimir.yaml loads neither zod, yaml nor gpt-tokenizer (tokens are counted on mimir\'s own table)', () => {
+  it('mimir traces without a mimir.yaml loads neither zod, yaml, protobufjs nor gpt-tokenizer (tokens are counted on mimir\'s own table)', () => {
     const loaded = modulesLoadedBy(['traces', TRACE_FILE, '--format', 'json']);
     expect(loaded.status).toBe(0);
-    // zod and yaml parse mimir.yaml, and there is none; of gpt-tokenizer only its split pattern is loaded, at the first non-ASCII text (this file has none).
-    expect([...loaded.packages].filter((name) => ['zod', 'yaml', 'gpt-tokenizer'].includes(name))).toEqual([]);
+    // zod and yaml parse mimir.yaml, and there is none; protobufjs reads OTLP protobuf files, and this one is JSON;
+    // of gpt-tokenizer only its split pattern is loaded, at the first non-ASCII text (this file has none).
+    expect([...loaded.packages].filter((name) => ['zod', 'yaml', 'protobufjs', 'gpt-tokenizer'].includes(name))).toEqual([]);
+    expect(loaded.own).not.toContain('dist/evidence/trace/otlp/protobuf-decode.js');
     expect(loaded.own).toContain('dist/analysis/token-table.js');
   });
 

@@ -173,7 +173,7 @@ export function tracesDataType(): Type {
   return otlpRoot().lookupType('opentelemetry.proto.trace.v1.TracesData');
 }
 
-/** Wire field numbers the walker in protobuf-reader.ts follows. */
+/** Wire field numbers the walker in protobuf-decode.ts follows. */
 export const OTLP_FIELDS = {
   /** TracesData / ExportTraceServiceRequest. */
   resourceSpans: 1,
