@@ -1,5 +1,6 @@
 import type { Run } from '../../../model/index.js';
-import type { ProblemSink, ReadProgress, TraceReadOptions, TraceReader } from '../types.js';
+import type { TraceReader } from '../types.js';
+import type * as ProtobufDecode from './protobuf-decode.js';
 import { DEFAULT_OTLP_LIMITS, type OtlpReaderLimits } from './session.js';
 
 /**
@@ -28,13 +29,7 @@ export const otlpProtobufReader: TraceReader = createOtlpProtobufReader();
  * protobufjs and the OTLP schema it builds cost ≈60 ms of CPU to load, on the main thread and on the
  * reading worker alike; most trace files are JSON, so they load with the first protobuf file.
  */
-async function* readLazily(
-  path: string,
-  options: TraceReadOptions,
-  sink: ProblemSink,
-  limits: OtlpReaderLimits,
-  onProgress: ((progress: ReadProgress) => void) | undefined,
-): AsyncGenerator<Run> {
+async function* readLazily(...args: Parameters<typeof ProtobufDecode.readOtlpProtobuf>): AsyncGenerator<Run> {
   const { readOtlpProtobuf } = await import('./protobuf-decode.js');
-  yield* readOtlpProtobuf(path, options, sink, limits, onProgress);
+  yield* readOtlpProtobuf(...args);
 }
