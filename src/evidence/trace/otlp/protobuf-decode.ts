@@ -6,7 +6,8 @@ import type { ProblemSink, ReadProgress, TraceReadOptions } from '../types.js';
 import { OTLP_FIELDS, spanType } from './protobuf-schema.js';
 import { OtlpSession, type OtlpReaderLimits } from './session.js';
 
-/** The OTLP protobuf reader's work (protobuf-reader.ts says what it reads), in a module of its own so protobufjs loads only when a protobuf file is read. */
+// The OTLP protobuf reader's work (protobuf-reader.ts says what it reads), in a module of its own
+// so that protobufjs loads only when a protobuf file is read.
 
 const WIRE_LENGTH_DELIMITED = 2;
 /** protobufjs's toObject options that give the OTLP JSON shape: longs and bytes as strings. */
