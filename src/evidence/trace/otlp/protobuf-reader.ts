@@ -26,7 +26,7 @@ export function createOtlpProtobufReader(limits: Partial<OtlpReaderLimits> = {})
 export const otlpProtobufReader: TraceReader = createOtlpProtobufReader();
 
 /**
- * protobufjs and the OTLP schema it builds cost ≈60 ms of CPU to load, on the main thread and on the
+ * protobufjs and the OTLP schema it builds cost ≈30–40 ms of CPU to load, on the main thread and on the
  * reading worker alike; most trace files are JSON, so they load with the first protobuf file.
  */
 async function* readLazily(...args: Parameters<typeof ProtobufDecode.readOtlpProtobuf>): AsyncGenerator<Run> {
