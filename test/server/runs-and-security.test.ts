@@ -97,6 +97,39 @@ describe('runs assembled live', () => {
     expect(stored.facts.outcomeSource).toBe('labels API');
   });
 
+  it('grades a run from a label that arrives while the run is being stored', async () => {
+    // The label lands after the close read the labels and before it stored the run: neither the
+    // close nor the label's lookup of stored runs sees the other. Hold the store's write to make
+    // that window certain, then send the label inside it.
+    const store = served.server.store;
+    const putRuns = store.putRuns.bind(store);
+    const lateTrace = '2a'.repeat(16);
+    let inWindow!: () => void;
+    const reachedWindow = new Promise<void>((resolve) => (inWindow = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    store.putRuns = async (runs) => {
+      if (runs.some((run) => run.facts.traceId === lateTrace)) {
+        inWindow();
+        await released;
+      }
+      return putRuns(runs);
+    };
+    try {
+      const lateRoot = span(lateTrace, '2b'.repeat(8), { name: 'invoke_agent', attributes: [text('gen_ai.operation.name', 'invoke_agent'), text('mimir.run.id', 'live-2'), text('mimir.run.claimed_status', 'success')] });
+      expect((await postOtlp(`${base}/v1/traces`, exportOf(lateRoot))).status).toBe(200);
+      await reachedWindow;
+      const response = await fetch(`${base}/api/labels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ run: 'live-2', outcome: 'failure' }) });
+      expect(await response.json()).toEqual({ accepted: 1, runsReassessed: 0 });
+      release();
+      const stored = await runOf('live-2', (run) => run.facts.outcomeStatus === 'failure');
+      expect(stored.facts.outcomeSource).toBe('labels API');
+    } finally {
+      release();
+      store.putRuns = putRuns;
+    }
+  });
+
   it('refuses a label it cannot use, saying what it expected', async () => {
     const response = await fetch(`${base}/api/labels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ run: 'live-1', outcome: 'passed' }]) });
     expect(response.status).toBe(400);

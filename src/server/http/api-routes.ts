@@ -139,9 +139,10 @@ async function postLabels(request: IncomingMessage, context: ApiContext): Promis
   const reassessed = new Set<string>();
   for (const label of parsed.labels) {
     await context.store.putLabel(label);
-    for (const traceId of await context.store.tracesNamedBy(namesOf(label))) reassessed.add(traceId);
+    const traceIds = await context.store.tracesNamedBy(namesOf(label));
+    context.liveRuns.labelStored(namesOf(label), traceIds);
+    for (const traceId of traceIds) reassessed.add(traceId);
   }
-  context.liveRuns.reassess([...reassessed]);
   return { accepted: parsed.labels.length, runsReassessed: reassessed.size };
 }
 

@@ -47,6 +47,13 @@ export class LiveRuns {
    */
   private readonly closedWithRoot = new Set<string>();
   private readonly hooks: RunClosedHook[] = [];
+  /**
+   * Names labels were stored under while a close was between reading labels and storing its runs.
+   * Such a label is missed twice: the close read the labels before it, and looking up the runs it
+   * names (`tracesNamedBy`) finds none, as they are not stored yet. The close checks these names
+   * once its runs are stored and grades those runs again.
+   */
+  private labelledDuringClose: Set<string> | undefined;
   private closing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closedCount = 0;
@@ -95,8 +102,17 @@ export class LiveRuns {
     for (const traceId of batch.damagedTraces) touch(traceId, false);
   }
 
-  /** Assesses these traces' runs again at the next tick (a label named them). */
-  reassess(traceIds: readonly string[]): void {
+  /**
+   * A label is in the store under these names, and these traces' stored runs are the ones it names:
+   * they are graded again at the next tick, and so is a run being closed right now that it names.
+   */
+  labelStored(names: readonly string[], storedTraceIds: readonly string[]): void {
+    if (this.labelledDuringClose) for (const name of names) this.labelledDuringClose.add(name);
+    this.reassess(storedTraceIds);
+  }
+
+  /** Assesses these traces' runs again at the next tick. */
+  private reassess(traceIds: readonly string[]): void {
     for (const traceId of traceIds) {
       const trace = this.open.get(traceId);
       if (trace) trace.due = true;
@@ -167,12 +183,20 @@ export class LiveRuns {
       const service = trace.spans.find((stored) => stored.span.parentSpanId === undefined)?.service ?? trace.spans[0]?.service ?? '';
       for (const run of this.assembler.assemble(trace).runs) assembled.push({ traceId, service, lastSequence: trace.lastSequence, run });
     }
-    const labels = await this.store.labelsNaming([...new Set(assembled.flatMap(({ run }) => labelKeys(run)))]);
-    const stored = assembled.map(({ traceId, service, lastSequence, run }): StoredRun => {
-      const graded = labelled(run, latestLabelFor(run, labels));
-      return { facts: runFacts(graded, traceId, service, lastSequence, this.now()), run: graded };
-    });
-    await this.store.putRuns(stored);
+    const labelledMeanwhile = new Set<string>();
+    this.labelledDuringClose = labelledMeanwhile;
+    let stored: StoredRun[];
+    try {
+      const labels = await this.store.labelsNaming([...new Set(assembled.flatMap(({ run }) => labelKeys(run)))]);
+      stored = assembled.map(({ traceId, service, lastSequence, run }): StoredRun => {
+        const graded = labelled(run, latestLabelFor(run, labels));
+        return { facts: runFacts(graded, traceId, service, lastSequence, this.now()), run: graded };
+      });
+      await this.store.putRuns(stored);
+    } finally {
+      this.labelledDuringClose = undefined;
+    }
+    this.reassess([...new Set(assembled.filter(({ run }) => labelKeys(run).some((key) => labelledMeanwhile.has(key))).map(({ traceId }) => traceId))]);
     this.closedCount += stored.length;
     for (const run of stored) for (const hook of this.hooks) await hook(run);
   }

@@ -18,8 +18,8 @@ import { callCommand, callEndpoint, type VerifierCall } from './call-verifier.js
  */
 export interface VerifierPoolOptions {
   readonly store: ServeStore;
-  /** Closes these traces' runs again with their new labels. */
-  readonly reassess: (traceIds: readonly string[]) => void;
+  /** A label under these names is stored: closes the runs it names (these traces' stored runs) again with it. */
+  readonly labelStored: (names: readonly string[], storedTraceIds: readonly string[]) => void;
   /** mimir.yaml's folder: commands run there. */
   readonly configDir: string;
   readonly onError: (error: unknown) => void;
@@ -125,8 +125,9 @@ class Verifier {
       return;
     }
     this.counts.answered++;
+    const names = [stored.facts.runId, stored.facts.traceId];
     await store.putLabel({ key: stored.facts.runId, aliases: [stored.facts.traceId], outcome: call.outcome, receivedAtMs: atMs, source: `verifier:${this.config.name}` });
-    this.options.reassess(await store.tracesNamedBy([stored.facts.runId, stored.facts.traceId]));
+    this.options.labelStored(names, await store.tracesNamedBy(names));
   }
 
   private remember(version: string): void {

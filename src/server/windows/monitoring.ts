@@ -57,8 +57,8 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
       : new AlertEngine({ config: alertsConfig, store: alertState, log, configDir, redaction: options.redaction, ...(options.runUrl !== undefined && { runUrl: options.runUrl }) });
   const verifiers = new VerifierPool(serve.verifiers, {
     store,
-    reassess: (traceIds) => {
-      liveRuns.reassess(traceIds);
+    labelStored: (names, storedTraceIds) => {
+      liveRuns.labelStored(names, storedTraceIds);
     },
     configDir,
     onError,
