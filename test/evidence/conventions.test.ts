@@ -478,6 +478,27 @@ describe('mimir.yaml trace options', () => {
     expect(stepNamed(run.steps, 'unrecorded')).toMatchObject({ status: 'error', error: { type: 'error-result' } });
   });
 
+  it("counts an MCP result flagged isError as a failed step, even in a span the framework marked OK (as Mastra's exporter does)", async () => {
+    const mcp = (isError: boolean, text: string) => JSON.stringify({ content: [{ text }], isError });
+    const tool = (id: string, result: string, extra: Partial<SpanSpec> = {}, attrs: Record<string, number> = {}) => ({
+      id,
+      ...extra,
+      attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'refund_fee', 'gen_ai.tool.call.result': result, ...attrs },
+    });
+    const { run } = await readTrace(
+      [
+        tool('flagged', mcp(true, 'payment processor unavailable (503, retryable)'), { ok: true }),
+        tool('fine', mcp(false, 'Error: nothing to refund was a valid answer'), { ok: true }),
+        tool('exited', mcp(true, 'flagged, but the process says otherwise'), {}, { 'process.exit.code': 0 }),
+      ],
+      {},
+      { errorResultPatterns: [] },
+    );
+    expect(stepNamed(run.steps, 'flagged')).toMatchObject({ status: 'error', error: { type: 'error-result', message: 'payment processor unavailable (503, retryable)' } });
+    expect(stepNamed(run.steps, 'fine')).toMatchObject({ status: 'ok' });
+    expect(stepNamed(run.steps, 'exited')).toMatchObject({ status: 'ok' });
+  });
+
   it('gives llm steps the context window of their model, exact names before wildcards', async () => {
     const chat = (id: string, model: string) => ({ id, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model } });
     const { run } = await readTrace([chat('exact', 'gpt-4o'), chat('wild', 'gpt-4o-mini'), chat('none', 'llama')], {}, { contextWindows: { 'gpt-4o*': 128_000, 'gpt-4o': 64_000 } });

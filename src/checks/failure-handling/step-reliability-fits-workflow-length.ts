@@ -25,6 +25,8 @@ export default defineCheck({
       'Observed end-to-end success is {{observedRate}} of {{graded}} graded runs, meeting the target of {{target}}{{targetSource}}, although per-step reliability {{p}} over a median of {{n}} steps projects only {{projected}}: failed steps are recovered rather than compounded. The projection is a caution, not a failure.',
     'too-long':
       'Observed end-to-end success is {{observedRate}} of {{graded}} graded runs, below the target of {{target}}{{targetSource}}; per-step reliability {{p}} over a median of {{n}} steps projects {{projected}}, and the projection falls below 50% at {{half}} steps.',
+    'fails-unseen':
+      'Observed end-to-end success is {{observedRate}} of {{graded}} graded runs, below the target of {{target}}{{targetSource}}, although per-step reliability {{p}} over a median of {{n}} steps projects {{projected}}: runs fail in ways the recorded step statuses do not show (a tool error recorded as a successful step, a wrong answer, a step that should not have run).',
   },
   options: z.strictObject({
     minEndToEndSuccess: z
@@ -75,10 +77,11 @@ export default defineCheck({
         observed: observed.rate === null ? '' : ` Observed: ${formatPercent(observed.rate)} of ${observed.trials} graded runs.`,
       };
       const references = toReferences(reliability.failedStepExamples);
-      if (projected >= options.minEndToEndSuccess) return { outcome: 'pass', messageId: 'fits', data, measured, references };
-      // The projection assumes every failed step sinks the run; what decides is whether runs do end
-      // well. Projected and observed are shown side by side; only the observed rate can fail it.
+      // The projection assumes every failed step sinks its run and is a model, not a measurement:
+      // where runs are graded, what users saw decides, both ways. A projection that meets the target
+      // cannot outvote graded runs that did not, and one that falls short cannot fail runs that did.
       if (observed.rate === null) {
+        if (projected >= options.minEndToEndSuccess) return { outcome: 'pass', messageId: 'fits', data, measured, references };
         return {
           outcome: 'insufficient-evidence',
           reason: `per-step reliability ${formatPercent(p)} over a median of ${counts.median} steps projects ${formatPercent(projected)} end-to-end success, below the target of ${formatPercent(options.minEndToEndSuccess)}, but no run's outcome is graded, so whether failed steps compound or are recovered is not observed`,
@@ -86,7 +89,11 @@ export default defineCheck({
         };
       }
       const graded = { ...data, observedRate: formatPercent(observed.rate), graded: observed.trials };
-      if (observed.rate >= options.minEndToEndSuccess) return { outcome: 'pass', messageId: 'observed-holds', data: graded, measured, references };
+      if (observed.rate >= options.minEndToEndSuccess) {
+        if (projected >= options.minEndToEndSuccess) return { outcome: 'pass', messageId: 'fits', data, measured, references };
+        return { outcome: 'pass', messageId: 'observed-holds', data: graded, measured, references };
+      }
+      if (projected >= options.minEndToEndSuccess) return { outcome: 'fail', messageId: 'fails-unseen', data: graded, measured, references };
       return { outcome: 'fail', messageId: 'too-long', data: { ...graded, half: compounding.stepsBelowHalf ?? 'no' }, measured, references };
     },
   },

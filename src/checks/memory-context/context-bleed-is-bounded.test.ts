@@ -69,6 +69,16 @@ testCheck(check, {
       messageIncludes: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
     },
     {
+      // Mastra's exporter records the input of a loop's first model call only; its later calls carry none.
+      name: 'traces whose only captured inputs are each run\'s first call, before the agent said anything',
+      traces: traceEvidence([
+        { ...run('r1', instructions), steps: [llm('r1-llm-0', instructions), { id: 'r1-step', kind: 'llm', name: 'model_step', status: 'ok' }] },
+        run('r2', instructions),
+      ]),
+      outcome: 'insufficient-evidence',
+      messageIncludes: 'every captured model input (2 of 3 llm calls in 2 runs) is the first of its run',
+    },
+    {
       name: 'traces without content fall back to the attestation, discounted later by scoring',
       traces: traceEvidence([{ ...lean('r1'), steps: [] }]),
       answer: 'yes',

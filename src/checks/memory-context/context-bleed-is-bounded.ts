@@ -52,10 +52,20 @@ export default defineCheck({
       }
       // Runs are bucketed by their largest share in whole percent, rounded up: a share just over
       // the bound never counts as within it. Rounding the bound itself avoids 0.29 × 100 = 28.999….
+      const largest = Math.max(...Object.keys(context.maxSelfSharePercentByRun).map(Number));
+      // Bleed needs something to bleed: a model call made after the agent had produced output. When
+      // every captured input is its run's first (a framework that records the input of the first
+      // call of a loop only), a 0% share shows nothing about the inputs that came later.
+      if (largest === 0 && context.selfShareByStep.every((s) => s.index === 0)) {
+        return {
+          outcome: 'insufficient-evidence',
+          reason: `every captured model input (${context.callsWithContent} of ${context.llmCalls} llm calls in ${evidence.runCount} runs) is the first of its run, made before the agent had produced anything, so whether its own output comes to dominate later inputs is not observed`,
+          toCapture: `${CAPTURE_MESSAGE_CONTENT}, on every model call of a run, not only the first`,
+        };
+      }
       const boundPercent = Math.round(options.maxSelfShare * 1e6) / 1e4;
       const over = countAbove(context.maxSelfSharePercentByRun, boundPercent);
       const within = runs - over;
-      const largest = Math.max(...Object.keys(context.maxSelfSharePercentByRun).map(Number));
       const first = context.selfShareByStep[0];
       const last = context.selfShareByStep.at(-1);
       const data = {
