@@ -244,7 +244,9 @@ export function configSchemaDescribing(checks: readonly CheckOptionsDescription[
 function configSchemaWith(checkOptions: z.ZodType<Record<string, unknown>, Record<string, unknown> | undefined>) {
   return z.strictObject({
     $schema: z.string().optional(),
-    version: z.literal(1).describe('mimir.yaml format version.'),
+    version: z
+      .literal(1, { error: (issue) => (issue.input === undefined ? 'missing: add `version: 1` as the first line of the file' : 'must be 1, the only mimir.yaml format so far') })
+      .describe('mimir.yaml format version.'),
     system: z
       .strictObject({
         name: z.string().trim().min(1).describe('The agent system under audit.'),

@@ -52,7 +52,12 @@ const CASES: readonly BadInput[] = [
   {
     name: 'an unsupported version',
     files: { 'mimir.yaml': 'version: 2\nsystem:\n  name: a\n' },
-    expect: ['version', 'mimir.yaml:1:10', 'expected one of: 1'],
+    expect: ['version', 'mimir.yaml:1:10', 'must be 1', 'expected one of: 1'],
+  },
+  {
+    name: 'no version: says which line to add',
+    files: { 'mimir.yaml': 'system:\n  name: a\n' },
+    expect: ['version', 'mimir.yaml:1:1', 'add `version: 1` as the first line'],
   },
   {
     name: 'an unknown risk class',

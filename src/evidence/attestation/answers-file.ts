@@ -34,7 +34,9 @@ export const answerSchema = z.strictObject({
 export function answersFileSchema(checkIds: readonly string[]) {
   return z.strictObject({
     $schema: z.string().optional(),
-    version: z.literal(1).describe('Answers file format version.'),
+    version: z
+      .literal(1, { error: (issue) => (issue.input === undefined ? 'missing: add `version: 1` as the first line of the file' : 'must be 1, the only answers file format so far') })
+      .describe('Answers file format version.'),
     answers: z
       .strictObject(Object.fromEntries(checkIds.map((id) => [id, answerSchema.optional()])))
       .default({})
