@@ -283,6 +283,25 @@ describe('OpenInference attributes', () => {
     expect(stepNamed(run.steps, 'guard').kind).toBe('guardrail');
     expect(run.toolDefinitions).toEqual([{ name: 'search', description: 'Search', inputSchema: { type: 'object' } }]);
   });
+
+  it("reads LangChain's tool spans as OpenInference records them: the call id and result from the ToolMessage, a bare input as no arguments", async () => {
+    const toolMessage = (content: string, callId: string) => JSON.stringify({ lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'ToolMessage'], kwargs: { status: 'success', content, tool_call_id: callId, name: 'get_service_status' } });
+    const tool = (id: string, input: string, mime: string, output: string) => ({
+      id,
+      attrs: { 'openinference.span.kind': 'TOOL', 'tool.name': 'get_service_status', 'input.value': input, 'input.mime_type': mime, 'output.value': output },
+    });
+    const { run } = await readTrace(
+      [
+        // LangGraph's tool node, a one-argument tool: the input is the bare value, the output wraps the message.
+        tool('bare', 'checkout-api', 'text/plain', JSON.stringify({ output: JSON.parse(toolMessage('{"status":"degraded"}', 'call_7')) as unknown })),
+        tool('object', '{"service":"search-api"}', 'application/json', toolMessage('{"status":"ok"}', 'call_8')),
+      ],
+      {},
+    );
+    expect(stepNamed(run.steps, 'bare')).toMatchObject({ kind: 'tool', callId: 'call_7', result: { status: 'degraded' } });
+    expect(stepNamed(run.steps, 'bare')).not.toHaveProperty('arguments');
+    expect(stepNamed(run.steps, 'object')).toMatchObject({ kind: 'tool', callId: 'call_8', arguments: { service: 'search-api' }, result: { status: 'ok' } });
+  });
 });
 
 describe('the mimir.* vocabulary', () => {

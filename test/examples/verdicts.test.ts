@@ -82,10 +82,10 @@ describe('the example agent systems', () => {
     // Measured, not fixed: on a machine loaded by other work a kill or a timeout can land on the other
     // side of a deadline, and naive once scored 26.7. A tenth or two is that; more is a change to explain.
     const expected = { naive: 26.6, hardened: 83.4, subtle: 79.4, careful: 81.3, 'one-flaw': 77.3 };
-    for (const [variant, score] of Object.entries(expected)) {
-      const overall = audit(variant).score.overall;
-      expect(Math.abs(overall - score), `${variant} scored ${overall.toFixed(1)}, the README says ${score}`).toBeLessThanOrEqual(0.3);
-    }
+    // Every build's score in one message: a change that moves several shows them all at once.
+    const scored = Object.entries(expected).map(([variant, score]) => ({ variant, score, overall: audit(variant).score.overall }));
+    const off = scored.filter(({ score, overall }) => Math.abs(overall - score) > 0.3);
+    expect(off.map(({ variant, score, overall }) => `${variant} scored ${overall.toFixed(1)}, the README says ${score}`), scored.map(({ variant, overall }) => `${variant} ${overall.toFixed(1)}`).join(', ')).toEqual([]);
   });
 
   it('naive is red, for the reasons the article names', () => {

@@ -118,6 +118,7 @@ export const OPENINFERENCE = {
   toolCallId: 'tool_call.id',
   toolId: 'tool.id',
   inputValue: 'input.value',
+  inputMimeType: 'input.mime_type',
   outputValue: 'output.value',
   sessionId: 'session.id',
 } as const;

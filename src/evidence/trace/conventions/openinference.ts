@@ -33,10 +33,44 @@ export function openInferenceKind(spanKind: string): StepKind {
  */
 export const OPENINFERENCE_TOOL_ATTRIBUTES: ConventionReader = {
   toolName: (view) => view.string(OPENINFERENCE.toolName),
-  toolCallId: (view) => view.string(OPENINFERENCE.toolCallId) ?? view.string(OPENINFERENCE.toolId),
-  toolArguments: (view) => view.attributes.get(OPENINFERENCE.inputValue),
-  toolResult: (view) => view.attributes.get(OPENINFERENCE.outputValue),
+  toolCallId: (view) => view.string(OPENINFERENCE.toolCallId) ?? view.string(OPENINFERENCE.toolId) ?? langChainToolMessage(view)?.toolCallId,
+  toolArguments: (view) => {
+    const input = view.attributes.get(OPENINFERENCE.inputValue);
+    // The LangChain instrumentation records a one-argument tool's input as the bare value
+    // (`"checkout-api"`, text/plain): its name is not recorded, so it is no arguments object, and
+    // read as one it would break every input schema. Unknown is the honest reading.
+    if (typeof input === 'string' && view.string(OPENINFERENCE.inputMimeType) === 'text/plain' && !input.trimStart().startsWith('{')) return undefined;
+    return input;
+  },
+  toolResult: (view) => {
+    const message = langChainToolMessage(view);
+    return message === undefined ? view.attributes.get(OPENINFERENCE.outputValue) : message.content;
+  },
 };
+
+/**
+ * A LangChain tool span's `output.value` is the serialized ToolMessage
+ * (`{"lc":1,"type":"constructor","id":[…,"ToolMessage"],"kwargs":{"content":…,"tool_call_id":…}}`,
+ * under `{"output": …}` from LangGraph's tool node):
+ * the tool's result is its content, and the call id (which the instrumentation sets nowhere else,
+ * and approvals bind to) is its tool_call_id.
+ */
+function langChainToolMessage(view: SpanView): { readonly content: string; readonly toolCallId: string | undefined } | undefined {
+  const output = view.attributes.get(OPENINFERENCE.outputValue);
+  if (typeof output !== 'string' || !(output.startsWith('{"lc":') || output.startsWith('{"output":{"lc":'))) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output);
+  } catch {
+    return undefined;
+  }
+  // LangGraph's tool node wraps it: {"output": <ToolMessage>}.
+  if (typeof parsed === 'object' && parsed !== null && 'output' in parsed) parsed = parsed.output;
+  const serialized = parsed as { readonly id?: unknown; readonly kwargs?: unknown } | null;
+  if (serialized === null || !Array.isArray(serialized.id) || serialized.id.at(-1) !== 'ToolMessage' || typeof serialized.kwargs !== 'object' || serialized.kwargs === null) return undefined;
+  const { content, tool_call_id: toolCallId } = serialized.kwargs as { readonly content?: unknown; readonly tool_call_id?: unknown };
+  return { content: asText(content), toolCallId: typeof toolCallId === 'string' && toolCallId !== '' ? toolCallId : undefined };
+}
 
 export const OPENINFERENCE_ATTRIBUTES: ConventionReader = {
   ...OPENINFERENCE_TOOL_ATTRIBUTES,
