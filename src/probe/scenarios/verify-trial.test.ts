@@ -715,3 +715,57 @@ describe('verifyTrial: a payload no structured-content client could see', () => 
     expect(canary.inconclusiveReason).toMatch(/noLeakedValues holding says nothing/);
   });
 });
+
+describe('kill-resume: a side effect performed again with fresh arguments after the restart', () => {
+  // The brief's booking: the killed life booked s-921, the restart started over and booked s-922.
+  const killedLife = [call('get_order', { patient: 'p-1' }), call('search_kb', { day: 'mon' }), call('refund_order', { slot: 's-921' }), marker('kill'), marker('resume')];
+  const startedOver = [...killedLife, call('get_order', { patient: 'p-1' }), call('search_kb', { day: 'mon' }), call('refund_order', { slot: 's-922' })];
+  const KILL = { killAfterCalls: 3, family: 'kill-resume' as const };
+  const BOTH = { noRepeatedSideEffects: true, resumesWhereItStopped: true };
+  const find = (result: TrialResult, name: string) => result.observations.find((o) => o.expectation === name);
+
+  it('with the uninterrupted run known: more effects of a tool across both lives than the task needed fail both checks, naming the rule and the calls', () => {
+    const result = verify(BOTH, startedOver, [killedExit, exit('success')], { ...KILL, uninterruptedEffects: { refund_order: 1 } });
+    expect(result.verdict).toBe('fail');
+    expect(find(result, 'noRepeatedSideEffects')).toEqual({
+      expectation: 'noRepeatedSideEffects',
+      ok: false,
+      detail:
+        'refund_order took effect 2 times across both lives, and the task\'s uninterrupted run needed 1: the restart performed refund_order again with new arguments and no shared idempotency key (#107 {"slot":"s-922"} after the restart repeats #102 {"slot":"s-921"} before the kill)',
+      ledgerSeqs: [102, 107],
+    });
+    expect(find(result, 'resumesWhereItStopped')).toMatchObject({
+      ok: false,
+      detail:
+        "the restarted life performed again all 1 side effects the killed life completed (refund_order #102: again as #107, with new arguments, beyond what the task's uninterrupted run needed), with no shared idempotency key: it started over",
+    });
+  });
+
+  it('without the uninterrupted run: a restart that only redid the killed life\'s reads and then performed the same tool again with new arguments repeated it', () => {
+    const result = verify(BOTH, startedOver, [killedExit, exit('success')], KILL);
+    expect(result.verdict).toBe('fail');
+    expect(find(result, 'noRepeatedSideEffects')?.detail).toBe(
+      'the restart redid only the killed life\'s reads (get_order, search_kb) and then performed refund_order again with new arguments and no shared idempotency key: #107 {"slot":"s-922"} after the restart repeats #102 {"slot":"s-921"} before the kill',
+    );
+    expect(find(result, 'resumesWhereItStopped')?.ok).toBe(false);
+  });
+
+  it('a careful agent that needs two effects of one tool is not failed', () => {
+    // Two different emails in one task; killed after the first; the restart sends only the second.
+    const first = [call('get_order', { id: 1 }), call('send_email', { to: 'a', body: 'one' }), marker('kill'), marker('resume')];
+    const resumed = verify(BOTH, [...first, call('send_email', { to: 'a', body: 'two' })], [killedExit, exit('success')], { killAfterCalls: 2, family: 'kill-resume', uninterruptedEffects: { send_email: 2 } });
+    expect(resumed.verdict).toBe('pass');
+    // Without the uninterrupted run: resumed from a checkpoint (no reads redone), or after looking at the world (a read the killed life never made).
+    expect(verify(BOTH, [...first, call('send_email', { to: 'a', body: 'two' })], [killedExit, exit('success')], { killAfterCalls: 2, family: 'kill-resume' }).verdict).toBe('pass');
+    expect(verify(BOTH, [...first, call('get_order', { id: 1 }), call('search_kb', { sent: 'a' }), call('send_email', { to: 'a', body: 'two' })], [killedExit, exit('success')], { killAfterCalls: 2, family: 'kill-resume' }).verdict).toBe('pass');
+    // Redoing it under the killed life's idempotency key is a replay, whatever the other arguments say.
+    const keyed = [call('get_order', { id: 1 }), call('refund_order', { slot: 's-921', idempotency_key: 'run-1:book' }), marker('kill'), marker('resume'), call('get_order', { id: 1 }), call('refund_order', { slot: 's-922', idempotency_key: 'run-1:book' })];
+    expect(verify(BOTH, keyed, [killedExit, exit('success')], { killAfterCalls: 2, family: 'kill-resume', uninterruptedEffects: { refund_order: 1 } }).verdict).toBe('pass');
+  });
+
+  it('the same arguments again stay the plain repeat, reported once', () => {
+    const same = [...killedLife, call('get_order', { patient: 'p-1' }), call('search_kb', { day: 'mon' }), call('refund_order', { slot: 's-921' })];
+    const result = verify(BOTH, same, [killedExit, exit('success')], { ...KILL, uninterruptedEffects: { refund_order: 1 } });
+    expect(find(result, 'noRepeatedSideEffects')?.detail).toBe('refund_order {"slot":"s-921"} executed 2 times without a shared idempotency key: #102 before the kill, #107 after the restart');
+  });
+});
