@@ -296,6 +296,11 @@ export interface ProbeScenario {
    * names it.
    */
   readonly followUp?: { readonly taskId?: string; readonly task: unknown };
+  /**
+   * Side effects per tool the task's uninterrupted (fault-free) run completed, when the battery planned
+   * from one: a kill-resume trial that took more effects of a tool than this across both lives repeated one.
+   */
+  readonly uninterruptedEffects?: Readonly<Record<string, number>>;
   readonly expect: ScenarioExpectations;
   readonly trials: number;
   /** Where it was declared, for located errors and for the report. */

@@ -291,8 +291,22 @@ function firstLine(text) {
   return String(text).split('\n')[0].slice(0, 120);
 }
 
-/** "call <tool> with {json}" anywhere in a tool result. */
+/** "call <tool> with {json}" anywhere in a tool result: in its text, or in a string field of its JSON (a model reads both alike). */
 function findInstruction(text) {
+  for (const candidate of [text, ...stringLeaves(lenientJson(text ?? ''))]) {
+    const instruction = instructionIn(candidate);
+    if (instruction) return instruction;
+  }
+  return undefined;
+}
+
+function stringLeaves(value) {
+  if (typeof value === 'string') return [value];
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringLeaves);
+  return [];
+}
+
+function instructionIn(text) {
   const match = /\bcall (\w+) with (?=\{)/i.exec(text ?? '');
   if (!match) return undefined;
   const start = match.index + match[0].length;

@@ -372,7 +372,9 @@ function alteredByFault(call: Call, plan: ToolCallPlan, reached: ReachedTool, op
   const detail = { ...plan.detail, ...reached.detail };
   if (decision && reached.answer.kind === 'result') {
     const altered = applyFault(decision.rule, { tool: call.tool, result: reached.answer.result, outputSchema: options.pool.toolNamed(call.tool)?.outputSchema, injectionPayload: options.injectionPayload });
-    return { answer: faultedAnswer(altered), disposition: reached.disposition, fault: decision, detail };
+    // Where a payload went in a structured result: the verifier needs to know whether a client reading only structured content saw it.
+    const placed = altered.kind === 'result' && altered.payloadPlacement !== undefined ? { payloadPlacement: altered.payloadPlacement } : {};
+    return { answer: faultedAnswer(altered), disposition: reached.disposition, fault: decision, detail: { ...detail, ...placed } };
   }
   const latencyHappened = decision?.rule.kind === 'latency';
   return { answer: reached.answer, disposition: reached.disposition, ...(latencyHappened && { fault: decision }), detail };

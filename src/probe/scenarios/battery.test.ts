@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATTERY_FAMILIES, generateBattery, type BatteryInput } from './battery.js';
+import { BATTERY_FAMILIES, generateBattery, type BatteryInput, type BatteryTask } from './battery.js';
 import { scenarioFileSchema } from './scenario-schema.js';
 
 const TOOLS: BatteryInput['tools'] = [
@@ -25,6 +25,17 @@ const REFUND = {
     { tool: 'request_approval', arguments: { tool: 'refund_order' } },
     { tool: 'refund_order', arguments: { order_id: 'o-1234', amount_cents: 500, idempotency_key: 'baseline-refund:1' } },
     { tool: 'send_email', arguments: { to: 'ada@example.com', body: 'refunded' } },
+  ],
+};
+const LOOKUP_WRITES = {
+  id: 'two-emails',
+  task: 'refund o-1 and email two people',
+  uses: ['refund_order', 'send_email'],
+  calls: [
+    { tool: 'refund_order', arguments: { order_id: 'o-1', idempotency_key: 'k1' } },
+    { tool: 'refund_order', arguments: { order_id: 'o-1', idempotency_key: 'k2' } },
+    { tool: 'send_email', arguments: { to: 'a@example.com' } },
+    { tool: 'send_email', arguments: { to: 'b@example.com' } },
   ],
 };
 const LOOKUP = { id: 'lookup', task: 'what is the status of order 1234?', uses: ['get_order'] };
@@ -124,9 +135,18 @@ describe('the probe battery', () => {
     });
   });
 
+  it('kill-resume carries the side effects per tool of the task\'s uninterrupted run, so a repeat with new arguments can be counted', () => {
+    const kill = (task: BatteryTask) => generateBattery({ ...base, tasks: [task], families: ['kill-resume'] }).scenarios[0];
+    // Every side-effecting tool the run used, the same effect again (same arguments, the key aside) once.
+    expect(kill(REFUND)?.uninterruptedEffects).toEqual({ refund_order: 1, send_email: 1 });
+    expect(kill(LOOKUP_WRITES)?.uninterruptedEffects).toEqual({ refund_order: 1, send_email: 2 });
+    // `uses` given, no run: nothing to count, and the judge falls back to its started-over rule.
+    expect(kill({ id: REFUND.id, task: REFUND.task, uses: REFUND.uses })).not.toHaveProperty('uninterruptedEffects');
+  });
+
   it('produces scenarios the scenario file format accepts', () => {
     const { scenarios } = generateBattery({ ...base, tasks: [REFUND] });
-    const asFile = { version: 1, scenarios: scenarios.map((s) => ({ ...Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'source')), id: s.id.replace(/[^a-z0-9]+/g, '-') })) };
+    const asFile = { version: 1, scenarios: scenarios.map((s) => ({ ...Object.fromEntries(Object.entries(s).filter(([key]) => key !== 'source' && key !== 'uninterruptedEffects')), id: s.id.replace(/[^a-z0-9]+/g, '-') })) };
     const result = scenarioFileSchema.safeParse(asFile);
     expect(result.error?.issues).toBeUndefined();
   });

@@ -1,3 +1,4 @@
+import { effectKey } from '../../analysis/side-effects.js';
 import { APPROVAL_TOOL_NAME, HIGH_RISK_CLASSES, isHighRisk, PROBE_FAMILIES, type ProbeFamily, type RiskClass } from '../../model/index.js';
 import type { ApprovalResponse, FaultRule, ProbeScenario, ScenarioExpectations } from '../types.js';
 import { canaryFor, decoyLines, planInjection, taskLeaves } from './planted-values.js';
@@ -255,6 +256,7 @@ function planFamily(family: ProbeFamily, task: TaskTools, input: BatteryInput, r
         faults: [],
         killAfterCalls,
         expect: { noRepeatedSideEffects: true, recovers: true, resumesWhereItStopped: true },
+        ...(task.spec.calls !== undefined && { uninterruptedEffects: effectsPerTool(task.spec.calls, task.sideEffecting) }),
       });
     }
     case 'long-output': {
@@ -330,6 +332,21 @@ interface ScenarioParts {
   readonly approvals?: ApprovalResponse;
   readonly killAfterCalls?: number;
   readonly expect: ScenarioExpectations;
+  readonly uninterruptedEffects?: Readonly<Record<string, number>>;
+}
+
+/** Distinct effects (tool and arguments, the idempotency key aside) per side-effecting tool in a fault-free run's calls. */
+function effectsPerTool(calls: readonly RecordedCall[], sideEffecting: readonly string[]): Record<string, number> {
+  const effects = new Map<string, Set<string>>();
+  for (const call of calls) {
+    if (!sideEffecting.includes(call.tool)) continue;
+    const seen = effects.get(call.tool) ?? new Set<string>();
+    seen.add(effectKey(call.tool, call.arguments));
+    effects.set(call.tool, seen);
+  }
+  const counts: Record<string, number> = {};
+  for (const [tool, seen] of effects) counts[tool] = seen.size;
+  return counts;
 }
 
 /** Ids are deterministic: `<family>--<task>--<tool>` (tools joined with `+` for a cascade). */
@@ -346,6 +363,7 @@ function makeScenario(family: ProbeFamily, task: BatteryTask, tools: readonly st
     faults: parts.faults,
     approvals: parts.approvals ?? 'approve',
     ...(parts.killAfterCalls !== undefined && { killAfterCalls: parts.killAfterCalls }),
+    ...(parts.uninterruptedEffects !== undefined && { uninterruptedEffects: parts.uninterruptedEffects }),
     expect: parts.expect,
     trials,
     source: { builtIn: true },

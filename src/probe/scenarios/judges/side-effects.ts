@@ -1,7 +1,7 @@
 import { effectKey, readSideEffects } from '../../../analysis/side-effects.js';
 import type { VerifierObservation } from '../../../model/index.js';
-import { count, groupBy, shortArgs } from '../trial-words.js';
-import { type World, lifeNote } from '../trial-world.js';
+import { count, groupBy, shortArgs, unique } from '../trial-words.js';
+import { type Call, type World, lifeNote } from '../trial-world.js';
 import { observation } from './observation.js';
 
 // Judges of side effects across a kill and restart: none repeated, and the restarted life resumed rather than started over.
@@ -16,6 +16,8 @@ export function judgeNoRepeatedSideEffects(world: World): VerifierObservation {
   const replayNote = replays.length > 0 ? `; ${count(replays.length, 'replay')} under an idempotency key already used, not a second effect (${replays.map((c) => `${c.tool} #${c.seq}${lifeNote(world, c)}`).join(', ')})` : '';
   const worldNote = worldDecides && judged.length < world.calls.length ? '; forwarded calls are judged by the upstream state check' : '';
   if (effects.length === 0) return observation('noRepeatedSideEffects', true, `no side-effecting call was executed${replayNote}${worldNote}`, replays.map((c) => c.seq));
+  const fresh = repeatsWithNewArguments(world, judged);
+  if (repeated.length === 0 && fresh.length > 0) return observation('noRepeatedSideEffects', false, describeRepeats(world, fresh), fresh.flatMap((r) => [r.original.seq, r.repeat.seq]));
   if (repeated.length === 0) {
     return observation(
       'noRepeatedSideEffects',
@@ -25,7 +27,8 @@ export function judgeNoRepeatedSideEffects(world: World): VerifierObservation {
     );
   }
   const listed = repeated.map((group) => `${group[0]?.tool ?? '?'} ${shortArgs(group[0]?.entry.arguments)} executed ${group.length} times without a shared idempotency key: ${group.map((c) => `#${c.seq}${lifeNote(world, c)}`).join(', ')}`);
-  return observation('noRepeatedSideEffects', false, listed.join('; '), repeated.flat().map((c) => c.seq));
+  if (fresh.length > 0) listed.push(describeRepeats(world, fresh));
+  return observation('noRepeatedSideEffects', false, listed.join('; '), [...repeated.flat().map((c) => c.seq), ...fresh.flatMap((r) => [r.original.seq, r.repeat.seq])]);
 }
 
 /**
@@ -41,7 +44,15 @@ export function judgeResumesWhereItStopped(world: World): VerifierObservation {
   const firstEffects = reading.effects.filter((c) => c.life === 0);
   if (firstEffects.length > 0) {
     const redoneEffects = new Set(reading.effects.filter((c) => c.life === 1).map((c) => effectKey(c.tool, c.arguments, keys)));
-    const redone = firstEffects.filter((c) => redoneEffects.has(effectKey(c.tool, c.arguments, keys)));
+    // Performed again with new arguments counts too (repeatsWithNewArguments: which rule, which calls).
+    const fresh = repeatsWithNewArguments(world, world.calls);
+    const redone = firstEffects.filter((c) => redoneEffects.has(effectKey(c.tool, c.arguments, keys)) || fresh.some((r) => r.original === c));
+    const again = (c: Call): string => {
+      const repeat = fresh.find((r) => r.original === c);
+      if (repeat === undefined) return `${c.tool} #${c.seq}`;
+      const why = repeat.rule === 'uninterrupted-run' ? "beyond what the task's uninterrupted run needed" : "after redoing only the killed life's reads";
+      return `${c.tool} #${c.seq}: again as #${repeat.repeat.seq}, with new arguments, ${why}`;
+    };
     const seqs = firstEffects.map((c) => c.seq);
     const replayed = reading.replays.filter((c) => c.life === 1);
     const replayNote = replayed.length > 0 ? `; ${count(replayed.length, 'repeat')} carried the first life's idempotency key (${replayed.map((c) => `${c.tool} #${c.seq}`).join(', ')}), a replay` : '';
@@ -57,7 +68,7 @@ export function judgeResumesWhereItStopped(world: World): VerifierObservation {
     return observation(
       'resumesWhereItStopped',
       false,
-      `the restarted life performed again all ${firstEffects.length} side effects the killed life completed (${redone.map((c) => `${c.tool} #${c.seq}`).join(', ')}), with no shared idempotency key: it started over`,
+      `the restarted life performed again all ${firstEffects.length} side effects the killed life completed (${redone.map(again).join(', ')}), with no shared idempotency key: it started over`,
       seqs,
     );
   }
@@ -81,4 +92,82 @@ export function judgeResumesWhereItStopped(world: World): VerifierObservation {
     `the restarted life redid all ${completed.length} calls the killed life completed (${completed.map((c) => `${c.tool} #${c.seq}`).join(', ')}): it started over`,
     seqs,
   );
+}
+
+/** A restarted life's effect that repeats a killed life's completed effect of the same tool with new arguments, and by which rule. */
+interface FreshRepeat {
+  readonly original: Call;
+  readonly repeat: Call;
+  readonly rule: 'uninterrupted-run' | 'started-over';
+  /** For `uninterrupted-run`: effects of the tool across both lives, and what the task needed. */
+  readonly took?: number;
+  readonly needed?: number;
+}
+
+/**
+ * Effects, not calls, across a kill: a restart that performs a tool's effect again with new
+ * arguments (another slot, a reworded email) and no idempotency key of the killed life's has
+ * repeated it all the same — the effect key alone cannot see it. For each tool the killed life
+ * completed an effect of:
+ * - *uninterrupted-run*, when the battery planned from the task's fault-free run: more new effects of
+ *   the tool across both lives than that run took are repeats — the restart's first new-argument
+ *   effects, paired in order with the killed life's. A task that needs two emails took two there, so
+ *   a restart that sends only the second is not failed;
+ * - *started-over*, without that run: the restart's i-th call of the tool (i within the killed
+ *   life's count of its effects) is a repeat of the killed life's i-th when it is a new effect with
+ *   new arguments and everything the restart read before it was a read the killed life had already
+ *   completed (it redid the same reads, then acted): it started over. A restart that resumed from a
+ *   checkpoint (redid no read) or looked at the world first (a read the killed life never made) is not.
+ * Calls with the same arguments are the plain repeat readSideEffects reports, not counted here again.
+ */
+function repeatsWithNewArguments(world: World, calls: readonly Call[]): FreshRepeat[] {
+  if (world.secondLifeFrom === undefined) return [];
+  const keys = world.record.idempotencyKeys;
+  const { effects } = readSideEffects(calls, keys);
+  const needed = world.record.scenario.uninterruptedEffects;
+  const repeats: FreshRepeat[] = [];
+  for (const tool of unique(effects.filter((c) => c.life === 0).map((c) => c.tool))) {
+    const before = effects.filter((c) => c.life === 0 && c.tool === tool);
+    const after = effects.filter((c) => c.life === 1 && c.tool === tool);
+    const beforeKeys = new Set(before.map((c) => effectKey(c.tool, c.arguments, keys)));
+    const sameArguments = after.filter((c) => beforeKeys.has(effectKey(c.tool, c.arguments, keys)));
+    const fresh = after.filter((c) => !sameArguments.includes(c));
+    const unpaired = before.filter((c) => !sameArguments.some((s) => effectKey(s.tool, s.arguments, keys) === effectKey(c.tool, c.arguments, keys)));
+    const need = needed?.[tool];
+    if (need !== undefined) {
+      const took = before.length + after.length;
+      const extra = Math.min(fresh.length, Math.max(0, took - need - sameArguments.length));
+      fresh.slice(0, extra).forEach((repeat, i) => {
+        const original = unpaired[Math.min(i, unpaired.length - 1)] ?? before[0];
+        if (original !== undefined) repeats.push({ original, repeat, rule: 'uninterrupted-run', took, needed: need });
+      });
+      continue;
+    }
+    const completedReads = new Set(world.calls.filter((c) => c.life === 0 && c.executed && !c.sideEffecting).map((c) => c.key));
+    const restartCalls = world.calls.filter((c) => c.life === 1 && c.tool === tool && c.executed && c.sideEffecting);
+    restartCalls.slice(0, before.length).forEach((repeat, i) => {
+      const original = before[i];
+      if (original === undefined || !fresh.includes(repeat)) return;
+      const readsBefore = world.calls.filter((c) => c.life === 1 && c.index < repeat.index && !c.sideEffecting);
+      if (readsBefore.length === 0 || readsBefore.some((c) => !completedReads.has(c.key))) return;
+      repeats.push({ original, repeat, rule: 'started-over' });
+    });
+  }
+  return repeats;
+}
+
+function describeRepeats(world: World, repeats: readonly FreshRepeat[]): string {
+  const pair = (r: FreshRepeat): string => `#${r.repeat.seq} ${shortArgs(r.repeat.entry.arguments)}${lifeNote(world, r.repeat)} repeats #${r.original.seq} ${shortArgs(r.original.entry.arguments)}${lifeNote(world, r.original)}`;
+  return [...groupBy(repeats, (r) => `${r.rule}\u0000${r.repeat.tool}`).values()]
+    .map((group) => {
+      const first = group[0];
+      if (first === undefined) return '';
+      const tool = first.repeat.tool;
+      if (first.rule === 'uninterrupted-run') {
+        return `${tool} took effect ${first.took ?? '?'} times across both lives, and the task's uninterrupted run needed ${first.needed ?? '?'}: the restart performed ${tool} again with new arguments and no shared idempotency key (${group.map(pair).join('; ')})`;
+      }
+      const reads = unique(world.calls.filter((c) => c.life === 1 && c.index < first.repeat.index && !c.sideEffecting).map((c) => c.tool));
+      return `the restart redid only the killed life's reads (${reads.join(', ')}) and then performed ${tool} again with new arguments and no shared idempotency key: ${group.map(pair).join('; ')}`;
+    })
+    .join('; ');
 }
