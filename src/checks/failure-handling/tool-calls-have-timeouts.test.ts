@@ -31,11 +31,13 @@ testCheck(check, {
     { name: 'probes: the agent gave up on a tool that never answered', probes: probeEvidence([probeScenario('hang--t--get_order', 'hang', [hangTrial(true), hangTrial(true)])]) },
     { name: 'attested yes', answer: 'yes', note: 'MCP client timeout 30 s per call, 10 min deadline per run' },
     { name: 'traces: timeouts fire and no call ran past the limit', traces: traceEvidence([calls('a', [0.5, 2, -30, 1]), calls('b', [3])]) },
+    { name: 'traces: a timeout at the limit ends its call a moment after it', traces: traceEvidence([calls('a', [0.5, -60.1]), calls('b', [2])]) },
   ],
   fail: [
     { name: 'probes: the agent waited on a hung tool until the deadline', probes: probeEvidence([probeScenario('hang--t--get_order', 'hang', [hangTrial(true), hangTrial(false)])]) },
     { name: 'attested no', answer: 'no', note: 'default fetch with no AbortSignal' },
     { name: 'traces: a call ran for ten minutes', traces: traceEvidence([calls('a', [0.5, 600, -30])]) },
+    { name: 'traces: a five-minute timeout fires, and a five-minute call is still past a 60 s limit', traces: traceEvidence([calls('a', [0.5, -300]), calls('b', [300])]) },
     { name: 'traces: a run was left waiting on a call that never ended', traces: traceEvidence([calls('a', [1, -30]), hanging]) },
   ],
   other: [
