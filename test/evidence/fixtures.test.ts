@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalStep, LlmStep, Run, ToolStep } from '../../src/model/index.js';
+import { analyzeRuns } from '../../src/analysis/index.js';
 import { read } from './support.js';
 
 /** The realistic fixtures in test/fixtures/traces/otlp, and what each must show (see its README). */
@@ -145,5 +146,25 @@ describe('fixtures', () => {
         ['run-genai', ['llm', 'tool']],
       ]),
     );
+  });
+
+  it('openinference-langgraph.jsonl: a LangGraph agent as OpenInference records it, approvals bound by the ToolMessage call id, bare inputs not read as arguments', async () => {
+    const tools = [
+      { name: 'get_service_status', risk: 'read-only' as const },
+      { name: 'rotate_credential', risk: 'credential-change' as const },
+      { name: 'delete_snapshot', risk: 'deletion' as const },
+    ];
+    const { runs, sink } = await read(fixture('openinference-langgraph.jsonl'), { ...OPTIONS, tools });
+    expect(sink.problems).toEqual([]);
+    expect(runs).toHaveLength(2);
+    const toolSteps = runs.flatMap((r) => r.steps).filter((step): step is ToolStep => step.kind === 'tool');
+    // Every call's id comes from its ToolMessage, none from an attribute: the instrumentation sets none.
+    expect(toolSteps.length).toBeGreaterThan(0);
+    expect(toolSteps.every((step) => step.callId?.startsWith('call_') === true)).toBe(true);
+    const analyses = analyzeRuns(runs);
+    // The careful build asked before each high-risk call, with its exact call id (the builder's check).
+    expect(analyses.oversight).toMatchObject({ highRiskCalls: 2, approvedBefore: 2, unapproved: { count: 0 } });
+    // One-argument tools' inputs are recorded bare (text/plain): unknown arguments, not schema violations.
+    expect(analyses.contracts.argumentViolations.count).toBe(0);
   });
 });
