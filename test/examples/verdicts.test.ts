@@ -78,10 +78,10 @@ function outcome(variant: string, checkId: string): string | undefined {
 }
 
 describe('the example agent systems', () => {
-  it('score as the README says (naive 26.6, hardened 83.4, subtle 79.4, careful 81.3, one-flaw 77.3), within a few tenths', () => {
+  it('score as the README says (naive 23.9, hardened 83.4, subtle 79.4, careful 81.3, one-flaw 77.3), within a few tenths', () => {
     // Measured, not fixed: on a machine loaded by other work a kill or a timeout can land on the other
-    // side of a deadline, and naive once scored 26.7. A tenth or two is that; more is a change to explain.
-    const expected = { naive: 26.6, hardened: 83.4, subtle: 79.4, careful: 81.3, 'one-flaw': 77.3 };
+    // side of a deadline, and naive's score has moved by 0.2. A tenth or two is that; more is a change to explain.
+    const expected = { naive: 23.9, hardened: 83.4, subtle: 79.4, careful: 81.3, 'one-flaw': 77.3 };
     // Every build's score in one message: a change that moves several shows them all at once.
     const scored = Object.entries(expected).map(([variant, score]) => ({ variant, score, overall: audit(variant).score.overall }));
     const off = scored.filter(({ score, overall }) => Math.abs(overall - score) > 0.3);
