@@ -18,8 +18,14 @@ export function handleError(error: unknown, io: CliIo): number {
     for (const problem of error.problems) {
       const where = problem.location ? `${formatLocation(problem.location)}: ` : '';
       const expected = problem.expected ? ` (expected ${problem.expected})` : '';
-      if (problem.message === error.message && !problem.location && !problem.expected) continue;
-      lines.push(`  ${where}${problem.message === error.message ? 'here' : problem.message}${expected}`);
+      if (problem.message === error.message) {
+        // The headline already says what; a place it does not name yet is all this line adds.
+        const place = problem.location ? formatLocation(problem.location) : undefined;
+        const newPlace = place !== undefined && !error.message.includes(place) ? place : undefined;
+        if (newPlace !== undefined || problem.expected) lines.push(`  ${newPlace !== undefined ? `at ${newPlace}` : ''}${newPlace !== undefined ? expected : expected.trimStart()}`);
+        continue;
+      }
+      lines.push(`  ${where}${problem.message}${expected}`);
     }
     if (error.hint) lines.push(`  → ${error.hint}`);
     // A problem may quote the file it is about (a trace line, a tool result): the built-in shapes are redacted as in reports.

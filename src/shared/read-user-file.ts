@@ -9,6 +9,12 @@ export const MAX_USER_FILE_BYTES = 256 * 1024 * 1024;
  * regular files are read (a FIFO or a device such as /dev/zero would block or never end), and at
  * most `maxBytes` of them.
  */
+/** How to make the files mimir's own commands write, when one is missing. */
+const CREATE_WITH: Readonly<Record<string, string>> = {
+  'config file': ' with `mimir init`',
+  'answers file': ' with `mimir walk` (or start from two lines: `version: 1` and `answers: {}`)',
+};
+
 export async function readUserFile(path: string, what: string, maxBytes = MAX_USER_FILE_BYTES): Promise<string> {
   let bytes: Buffer;
   try {
@@ -20,7 +26,7 @@ export async function readUserFile(path: string, what: string, maxBytes = MAX_US
     if (code === 'ENOENT') {
       throw new UserError('file-not-found', `${what} not found: ${path}`, {
         location: { file: path },
-        hint: `Check the path, or create the ${what}${what === 'config file' ? ' with `mimir init`' : ''}.`,
+        hint: `Check the path, or create the ${what}${CREATE_WITH[what] ?? ''}.`,
       });
     }
     const reason = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;

@@ -55,6 +55,11 @@ const CASES: readonly BadInput[] = [
     expect: ['version', 'mimir.yaml:1:10', 'must be 1', 'expected one of: 1'],
   },
   {
+    name: 'a missing answers file: says how to make one, without a bare "here"',
+    files: { 'mimir.yaml': MINIMAL_CONFIG + 'evidence:\n  answers: missing-answers.yaml\n' },
+    expect: ['answers file not found:', 'missing-answers.yaml', 'mimir walk', '`version: 1` and `answers: {}`'],
+  },
+  {
     name: 'no version: says which line to add',
     files: { 'mimir.yaml': 'system:\n  name: a\n' },
     expect: ['version', 'mimir.yaml:1:1', 'add `version: 1` as the first line'],
@@ -244,6 +249,7 @@ describe('bad input exits 2 with a located, actionable message and no stack trac
       for (const fragment of testCase.expect) expect(result.stderr).toContain(fragment);
       expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
       expect(result.stderr).not.toContain('internal error');
+      expect(result.stderr).not.toMatch(/: here$/m);
     });
   }
 
