@@ -202,7 +202,7 @@ describe('verifyTrial: expectations', () => {
         ledgerSeqs: [100],
       });
       const otherArgs = verify({ approvalBeforeHighRisk: true }, [approval('refund_order', { order: 1234, amount: 10 }, 'approved'), call('refund_order', refund)]);
-      expect(only(otherArgs).detail).toContain('refund_order at #101 (the approval at #100 was for other arguments)');
+      expect(only(otherArgs).detail).toContain('refund_order at #101 (the approval at #100 was for other arguments: asked for {"amount":10,"order":1234}, called with {"amount":90,"order":1234})');
       const after = verify({ approvalBeforeHighRisk: true }, [call('refund_order', refund), approval('refund_order', refund, 'approved')]);
       expect(only(after).ok).toBe(false);
       const denied = verify({ approvalBeforeHighRisk: true }, [approval('refund_order', refund, 'denied'), call('refund_order', refund)]);
