@@ -19,10 +19,10 @@ export function handleError(error: unknown, io: CliIo): number {
       const where = problem.location ? `${formatLocation(problem.location)}: ` : '';
       const expected = problem.expected ? ` (expected ${problem.expected})` : '';
       if (problem.message === error.message) {
-        // The headline already says what; a place it does not name yet is all this line adds.
+        // The headline already says what: this line adds only a place it does not name, and what was expected.
         const place = problem.location ? formatLocation(problem.location) : undefined;
-        const newPlace = place !== undefined && !error.message.includes(place) ? place : undefined;
-        if (newPlace !== undefined || problem.expected) lines.push(`  ${newPlace !== undefined ? `at ${newPlace}` : ''}${newPlace !== undefined ? expected : expected.trimStart()}`);
+        const added = [place !== undefined && !error.message.includes(place) && `at ${place}`, expected.trimStart()].filter((part) => part !== false && part !== '');
+        if (added.length > 0) lines.push(`  ${added.join(' ')}`);
         continue;
       }
       lines.push(`  ${where}${problem.message}${expected}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, DEFAULT_THRESHOLDS, PROBE_FAMILIES, RISK_CLASSES } from '../model/index.js';
+import { formatVersionOne } from '../shared/format-version.js';
 import { compileUserRegExp } from '../shared/user-regexp.js';
 import { alertsSchema } from './alerts.js';
 import { DEFAULT_ERROR_RESULT_PATTERNS, DEFAULT_MAX_ATTRIBUTE_BYTES } from './trace-defaults.js';
@@ -244,9 +245,7 @@ export function configSchemaDescribing(checks: readonly CheckOptionsDescription[
 function configSchemaWith(checkOptions: z.ZodType<Record<string, unknown>, Record<string, unknown> | undefined>) {
   return z.strictObject({
     $schema: z.string().optional(),
-    version: z
-      .literal(1, { error: (issue) => (issue.input === undefined ? 'missing: add `version: 1` as the first line of the file' : 'must be 1, the only mimir.yaml format so far') })
-      .describe('mimir.yaml format version.'),
+    version: formatVersionOne('mimir.yaml').describe('mimir.yaml format version.'),
     system: z
       .strictObject({
         name: z.string().trim().min(1).describe('The agent system under audit.'),

@@ -4,17 +4,17 @@ import { UserError } from './errors.js';
 /** The most read of any file a user names, unless the caller says less: past it, the file is refused. */
 export const MAX_USER_FILE_BYTES = 256 * 1024 * 1024;
 
-/**
- * Reads a file the user named, turning "not found" and "unreadable" into clear user errors. Only
- * regular files are read (a FIFO or a device such as /dev/zero would block or never end), and at
- * most `maxBytes` of them.
- */
 /** How to make the files mimir's own commands write, when one is missing. */
 const CREATE_WITH: Readonly<Record<string, string>> = {
   'config file': ' with `mimir init`',
   'answers file': ' with `mimir walk` (or start from two lines: `version: 1` and `answers: {}`)',
 };
 
+/**
+ * Reads a file the user named, turning "not found" and "unreadable" into clear user errors. Only
+ * regular files are read (a FIFO or a device such as /dev/zero would block or never end), and at
+ * most `maxBytes` of them.
+ */
 export async function readUserFile(path: string, what: string, maxBytes = MAX_USER_FILE_BYTES): Promise<string> {
   let bytes: Buffer;
   try {

@@ -2,6 +2,7 @@ import { isMap, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
 import { ANSWERS, type Attestation } from '../../model/index.js';
 import { UserError } from '../../shared/errors.js';
+import { formatVersionOne } from '../../shared/format-version.js';
 import { readUserFile } from '../../shared/read-user-file.js';
 import { closestMatch } from '../../shared/suggest.js';
 import { locateKeyInYaml, parseYamlSource, throwIfInvalid, type YamlSource } from '../../shared/yaml-source.js';
@@ -34,9 +35,7 @@ export const answerSchema = z.strictObject({
 export function answersFileSchema(checkIds: readonly string[]) {
   return z.strictObject({
     $schema: z.string().optional(),
-    version: z
-      .literal(1, { error: (issue) => (issue.input === undefined ? 'missing: add `version: 1` as the first line of the file' : 'must be 1, the only answers file format so far') })
-      .describe('Answers file format version.'),
+    version: formatVersionOne('answers file').describe('Answers file format version.'),
     answers: z
       .strictObject(Object.fromEntries(checkIds.map((id) => [id, answerSchema.optional()])))
       .default({})

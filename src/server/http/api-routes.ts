@@ -139,8 +139,9 @@ async function postLabels(request: IncomingMessage, context: ApiContext): Promis
   const reassessed = new Set<string>();
   for (const label of parsed.labels) {
     await context.store.putLabel(label);
-    const traceIds = await context.store.tracesNamedBy(namesOf(label));
-    context.liveRuns.labelStored(namesOf(label), traceIds);
+    const names = namesOf(label);
+    const traceIds = await context.store.tracesNamedBy(names);
+    context.liveRuns.labelStored(names, traceIds);
     for (const traceId of traceIds) reassessed.add(traceId);
   }
   return { accepted: parsed.labels.length, runsReassessed: reassessed.size };
