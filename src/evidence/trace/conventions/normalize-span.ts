@@ -5,7 +5,7 @@ import { isoTime } from '../time.js';
 import type { CompiledReadOptions } from './compiled-options.js';
 import { firstAnswer, type ConventionReader, type SpeakingConvention } from './convention.js';
 import { GENAI_ATTRIBUTES, GENAI_EVENT_MESSAGES, genAiOperationKind, legacyGenAiKind, outcomeEvent, toolNameFromSpanName, withSystemInstructions } from './genai.js';
-import { mcpErrorResult } from './mcp-result.js';
+import { mcpErrorText } from './mcp-result.js';
 import { MessageHistoryCache } from './message-history.js';
 import { asText, structuredValue } from './messages.js';
 import { MimirVocabulary } from './mimir.js';
@@ -191,10 +191,10 @@ export class SpanNormalizer {
       step.result = structuredValue(rawResult);
       // An MCP result flagged isError is the tool's own verdict, stronger than a span status the
       // framework set because the call completed; only a recorded exit code outranks it.
-      const mcpError = exitCode === undefined ? mcpErrorResult(step.result) : undefined;
+      const mcpError = exitCode === undefined ? mcpErrorText(step.result) : undefined;
       if (mcpError !== undefined && step.status === 'ok') {
         step.status = 'error';
-        step.error = { type: 'error-result', message: firstLine(mcpError.message, ERROR_RESULT_EXCERPT) };
+        step.error = { type: 'error-result', message: firstLine(mcpError, ERROR_RESULT_EXCERPT) };
       }
       // Text patterns only decide where nothing else recorded the outcome: a script may print
       // "Error: …" on purpose and still exit 0.

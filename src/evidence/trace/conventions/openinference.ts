@@ -55,9 +55,22 @@ export const OPENINFERENCE_TOOL_ATTRIBUTES: ConventionReader = {
  * the tool's result is its content, and the call id (which the instrumentation sets nowhere else,
  * and approvals bind to) is its tool_call_id.
  */
-function langChainToolMessage(view: SpanView): { readonly content: string; readonly toolCallId: string | undefined } | undefined {
+function langChainToolMessage(view: SpanView): LangChainToolMessage | undefined {
   const output = view.attributes.get(OPENINFERENCE.outputValue);
   if (typeof output !== 'string' || !(output.startsWith('{"lc":') || output.startsWith('{"output":{"lc":'))) return undefined;
+  // The call id and the result are asked of one span one after the other: parse its output once.
+  if (lastToolMessage?.output !== output) lastToolMessage = { output, message: parseToolMessage(output) };
+  return lastToolMessage.message;
+}
+
+interface LangChainToolMessage {
+  readonly content: string;
+  readonly toolCallId: string | undefined;
+}
+
+let lastToolMessage: { readonly output: string; readonly message: LangChainToolMessage | undefined } | undefined;
+
+function parseToolMessage(output: string): LangChainToolMessage | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(output);

@@ -1,6 +1,6 @@
 import type { RiskClass, Run, RunOutcome, Step, StepError } from '../../../model/index.js';
 import { readApprovalRequests } from '../conventions/approval-requests.js';
-import { mcpErrorResult } from '../conventions/mcp-result.js';
+import { mcpErrorText } from '../conventions/mcp-result.js';
 import { MIMIR } from '../conventions/vocabulary.js';
 import {
   approvalDecisionText,
@@ -225,8 +225,8 @@ export class RunBuilder {
 
     let error = base.error;
     if (error === undefined && reportedError) error = { type: 'tool-error', ...(resultText !== undefined && { message: resultText.slice(0, 500) }) };
-    const mcpError = mcpErrorResult(result);
-    if (error === undefined && mcpError !== undefined) error = { type: 'error-result', message: mcpError.message.slice(0, 500) };
+    const mcpError = mcpErrorText(result);
+    if (error === undefined && mcpError !== undefined) error = { type: 'error-result', message: mcpError.slice(0, 500) };
     if (error === undefined && resultText !== undefined && this.#file.compiled.looksLikeError(resultText)) {
       error = { type: 'error-result', message: resultText.slice(0, 500) };
     }

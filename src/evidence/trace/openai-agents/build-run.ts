@@ -1,6 +1,6 @@
 import type { RiskClass, Run, RunOutcome, Step, StepError, ToolDefinition } from '../../../model/index.js';
 import { readApprovalRequests } from '../conventions/approval-requests.js';
-import { mcpErrorResult } from '../conventions/mcp-result.js';
+import { mcpErrorText } from '../conventions/mcp-result.js';
 import { MIMIR } from '../conventions/vocabulary.js';
 import {
   approvalFromMetadata,
@@ -216,8 +216,8 @@ export class RunContext {
     const result = typeof rawOutput === 'string' ? this.#file.clipper.parse(rawOutput, `span ${span.id}: output`, this.#file.place(span, state.runId)) : rawOutput;
     const outputText = typeof rawOutput === 'string' ? rawOutput : undefined;
     let error = spanError;
-    const mcpError = mcpErrorResult(result);
-    if (error === undefined && mcpError !== undefined) error = { type: 'error-result', message: mcpError.message.slice(0, 500) };
+    const mcpError = mcpErrorText(result);
+    if (error === undefined && mcpError !== undefined) error = { type: 'error-result', message: mcpError.slice(0, 500) };
     if (error === undefined && outputText !== undefined && this.#file.compiled.looksLikeError(outputText)) {
       error = { type: 'error-result', message: outputText.slice(0, 500) };
     }
