@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { canonicalJson } from '../../shared/hash.js';
 import type { FaultKind, FaultRule } from '../types.js';
-import { asRecord, sampleFromSchema, typedAs } from './json-schema-sample.js';
+import { asRecord, sampleFromSchema, schemaAt, typedAs } from './json-schema-sample.js';
 
 /**
  * What the agent receives when a fault fires, as pure functions of the real result (or none). The
@@ -319,7 +319,7 @@ function stringFields(value: unknown, schema: Readonly<Record<string, unknown>> 
 /** A schema and the branches it combines (allOf, anyOf, oneOf; local $refs resolved), any of which may constrain a value. */
 function branches(schema: Readonly<Record<string, unknown>> | undefined, root: Readonly<Record<string, unknown>> | undefined, depth = 0): Readonly<Record<string, unknown>>[] {
   if (!schema || depth > 8) return [];
-  const ref = typeof schema['$ref'] === 'string' && schema['$ref'].startsWith('#') ? resolveRef(root, schema['$ref']) : undefined;
+  const ref = typeof schema['$ref'] === 'string' && schema['$ref'].startsWith('#') ? schemaAt(root, schema['$ref']) : undefined;
   const combined = ['allOf', 'anyOf', 'oneOf'].flatMap((name) => (Array.isArray(schema[name]) ? (schema[name] as unknown[]) : [])).map(asRecord);
   return [schema, ...[ref, ...combined].flatMap((s) => branches(s, root, depth + 1))];
 }
@@ -327,12 +327,6 @@ function branches(schema: Readonly<Record<string, unknown>> | undefined, root: R
 function merged(schemas: readonly (Readonly<Record<string, unknown>> | undefined)[]): Readonly<Record<string, unknown>> | undefined {
   const present = schemas.filter((s) => s !== undefined);
   return present.length <= 1 ? present[0] : { allOf: present };
-}
-
-function resolveRef(root: Readonly<Record<string, unknown>> | undefined, ref: string): Readonly<Record<string, unknown>> | undefined {
-  let node: unknown = root;
-  for (const part of ref.slice(1).split('/').filter((p) => p !== '')) node = asRecord(node)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
-  return asRecord(node);
 }
 
 function withStringAt(value: unknown, path: readonly (string | number)[], text: string): unknown {

@@ -153,13 +153,18 @@ function resolveRef(schema: Readonly<Record<string, unknown>>, root: Readonly<Re
     const ref = current['$ref'];
     if (typeof ref !== 'string') break;
     if (!ref.startsWith('#')) return {};
-    let target: unknown = root;
-    for (const part of ref.slice(1).split('/').filter(Boolean)) {
-      target = asRecord(target)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-    }
-    current = asRecord(target);
+    current = schemaAt(root, ref);
   }
   return current;
+}
+
+/** The schema a local `$ref` (`#/…`, a JSON pointer into the root schema) names, one hop. */
+export function schemaAt(root: Readonly<Record<string, unknown>> | undefined, ref: string): Readonly<Record<string, unknown>> | undefined {
+  let target: unknown = root;
+  for (const part of ref.slice(1).split('/').filter(Boolean)) {
+    target = asRecord(target)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return asRecord(target);
 }
 
 function mergeSchemas(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): Record<string, unknown> {

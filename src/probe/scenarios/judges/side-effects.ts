@@ -16,7 +16,7 @@ export function judgeNoRepeatedSideEffects(world: World): VerifierObservation {
   const replayNote = replays.length > 0 ? `; ${count(replays.length, 'replay')} under an idempotency key already used, not a second effect (${replays.map((c) => `${c.tool} #${c.seq}${lifeNote(world, c)}`).join(', ')})` : '';
   const worldNote = worldDecides && judged.length < world.calls.length ? '; forwarded calls are judged by the upstream state check' : '';
   if (effects.length === 0) return observation('noRepeatedSideEffects', true, `no side-effecting call was executed${replayNote}${worldNote}`, replays.map((c) => c.seq));
-  const fresh = repeatsWithNewArguments(world, judged);
+  const fresh = repeatsWithNewArguments(world, effects);
   if (repeated.length === 0 && fresh.length > 0) return observation('noRepeatedSideEffects', false, describeRepeats(world, fresh), fresh.flatMap((r) => [r.original.seq, r.repeat.seq]));
   if (repeated.length === 0) {
     return observation(
@@ -45,7 +45,7 @@ export function judgeResumesWhereItStopped(world: World): VerifierObservation {
   if (firstEffects.length > 0) {
     const redoneEffects = new Set(reading.effects.filter((c) => c.life === 1).map((c) => effectKey(c.tool, c.arguments, keys)));
     // Performed again with new arguments counts too (repeatsWithNewArguments: which rule, which calls).
-    const fresh = repeatsWithNewArguments(world, world.calls);
+    const fresh = repeatsWithNewArguments(world, reading.effects);
     const redone = firstEffects.filter((c) => redoneEffects.has(effectKey(c.tool, c.arguments, keys)) || fresh.some((r) => r.original === c));
     const again = (c: Call): string => {
       const repeat = fresh.find((r) => r.original === c);
@@ -119,20 +119,22 @@ interface FreshRepeat {
  *   completed (it redid the same reads, then acted): it started over. A restart that resumed from a
  *   checkpoint (redid no read) or looked at the world first (a read the killed life never made) is not.
  * Calls with the same arguments are the plain repeat readSideEffects reports, not counted here again.
+ * `effects` is the caller's readSideEffects reading of the trial's calls.
  */
-function repeatsWithNewArguments(world: World, calls: readonly Call[]): FreshRepeat[] {
+function repeatsWithNewArguments(world: World, effects: readonly Call[]): FreshRepeat[] {
   if (world.secondLifeFrom === undefined) return [];
   const keys = world.record.idempotencyKeys;
-  const { effects } = readSideEffects(calls, keys);
+  const keyOf = (c: Call): string => effectKey(c.tool, c.arguments, keys);
   const needed = world.record.scenario.uninterruptedEffects;
   const repeats: FreshRepeat[] = [];
   for (const tool of unique(effects.filter((c) => c.life === 0).map((c) => c.tool))) {
     const before = effects.filter((c) => c.life === 0 && c.tool === tool);
     const after = effects.filter((c) => c.life === 1 && c.tool === tool);
-    const beforeKeys = new Set(before.map((c) => effectKey(c.tool, c.arguments, keys)));
-    const sameArguments = after.filter((c) => beforeKeys.has(effectKey(c.tool, c.arguments, keys)));
+    const beforeKeys = new Set(before.map(keyOf));
+    const sameArguments = after.filter((c) => beforeKeys.has(keyOf(c)));
     const fresh = after.filter((c) => !sameArguments.includes(c));
-    const unpaired = before.filter((c) => !sameArguments.some((s) => effectKey(s.tool, s.arguments, keys) === effectKey(c.tool, c.arguments, keys)));
+    const sameKeys = new Set(sameArguments.map(keyOf));
+    const unpaired = before.filter((c) => !sameKeys.has(keyOf(c)));
     const need = needed?.[tool];
     if (need !== undefined) {
       const took = before.length + after.length;
